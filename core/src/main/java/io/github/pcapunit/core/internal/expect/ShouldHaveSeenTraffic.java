@@ -1,0 +1,34 @@
+package io.github.pcapunit.core.internal.expect;
+
+import java.util.List;
+
+/**
+ * Failure kind: an expectation about some traffic met no such traffic at all. Never a vacuous
+ * pass: the caller must allow no traffic explicitly.
+ */
+public final class ShouldHaveSeenTraffic {
+
+    /** How a caller allows the no-traffic outcome, in both front ends. */
+    public static final String HOW_TO_ALLOW = "If no traffic is a valid outcome here, allow it explicitly:"
+            + " allowingNoTraffic() in assertions, <allowNoTraffic>true</allowNoTraffic> in capture:verify.";
+
+    private ShouldHaveSeenTraffic() {
+    }
+
+    /**
+     * Message for an expectation that saw no traffic.
+     *
+     * @param to the expectation, starting with "to " ("to have no dropped packets to port 1433")
+     * @param target what no traffic was seen to ("port 1433"), or {@code null} for any traffic
+     */
+    public static String shouldHaveSeenTraffic(MessageContext context, String to, String target) {
+        String but = target == null
+                ? "but no traffic was seen at all: if the code did send packets, they were dropped before"
+                        + " reaching a captured interface (e.g. by a local firewall) or the capture filter"
+                        + " excludes them"
+                : "but no traffic to " + target + " was seen: if the code did connect, the packets were"
+                        + " dropped before reaching a captured interface (e.g. by a local firewall)";
+        String text = FailureText.build(context, to, but + ".", List.of(), 0, true);
+        return text + '\n' + HOW_TO_ALLOW;
+    }
+}

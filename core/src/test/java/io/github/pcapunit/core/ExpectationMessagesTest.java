@@ -1,0 +1,207 @@
+package io.github.pcapunit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pcapunit.core.internal.expect.MessageContext;
+import io.github.pcapunit.core.internal.expect.ShouldAllBeAnswered;
+import io.github.pcapunit.core.internal.expect.ShouldAllBeEstablished;
+import io.github.pcapunit.core.internal.expect.ShouldBeComplete;
+import io.github.pcapunit.core.internal.expect.ShouldHaveNoDrops;
+import io.github.pcapunit.core.internal.expect.ShouldHaveNoTrafficTo;
+import io.github.pcapunit.core.internal.expect.ShouldHavePacketCount;
+import io.github.pcapunit.core.internal.expect.ShouldHaveSeenTraffic;
+import io.github.pcapunit.core.internal.expect.ShouldNoneBeReset;
+import io.github.pcapunit.core.internal.expect.ShouldNoneBeRetransmitted;
+import io.github.pcapunit.core.internal.expect.ShouldOnlyTalkTo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Pins the exact text of every failure-message factory: one test per failure kind. */
+class ExpectationMessagesTest {
+
+    private static final Path FILE = Path.of("/tmp/pcapunit/DbTest.pcapng");
+    private static final MessageContext CTX = MessageContext.none().withFile(FILE);
+    private static final String SYN_LINE =
+            "SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433 sent 3\u00d7 at +0.000 s, +1.022 s, +3.046 s, no SYN-ACK";
+
+    @Test
+    void drops_toPort_listEachDrop() {
+        String text = ShouldHaveNoDrops.shouldHaveNoDrops(CTX, "port 1433", List.of(SYN_LINE), 1);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have no dropped packets to port 1433\n"
+                + "but found 1 drop:\n"
+                + "  " + SYN_LINE);
+    }
+
+    @Test
+    void drops_withCaptureLossAndNoKernelEvidence_stateBoth() {
+        MessageContext ctx = CTX.withCaptureLoss("The capture is incomplete: it lost 12 packets.")
+                .withKernelEvidenceMissing("Kernel drop evidence was not recorded: not running as root.");
+
+        String text = ShouldHaveNoDrops.shouldHaveNoDrops(ctx, null, List.of("a", "b"), 2);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have no dropped packets\n"
+                + "but found 2 drops:\n"
+                + "  a\n"
+                + "  b\n"
+                + "The capture is incomplete: it lost 12 packets.\n"
+                + "Kernel drop evidence was not recorded: not running as root.");
+    }
+
+    @Test
+    void manyEvidenceLines_areCutAtAScreenful() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= 25; i++) {
+            lines.add("line " + i);
+        }
+
+        String text = ShouldHaveNoDrops.shouldHaveNoDrops(MessageContext.none(), "port 80", lines, 30);
+
+        assertThat(text).startsWith("Expecting the captured traffic\n")
+                .contains("  line 20\n  ... and 10 more")
+                .doesNotContain("line 21");
+        assertThat(text.lines()).hasSize(3 + 20 + 1);
+    }
+
+    @Test
+    void noTraffic_explainsWhereThePacketsWentAndHowToAllowIt() {
+        MessageContext ctx = CTX.withKernelEvidenceMissing(
+                "Kernel drop evidence was not recorded: tracefs is not mounted.");
+
+        String text = ShouldHaveSeenTraffic.shouldHaveSeenTraffic(ctx, "to have no dropped packets to port 1433",
+                "port 1433");
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have no dropped packets to port 1433\n"
+                + "but no traffic to port 1433 was seen: if the code did connect, the packets were dropped"
+                + " before reaching a captured interface (e.g. by a local firewall).\n"
+                + "Kernel drop evidence was not recorded: tracefs is not mounted.\n"
+                + "If no traffic is a valid outcome here, allow it explicitly: allowingNoTraffic() in assertions,"
+                + " <allowNoTraffic>true</allowNoTraffic> in capture:verify.");
+    }
+
+    @Test
+    void noTrafficAtAll_saysSoWithoutATarget() {
+        String text = ShouldHaveSeenTraffic.shouldHaveSeenTraffic(MessageContext.none(), "to have no dropped packets",
+                null);
+
+        assertThat(text).isEqualTo("Expecting the captured traffic\n"
+                + "to have no dropped packets\n"
+                + "but no traffic was seen at all: if the code did send packets, they were dropped before"
+                + " reaching a captured interface (e.g. by a local firewall) or the capture filter excludes them.\n"
+                + ShouldHaveSeenTraffic.HOW_TO_ALLOW);
+    }
+
+    @Test
+    void incompleteCapture_listsLossPerInterface_once() {
+        MessageContext ctx = CTX.withCaptureLoss("The capture is incomplete: it lost 12 packets.");
+
+        String text = ShouldBeComplete.shouldBeComplete(ctx, 12,
+                List.of("interface any: 12 dropped by the kernel buffer, 0 by the interface"));
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to be complete (no packet lost by the capture)\n"
+                + "but the capture lost 12 packets:\n"
+                + "  interface any: 12 dropped by the kernel buffer, 0 by the interface");
+    }
+
+    @Test
+    void onlyTalksTo_listsTheOtherFlows() {
+        String text = ShouldOnlyTalkTo.shouldOnlyTalkTo(CTX, List.of("127.0.0.0/8", "::1"),
+                List.of("TCP 127.0.0.1:40000 \u2192 10.9.9.9:443, 3 packets, first at +0.120 s"), 1);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to only talk to 127.0.0.0/8, ::1\n"
+                + "but found 1 flow to other hosts:\n"
+                + "  TCP 127.0.0.1:40000 \u2192 10.9.9.9:443, 3 packets, first at +0.120 s");
+    }
+
+    @Test
+    void noTrafficTo_listsTheFlows() {
+        String text = ShouldHaveNoTrafficTo.shouldHaveNoTrafficTo(CTX, "10.9.9.9:443", List.of("x", "y"), 2);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have no traffic to 10.9.9.9:443\n"
+                + "but found 2 flows:\n"
+                + "  x\n"
+                + "  y");
+    }
+
+    @Test
+    void notEstablished_countsAndLists() {
+        String text = ShouldAllBeEstablished.shouldAllBeEstablished(CTX, "connections to port 1433", 3,
+                List.of(SYN_LINE), 1);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have all 3 connections to port 1433 established\n"
+                + "but 1 of 3 was not:\n"
+                + "  " + SYN_LINE);
+    }
+
+    @Test
+    void reset_countsAndLists() {
+        String text = ShouldNoneBeReset.shouldNoneBeReset(CTX, "connections to port 1433", 2, List.of("r1", "r2"), 2);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have none of the 2 connections to port 1433 reset\n"
+                + "but 2 were:\n"
+                + "  r1\n"
+                + "  r2");
+    }
+
+    @Test
+    void retransmitted_countsAndLists() {
+        String text = ShouldNoneBeRetransmitted.shouldNoneBeRetransmitted(CTX, "connections to port 1433", 4,
+                List.of("t1"), 1);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have none of the 4 connections to port 1433 retransmitted\n"
+                + "but 1 was:\n"
+                + "  t1");
+    }
+
+    @Test
+    void unansweredEcho_countsAndLists() {
+        String text = ShouldAllBeAnswered.shouldAllBeAnswered(CTX, 4,
+                List.of("Echo request 10.0.0.10 \u2192 10.0.0.20 id 7 seq 1 at +0.000 s, no reply"), 1);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have all 4 ICMP echo requests answered\n"
+                + "but 1 of 4 got no echo reply:\n"
+                + "  Echo request 10.0.0.10 \u2192 10.0.0.20 id 7 seq 1 at +0.000 s, no reply");
+    }
+
+    @Test
+    void packetCounts_sizeEmptyNotEmptyAllAny() {
+        String selection = "packets matching \"tcp port 1433\"";
+
+        assertThat(ShouldHavePacketCount.shouldHaveSize(CTX, selection, 3, 1, List.of("p1")))
+                .isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                        + "to have 3 packets matching \"tcp port 1433\"\n"
+                        + "but found 1:\n"
+                        + "  p1");
+        assertThat(ShouldHavePacketCount.shouldBeEmpty(CTX, selection, 2, List.of("p1", "p2")))
+                .isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                        + "to have no packets matching \"tcp port 1433\"\n"
+                        + "but found 2:\n"
+                        + "  p1\n"
+                        + "  p2");
+        assertThat(ShouldHavePacketCount.shouldNotBeEmpty(CTX, selection))
+                .isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                        + "to have at least one of the packets matching \"tcp port 1433\"\n"
+                        + "but found none.");
+        assertThat(ShouldHavePacketCount.shouldAllMatch(CTX, selection, "to have the SYN flag", List.of("p9"), 1, 5))
+                .isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                        + "to have all 5 packets matching \"tcp port 1433\" to have the SYN flag\n"
+                        + "but 1 did not:\n"
+                        + "  p9");
+        assertThat(ShouldHavePacketCount.shouldAnyMatch(CTX, selection, "to have the SYN flag", 5))
+                .isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                        + "to have at least one of the 5 packets matching \"tcp port 1433\" to have the SYN flag\n"
+                        + "but none did.");
+    }
+}
