@@ -1,0 +1,226 @@
+package io.github.pcapunit.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class NetLabTest {
+
+    private static final Duration SHORT = Duration.ofMillis(1500);
+
+    @BeforeAll
+    static void requireLab() {
+        NetLab.assumeAvailable();
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        if (NetLab.unavailableReason().isEmpty()) {
+            assertThat(Leftovers.ofThisProcess()).isEmpty();
+        }
+    }
+
+    @Test
+    void twoLinkedNamespaces_pingCrossesAndEchoServerAnswers() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = lab.host("app", "10.200.1.10");
+            Host db = lab.host("db", "10.200.1.20");
+            lab.link(app, db);
+            db.tcpEchoServer(1433);
+
+            assertThat(app.ping("10.200.1.20", 1, Duration.ofSeconds(2))).isTrue();
+            ConnectResult result = app.connectTcp("10.200.1.20", 1433, SHORT);
+            assertThat(result.outcome()).isEqualTo(ConnectResult.Outcome.CONNECTED);
+            assertThat(result.detail()).isEqualTo("pcapunit");
+            assertThat(result.localPort()).isPositive();
+            // Both ends live in namespaces: the root namespace has no route into the lab.
+            assertThat(app.exec("ip", "-br", "addr").stdout()).contains("10.200.1.10/24");
+        }
+    }
+
+    @Test
+    void nftDropOnAppOutput_connectTimesOutWhilePingPasses() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = lab.host("app", "10.200.1.10");
+            Host db = lab.host("db", "10.200.1.20");
+            lab.link(app, db);
+            db.tcpEchoServer(1433);
+
+            app.firewall().dropOutput("tcp dport 1433");
+
+            assertThat(app.connectTcp("10.200.1.20", 1433, SHORT).outcome())
+                    .isEqualTo(ConnectResult.Outcome.TIMED_OUT);
+            assertThat(app.ping("10.200.1.20", 1, Duration.ofSeconds(2))).isTrue();
+            assertThat(app.firewall().ruleset()).contains("tcp dport 1433", "drop");
+        }
+    }
+
+    @Test
+    void acceptRuleInsertedBeforeDrop_connectSucceedsAgain() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = lab.host("app", "10.200.1.10");
+            Host db = lab.host("db", "10.200.1.20");
+            lab.link(app, db);
+            db.tcpEchoServer(1433);
+            app.firewall().dropOutput("tcp dport 1433");
+
+            app.firewall().acceptOutput("tcp dport 1433");
+
+            assertThat(app.connectTcp("10.200.1.20", 1433, SHORT).outcome())
+                    .isEqualTo(ConnectResult.Outcome.CONNECTED);
+        }
+    }
+
+    @Test
+    void rejectWithResetOnDbInput_connectIsRefused() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = lab.host("app", "10.200.1.10");
+            Host db = lab.host("db", "10.200.1.20");
+            lab.link(app, db);
+            db.tcpEchoServer(1433);
+
+            db.firewall().rejectInput("tcp dport 1433", "tcp reset");
+
+            assertThat(app.connectTcp("10.200.1.20", 1433, SHORT).outcome())
+                    .isEqualTo(ConnectResult.Outcome.REFUSED);
+        }
+    }
+
+    @Test
+    void iptablesDropOnDbInput_pingFails() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = lab.host("app", "10.200.1.10");
+            Host db = lab.host("db", "10.200.1.20");
+            lab.link(app, db);
+
+            db.iptables("-A", "INPUT", "-p", "icmp", "--icmp-type", "echo-request", "-j", "DROP");
+
+            assertThat(app.ping("10.200.1.20", 1, Duration.ofSeconds(1))).isFalse();
+        }
+    }
+
+    @Test
+    void jvmLink_javaSocketsReachTcpAndUdpEchoInNamespace() throws Exception {
+        try (NetLab lab = NetLab.create()) {
+            JvmLink link = lab.linkToJvm("db");
+            Host db = link.host();
+            db.tcpEchoServer(1433);
+            db.udpEchoServer(5353);
+
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(db.address(), 1433), 2000);
+                socket.setSoTimeout(2000);
+                assertThat(socket.getLocalAddress().getHostAddress()).isEqualTo(link.jvmAddress());
+                OutputStream out = socket.getOutputStream();
+                out.write("hello\n".getBytes(StandardCharsets.US_ASCII));
+                InputStream in = socket.getInputStream();
+                assertThat(new String(in.readNBytes(6), StandardCharsets.US_ASCII)).isEqualTo("hello\n");
+            }
+            try (DatagramSocket udp = new DatagramSocket()) {
+                udp.setSoTimeout(2000);
+                byte[] payload = "ping".getBytes(StandardCharsets.US_ASCII);
+                udp.send(new DatagramPacket(payload, payload.length, InetAddress.getByName(db.address()), 5353));
+                DatagramPacket reply = new DatagramPacket(new byte[16], 16);
+                udp.receive(reply);
+                assertThat(new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            }
+        }
+    }
+
+    @Test
+    void jvmLinkFirewall_dropsOnlyThisLinksTraffic() throws Exception {
+        try (NetLab lab = NetLab.create()) {
+            JvmLink link = lab.linkToJvm("db");
+            link.host().tcpEchoServer(1433);
+
+            link.firewall().dropOutput("tcp dport 1433");
+
+            assertThat(link.firewall().ruleset()).contains("oifname \"" + link.interfaceName() + "\"");
+            try (Socket socket = new Socket()) {
+                assertThatThrownBy(() -> socket.connect(new InetSocketAddress(link.host().address(), 1433), 800))
+                        .isInstanceOf(java.net.SocketTimeoutException.class);
+            }
+        }
+    }
+
+    @Test
+    void twoConcurrentJvmLinks_getDistinctSubnetsAndInterfaces() {
+        try (NetLab first = NetLab.create(); NetLab second = NetLab.create()) {
+            JvmLink a = first.linkToJvm("db");
+            JvmLink b = second.linkToJvm("db");
+
+            assertThat(a.interfaceName()).isNotEqualTo(b.interfaceName());
+            assertThat(a.jvmAddress()).isNotEqualTo(b.jvmAddress());
+            assertThat(a.host().namespace()).isNotEqualTo(b.host().namespace());
+        }
+    }
+
+    @Test
+    void close_removesNamespacesVethsAndTables() {
+        NetLab lab = NetLab.create();
+        Host app = lab.host("app", "10.200.1.10");
+        Host db = lab.host("db", "10.200.1.20");
+        lab.link(app, db);
+        JvmLink link = lab.linkToJvm("web");
+        link.firewall().dropInput("udp dport 9");
+        db.tcpEchoServer(1433);
+        List<String> during = Leftovers.ofThisProcess();
+        assertThat(during).anyMatch(s -> s.contains(app.namespace()))
+                .anyMatch(s -> s.contains(link.interfaceName()))
+                .anyMatch(s -> s.contains(link.firewall().table()));
+
+        lab.close();
+
+        assertThat(Leftovers.all()).noneMatch(s -> s.contains(lab.id()) || s.contains(link.interfaceName() + " ")
+                || s.contains(link.firewall().table() + " "));
+        assertThat(Leftovers.SLOT_DIR.resolve("slot-" + link.slot())).doesNotExist();
+    }
+
+    @Test
+    void namespaceOfDeadProcess_isRemovedByRemoveStale() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        String stale = "pcapunit-" + dead.pid() + "-1-ghost";
+        Commands.run("ip", "netns", "add", stale);
+
+        List<String> removed = Leftovers.removeStale();
+
+        assertThat(removed).anyMatch(s -> s.contains(stale));
+        assertThat(Leftovers.all()).noneMatch(s -> s.contains(stale));
+    }
+
+    @Test
+    void nonLabAddress_isRejectedBeforeAnythingIsCreated() {
+        try (NetLab lab = NetLab.create()) {
+            assertThatThrownBy(() -> lab.host("app", "8.8.8.8"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("\"8.8.8.8\"").hasMessageContaining("10.200.x.y");
+            assertThatThrownBy(() -> lab.host("App!", "10.200.1.1"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"App!\"");
+            assertThat(Leftovers.ofThisProcess()).noneMatch(s -> s.contains(lab.id()));
+        }
+    }
+
+    @Test
+    void badNftRule_failsNamingNftsReason() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = lab.host("app", "10.200.1.10");
+            assertThatThrownBy(() -> app.firewall().dropOutput("tcp dport bogus"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tcp dport bogus").hasMessageContaining("nft rejected");
+        }
+    }
+}
