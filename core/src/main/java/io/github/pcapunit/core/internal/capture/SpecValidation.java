@@ -1,0 +1,50 @@
+package io.github.pcapunit.core.internal.capture;
+
+import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.InvalidFilterException;
+import io.github.pcapunit.core.UnknownInterfaceException;
+import io.github.pcapunit.core.internal.libpcap.Libpcap;
+import java.util.List;
+
+/** The checks of a spec that need libpcap but open nothing. */
+public final class SpecValidation {
+
+    /** LINKTYPE_LINUX_SLL2: what captures on "any" deliver. */
+    static final int LINUX_SLL2 = 276;
+    static final int ETHERNET = 1;
+
+    private SpecValidation() {
+    }
+
+    /** Throws the first problem found: libpcap missing, unknown interface, bad filter. */
+    public static void validate(CaptureSpec spec) {
+        Libpcap.version();
+        List<String> available = null;
+        for (String name : spec.effectiveInterfaces()) {
+            if (available == null) {
+                available = Libpcap.interfaceNames();
+            }
+            if (!available.contains(name)) {
+                throw new UnknownInterfaceException(name, available, "interface \"" + name
+                        + "\" does not exist here: available are " + available
+                        + ". Use one of them, or leave interfaces unset to capture on all (\"any\").");
+            }
+        }
+        spec.filter().ifPresent(filter -> {
+            // Ethernet accepts every BPF primitive that cooked captures do, and more; checking both
+            // catches link-specific keywords on "any".
+            String reason = Libpcap.compileError(filter, ETHERNET, spec.snaplen());
+            if (reason == null && spec.effectiveInterfaces().contains(CaptureSpec.ANY_INTERFACE)) {
+                reason = Libpcap.compileError(filter, LINUX_SLL2, spec.snaplen());
+            }
+            if (reason != null) {
+                throw invalidFilter(filter, reason);
+            }
+        });
+    }
+
+    static InvalidFilterException invalidFilter(String filter, String reason) {
+        return new InvalidFilterException(filter, reason, "\"" + filter + "\" is not a valid capture filter: "
+                + reason + ". Use tcpdump filter syntax, e.g. \"tcp port 1433\".");
+    }
+}
