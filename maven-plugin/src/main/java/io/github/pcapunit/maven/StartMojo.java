@@ -1,0 +1,153 @@
+package io.github.pcapunit.maven;
+
+import io.github.pcapunit.core.Capture;
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.maven.internal.CaptureRegistry;
+import io.github.pcapunit.maven.internal.SpecFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Starts capturing packets in the Maven JVM, by default before the integration tests. The
+ * capture runs until {@code capture:stop}; a JVM that dies first still leaves a valid pcapng
+ * (a shutdown hook stops it).
+ *
+ * <pre>{@code
+ * <plugin>
+ *   <groupId>io.github.pcapunit</groupId>
+ *   <artifactId>capture-maven-plugin</artifactId>
+ *   <configuration>
+ *     <filter>tcp port 1433</filter>
+ *   </configuration>
+ *   <executions>
+ *     <execution>
+ *       <goals><goal>start</goal><goal>stop</goal><goal>verify</goal></goals>
+ *     </execution>
+ *   </executions>
+ * </plugin>
+ * }</pre>
+ *
+ * <p>Every parameter is checked, the filter compiled and the interfaces looked up before the
+ * capture starts; a bad value fails the goal with a message naming the parameter, the value and
+ * the fix. Thread-safe: each project of a parallel build gets its own capture and file.
+ */
+@Mojo(name = "start", defaultPhase = LifecyclePhase.PRE_INTEGRATION_TEST, threadSafe = true)
+public class StartMojo extends AbstractCaptureMojo {
+
+    /**
+     * The capture filter in tcpdump syntax, e.g. {@code tcp port 1433}. Unset: every packet.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.filter")
+    String filter;
+
+    /**
+     * Interfaces to capture on, e.g. {@code <interface>lo</interface>}; from the command line a
+     * comma-separated list ({@code -Dcapture.interfaces=lo,eth0}). Unset: all interfaces
+     * ({@code any}).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.interfaces")
+    List<String> interfaces;
+
+    /**
+     * Bytes kept of each packet. Unset: whole packets (262144). Use e.g. 128 to keep headers
+     * only, so no payload is archived.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.snaplen")
+    Integer snaplen;
+
+    /**
+     * Kernel buffer per interface, e.g. {@code 64MB}; 64KB to 1GB. Unset: 32MB.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.bufferSize")
+    String bufferSize;
+
+    /**
+     * Size cap of the pcapng file, e.g. {@code 100MB}; the capture stops writing when it is
+     * reached and the summary says so. Unset: no cap.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.maxFileSize")
+    String maxFileSize;
+
+    /**
+     * Whether to record the kernel's own account of drops, resets and retransmissions next to
+     * the packets: {@code AUTO} (where this machine allows it), {@code REQUIRED} (fail when it
+     * cannot) or {@code OFF}. Unset: {@code AUTO}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.kernelEvidence")
+    String kernelEvidence;
+
+    /**
+     * Starts the capture, or logs why it is skipped.
+     *
+     * @throws MojoExecutionException for a bad parameter (named with its value and the fix), a
+     *     second start without a stop, or a capture the machine refuses (e.g. not permitted)
+     */
+    @Override
+    public void execute() throws MojoExecutionException {
+        CaptureRegistry registry = registry();
+        Optional<String> skipped = skipReason();
+        if (skipped.isPresent()) {
+            getLog().info("pcapunit: capture skipped (" + skipped.get() + ")");
+            registry.putSkipped(skipped.get());
+            return;
+        }
+        Optional<CaptureRegistry.Running> already = registry.running();
+        if (already.isPresent()) {
+            throw new MojoExecutionException("a capture is already running for " + projectKey()
+                    + " (started by " + already.get().startedBy() + "): run capture:stop before"
+                    + " starting another, or remove one of the two capture:start executions");
+        }
+        Path file = outputPath();
+        CaptureSpec spec = SpecFactory.create(parameters(file));
+        Capture capture;
+        try {
+            Files.createDirectories(file.getParent());
+            capture = Capture.start(spec);
+        } catch (IOException e) {
+            throw new MojoExecutionException("<output>" + file + "</output> (capture.output)"
+                    + " cannot be created: " + e.getMessage()
+                    + ": choose a writable location, e.g. target/pcapunit/capture.pcapng", e);
+        } catch (CaptureException e) {
+            throw new MojoExecutionException(goalName() + " cannot capture: " + e.getMessage(), e);
+        }
+        registry.putRunning(new CaptureRegistry.Running(capture, file, goalName()));
+        getLog().info("pcapunit: capturing " + spec.filter().map(f -> "'" + f + "'")
+                .orElse("all packets") + " on " + String.join(",", spec.effectiveInterfaces())
+                + " (snaplen " + spec.snaplen() + ", kernel evidence " + spec.kernelEvidence()
+                + spec.maxFileSize().map(m -> ", cap " + m + " bytes").orElse("") + ") into "
+                + displayPath(file));
+    }
+
+    private SpecFactory.Parameters parameters(Path file) {
+        SpecFactory.Parameters p = new SpecFactory.Parameters();
+        p.filter = filter;
+        p.interfaces = interfaces;
+        p.snaplen = snaplen;
+        p.bufferSize = bufferSize;
+        p.maxFileSize = maxFileSize;
+        p.kernelEvidence = kernelEvidence;
+        p.output = file;
+        p.comment = "capture-maven-plugin " + projectKey() + " " + goalName();
+        return p;
+    }
+}

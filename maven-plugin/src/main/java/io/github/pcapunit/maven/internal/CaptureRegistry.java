@@ -1,0 +1,90 @@
+package io.github.pcapunit.maven.internal;
+
+import io.github.pcapunit.core.Capture;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state {@code capture:start} hands to {@code capture:stop}, kept in the plugin context.
+ * Maven gives each project its own plugin context; the key also carries the project's
+ * coordinates so that a shared map could never mix two modules of a {@code -T} build.
+ */
+public final class CaptureRegistry {
+
+    private static final String PREFIX = "io.github.pcapunit.maven.capture:";
+
+    /** A capture started by an execution of {@code capture:start}. */
+    public static final class Running {
+        private final Capture capture;
+        private final Path output;
+        private final String startedBy;
+
+        public Running(Capture capture, Path output, String startedBy) {
+            this.capture = capture;
+            this.output = output;
+            this.startedBy = startedBy;
+        }
+
+        public Capture capture() {
+            return capture;
+        }
+
+        public Path output() {
+            return output;
+        }
+
+        /** The goal and execution that started it, e.g. {@code capture:start (default-cli)}. */
+        public String startedBy() {
+            return startedBy;
+        }
+    }
+
+    /** {@code capture:start} was skipped; {@code stop} and {@code verify} skip quietly too. */
+    public static final class Skipped {
+        private final String reason;
+
+        public Skipped(String reason) {
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    private final Map<String, Object> context;
+    private final String key;
+
+    public CaptureRegistry(Map<String, Object> context, String projectKey) {
+        this.context = context;
+        this.key = PREFIX + projectKey;
+    }
+
+    /** The running capture of this project, if any. */
+    public Optional<Running> running() {
+        Object o = context.get(key);
+        return o instanceof Running ? Optional.of((Running) o) : Optional.empty();
+    }
+
+    /** Why start was skipped for this project, if it was. */
+    public Optional<String> skippedBecause() {
+        Object o = context.get(key);
+        return o instanceof Skipped ? Optional.of(((Skipped) o).reason()) : Optional.empty();
+    }
+
+    public void putRunning(Running running) {
+        context.put(key, running);
+    }
+
+    public void putSkipped(String reason) {
+        context.put(key, new Skipped(reason));
+    }
+
+    /** Removes and returns the running capture, so a second stop cannot stop it again. */
+    public Optional<Running> takeRunning() {
+        Optional<Running> r = running();
+        r.ifPresent(x -> context.remove(key));
+        return r;
+    }
+}

@@ -1,0 +1,109 @@
+package io.github.pcapunit.maven.internal;
+
+import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.InvalidCaptureSpecException;
+import io.github.pcapunit.core.InvalidFilterException;
+import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.UnknownInterfaceException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.maven.plugin.MojoExecutionException;
+
+/**
+ * Turns {@code capture:start}'s parameters into a {@link CaptureSpec}, checking every value
+ * (including compiling the filter and looking up the interfaces) before anything is started.
+ * Every failure names the parameter as written in the pom, its user property, the value and the
+ * fix, and keeps core's exception as the cause.
+ */
+public final class SpecFactory {
+
+    /** The raw parameter values, as Maven injected them; {@code null} means unset. */
+    public static final class Parameters {
+        public String filter;
+        public List<String> interfaces;
+        public Integer snaplen;
+        public String bufferSize;
+        public String maxFileSize;
+        public String kernelEvidence;
+        public Path output;
+        public String comment;
+    }
+
+    private SpecFactory() {
+    }
+
+    /**
+     * The validated spec.
+     *
+     * @throws MojoExecutionException naming parameter, value and fix
+     */
+    public static CaptureSpec create(Parameters p) throws MojoExecutionException {
+        CaptureSpec.Builder b = CaptureSpec.builder().output(p.output).comment(p.comment);
+        try {
+            if (p.interfaces != null) {
+                b.interfaces(p.interfaces);
+            }
+            b.filter(p.filter);
+            if (p.snaplen != null) {
+                b.snaplen(p.snaplen);
+            }
+            if (p.bufferSize != null) {
+                long bytes = size("bufferSize", p.bufferSize);
+                if (bytes > Integer.MAX_VALUE) {
+                    throw new MojoExecutionException(Sizes.describe("bufferSize",
+                            "capture.bufferSize", p.bufferSize)
+                            + " is larger than 1 GiB: use e.g. 32MB (the default)");
+                }
+                b.bufferSize((int) bytes);
+            }
+            if (p.maxFileSize != null) {
+                b.maxFileSize(size("maxFileSize", p.maxFileSize));
+            }
+            if (p.kernelEvidence != null) {
+                b.kernelEvidence(kernelEvidence(p.kernelEvidence));
+            }
+            return b.build().validate();
+        } catch (InvalidCaptureSpecException e) {
+            String param = mavenName(e.parameter());
+            throw new MojoExecutionException(Sizes.describe(param, "capture." + param, e.value())
+                    + " is refused: " + e.getMessage(), e);
+        } catch (InvalidFilterException e) {
+            throw new MojoExecutionException(Sizes.describe("filter", "capture.filter", e.filter())
+                    + " is not a valid capture filter: " + e.reason()
+                    + ". Use tcpdump filter syntax, e.g. \"tcp port 1433\".", e);
+        } catch (UnknownInterfaceException e) {
+            throw new MojoExecutionException("<interfaces><interface>" + e.requested()
+                    + "</interface></interfaces> (capture.interfaces) names an interface this"
+                    + " machine does not have: use one of " + e.available()
+                    + ", or leave interfaces unset to capture on all of them (\"any\").", e);
+        }
+    }
+
+    private static long size(String parameter, String text) throws MojoExecutionException {
+        try {
+            return Sizes.parse(parameter, "capture." + parameter, text);
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+    }
+
+    private static KernelEvidence kernelEvidence(String text) throws MojoExecutionException {
+        try {
+            return KernelEvidence.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException(Sizes.describe("kernelEvidence",
+                    "capture.kernelEvidence", text) + " is not a kernel evidence mode: use one of "
+                    + Arrays.stream(KernelEvidence.values()).map(Enum::name)
+                            .collect(Collectors.joining(", "))
+                    + " (AUTO records the kernel's drop reasons where this machine allows it)", e);
+        }
+    }
+
+    /** The builder's option names are the plugin's parameter names, except where noted here. */
+    private static String mavenName(String builderOption) {
+        return builderOption;
+    }
+}
