@@ -3,24 +3,45 @@ package io.github.pcapunit.core.internal.capture;
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.CaptureResult;
 import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.CaptureStatistics;
+import io.github.pcapunit.core.LinkType;
 import io.github.pcapunit.core.internal.libpcap.Libpcap;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A standalone capture behind {@code Capture}. */
-public final class CaptureSession {
+public final class CaptureSession implements ShutdownFinalizer.Finalizable {
+
+    private static final AtomicLong COUNTER = new AtomicLong();
 
     private final CaptureSpec spec;
+    private final Path file;
+    private final Recorder recorder;
+    private final List<JournalFields> marks = new ArrayList<>();
+    private CaptureResult result;
+    private volatile boolean running = true;
 
-    private CaptureSession(CaptureSpec spec) {
+    private CaptureSession(CaptureSpec spec, Path file, Recorder recorder) {
         this.spec = spec;
+        this.file = file;
+        this.recorder = recorder;
     }
 
     /** Validates, opens and starts. */
     public static CaptureSession start(CaptureSpec spec) {
-        SpecValidation.validate(spec);
-        // TODO(engine): replaced by the engine in the next commit; remove when Engine lands.
-        throw new CaptureException("capture engine not wired yet");
+        Objects.requireNonNull(spec, "spec");
+        Path file = spec.output().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"),
+                "pcapunit-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".pcapng"))
+                .toAbsolutePath();
+        Recorder recorder = Recorder.start(spec, file.resolveSibling("." + file.getFileName()));
+        CaptureSession session = new CaptureSession(spec, file, recorder);
+        ShutdownFinalizer.register(session);
+        return session;
     }
 
     /** Interface names libpcap offers. */
@@ -33,22 +54,126 @@ public final class CaptureSession {
     }
 
     public Path file() {
-        throw new CaptureException("capture engine not wired yet");
+        return file;
     }
 
     public boolean isRunning() {
-        return false;
+        return running;
     }
 
     public void mark(String message) {
-        throw new IllegalStateException("capture engine not wired yet");
+        Objects.requireNonNull(message, "message");
+        synchronized (this) {
+            if (!running) {
+                throw new IllegalStateException("mark(\"" + message + "\") after stop(): mark before stopping");
+            }
+            marks.add(JournalFields.mark(message));
+        }
     }
 
-    public CaptureResult snapshot() {
-        throw new IllegalStateException("capture engine not wired yet");
+    public synchronized CaptureResult snapshot() {
+        if (!running) {
+            throw new IllegalStateException("snapshot() after stop(): use the CaptureResult stop() returned");
+        }
+        settle();
+        long end = Recorder.nowNanos();
+        long[] sizes = recorder.flush();
+        Path snap = file.resolveSibling(baseName(file) + ".snapshot.pcapng");
+        List<JournalFields> entries = new ArrayList<>(marks);
+        return convert(snap, sizes, end, recorder.stats(), entries, "snapshot");
     }
 
-    public CaptureResult stop() {
-        throw new IllegalStateException("capture engine not wired yet");
+    public synchronized CaptureResult stop() {
+        if (result != null) {
+            return result;
+        }
+        try {
+            settle();
+            long end = Recorder.nowNanos();
+            List<JournalFields> entries = new ArrayList<>(marks);
+            entries.addAll(recorder.stop());
+            running = false;
+            long[] sizes = new long[recorder.nativeFiles.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = size(recorder.nativeFiles.get(i));
+            }
+            result = convert(file, sizes, end, recorder.stats(), entries, null);
+            return result;
+        } finally {
+            running = false;
+            recorder.deleteNativeFiles();
+            ShutdownFinalizer.deregister(this);
+        }
+    }
+
+    @Override
+    public void finalizeOnShutdown() {
+        stop();
+    }
+
+    /** Waits twice the read timeout, so the kernel has handed over every packet sent before now. */
+    private void settle() {
+        try {
+            Thread.sleep(2 * spec.readTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CaptureResult convert(Path out, long[] sizes, long end, long[][] stats, List<JournalFields> entries,
+            String kind) {
+        List<Conversion.Source> sources = new ArrayList<>();
+        for (int i = 0; i < recorder.handles.size(); i++) {
+            sources.add(new Conversion.Source(recorder.handles.get(i).interfaceName(),
+                    recorder.handles.get(i).linkType(), spec.snaplen(), recorder.nativeFiles.get(i), 0, sizes[i],
+                    spec.filter().orElse(null), stats[i]));
+        }
+        String comment = describe(spec, recorder.startNanos, end) + (kind == null ? "" : " (" + kind + ")");
+        Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, entries, comment,
+                recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos());
+        return result(out, spec, recorder, sources, o, recorder.startNanos, end);
+    }
+
+    static CaptureResult result(Path out, CaptureSpec spec, Recorder recorder, List<Conversion.Source> sources,
+            Conversion.Outcome o, long start, long end) {
+        List<CaptureStatistics> stats = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            Conversion.Source s = sources.get(i);
+            long received = s.stats[0];
+            // The kernel counts each loopback packet twice (outgoing and incoming copy) on "lo" and on
+            // "any", and libpcap delivers one of them.
+            if ("lo".equals(s.name)) {
+                received = Math.max(0, received - o.written[i]);
+            } else if (CaptureSpec.ANY_INTERFACE.equals(s.name)) {
+                received = Math.max(0, received - o.loopback[i]);
+            }
+            stats.add(new CaptureStatistics(s.name, LinkType.of(s.linkType), o.written[i], received, s.stats[1],
+                    s.stats[2]));
+        }
+        return new CaptureResult(out, spec, Conversion.instant(start), Conversion.instant(end), stats,
+                o.truncatedAtNanos >= 0 ? Conversion.instant(o.truncatedAtNanos) : null,
+                recorder.kernelEvidenceStatus());
+    }
+
+    static String describe(CaptureSpec spec, long start, long end) {
+        return "pcapunit capture on " + spec.effectiveInterfaces() + ", filter "
+                + spec.filter().map(f -> "\"" + f + "\"").orElse("(none: every packet)") + ", snaplen "
+                + spec.snaplen() + ", buffer " + spec.bufferSize() + " bytes"
+                + spec.maxFileSize().map(m -> ", size cap " + m + " bytes").orElse("") + ", from "
+                + Conversion.instant(start) + " to " + Conversion.instant(end)
+                + spec.comment().map(c -> "\n" + c).orElse("");
+    }
+
+    private static String baseName(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".pcapng") ? n.substring(0, n.length() - 7) : n;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new CaptureException("native capture file " + p + " vanished: " + e.getMessage(), e);
+        }
     }
 }

@@ -131,10 +131,12 @@ public final class NativeHandle {
      * packet natively. With {@code maxBytes > 0} the native file never grows beyond it: the loop
      * runs in batches of packets that surely fit, and stops writing when the next might not.
      *
+     * @param looping called on this thread once it is about to enter the loop
      * @return true when the size cap stopped writing
      */
-    public boolean runLoop(long maxBytes) {
+    public boolean runLoop(long maxBytes, Runnable looping) {
         try {
+            looping.run();
             while (!stopRequested) {
                 int count = -1;
                 if (maxBytes > 0) {

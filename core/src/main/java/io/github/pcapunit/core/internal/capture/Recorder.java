@@ -1,0 +1,253 @@
+package io.github.pcapunit.core.internal.capture;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.internal.libpcap.Libpcap;
+import io.github.pcapunit.core.internal.libpcap.NativeHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live part of a capture: one libpcap handle, native dumper file and loop thread per
+ * interface, plus the sidecars. Shared by standalone and shared captures.
+ */
+final class Recorder {
+
+    final CaptureSpec spec;
+    final List<NativeHandle> handles;
+    final List<Path> nativeFiles = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<CaptureSidecar> sidecars = new ArrayList<>();
+    private final List<CaptureException> loopFailures = new ArrayList<>();
+    final long startNanos;
+    private final CountDownLatch looping;
+    private volatile long capReachedNanos = -1;
+    private long[][] statsAtStop;
+
+    private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos) {
+        this.spec = spec;
+        this.handles = handles;
+        this.startNanos = startNanos;
+        this.looping = new CountDownLatch(handles.size());
+    }
+
+    /**
+     * Validates, then opens the handles (nothing else happens if that fails), then creates files,
+     * starts the loops and the sidecars.
+     *
+     * @param nativeBase the native files are {@code nativeBase + "." + interface + ".pcap"}
+     */
+    static Recorder start(CaptureSpec spec, Path nativeBase) {
+        SpecValidation.validate(spec);
+        List<CaptureSidecar.Factory> factories = CaptureSidecars.factories();
+        if (spec.kernelEvidence() == KernelEvidence.REQUIRED && factories.isEmpty()) {
+            throw new CaptureException("kernelEvidence REQUIRED, but no kernel evidence recorder is available in "
+                    + "this JVM: use KernelEvidence.AUTO to capture packets without it, or OFF");
+        }
+        List<NativeHandle> handles = new ArrayList<>();
+        try {
+            for (String name : spec.effectiveInterfaces()) {
+                handles.add(NativeHandle.open(name, spec.snaplen(), spec.bufferSize(),
+                        (int) spec.readTimeout().toMillis(), spec.filter().orElse(null)));
+            }
+        } catch (RuntimeException e) {
+            handles.forEach(NativeHandle::close);
+            throw e;
+        }
+        Recorder r = new Recorder(spec, handles, nowNanos());
+        try {
+            Path dir = nativeBase.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            for (NativeHandle h : handles) {
+                Path file = nativeBase.resolveSibling(nativeBase.getFileName() + "." + safe(h.interfaceName()) + ".pcap");
+                h.openDumper(file);
+                r.nativeFiles.add(file);
+            }
+            for (NativeHandle h : handles) {
+                Thread t = new Thread(() -> r.loop(h), "pcapunit-capture-" + h.interfaceName());
+                t.setDaemon(true);
+                r.threads.add(t);
+            }
+            r.threads.forEach(Thread::start);
+            // A stop before a loop thread runs would leave its packets in the ring: start() returns
+            // only once every thread is entering its loop.
+            if (!r.looping.await(10, TimeUnit.SECONDS)) {
+                throw new CaptureException("capture threads did not start within 10 s");
+            }
+            for (CaptureSidecar.Factory f : factories) {
+                CaptureSidecar s = f.create(spec);
+                if (s != null) {
+                    r.sidecars.add(s);
+                    s.start(spec);
+                }
+            }
+            return r;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            r.abort();
+            if (e instanceof CaptureException) {
+                throw (CaptureException) e;
+            }
+            throw new CaptureException("cannot start the capture: " + e.getMessage(), e);
+        }
+    }
+
+    private void loop(NativeHandle h) {
+        long cap = spec.maxFileSize().orElse(0L);
+        try {
+            if (h.runLoop(cap, looping::countDown)) {
+                if (capReachedNanos < 0) {
+                    capReachedNanos = nowNanos();
+                }
+            }
+        } catch (CaptureException e) {
+            synchronized (loopFailures) {
+                loopFailures.add(e);
+            }
+        }
+    }
+
+    /** When a native file reached the size cap (nanos since the epoch), or -1. */
+    long capReachedNanos() {
+        return capReachedNanos;
+    }
+
+    /** Flushes the dumpers so readers see every packet handed over so far; returns the file sizes. */
+    long[] flush() {
+        long[] sizes = new long[handles.size()];
+        for (int i = 0; i < handles.size(); i++) {
+            handles.get(i).flush();
+            try {
+                sizes[i] = Files.size(nativeFiles.get(i));
+            } catch (IOException e) {
+                throw new CaptureException("cannot read the size of " + nativeFiles.get(i) + ": " + e.getMessage(), e);
+            }
+        }
+        return sizes;
+    }
+
+    /** libpcap counters per handle (received, kernel drops, interface drops). */
+    long[][] stats() {
+        if (statsAtStop != null) {
+            return statsAtStop;
+        }
+        long[][] s = new long[handles.size()][];
+        for (int i = 0; i < handles.size(); i++) {
+            s[i] = handles.get(i).stats();
+        }
+        return s;
+    }
+
+    /** Entries the sidecars recorded since the last call. */
+    List<JournalFields> collectSidecars() {
+        List<JournalFields> all = new ArrayList<>();
+        for (CaptureSidecar s : sidecars) {
+            all.addAll(s.collect());
+        }
+        return all;
+    }
+
+    /**
+     * Ends the loops, takes statistics, closes the dumpers, stops the sidecars, and hands the
+     * handles to the background closer.
+     *
+     * @return the sidecars' remaining entries
+     */
+    List<JournalFields> stop() {
+        for (NativeHandle h : handles) {
+            h.requestStop();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        statsAtStop = null;
+        statsAtStop = stats();
+        handles.forEach(NativeHandle::closeDumper);
+        List<JournalFields> entries = new ArrayList<>();
+        for (CaptureSidecar s : sidecars) {
+            try {
+                entries.addAll(s.stop());
+            } finally {
+                s.close();
+            }
+        }
+        handles.forEach(Closer::close);
+        synchronized (loopFailures) {
+            if (!loopFailures.isEmpty()) {
+                throw loopFailures.get(0);
+            }
+        }
+        return entries;
+    }
+
+    /** The sidecars' status sentences, or why there is none. */
+    String kernelEvidenceStatus() {
+        if (spec.kernelEvidence() == KernelEvidence.OFF) {
+            return "kernel evidence off";
+        }
+        if (sidecars.isEmpty()) {
+            return "kernel evidence not recorded: no kernel evidence recorder is available in this JVM";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (CaptureSidecar s : sidecars) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(s.status());
+        }
+        return sb.toString();
+    }
+
+    /** Releases everything after a failed start, deleting the native files. */
+    private void abort() {
+        for (NativeHandle h : handles) {
+            h.requestStop();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (CaptureSidecar s : sidecars) {
+            s.close();
+        }
+        handles.forEach(NativeHandle::closeDumper);
+        handles.forEach(Closer::close);
+        deleteNativeFiles();
+    }
+
+    void deleteNativeFiles() {
+        for (Path p : nativeFiles) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // a leftover temporary file is harmless; the capture result does not depend on it
+            }
+        }
+    }
+
+    String application() {
+        return "pcapunit (" + Libpcap.version() + ")";
+    }
+
+    static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+}
