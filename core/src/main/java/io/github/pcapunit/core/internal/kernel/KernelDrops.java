@@ -1,0 +1,198 @@
+package io.github.pcapunit.core.internal.kernel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns recorded kernel events into drop records. {@code kfree_skb} has no addresses, so a drop
+ * is attributed to the TCP transmission (a connect's SYN_SENT transition or a retransmission) that
+ * ran on the same CPU within {@link #WINDOW} of it — the kernel frees a packet a netfilter hook
+ * dropped synchronously, in the sender's context — and, for {@code NO_SOCKET}, to the reset the
+ * kernel sent for it. A connect that stayed in SYN_SENT, was retried and met NETFILTER_DROP at each
+ * transmission becomes one record with every drop instant. Drops that match nothing stay records
+ * of their own, without a flow.
+ */
+public final class KernelDrops {
+
+    /** How far apart a drop and its transmission may be on one CPU. */
+    static final Duration WINDOW = Duration.ofMillis(2);
+
+    private KernelDrops() {
+    }
+
+    /** The drop records of {@code events} (any order), in order of their first drop. */
+    public static List<KernelDrop> correlate(List<KernelEvent> events) {
+        List<KernelEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(KernelEvent::time));
+        List<Attempt> attempts = attempts(sorted);
+        Map<List<Object>, Builder> records = new LinkedHashMap<>();
+        for (KernelEvent drop : sorted) {
+            if (!drop.name().equals("kfree_skb")) {
+                continue;
+            }
+            Builder record = attribute(drop, sorted, attempts);
+            records.merge(record.key(), record, Builder::merge);
+        }
+        return records.values().stream().map(Builder::build).toList();
+    }
+
+    private static Builder attribute(KernelEvent drop, List<KernelEvent> sorted, List<Attempt> attempts) {
+        String reason = drop.field("reason");
+        String location = drop.field("location");
+        String component = Components.of(location, reason);
+        KernelEvent match = null;
+        long best = Long.MAX_VALUE;
+        for (KernelEvent e : sorted) {
+            boolean candidate = isTransmission(e) || ("NO_SOCKET".equals(reason) && e.name().equals("tcp_send_reset"));
+            if (!candidate || e.cpu() != drop.cpu()) {
+                continue;
+            }
+            long gap = Math.abs(Duration.between(e.time(), drop.time()).toNanos());
+            if (gap > WINDOW.toNanos() || gap >= best) {
+                continue;
+            }
+            if (drop.hasProcess() && e.hasProcess() && drop.pid() != e.pid()) {
+                continue;
+            }
+            best = gap;
+            match = e;
+        }
+        if (match == null) {
+            String process = drop.hasProcess() ? drop.comm() : "";
+            return new Builder(reason, location, component, drop.field("protocol"), "", -1, "", -1, "", process,
+                    drop.hasProcess() ? drop.pid() : -1, drop.time());
+        }
+        if (match.name().equals("tcp_send_reset")) {
+            // The reset goes server → client; the packet dropped was the client's, the other way.
+            return new Builder(reason, location, component, "TCP", match.field("daddr"), match.intField("dport"),
+                    match.field("saddr"), match.intField("sport"), "", "", -1, drop.time());
+        }
+        Attempt attempt = attemptOf(match, attempts);
+        String flags = "TCP_SYN_SENT".equals(match.field("newstate")) ? "SYN" : "";
+        int sport = match.intField("sport") > 0 ? match.intField("sport") : attempt == null ? -1 : attempt.sport;
+        String process = attempt != null ? attempt.comm : match.hasProcess() ? match.comm() : "";
+        long pid = attempt != null ? attempt.pid : match.hasProcess() ? match.pid() : -1;
+        return new Builder(reason, location, component, "TCP", match.field("saddr"), sport, match.field("daddr"),
+                match.intField("dport"), flags, process, pid, drop.time());
+    }
+
+    private static boolean isTransmission(KernelEvent e) {
+        return e.name().equals("tcp_retransmit_skb")
+                || (e.name().equals("inet_sock_set_state") && "TCP_SYN_SENT".equals(e.field("newstate"))
+                        && !"TCP_SYN_SENT".equals(e.field("oldstate")));
+    }
+
+    /** Connect attempts: SYN_SENT transitions (whose sport is still 0) completed by later events. */
+    private static List<Attempt> attempts(List<KernelEvent> sorted) {
+        List<Attempt> attempts = new ArrayList<>();
+        for (KernelEvent e : sorted) {
+            if (e.name().equals("inet_sock_set_state") && "TCP_SYN_SENT".equals(e.field("newstate"))) {
+                attempts.add(new Attempt(e, e.field("saddr"), e.field("daddr"), e.intField("dport"),
+                        e.intField("sport"), e.comm(), e.hasProcess() ? e.pid() : -1));
+            } else if (e.intField("sport") > 0) {
+                for (int i = attempts.size() - 1; i >= 0; i--) {
+                    Attempt a = attempts.get(i);
+                    if (a.sport <= 0 && a.dport == e.intField("dport") && a.saddr.equals(e.field("saddr"))
+                            && a.daddr.equals(e.field("daddr"))) {
+                        a.sport = e.intField("sport");
+                        break;
+                    }
+                }
+            }
+        }
+        return attempts;
+    }
+
+    private static Attempt attemptOf(KernelEvent transmission, List<Attempt> attempts) {
+        Attempt found = null;
+        for (Attempt a : attempts) {
+            if (a.start.time().isAfter(transmission.time())) {
+                break;
+            }
+            boolean sameFlow = a.dport == transmission.intField("dport") && a.saddr.equals(transmission.field("saddr"))
+                    && a.daddr.equals(transmission.field("daddr"))
+                    && (transmission.intField("sport") <= 0 || a.sport <= 0 || a.sport == transmission.intField("sport"));
+            if (a.start == transmission || sameFlow) {
+                found = a;
+            }
+        }
+        return found;
+    }
+
+    private static final class Attempt {
+        final KernelEvent start;
+        final String saddr;
+        final String daddr;
+        final int dport;
+        int sport;
+        final String comm;
+        final long pid;
+
+        Attempt(KernelEvent start, String saddr, String daddr, int dport, int sport, String comm, long pid) {
+            this.start = start;
+            this.saddr = saddr;
+            this.daddr = daddr;
+            this.dport = dport;
+            this.sport = sport;
+            this.comm = comm;
+            this.pid = pid;
+        }
+    }
+
+    private static final class Builder {
+        final String reason;
+        final String location;
+        final String component;
+        final String protocol;
+        final String saddr;
+        final int sport;
+        final String daddr;
+        final int dport;
+        String flags;
+        final String process;
+        final long pid;
+        final List<Instant> times = new ArrayList<>();
+
+        Builder(String reason, String location, String component, String protocol, String saddr, int sport,
+                String daddr, int dport, String flags, String process, long pid, Instant time) {
+            this.reason = reason;
+            this.location = location;
+            this.component = component;
+            this.protocol = protocol;
+            this.saddr = saddr;
+            this.sport = sport;
+            this.daddr = daddr;
+            this.dport = dport;
+            this.flags = flags;
+            this.process = process;
+            this.pid = pid;
+            times.add(time);
+        }
+
+        List<Object> key() {
+            // Flow drops group by flow; unattributed ones by what dropped them and for whom.
+            return saddr.isEmpty()
+                    ? List.of(reason, location, protocol, process, pid)
+                    : List.of(reason, location, saddr, sport, daddr, dport);
+        }
+
+        Builder merge(Builder later) {
+            times.addAll(later.times);
+            if (flags.isEmpty() || Objects.equals(flags, later.flags)) {
+                flags = flags.isEmpty() ? later.flags : flags;
+            }
+            return this;
+        }
+
+        KernelDrop build() {
+            return new KernelDrop(reason, location, component, protocol, saddr, sport, daddr, dport, flags, process,
+                    pid, times);
+        }
+    }
+}

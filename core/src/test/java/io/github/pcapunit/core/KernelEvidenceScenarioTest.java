@@ -1,0 +1,158 @@
+package io.github.pcapunit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.github.pcapunit.core.internal.kernel.KernelDrop;
+import io.github.pcapunit.core.internal.kernel.KernelDrops;
+import io.github.pcapunit.core.internal.kernel.KernelEvent;
+import io.github.pcapunit.core.internal.kernel.KernelRecorder;
+import io.github.pcapunit.testing.ConnectResult;
+import io.github.pcapunit.testing.Host;
+import io.github.pcapunit.testing.Leftovers;
+import io.github.pcapunit.testing.NetLab;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The seed scenario end to end: namespaces app (10.200.1.10) and db (10.200.1.20), a listener on db:1433. */
+class KernelEvidenceScenarioTest {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1600);
+
+    @BeforeAll
+    static void requireRootAndTracefs() {
+        NetLab.assumeAvailable();
+        assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        assertThat(Leftovers.ofThisProcess()).isEmpty();
+    }
+
+    @Test
+    void nftDropOnAppOutput_recordsNetfilterDropWithFlowAndProcess() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = seedLab(lab);
+            app.firewall().dropOutput("tcp dport 1433");
+
+            List<KernelDrop> drops;
+            ConnectResult connect;
+            try (KernelRecorder recorder = KernelRecorder.start()) {
+                connect = app.connectTcp("10.200.1.20", 1433, CONNECT_TIMEOUT);
+                drops = KernelDrops.correlate(recorder.stop());
+            }
+
+            assertThat(connect.outcome()).isEqualTo(ConnectResult.Outcome.TIMED_OUT);
+            KernelDrop drop = onlyDropTo(drops, connect, 1433);
+            assertThat(drop.reason()).isEqualTo("NETFILTER_DROP");
+            assertThat(drop.component()).isEqualTo("netfilter (nftables)");
+            assertThat(drop.location()).isEqualTo("nft_do_chain");
+            assertThat(drop.tcpFlags()).isEqualTo("SYN");
+            assertThat(drop.processName()).isEqualTo("python3");
+            assertThat(drop.pid()).isPositive();
+            // The first SYN and at least one retransmission (RTO 1 s) met the rule.
+            assertThat(drop.times()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(drop.line()).startsWith("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain), "
+                    + "TCP 10.200.1.10:" + connect.localPort() + " \u2192 10.200.1.20:1433 SYN");
+        }
+    }
+
+    @Test
+    void nftDropOnDbInput_recordsNetfilterDropWithFlow() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = seedLab(lab);
+            lab.hostNamed("db").firewall().dropInput("tcp dport 1433");
+
+            List<KernelDrop> drops;
+            ConnectResult connect;
+            try (KernelRecorder recorder = KernelRecorder.start()) {
+                connect = app.connectTcp("10.200.1.20", 1433, CONNECT_TIMEOUT);
+                drops = KernelDrops.correlate(recorder.stop());
+            }
+
+            assertThat(connect.outcome()).isEqualTo(ConnectResult.Outcome.TIMED_OUT);
+            KernelDrop drop = onlyDropTo(drops, connect, 1433);
+            assertThat(drop.reason()).isEqualTo("NETFILTER_DROP");
+            assertThat(drop.component()).isEqualTo("netfilter (nftables)");
+        }
+    }
+
+    @Test
+    void acceptRuleAddedBeforeDrop_noDropForTheFlow() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = seedLab(lab);
+            app.firewall().dropOutput("tcp dport 1433");
+            app.firewall().acceptOutput("tcp dport 1433");
+
+            List<KernelDrop> drops;
+            ConnectResult connect;
+            try (KernelRecorder recorder = KernelRecorder.start()) {
+                connect = app.connectTcp("10.200.1.20", 1433, CONNECT_TIMEOUT);
+                drops = KernelDrops.correlate(recorder.stop());
+            }
+
+            assertThat(connect.outcome()).isEqualTo(ConnectResult.Outcome.CONNECTED);
+            assertThat(drops).noneMatch(d -> d.dport() == 1433 && d.sport() == connect.localPort());
+        }
+    }
+
+    @Test
+    void icmpEchoDroppedOnAppOutput_recordsNetfilterDropByPing() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = seedLab(lab);
+            app.firewall().dropOutput("icmp type echo-request");
+
+            List<KernelEvent> events;
+            boolean answered;
+            try (KernelRecorder recorder = KernelRecorder.start()) {
+                answered = app.ping("10.200.1.20", 2, Duration.ofSeconds(1));
+                events = recorder.stop();
+            }
+
+            assertThat(answered).isFalse();
+            assertThat(KernelDrops.correlate(events))
+                    .filteredOn(d -> d.processName().equals("ping"))
+                    .singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.reason()).isEqualTo("NETFILTER_DROP");
+                        assertThat(d.component()).isEqualTo("netfilter (nftables)");
+                        assertThat(d.protocol()).isEqualTo("IPv4");
+                        assertThat(d.times()).hasSizeGreaterThanOrEqualTo(2);
+                    });
+        }
+    }
+
+    @Test
+    void stop_removesTheTracingInstance() {
+        KernelRecorder recorder = KernelRecorder.start();
+        assertThat(recorder.instance()).isDirectory();
+        assertThat(Leftovers.ofThisProcess()).anyMatch(s -> s.contains(recorder.instance().getFileName().toString()));
+
+        recorder.stop();
+
+        assertThat(Files.exists(recorder.instance())).isFalse();
+        assertThat(Leftovers.ofThisProcess()).isEmpty();
+    }
+
+    private static Host seedLab(NetLab lab) {
+        Host app = lab.host("app", "10.200.1.10");
+        Host db = lab.host("db", "10.200.1.20");
+        lab.link(app, db);
+        db.tcpEchoServer(1433);
+        return app;
+    }
+
+    /** Other tests on the machine may drop packets too: select this connection's 4-tuple. */
+    private static KernelDrop onlyDropTo(List<KernelDrop> drops, ConnectResult connect, int port) {
+        return assertThat(drops)
+                .as("kernel drops %s", drops)
+                .filteredOn(d -> d.saddr().equals("10.200.1.10") && d.daddr().equals("10.200.1.20")
+                        && d.dport() == port && d.sport() == connect.localPort())
+                .singleElement().actual();
+    }
+}
