@@ -29,7 +29,7 @@ final class Recorder {
     final long startNanos;
     private final CountDownLatch looping;
     private volatile long capReachedNanos = -1;
-    private long[][] statsAtStop;
+    private volatile long[][] statsAtStop;
 
     private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos) {
         this.spec = spec;
@@ -136,7 +136,7 @@ final class Recorder {
     }
 
     /** libpcap counters per handle (received, kernel drops, interface drops). */
-    long[][] stats() {
+    synchronized long[][] stats() {
         if (statsAtStop != null) {
             return statsAtStop;
         }
@@ -173,8 +173,8 @@ final class Recorder {
                 Thread.currentThread().interrupt();
             }
         }
-        statsAtStop = null;
-        statsAtStop = stats();
+        long[][] last = stats();
+        statsAtStop = last;
         handles.forEach(NativeHandle::closeDumper);
         List<JournalFields> entries = new ArrayList<>();
         for (CaptureSidecar s : sidecars) {
