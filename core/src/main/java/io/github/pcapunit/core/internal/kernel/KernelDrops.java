@@ -28,18 +28,37 @@ public final class KernelDrops {
 
     /** The drop records of {@code events} (any order), in order of their first drop. */
     public static List<KernelDrop> correlate(List<KernelEvent> events) {
+        return attribute(events).stream().map(Attributed::drop).distinct().toList();
+    }
+
+    /** A {@code kfree_skb} event and the drop record it belongs to (several events share one). */
+    public record Attributed(KernelEvent event, KernelDrop drop) {
+    }
+
+    /** Each {@code kfree_skb} event of {@code events} with its drop record, in time order. */
+    public static List<Attributed> attribute(List<KernelEvent> events) {
         List<KernelEvent> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparing(KernelEvent::time));
         List<Attempt> attempts = attempts(sorted);
         Map<List<Object>, Builder> records = new LinkedHashMap<>();
+        List<KernelEvent> drops = new ArrayList<>();
+        List<List<Object>> keys = new ArrayList<>();
         for (KernelEvent drop : sorted) {
             if (!drop.name().equals("kfree_skb")) {
                 continue;
             }
             Builder record = attribute(drop, sorted, attempts);
             records.merge(record.key(), record, Builder::merge);
+            drops.add(drop);
+            keys.add(record.key());
         }
-        return records.values().stream().map(Builder::build).toList();
+        Map<List<Object>, KernelDrop> built = new LinkedHashMap<>();
+        records.forEach((key, builder) -> built.put(key, builder.build()));
+        List<Attributed> result = new ArrayList<>();
+        for (int i = 0; i < drops.size(); i++) {
+            result.add(new Attributed(drops.get(i), built.get(keys.get(i))));
+        }
+        return result;
     }
 
     private static Builder attribute(KernelEvent drop, List<KernelEvent> sorted, List<Attempt> attempts) {

@@ -80,9 +80,9 @@ final class TraceLines {
             }
             default -> {
                 boolean v6 = "AF_INET6".equals(raw.get("family"));
-                putIfPresent(out, "saddr", v6 ? raw.get("saddrv6") : raw.get("saddr"));
+                putIfPresent(out, "saddr", v6 ? unmap(raw.get("saddrv6")) : raw.get("saddr"));
                 putIfPresent(out, "sport", raw.get("sport"));
-                putIfPresent(out, "daddr", v6 ? raw.get("daddrv6") : raw.get("daddr"));
+                putIfPresent(out, "daddr", v6 ? unmap(raw.get("daddrv6")) : raw.get("daddr"));
                 putIfPresent(out, "dport", raw.get("dport"));
                 String protocol = raw.getOrDefault("protocol", "IPPROTO_TCP");
                 out.put("protocol", protocol.startsWith("IPPROTO_") ? protocol.substring(8) : protocol);
@@ -113,8 +113,16 @@ final class TraceLines {
         if (address.startsWith("[") && address.endsWith("]")) {
             address = address.substring(1, address.length() - 1);
         }
-        out.put(addressKey, address);
+        out.put(addressKey, unmap(address));
         out.put(portKey, endpoint.substring(colon + 1));
+    }
+
+    /** A dual-stack (Java) socket's IPv4-mapped address {@code ::ffff:10.0.0.1} is the IPv4 address on the wire. */
+    static String unmap(String address) {
+        if (address != null && address.startsWith("::ffff:") && address.indexOf('.') > 0) {
+            return address.substring(7);
+        }
+        return address;
     }
 
     /** skb->protocol (an EtherType in host order as printed) to a readable name. */

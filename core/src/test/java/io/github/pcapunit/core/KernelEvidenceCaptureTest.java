@@ -1,0 +1,105 @@
+package io.github.pcapunit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.github.pcapunit.core.internal.kernel.KernelRecorder;
+import io.github.pcapunit.testing.JvmLink;
+import io.github.pcapunit.testing.Leftovers;
+import io.github.pcapunit.testing.NetLab;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kernel evidence through the capture engine: journal entries in the pcapng, shown by tshark. */
+class KernelEvidenceCaptureTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void requireRootAndTracefs() {
+        NetLab.assumeAvailable();
+        assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        assertThat(Leftovers.ofThisProcess()).isEmpty();
+    }
+
+    @Test
+    void jvmConnectDroppedOnOutput_pcapngCarriesKernelDropThatTsharkShows() throws Exception {
+        Path file = dir.resolve("drop.pcapng");
+        try (NetLab lab = NetLab.create()) {
+            JvmLink link = lab.linkToJvm("db");
+            link.host().tcpEchoServer(1433);
+            link.firewall().dropOutput("tcp dport 1433");
+            CaptureSpec spec = CaptureSpec.builder().interfaces(link.interfaceName()).output(file)
+                    .kernelEvidence(KernelEvidence.REQUIRED).build();
+
+            CaptureResult result;
+            int localPort;
+            try (Capture capture = Capture.start(spec); Socket socket = new Socket()) {
+                socket.bind(new InetSocketAddress(link.jvmAddress(), 0));
+                localPort = socket.getLocalPort();
+                assertThatThrownBy(() -> socket.connect(new InetSocketAddress(link.host().address(), 1433), 1500))
+                        .isInstanceOf(SocketTimeoutException.class);
+                result = capture.stop();
+            }
+
+            assertThat(result.kernelEvidenceStatus()).startsWith("kernel evidence recorded");
+            List<String> journal = tshark(file, "-Y", "systemd_journal", "-T", "fields", "-e", "frame.time_epoch",
+                    "-e", "systemd_journal.message");
+            String expected = "Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain), TCP "
+                    + link.jvmAddress() + ":" + localPort + " \u2192 " + link.host().address() + ":1433 SYN";
+            assertThat(journal).as("journal entries tshark shows").anyMatch(line -> line.contains(expected));
+            assertThat(journal.stream().filter(line -> line.contains(expected)).findFirst().orElseThrow())
+                    .contains("process java (pid " + ProcessHandle.current().pid() + ")");
+            // The firewall ate the SYNs before the wire: no packet to 1433 was captured.
+            assertThat(tshark(file, "-Y", "tcp.dstport == 1433")).isEmpty();
+        }
+    }
+
+    @Test
+    void kernelEvidenceOff_noJournalEntriesFromTheKernel() throws Exception {
+        Path file = dir.resolve("off.pcapng");
+        try (NetLab lab = NetLab.create()) {
+            JvmLink link = lab.linkToJvm("db");
+            link.firewall().dropOutput("tcp dport 1433");
+            CaptureSpec spec = CaptureSpec.builder().interfaces(link.interfaceName()).output(file)
+                    .kernelEvidence(KernelEvidence.OFF).build();
+            try (Capture capture = Capture.start(spec); Socket socket = new Socket()) {
+                assertThatThrownBy(() -> socket.connect(new InetSocketAddress(link.host().address(), 1433), 300))
+                        .isInstanceOf(SocketTimeoutException.class);
+                capture.stop();
+            }
+            assertThat(tshark(file, "-Y", "systemd_journal.message contains \"NETFILTER_DROP\"")).isEmpty();
+        }
+    }
+
+    private static List<String> tshark(Path file, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("tshark", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("tshark exit status for %s", file).isZero();
+            return Files.readAllLines(out).stream().filter(l -> !l.isBlank()).toList();
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
