@@ -8,7 +8,6 @@ import io.github.pcapunit.core.UnknownInterfaceException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.maven.plugin.MojoExecutionException;
 
@@ -67,18 +66,18 @@ public final class SpecFactory {
             }
             return b.build().validate();
         } catch (InvalidCaptureSpecException e) {
-            String param = mavenName(e.parameter());
-            throw new MojoExecutionException(Sizes.describe(param, "capture." + param, e.value())
+            String param = e.parameter();
+            throw new MojoExecutionException(Sizes.describe(param, "capture." + param,
+                    asWritten(p, param, e.value()))
                     + " is refused: " + e.getMessage(), e);
         } catch (InvalidFilterException e) {
+            // Core's message already names the filter, libpcap's reason and the fix; Maven appends
+            // a cause's message unless ours contains it, so ours contains it verbatim.
             throw new MojoExecutionException(Sizes.describe("filter", "capture.filter", e.filter())
-                    + " is not a valid capture filter: " + e.reason()
-                    + ". Use tcpdump filter syntax, e.g. \"tcp port 1433\".", e);
+                    + ": " + e.getMessage(), e);
         } catch (UnknownInterfaceException e) {
             throw new MojoExecutionException("<interfaces><interface>" + e.requested()
-                    + "</interface></interfaces> (capture.interfaces) names an interface this"
-                    + " machine does not have: use one of " + e.available()
-                    + ", or leave interfaces unset to capture on all of them (\"any\").", e);
+                    + "</interface></interfaces> (capture.interfaces): " + e.getMessage(), e);
         }
     }
 
@@ -91,19 +90,25 @@ public final class SpecFactory {
     }
 
     private static KernelEvidence kernelEvidence(String text) throws MojoExecutionException {
-        try {
-            return KernelEvidence.valueOf(text.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(Sizes.describe("kernelEvidence",
-                    "capture.kernelEvidence", text) + " is not a kernel evidence mode: use one of "
-                    + Arrays.stream(KernelEvidence.values()).map(Enum::name)
-                            .collect(Collectors.joining(", "))
-                    + " (AUTO records the kernel's drop reasons where this machine allows it)", e);
+        for (KernelEvidence mode : KernelEvidence.values()) {
+            if (mode.name().equalsIgnoreCase(text.strip())) {
+                return mode;
+            }
         }
+        throw new MojoExecutionException(Sizes.describe("kernelEvidence",
+                "capture.kernelEvidence", text) + " is not a kernel evidence mode: use one of "
+                + Arrays.stream(KernelEvidence.values()).map(Enum::name)
+                        .collect(Collectors.joining(", "))
+                + " (AUTO records the kernel's drop reasons where this machine allows it)");
     }
 
-    /** The builder's option names are the plugin's parameter names, except where noted here. */
-    private static String mavenName(String builderOption) {
-        return builderOption;
+    /** The value as the user wrote it (e.g. {@code 1KB}), not as core saw it ({@code 1024}). */
+    private static String asWritten(Parameters p, String parameter, String coreValue) {
+        switch (parameter) {
+            case "bufferSize": return p.bufferSize != null ? p.bufferSize : coreValue;
+            case "maxFileSize": return p.maxFileSize != null ? p.maxFileSize : coreValue;
+            case "snaplen": return p.snaplen != null ? p.snaplen.toString() : coreValue;
+            default: return coreValue;
+        }
     }
 }
