@@ -44,7 +44,6 @@ public final class SpecValidation {
     }
 
     static InvalidFilterException invalidFilter(String filter, String reason) {
-        return new InvalidFilterException(filter, reason, "\"" + filter + "\" is not a valid capture filter: "
-                + reason + ". Use tcpdump filter syntax, e.g. \"tcp port 1433\".");
+        return Libpcap.invalidFilter(filter, reason);
     }
 }

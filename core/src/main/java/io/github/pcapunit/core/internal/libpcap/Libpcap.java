@@ -1,5 +1,6 @@
 package io.github.pcapunit.core.internal.libpcap;
 
+import io.github.pcapunit.core.InvalidFilterException;
 import io.github.pcapunit.core.LibpcapNotFoundException;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,12 @@ public final class Libpcap {
                 dead.close();
             }
         }
+    }
+
+    /** The exception for a filter libpcap refuses, in the one wording pcapunit uses. */
+    public static InvalidFilterException invalidFilter(String filter, String reason) {
+        return new InvalidFilterException(filter, reason, "\"" + filter + "\" is not a valid capture filter: "
+                + reason + ". Use tcpdump filter syntax, e.g. \"tcp port 1433\".");
     }
 
     /** Strips pcap4j's "Error occurred in pcap_compile: " style prefixes from libpcap's text. */

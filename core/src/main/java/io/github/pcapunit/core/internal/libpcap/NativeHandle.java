@@ -2,6 +2,7 @@ package io.github.pcapunit.core.internal.libpcap;
 
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.CaptureNotPermittedException;
+import io.github.pcapunit.core.InvalidFilterException;
 import java.nio.file.Path;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -79,10 +80,20 @@ public final class NativeHandle {
                 }
             }
             if (filter != null) {
-                h.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
+                try {
+                    h.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
+                } catch (PcapNativeException e) {
+                    // link-specific primitives (e.g. "ether host" on a RAW interface) fail only here
+                    InvalidFilterException invalid = Libpcap.invalidFilter(filter, Libpcap.reason(h.getError()));
+                    invalid.initCause(e);
+                    throw invalid;
+                }
             }
             return new NativeHandle(interfaceName, h, dlt, snaplen);
-        } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+        } catch (InvalidFilterException e) {
+            h.close();
+            throw e;
+        } catch (NotOpenException | RuntimeException e) {
             h.close();
             throw new CaptureException("cannot set up the capture on \"" + interfaceName + "\": "
                     + Libpcap.reason(e.getMessage()), e);
