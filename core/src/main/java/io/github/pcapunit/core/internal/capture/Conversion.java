@@ -32,6 +32,8 @@ final class Conversion {
         final String filter;
         /** libpcap counters over the window: received, kernel-buffer drops, interface drops. */
         final long[] stats;
+        /** The interface's own MAC address (Ethernet: frames from it are outbound), or null. */
+        final byte[] ownMac;
 
         Source(String name, int linkType, int snaplen, Path pcap, long startOffset, long limit, String filter,
                 long[] stats) {
@@ -43,6 +45,7 @@ final class Conversion {
             this.limit = limit;
             this.filter = filter;
             this.stats = stats;
+            this.ownMac = linkType == 1 ? macOf(name) : null;
         }
     }
 
@@ -134,7 +137,7 @@ final class Conversion {
                 while (j < entries.size() && entries.get(j).timestampNanos() <= r.timestampNanos) {
                     w.journal(entries.get(j++).exportText());
                 }
-                int flags = direction(sources.get(i).linkType, r.data, r.capturedLength);
+                int flags = direction(sources.get(i), r.data, r.capturedLength);
                 w.enhancedPacket(i, r.timestampNanos, r.data, r.capturedLength, r.originalLength, flags);
                 written[i]++;
                 if (isLoopback(sources.get(i).linkType, r.data, r.capturedLength)) {
@@ -191,8 +194,23 @@ final class Conversion {
         return new long[] {-1, packets};
     }
 
-    /** epb_flags direction bits from the Linux cooked header's packet type: 1 inbound, 2 outbound. */
-    static int direction(int linkType, byte[] d, int len) {
+    /**
+     * epb_flags direction bits, 1 inbound, 2 outbound: from the Linux cooked header's packet type,
+     * or on Ethernet from whether the source MAC is the interface's own; 0 when unknown (loopback).
+     */
+    static int direction(Source s, byte[] d, int len) {
+        int linkType = s.linkType;
+        if (linkType == 1) {
+            if (s.ownMac == null || len < 12) {
+                return 0;
+            }
+            for (int k = 0; k < 6; k++) {
+                if (d[6 + k] != s.ownMac[k]) {
+                    return 1;
+                }
+            }
+            return 2;
+        }
         int pkttype;
         if (linkType == LINUX_SLL2 && len >= 11) {
             pkttype = d[10] & 0xff;
@@ -210,6 +228,26 @@ final class Conversion {
         }
         int ifindex = ((d[4] & 0xff) << 24) | ((d[5] & 0xff) << 16) | ((d[6] & 0xff) << 8) | (d[7] & 0xff);
         return ifindex == LOOPBACK_IFINDEX;
+    }
+
+    /** The MAC address of a local interface from sysfs, or null (none, all zeros, or unreadable). */
+    static byte[] macOf(String iface) {
+        try {
+            String text = java.nio.file.Files.readString(Path.of("/sys/class/net", iface, "address")).strip();
+            String[] parts = text.split(":");
+            if (parts.length != 6) {
+                return null;
+            }
+            byte[] mac = new byte[6];
+            boolean zero = true;
+            for (int k = 0; k < 6; k++) {
+                mac[k] = (byte) Integer.parseInt(parts[k], 16);
+                zero &= mac[k] == 0;
+            }
+            return zero ? null : mac;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static int loopbackIndex() {
