@@ -25,18 +25,22 @@ final class EngineTools {
         Assumptions.assumeTrue(a.isAvailable(), a.reason());
     }
 
-    /** tshark's field lines for {@code file}: {@code tshark -r file -T fields -e f1 -e f2 [-Y display]}. */
+    /**
+     * tshark's field lines for {@code file}: {@code tshark -r file -T fields -e f1 -e f2 -Y display};
+     * a {@code null} display means packets only (no journal entries of kernel evidence or marks).
+     */
     static List<String> tshark(Path file, String display, String... fields) {
+        if (display == null) {
+            display = "not systemd_journal";
+        }
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields",
                 "-E", "separator=|"));
         for (String f : fields) {
             cmd.add("-e");
             cmd.add(f);
         }
-        if (display != null) {
-            cmd.add("-Y");
-            cmd.add(display);
-        }
+        cmd.add("-Y");
+        cmd.add(display);
         return run(cmd);
     }
 

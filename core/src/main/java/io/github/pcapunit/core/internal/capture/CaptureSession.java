@@ -143,7 +143,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
             // The kernel counts each loopback packet twice (outgoing and incoming copy) on "lo" and on
             // "any", and libpcap delivers one of them.
             if ("lo".equals(s.name)) {
-                received = Math.max(0, received - o.written[i]);
+                received = received / 2;
             } else if (CaptureSpec.ANY_INTERFACE.equals(s.name)) {
                 received = Math.max(0, received - o.loopback[i]);
             }
