@@ -134,8 +134,8 @@ public final class InterfaceDescription {
             return false;
         }
         InterfaceDescription d = (InterfaceDescription) o;
-        return linkType.equals(d.linkType) && linkTypeSet == d.linkTypeSet
-                && snaplen == d.snaplen && snaplenSet == d.snaplenSet
+        return linkType.equals(d.linkType)
+                && snaplen == d.snaplen
                 && Objects.equals(name, d.name) && Objects.equals(description, d.description)
                 && Objects.equals(filter, d.filter) && Objects.equals(os, d.os)
                 && tsresol == d.tsresol && comments.equals(d.comments);
