@@ -2,7 +2,9 @@ package io.github.pcapunit.core.internal.kernel;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +41,13 @@ public final class KernelDrops {
     public static List<Attributed> attribute(List<KernelEvent> events) {
         List<KernelEvent> sorted = new ArrayList<>(events);
         sorted.sort(Comparator.comparing(KernelEvent::time));
-        List<Attempt> attempts = attempts(sorted);
+        Map<List<Object>, List<Attempt>> attempts = attempts(sorted);
+        Map<Integer, List<KernelEvent>> candidatesByCpu = new HashMap<>();
+        for (KernelEvent e : sorted) {
+            if (isTransmission(e) || e.name().equals("tcp_send_reset")) {
+                candidatesByCpu.computeIfAbsent(e.cpu(), c -> new ArrayList<>()).add(e);
+            }
+        }
         Map<List<Object>, Builder> records = new LinkedHashMap<>();
         List<KernelEvent> drops = new ArrayList<>();
         List<List<Object>> keys = new ArrayList<>();
@@ -47,7 +55,7 @@ public final class KernelDrops {
             if (!drop.name().equals("kfree_skb")) {
                 continue;
             }
-            Builder record = attribute(drop, sorted, attempts);
+            Builder record = attribute(drop, candidatesByCpu.getOrDefault(drop.cpu(), List.of()), attempts);
             records.merge(record.key(), record, Builder::merge);
             drops.add(drop);
             keys.add(record.key());
@@ -61,19 +69,25 @@ public final class KernelDrops {
         return result;
     }
 
-    private static Builder attribute(KernelEvent drop, List<KernelEvent> sorted, List<Attempt> attempts) {
+    private static Builder attribute(KernelEvent drop, List<KernelEvent> candidates, Map<List<Object>, List<Attempt>> attempts) {
         String reason = drop.field("reason");
         String location = drop.field("location");
         String component = Components.of(location, reason);
         KernelEvent match = null;
         long best = Long.MAX_VALUE;
-        for (KernelEvent e : sorted) {
-            boolean candidate = isTransmission(e) || ("NO_SOCKET".equals(reason) && e.name().equals("tcp_send_reset"));
-            if (!candidate || e.cpu() != drop.cpu()) {
+        // candidates: this CPU's transmissions and resets in time order; look only inside the window.
+        int i = firstAtOrAfter(candidates, drop.time().minus(WINDOW));
+        for (; i < candidates.size(); i++) {
+            KernelEvent e = candidates.get(i);
+            long signed = Duration.between(drop.time(), e.time()).toNanos();
+            if (signed > WINDOW.toNanos()) {
+                break;
+            }
+            if (e.name().equals("tcp_send_reset") && !"NO_SOCKET".equals(reason)) {
                 continue;
             }
-            long gap = Math.abs(Duration.between(e.time(), drop.time()).toNanos());
-            if (gap > WINDOW.toNanos() || gap >= best) {
+            long gap = Math.abs(signed);
+            if (gap >= best) {
                 continue;
             }
             if (drop.hasProcess() && e.hasProcess() && drop.pid() != e.pid()) {
@@ -107,57 +121,73 @@ public final class KernelDrops {
                         && !"TCP_SYN_SENT".equals(e.field("oldstate")));
     }
 
-    /** Connect attempts: SYN_SENT transitions (whose sport is still 0) completed by later events. */
-    private static List<Attempt> attempts(List<KernelEvent> sorted) {
-        List<Attempt> attempts = new ArrayList<>();
+    private static int firstAtOrAfter(List<KernelEvent> events, Instant time) {
+        int lo = 0;
+        int hi = events.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (events.get(mid).time().isBefore(time)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static List<Object> flowKey(KernelEvent e) {
+        return List.of(e.field("saddr"), e.field("daddr"), e.intField("dport"));
+    }
+
+    /** Connect attempts by (saddr, daddr, dport): SYN_SENT transitions (sport still 0) completed by later events. */
+    private static Map<List<Object>, List<Attempt>> attempts(List<KernelEvent> sorted) {
+        Map<List<Object>, List<Attempt>> attempts = new HashMap<>();
+        Map<List<Object>, ArrayDeque<Attempt>> unbound = new HashMap<>();
         for (KernelEvent e : sorted) {
-            if (e.name().equals("inet_sock_set_state") && "TCP_SYN_SENT".equals(e.field("newstate"))) {
-                attempts.add(new Attempt(e, e.field("saddr"), e.field("daddr"), e.intField("dport"),
-                        e.intField("sport"), e.comm(), e.hasProcess() ? e.pid() : -1));
+            if (!e.fields().containsKey("dport")) {
+                continue;
+            }
+            List<Object> key = flowKey(e);
+            if (e.name().equals("inet_sock_set_state") && "TCP_SYN_SENT".equals(e.field("newstate"))
+                    && !"TCP_SYN_SENT".equals(e.field("oldstate"))) {
+                Attempt a = new Attempt(e, e.intField("sport"), e.comm(), e.hasProcess() ? e.pid() : -1);
+                attempts.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
+                if (a.sport <= 0) {
+                    unbound.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(a);
+                }
             } else if (e.intField("sport") > 0) {
-                for (int i = attempts.size() - 1; i >= 0; i--) {
-                    Attempt a = attempts.get(i);
-                    if (a.sport <= 0 && a.dport == e.intField("dport") && a.saddr.equals(e.field("saddr"))
-                            && a.daddr.equals(e.field("daddr"))) {
-                        a.sport = e.intField("sport");
-                        break;
-                    }
+                ArrayDeque<Attempt> waiting = unbound.get(key);
+                if (waiting != null && !waiting.isEmpty()) {
+                    waiting.pollLast().sport = e.intField("sport");
                 }
             }
         }
         return attempts;
     }
 
-    private static Attempt attemptOf(KernelEvent transmission, List<Attempt> attempts) {
-        Attempt found = null;
-        for (Attempt a : attempts) {
-            if (a.start.time().isAfter(transmission.time())) {
-                break;
+    private static Attempt attemptOf(KernelEvent transmission, Map<List<Object>, List<Attempt>> attempts) {
+        List<Attempt> sameFlow = attempts.getOrDefault(flowKey(transmission), List.of());
+        int sport = transmission.intField("sport");
+        for (int i = sameFlow.size() - 1; i >= 0; i--) {
+            Attempt a = sameFlow.get(i);
+            if (a.start == transmission) {
+                return a;
             }
-            boolean sameFlow = a.dport == transmission.intField("dport") && a.saddr.equals(transmission.field("saddr"))
-                    && a.daddr.equals(transmission.field("daddr"))
-                    && (transmission.intField("sport") <= 0 || a.sport <= 0 || a.sport == transmission.intField("sport"));
-            if (a.start == transmission || sameFlow) {
-                found = a;
+            if (!a.start.time().isAfter(transmission.time()) && (sport <= 0 || a.sport <= 0 || a.sport == sport)) {
+                return a;
             }
         }
-        return found;
+        return null;
     }
 
     private static final class Attempt {
         final KernelEvent start;
-        final String saddr;
-        final String daddr;
-        final int dport;
         int sport;
         final String comm;
         final long pid;
 
-        Attempt(KernelEvent start, String saddr, String daddr, int dport, int sport, String comm, long pid) {
+        Attempt(KernelEvent start, int sport, String comm, long pid) {
             this.start = start;
-            this.saddr = saddr;
-            this.daddr = daddr;
-            this.dport = dport;
             this.sport = sport;
             this.comm = comm;
             this.pid = pid;
