@@ -57,6 +57,9 @@ final class PcapTools {
      * "1700000000.123456789" (tshark frame.time_epoch) to epoch nanoseconds, exactly.
      */
     static long epochNanos(String s) {
+        if (s.isBlank()) {
+            return Long.MIN_VALUE; // tshark prints nothing for a packet without timestamp
+        }
         String[] parts = s.trim().split("\\.");
         long secs = Long.parseLong(parts[0]);
         String frac = parts.length > 1 ? (parts[1] + "000000000").substring(0, 9) : "0";
@@ -102,6 +105,96 @@ final class PcapTools {
             return Files.write(file, bytes);
         } catch (IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /** Hand-made pcapng blocks in either byte order, for fixtures our writer never produces. */
+    static final class Blocks {
+        private final ByteOrder order;
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        private ByteBuffer body;
+
+        Blocks(ByteOrder order) {
+            this.order = order;
+        }
+
+        Blocks begin() {
+            body = ByteBuffer.allocate(1 << 16).order(order);
+            return this;
+        }
+
+        Blocks u16(int v) {
+            body.putShort((short) v);
+            return this;
+        }
+
+        Blocks u32(long v) {
+            body.putInt((int) v);
+            return this;
+        }
+
+        Blocks u64(long v) {
+            body.putLong(v);
+            return this;
+        }
+
+        Blocks bytes(byte[] b) {
+            body.put(b);
+            while (body.position() % 4 != 0) {
+                body.put((byte) 0);
+            }
+            return this;
+        }
+
+        Blocks opt(int code, byte[] value) {
+            u16(code).u16(value.length);
+            return bytes(value);
+        }
+
+        Blocks opt(int code, String value) {
+            return opt(code, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Blocks endOpts() {
+            return u32(0);
+        }
+
+        Blocks end(int type) {
+            int len = 12 + body.position();
+            ByteBuffer b = ByteBuffer.allocate(len).order(order);
+            b.putInt(type).putInt(len).put(body.array(), 0, body.position()).putInt(len);
+            out.write(b.array(), 0, len);
+            return this;
+        }
+
+        /** SHB with version 1.0, unknown section length, optional comment. */
+        Blocks shb(String comment) {
+            begin().u32(0x1A2B3C4D).u16(1).u16(0).u64(-1);
+            if (comment != null) {
+                opt(1, comment).endOpts();
+            }
+            return end(0x0A0D0D0A);
+        }
+
+        Blocks idb(int linkType, int snaplen, String name, int tsresol) {
+            begin().u16(linkType).u16(0).u32(snaplen).opt(2, name);
+            if (tsresol >= 0) {
+                opt(9, new byte[] {(byte) tsresol});
+            }
+            return endOpts().end(1);
+        }
+
+        Blocks epb(int ifId, long units, byte[] data, int origLen, Integer flags) {
+            begin().u32(ifId).u32(units >>> 32).u32(units).u32(data.length).u32(origLen).bytes(data);
+            if (flags != null) {
+                ByteBuffer f = ByteBuffer.allocate(4).order(order).putInt(flags);
+                opt(2, f.array()).endOpts();
+            }
+            return end(6);
+        }
+
+        byte[] toByteArray() {
+            return out.toByteArray();
         }
     }
 }

@@ -418,8 +418,12 @@ public final class RecordCursor implements AutoCloseable {
                 case Pcapng.JOURNAL:
                     readJournal(off, body, bodyEnd);
                     return RecordKind.JOURNAL;
+                case Pcapng.CB_COPY:
+                case Pcapng.CB_NOCOPY:
+                    frame++; // Wireshark lists custom blocks as frames; keep its numbering
+                    break;
                 default:
-                    break; // NRB, DSB, custom and unknown blocks: skipped
+                    break; // NRB, DSB and unknown blocks: skipped
             }
             return null;
         }
