@@ -1,12 +1,17 @@
 package io.github.pcapunit.maven;
 
 import io.github.pcapunit.maven.internal.CaptureRegistry;
+import io.github.pcapunit.maven.internal.ConfigurationCheck;
+import io.github.pcapunit.maven.internal.RuleNames;
 import io.github.pcapunit.maven.internal.Skips;
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
@@ -70,6 +75,22 @@ abstract class AbstractCaptureMojo extends AbstractMojo {
     /** The reason this goal is skipped, or empty to run it. */
     Optional<String> skipReason() {
         return Skips.reason(skip, skipITs, skipTests, mavenTestSkip);
+    }
+
+    /**
+     * Fails on configuration elements no goal of this plugin knows (Maven 3.9 only warns, and a
+     * misspelt {@code capture:verify} rule would pass silently).
+     */
+    void checkConfiguration() throws MojoExecutionException {
+        List<String> unknown = ConfigurationCheck.unknownElements(project, mojoExecution);
+        if (!unknown.isEmpty()) {
+            throw new MojoExecutionException("capture-maven-plugin has no parameter or rule "
+                    + unknown.stream().map(u -> "<" + u + ">").collect(Collectors.joining(", "))
+                    + ": check the spelling; the rules of capture:verify are "
+                    + RuleNames.ALL.stream().map(n -> "<" + n + ">")
+                            .collect(Collectors.joining(", "))
+                    + " (mvn capture:help -Ddetail lists every parameter)");
+        }
     }
 
     /** The capture state of this project, shared by the goals of one build. */

@@ -4,6 +4,7 @@ import io.github.pcapunit.core.Capture;
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.CaptureSpec;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
+import io.github.pcapunit.maven.internal.ClassPreloader;
 import io.github.pcapunit.maven.internal.SpecFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,6 +112,7 @@ public class StartMojo extends AbstractCaptureMojo {
             registry.putSkipped(skipped.get());
             return;
         }
+        checkConfiguration();
         Optional<CaptureRegistry.Running> already = registry.running();
         if (already.isPresent()) {
             throw new MojoExecutionException("a capture is already running for " + projectKey()
@@ -119,6 +121,14 @@ public class StartMojo extends AbstractCaptureMojo {
         }
         Path file = outputPath();
         CaptureSpec spec = SpecFactory.create(parameters(file));
+        long t0 = System.nanoTime();
+        int preloaded = ClassPreloader.preload(getClass().getClassLoader(),
+                "io.github.pcapunit.core.Capture", "org.pcap4j.core.PcapHandle",
+                "com.sun.jna.Native");
+        if (preloaded > 0) {
+            getLog().debug("pcapunit: preloaded " + preloaded + " classes for the shutdown hook in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        }
         Capture capture;
         try {
             Files.createDirectories(file.getParent());

@@ -1,0 +1,59 @@
+package io.github.pcapunit.maven;
+
+/**
+ * Rule of {@code capture:verify}: no packet to this port (optionally on this host) was dropped —
+ * no unanswered SYN, reset, ICMP unreachable or kernel/firewall drop. Same check and message as
+ * the AssertJ assertion {@code hasNoDroppedPacketsTo(port)}.
+ *
+ * <pre>{@code
+ * <noDropsTo>
+ *   <port>1433</port>
+ *   <host>10.0.1.20</host>   <!-- optional -->
+ * </noDropsTo>
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public class NoDropsTo {
+
+    /** The destination port, 0-65535. Required. */
+    private Integer port;
+
+    /** The destination address as a numeric literal; unset means any address. */
+    private String host;
+
+    /** For Maven's configurator. */
+    public NoDropsTo() {
+    }
+
+    /** A rule for {@code port} on any host, e.g. {@code new NoDropsTo(1433)}. */
+    public NoDropsTo(int port) {
+        this.port = port;
+    }
+
+    /** The destination port, or {@code null} when not configured. */
+    public Integer getPort() {
+        return port;
+    }
+
+    /** Sets the destination port, e.g. {@code setPort(1433)}. */
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    /** The destination address, or {@code null} for any. */
+    public String getHost() {
+        return host;
+    }
+
+    /** Sets the destination address, e.g. {@code setHost("10.0.1.20")}. */
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    /** {@code noDropsTo(port 1433)} or {@code noDropsTo(10.0.1.20:1433)}. */
+    @Override
+    public String toString() {
+        return "noDropsTo(" + (host == null ? "port " + port : host + ":" + port) + ")";
+    }
+}
