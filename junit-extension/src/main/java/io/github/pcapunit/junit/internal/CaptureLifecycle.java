@@ -1,0 +1,289 @@
+package io.github.pcapunit.junit.internal;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.CaptureResult;
+import io.github.pcapunit.core.CaptureSlice;
+import io.github.pcapunit.junit.OnUnavailable;
+import io.github.pcapunit.junit.TestCapture;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Store;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The behaviour shared by the annotation-driven extension and the programmatic one: each test
+ * gets a slice of a run-wide shared capture, opened in {@code beforeEach}, marked around the test
+ * body, ended in {@code afterEach} with the outcome, then kept or deleted in the background.
+ */
+public final class CaptureLifecycle {
+
+    private static final Object ROOT_LOCK = new Object();
+
+    private final Function<ExtensionContext, Optional<CaptureOptions>> options;
+    private final Supplier<CaptureEnvironment> environment;
+
+    /**
+     * A lifecycle for the options {@code options} finds for a context, checked against
+     * {@code environment} (the seam tests use to simulate an unavailable capture).
+     */
+    public CaptureLifecycle(Function<ExtensionContext, Optional<CaptureOptions>> options,
+            Supplier<CaptureEnvironment> environment) {
+        this.options = options;
+        this.environment = environment;
+    }
+
+    /** Skips a test when capture is impossible and the settings say SKIP; otherwise lets it run. */
+    public ConditionEvaluationResult evaluate(ExtensionContext context) {
+        if (context.getTestMethod().isEmpty()) {
+            return ConditionEvaluationResult.enabled("pcapunit: nothing to decide here");
+        }
+        boolean enabled;
+        try {
+            enabled = parameters(context).enabled();
+        } catch (RuntimeException e) {
+            return ConditionEvaluationResult.enabled("pcapunit: parameter refused, reported in beforeEach");
+        }
+        if (!enabled) {
+            boolean needsCapture = java.util.Arrays.stream(context.getRequiredTestMethod().getParameterTypes())
+                    .anyMatch(type -> type == TestCapture.class);
+            return needsCapture
+                    ? ConditionEvaluationResult.disabled(ConfigParameters.ENABLED + "=false: pcapunit captures "
+                            + "nothing, and this test takes a TestCapture parameter")
+                    : ConditionEvaluationResult.enabled("pcapunit: disabled, test runs without capture");
+        }
+        Optional<CaptureOptions> found = options.apply(context);
+        if (found.isEmpty()) {
+            return ConditionEvaluationResult.enabled("pcapunit: no capture asked for");
+        }
+        CaptureSettings settings;
+        try {
+            settings = settings(context, found.get());
+        } catch (RuntimeException e) {
+            // Misconfiguration fails the test in beforeEach, with its own exception type.
+            return ConditionEvaluationResult.enabled("pcapunit: settings refused, reported in beforeEach");
+        }
+        Optional<CaptureException> unavailable = environment.get().unavailable();
+        if (unavailable.isPresent() && settings.onUnavailable() == OnUnavailable.SKIP) {
+            return ConditionEvaluationResult.disabled(unavailable.get().getMessage());
+        }
+        return ConditionEvaluationResult.enabled("pcapunit: capture possible or required");
+    }
+
+    /** Checks the class's declarations once (e.g. the annotation on a method that is not a test). */
+    public void beforeAll(ExtensionContext context) {
+        if (parameters(context).enabled()) {
+            checkDeclarations(context);
+        }
+    }
+
+    /** Validates, then opens the test's slice, unless this is a {@code @TestFactory} (its dynamic tests get theirs). */
+    public void beforeEach(ExtensionContext context) {
+        if (!parameters(context).enabled()) {
+            return;
+        }
+        checkDeclarations(context);
+        Optional<CaptureOptions> found = options.apply(context);
+        if (found.isEmpty()) {
+            return;
+        }
+        CaptureSettings settings = settings(context, found.get());
+        if (AnnotationSupport.isAnnotated(context.getTestMethod(), TestFactory.class)) {
+            return;
+        }
+        open(context, settings);
+    }
+
+    /** Marks the start of the test body. */
+    public void beforeTestExecution(ExtensionContext context) {
+        current(context).ifPresent(c -> c.mark("test started: " + testName(context)));
+    }
+
+    /** Marks the end of the test body. */
+    public void afterTestExecution(ExtensionContext context) {
+        current(context).ifPresent(c -> c.mark("test body ended: " + testName(context)
+                + " " + TestOutcome.of(context.getExecutionException())));
+    }
+
+    /** Ends the slice with the outcome and applies keep/delete; publishes kept files. */
+    public void afterEach(ExtensionContext context) {
+        Optional<SliceCapture> capture = current(context);
+        if (capture.isEmpty()) {
+            return;
+        }
+        store(context).remove(TestCapture.class);
+        finish(context, capture.get(), TestOutcome.of(context.getExecutionException()));
+    }
+
+    /** Whether {@code parameter} is something this extension injects. */
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == TestCapture.class && options.apply(context).isPresent();
+    }
+
+    /** The test's capture. */
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return current(context).orElseThrow(() -> new org.junit.jupiter.api.extension.ParameterResolutionException(
+                "No pcapunit capture is running for " + testName(context) + " (pcapunit.enabled=false, or a "
+                        + "@TestFactory: dynamic tests reach theirs through the Store under TestCapture.NAMESPACE)."));
+    }
+
+    /** Gives each dynamic test its own slice, kept or deleted from its own outcome. */
+    public void interceptDynamicTest(InvocationInterceptor.Invocation<Void> invocation, ExtensionContext context)
+            throws Throwable {
+        Optional<CaptureOptions> found = parameters(context).enabled() ? options.apply(context) : Optional.empty();
+        if (found.isEmpty()) {
+            invocation.proceed();
+            return;
+        }
+        SliceCapture capture = open(context, settings(context, found.get()));
+        capture.mark("test started: " + testName(context));
+        Throwable failure = null;
+        try {
+            invocation.proceed();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        store(context).remove(TestCapture.class);
+        TestOutcome outcome = TestOutcome.of(Optional.ofNullable(failure));
+        try {
+            finish(context, capture, outcome);
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private SliceCapture open(ExtensionContext context, CaptureSettings settings) {
+        Optional<CaptureException> unavailable = environment.get().unavailable();
+        if (unavailable.isPresent()) {
+            String reason = unavailable.get().getMessage();
+            if (settings.onUnavailable() == OnUnavailable.SKIP) {
+                throw new TestAbortedException(reason, unavailable.get());
+            }
+            throw new CaptureException(settings.options().origin().describe("onUnavailable", "FAIL") + " on "
+                    + testName(context) + ": no capture can be made here: " + reason
+                    + " To skip such tests instead, use onUnavailable = SKIP or " + ConfigParameters.ON_UNAVAILABLE
+                    + "=SKIP.", unavailable.get());
+        }
+        Store store = store(context);
+        if (store.get(TestCapture.class) != null) {
+            throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("Two pcapunit extensions "
+                    + "capture " + testName(context) + " (@CaptureTraffic and a @RegisterExtension "
+                    + "CaptureTrafficExtension). Use one of them.");
+        }
+        RunCaptures run = run(context);
+        Path file = run.names().claim(settings.outputDirectory(), context.getRequiredTestClass(),
+                methodName(context), context.getUniqueId());
+        try {
+            Files.deleteIfExists(file);   // a stale file of an earlier run would mislead
+            Files.createDirectories(file.getParent());
+        } catch (java.io.IOException e) {
+            throw new CaptureException("Cannot prepare " + file + " for " + testName(context) + ": " + e
+                    + ". Check that the output directory is writable.", e);
+        }
+        CaptureSlice slice = run.sharedCapture(settings).slice(testName(context), file);
+        SliceCapture capture = new SliceCapture(slice, settings, run, testName(context));
+        store.put(TestCapture.class, capture);
+        return capture;
+    }
+
+    private static void finish(ExtensionContext context, SliceCapture capture, TestOutcome outcome) {
+        boolean keep = capture.settings().keeps(outcome);
+        CompletableFuture<CaptureResult> done = capture.finish(outcome, keep);
+        if (!keep) {
+            return;   // written and deleted in the background; the run waits for it at its end
+        }
+        Path file = capture.file();
+        try {
+            done.join();
+        } catch (CompletionException e) {
+            throw new CaptureException("pcapunit could not write " + file + " for " + testName(context) + ": "
+                    + e.getCause(), e.getCause());
+        }
+        context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
+        Publishing.publish(context, file);
+    }
+
+    private void checkDeclarations(ExtensionContext context) {
+        Optional<Class<?>> testClass = context.getTestClass();
+        if (testClass.isEmpty()) {
+            return;
+        }
+        RunCaptures run = run(context);
+        if (run.checkedClasses(testClass.get())) {
+            return;
+        }
+        Declarations.check(testClass.get());
+        run.markChecked(testClass.get());
+    }
+
+    private CaptureSettings settings(ExtensionContext context, CaptureOptions found) {
+        RunCaptures run = run(context);
+        CaptureSettings cached = run.settingsCache().get(found);
+        if (cached != null) {
+            return cached;
+        }
+        CaptureSettings resolved = new SettingsResolver(parameters(context), environment.get())
+                .resolve(found, testName(context));
+        run.settingsCache().put(found, resolved);
+        return resolved;
+    }
+
+    private static Optional<SliceCapture> current(ExtensionContext context) {
+        return Optional.ofNullable(store(context).get(TestCapture.class, SliceCapture.class));
+    }
+
+    private static Store store(ExtensionContext context) {
+        return context.getStore(TestCapture.NAMESPACE);
+    }
+
+    /** The run's captures, created once in the root Store (closed by JUnit when the run ends). */
+    public static RunCaptures run(ExtensionContext context) {
+        Store root = context.getRoot().getStore(TestCapture.NAMESPACE);
+        synchronized (ROOT_LOCK) {
+            RunCaptures run = root.get(RunCaptures.class, RunCaptures.class);
+            if (run == null) {
+                run = new RunCaptures();
+                root.put(RunCaptures.class, run);
+            }
+            return run;
+        }
+    }
+
+    private static ConfigParameters parameters(ExtensionContext context) {
+        return new ConfigParameters(context::getConfigurationParameter);
+    }
+
+    private static String methodName(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            Optional<Method> method = c.getTestMethod();
+            if (method.isPresent()) {
+                return method.get().getName();
+            }
+        }
+        return "class";
+    }
+
+    /** E.g. {@code com.example.LoginTest.login() [2] "user=bob"}. */
+    static String testName(ExtensionContext context) {
+        String suffix = CaptureFileNames.invocationSuffix(context.getUniqueId());
+        String base = context.getRequiredTestClass().getName() + "." + methodName(context) + "()";
+        return suffix.isEmpty() ? base : base + " " + suffix + " \"" + context.getDisplayName() + "\"";
+    }
+}

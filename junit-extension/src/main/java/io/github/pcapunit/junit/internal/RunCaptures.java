@@ -1,0 +1,140 @@
+package io.github.pcapunit.junit.internal;
+
+import io.github.pcapunit.core.CaptureResult;
+import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.SharedCapture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Everything pcapunit keeps for a whole test run, stored as an {@link AutoCloseable} in the root
+ * {@code ExtensionContext.Store} so JUnit closes it when the run ends: one {@link SharedCapture}
+ * per distinct (interfaces, filter, snaplen, kernel evidence), the file names claimed so far, the
+ * resolved settings, and the keep-or-delete actions still waiting for their slice's file.
+ *
+ * <p>{@link #close()} ends every shared capture (which writes every slice) and only then
+ * returns, after every file was kept or deleted.
+ */
+public final class RunCaptures implements AutoCloseable {
+
+    private final Map<String, SharedCapture> shared = new ConcurrentHashMap<>();
+    private final Map<CaptureOptions, CaptureSettings> settings = new ConcurrentHashMap<>();
+    private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
+    private final List<CompletableFuture<?>> pending = new ArrayList<>();
+    private final CaptureFileNames names = new CaptureFileNames();
+    private volatile boolean closed;
+
+    /** File names of this run. */
+    public CaptureFileNames names() {
+        return names;
+    }
+
+    /** Settings resolved once per distinct options. */
+    public Map<CaptureOptions, CaptureSettings> settingsCache() {
+        return settings;
+    }
+
+    /** Whether {@code testClass}'s declarations passed the once-per-class checks already. */
+    public boolean checkedClasses(Class<?> testClass) {
+        return checkedClasses.contains(testClass);
+    }
+
+    /** Records that {@code testClass}'s declarations passed the checks. */
+    public void markChecked(Class<?> testClass) {
+        checkedClasses.add(testClass);
+    }
+
+    /**
+     * The shared capture for {@code settings}, started on first use.
+     *
+     * @throws io.github.pcapunit.core.CaptureException when it cannot start
+     */
+    public SharedCapture sharedCapture(CaptureSettings settings) {
+        if (closed) {
+            throw new IllegalStateException("pcapunit's captures of this run are closed; the run has ended");
+        }
+        return shared.computeIfAbsent(settings.sharedCaptureKey(), key -> SharedCapture.start(spec(settings)));
+    }
+
+    static CaptureSpec spec(CaptureSettings settings) {
+        CaptureSpec.Builder builder = CaptureSpec.builder()
+                .interfaces(settings.interfaces())
+                .kernelEvidence(settings.kernelEvidence());
+        if (!settings.filter().isBlank()) {
+            builder.filter(settings.filter());
+        }
+        if (settings.headersOnly()) {
+            builder.headersOnly();
+        } else if (settings.snaplen() > 0) {
+            builder.snaplen(settings.snaplen());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Applies the keep-or-delete decision once {@code written} completes: deletes the file when
+     * {@code keep} is false. Returns the future of the decision applied.
+     */
+    public CompletableFuture<CaptureResult> applyWhenWritten(CompletableFuture<CaptureResult> written, Path file,
+            boolean keep) {
+        CompletableFuture<CaptureResult> applied = written.whenComplete((result, error) -> {
+            if (!keep) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not delete " + file, e);
+                }
+            }
+        });
+        synchronized (pending) {
+            pending.removeIf(CompletableFuture::isDone);
+            pending.add(applied);
+        }
+        return applied;
+    }
+
+    /** Ends every shared capture (every slice gets written), then waits for every keep/delete. */
+    @Override
+    public void close() {
+        closed = true;
+        RuntimeException failure = null;
+        for (SharedCapture capture : shared.values()) {
+            try {
+                capture.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        List<CompletableFuture<?>> waiting;
+        synchronized (pending) {
+            waiting = new ArrayList<>(pending);
+            pending.clear();
+        }
+        for (CompletableFuture<?> f : waiting) {
+            try {
+                f.join();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.pcapunit.junit.internal;
+
+import io.github.pcapunit.core.CaptureResult;
+import io.github.pcapunit.core.CaptureSlice;
+import io.github.pcapunit.junit.TestCapture;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One test's cut of the shared capture, kept in the test's Store. {@link #finish} is called from
+ * {@code afterEach} with the outcome; {@link #close()} (by the Store) ends a slice that was never
+ * finished, keeping its file unless the policy is NEVER, so nothing stays open.
+ */
+public final class SliceCapture implements TestCapture, AutoCloseable {
+
+    private final CaptureSlice slice;
+    private final CaptureSettings settings;
+    private final RunCaptures run;
+    private final String testName;
+    private CompletableFuture<CaptureResult> finished;
+
+    SliceCapture(CaptureSlice slice, CaptureSettings settings, RunCaptures run, String testName) {
+        this.slice = slice;
+        this.settings = settings;
+        this.run = run;
+        this.testName = testName;
+    }
+
+    @Override
+    public Path file() {
+        return slice.file();
+    }
+
+    @Override
+    public void mark(String message) {
+        slice.mark(message);
+    }
+
+    @Override
+    public CaptureResult snapshot() {
+        return slice.snapshot();
+    }
+
+    /** The settings this capture runs with. */
+    public CaptureSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Marks the end, ends the slice with the outcome in the section comment and decides now
+     * whether the file is kept; the file is written, then kept or deleted, in the background.
+     *
+     * @return completes when the file is written and the decision applied
+     */
+    public synchronized CompletableFuture<CaptureResult> finish(TestOutcome outcome, boolean keep) {
+        if (finished == null) {
+            slice.mark("test finished: " + testName + " " + outcome);
+            finished = run.applyWhenWritten(slice.end(testName + " " + outcome), slice.file(), keep);
+        }
+        return finished;
+    }
+
+    /** Ends a slice nobody finished (a failure before afterEach), keeping it unless NEVER. */
+    @Override
+    public void close() {
+        finish(new TestOutcome(TestOutcome.Kind.FAILED, "test ended before pcapunit's afterEach ran"),
+                settings.keep() != io.github.pcapunit.junit.Keep.NEVER);
+    }
+}
