@@ -109,6 +109,9 @@ final class Journal {
                 } catch (NumberFormatException e) {
                     return "__REALTIME_TIMESTAMP '" + value + "' is not a number";
                 }
+                if (micros < 0 || micros > Long.MAX_VALUE / 1000) {
+                    return "__REALTIME_TIMESTAMP " + micros + " is outside 1970..2262";
+                }
             } else {
                 fields.put(key, value);
             }
