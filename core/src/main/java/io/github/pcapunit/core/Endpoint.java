@@ -90,7 +90,8 @@ public final class Endpoint {
     /** {@code 10.0.1.20:1433}, {@code [::1]:8080}, or the bare address when there is no port. */
     @Override
     public String toString() {
-        String host = address.getHostAddress();
+        byte[] raw = address.getAddress();
+        String host = io.github.pcapunit.core.internal.decode.Addresses.text(raw, raw.length);
         if (port < 0) {
             return host;
         }

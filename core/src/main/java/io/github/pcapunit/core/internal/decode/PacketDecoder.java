@@ -263,14 +263,16 @@ public final class PacketDecoder {
         }
         // Trailing Ethernet padding is not payload; a quoted packet is shorter than its total.
         int dataEnd = quoted ? end : Math.min(end, p + total);
-        if (!quoted && p + total > end && out.capturedLength >= out.originalLength && out.originalLength > 0) {
-            out.malformed("IPv4 total length " + total + " exceeds the " + (end - p) + " bytes of the frame");
-        }
         if (out.laterFragment) {
             out.payloadLength = total - ihl;
-            return;
+        } else {
+            transport(b, p + ihl, dataEnd, total - ihl, out, quoted);
         }
-        transport(b, p + ihl, dataEnd, total - ihl, out, quoted);
+        // A frame that was not cut by the snap length yet holds less than the IP length claims.
+        if (!quoted && out.problem == null && p + total > end && out.originalLength > 0
+                && out.capturedLength >= out.originalLength) {
+            out.malformed("IPv4 total length " + total + " exceeds the " + (end - p) + " bytes of the frame");
+        }
     }
 
     static void ipv6(byte[] b, int p, int end, PacketFields out, boolean quoted) {
