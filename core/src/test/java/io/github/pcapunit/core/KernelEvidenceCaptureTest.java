@@ -68,6 +68,20 @@ class KernelEvidenceCaptureTest {
                     .contains("process java (pid " + ProcessHandle.current().pid() + ")");
             // The firewall ate the SYNs before the wire: no packet to 1433 was captured.
             assertThat(tshark(file, "-Y", "tcp.dstport == 1433")).isEmpty();
+            // Read back from the file, the analysis sees the same kernel drop record.
+            assertThat(CapturedTraffic.read(file).drops())
+                    .filteredOn(d -> d.source() == EvidenceSource.KERNEL)
+                    .filteredOn(d -> d.flow().map(f -> f.destination().port() == 1433
+                            && f.source().port() == localPort).orElse(false))
+                    .singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.reason()).contains("NETFILTER_DROP");
+                        assertThat(d.component()).contains("netfilter (nftables)");
+                        assertThat(d.processName()).contains("java");
+                        assertThat(d.description()).startsWith(expected)
+                                .endsWith("process java (pid " + ProcessHandle.current().pid() + ")");
+                        assertThat(d.times()).hasSizeGreaterThanOrEqualTo(2);
+                    });
         }
     }
 
