@@ -145,6 +145,11 @@ public final class CapturedTraffic {
         return wire().packets == 0 ? Optional.empty() : Optional.of(TcpConnection.at(wire().lastNanos));
     }
 
+    /** The file's first packet time in epoch nanoseconds, ignoring the filter (zero of relative times); -1 if none. */
+    long baseNanos() {
+        return scan().baseNanos;
+    }
+
     /** Packets the kernel buffer dropped before they were recorded (sum of ISB {@code isb_osdrop}). */
     public long packetsDroppedByKernel() {
         return scan().osDrop;

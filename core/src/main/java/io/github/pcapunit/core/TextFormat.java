@@ -104,8 +104,8 @@ public final class TextFormat {
         try {
             List<JournalEntry> journal = new ArrayList<>(traffic.journal());
             journal.sort(Comparator.comparing(JournalEntry::timestamp));
-            long base = traffic.firstPacketTime().map(TextFormat::nanos)
-                    .orElse(journal.isEmpty() ? 0 : nanos(journal.get(0).timestamp()));
+            long base = traffic.baseNanos() >= 0 ? traffic.baseNanos()
+                    : journal.isEmpty() ? 0 : nanos(journal.get(0).timestamp());
             int j = 0;
             try (Stream<DecodedPacket> packets = traffic.packets()) {
                 for (DecodedPacket p : (Iterable<DecodedPacket>) packets::iterator) {

@@ -39,10 +39,12 @@ public final class TrafficScan {
         public final String truncation;
         public final String kernelEvidenceStatus;
         public final List<Drop> drops;
+        /** Time of the file's first packet (before any filter), the zero of relative times; -1 if none. */
+        public final long baseNanos;
         final String lossText;
 
         Scan(AnalysisResult wire, List<JournalEntry> journal, long osDrop, long ifDrop, String truncation,
-                String kernelEvidenceStatus, List<Drop> drops, String lossText) {
+                String kernelEvidenceStatus, List<Drop> drops, long baseNanos, String lossText) {
             this.wire = wire;
             this.journal = List.copyOf(journal);
             this.osDrop = osDrop;
@@ -50,6 +52,7 @@ public final class TrafficScan {
             this.truncation = truncation;
             this.kernelEvidenceStatus = kernelEvidenceStatus;
             this.drops = List.copyOf(drops);
+            this.baseNanos = baseNanos;
             this.lossText = lossText;
         }
 
@@ -169,7 +172,7 @@ public final class TrafficScan {
         drops.addAll(EvidenceProviders.collect(new AnalysisContext(file, journal, wire)));
         drops.sort(Comparator.comparing((Drop d) -> d.kind() == io.github.pcapunit.core.DropKind.CAPTURE_LOSS ? 0 : 1)
                 .thenComparing(d -> d.time().orElse(java.time.Instant.MIN)));
-        return new Scan(wire, journal, osDrop, ifDrop, truncation, status, drops, lossText);
+        return new Scan(wire, journal, osDrop, ifDrop, truncation, status, drops, base, lossText);
     }
 
     private static String statusFromFile(List<SectionHeader> sections) {
