@@ -10,6 +10,7 @@ def logged = summary.group(1) as int
 assert logged >= 6 : "a TCP connect, two writes and a close are at least 6 packets, summary said ${logged}"
 assert log.contains('Tests run: 1, Failures: 0, Errors: 0')
 assert pcapng.isFile()
+assert !log.contains('NIF(s) found') : 'pcap4j INFO chatter is kept out of the build log'
 
 // tshark is the outside referee: the file is valid pcapng and holds the IT's conversation.
 def proc = ['tshark', '-r', pcapng.path, '-Y', 'tcp.port == 39421', '-T', 'fields', '-e', 'frame.number'].execute()

@@ -120,6 +120,7 @@ public class StartMojo extends AbstractCaptureMojo {
                     + " starting another, or remove one of the two capture:start executions");
         }
         Path file = outputPath();
+        quietPcap4j();
         CaptureSpec spec = SpecFactory.create(parameters(file));
         long t0 = System.nanoTime();
         int preloaded = ClassPreloader.preload(getClass().getClassLoader(),
@@ -146,6 +147,18 @@ public class StartMojo extends AbstractCaptureMojo {
                 + " (snaplen " + spec.snaplen() + ", kernel evidence " + spec.kernelEvidence()
                 + spec.maxFileSize().map(m -> ", cap " + m + " bytes").orElse("") + ") into "
                 + displayPath(file));
+    }
+
+    /**
+     * pcap4j logs every open, close and loop at INFO ("10 NIF(s) found.", "Break loop."), which
+     * Maven prints between the build's own lines. Its loggers are created when its classes are
+     * initialised, after this; a level the user set is kept.
+     */
+    private static void quietPcap4j() {
+        String key = "org.slf4j.simpleLogger.log.org.pcap4j";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, "warn");
+        }
     }
 
     private SpecFactory.Parameters parameters(Path file) {

@@ -2,6 +2,9 @@ package io.github.pcapunit.maven;
 
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.CaptureResult;
+import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.DropKind;
+import io.github.pcapunit.core.EvidenceSource;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.Summary;
 import java.util.Optional;
@@ -62,6 +65,7 @@ public class StopMojo extends AbstractCaptureMojo {
             getLog().info("pcapunit: capture skipped (" + skipped.get() + ")");
             return;
         }
+        checkConfiguration();
         if (attach && (classifier == null || classifier.isBlank())) {
             throw new MojoExecutionException("<classifier></classifier> (capture.classifier) is"
                     + " empty: an attached capture needs a classifier so that it does not replace"
@@ -77,7 +81,7 @@ public class StopMojo extends AbstractCaptureMojo {
             throw new MojoExecutionException(goalName() + " could not write the capture "
                     + displayPath(running.output()) + ": " + e.getMessage(), e);
         }
-        getLog().info("pcapunit: " + Summary.line(result, -1, displayPath(result.file())));
+        getLog().info("pcapunit: " + Summary.line(result, kernelDrops(result), displayPath(result.file())));
         if (!result.kernelEvidenceStatus().isBlank()) {
             getLog().debug("pcapunit: kernel evidence: " + result.kernelEvidenceStatus());
         }
@@ -87,6 +91,19 @@ public class StopMojo extends AbstractCaptureMojo {
             getLog().info("pcapunit: attached " + displayPath(result.file()) + " as "
                     + project.getArtifactId() + "-" + project.getVersion() + "-"
                     + classifier.strip() + ".pcapng");
+        }
+    }
+
+    /** Drops the kernel or firewall reported (journal entries in the file), -1 if unreadable. */
+    private long kernelDrops(CaptureResult result) {
+        try {
+            return CapturedTraffic.of(result).drops().stream()
+                    .filter(d -> d.source() != EvidenceSource.WIRE
+                            && d.kind() != DropKind.CAPTURE_LOSS)
+                    .count();
+        } catch (CaptureException e) {
+            getLog().debug("pcapunit: cannot count kernel drops in " + result.file(), e);
+            return -1;
         }
     }
 }

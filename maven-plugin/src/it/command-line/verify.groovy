@@ -1,0 +1,29 @@
+// One invocation: capture:start verify capture:stop capture:verify. Then capture:stop alone,
+// then capture:start alone.
+def log = new File(basedir, 'build.log').text
+
+assert log =~ /--- capture:[^:]+:start \(default-cli\) @ command-line ---/
+assert log.contains("pcapunit: capturing 'udp port 39426' on lo ")
+assert log =~ /pcapunit: captured 0 packets, [^,]+, capture loss 0, kernel drops seen [^ ]+ -> target\/pcapunit\/command-line\.pcapng/
+assert log.contains('pcapunit: 1 rule passed: complete')
+assert new File(basedir, 'target/pcapunit/command-line.pcapng').isFile()
+assert new File(basedir, 'target/pcapunit/command-line-report.txt').isFile()
+
+// The second invocation stops without a start.
+assert log.contains('on project command-line: no capture is running for it.pcapunit:command-line:' +
+        ' run capture:start first (e.g. bind it to pre-integration-test) -> [Help 1]')
+// The third invocation started a capture and ended without stop: core's shutdown hook wrote it.
+def abandoned = new File(basedir, 'target/pcapunit/abandoned.pcapng')
+assert abandoned.isFile() : 'the JVM ended without capture:stop and still left the file'
+def proc = ['capinfos', '-t', '-c', abandoned.path].execute()
+def out = new StringBuilder(), err = new StringBuilder()
+proc.waitForProcessOutput(out, err)
+assert proc.exitValue() == 0 : "capinfos refused ${abandoned}: ${err}"
+assert out.toString() =~ /pcapng/
+
+// The fourth invocation: generated help with the parameters' Javadoc and user properties.
+assert log.contains('capture:verify')
+assert log =~ /noDropsTo\s+No packet to this port/
+assert log.contains('User property: capture.complete')
+assert log.contains('User property: capture.skip')
+return true

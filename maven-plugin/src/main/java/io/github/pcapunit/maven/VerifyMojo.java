@@ -1,0 +1,157 @@
+package io.github.pcapunit.maven;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.maven.internal.CaptureRegistry;
+import io.github.pcapunit.maven.internal.Report;
+import io.github.pcapunit.maven.internal.RuleResult;
+import io.github.pcapunit.maven.internal.Rules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Checks the capture written by {@code capture:stop} against the configured rules, writes a
+ * plain-text report next to the pcapng ({@code app.pcapng} → {@code app-report.txt}) and fails
+ * the build with the same messages the AssertJ assertions give when a rule is broken.
+ *
+ * <pre>{@code
+ * <configuration>
+ *   <noDropsTo><port>1433</port></noDropsTo>
+ *   <complete>true</complete>
+ *   <onlyTalksTo><endpoints><endpoint>127.0.0.1</endpoint></endpoints></onlyTalksTo>
+ * </configuration>
+ * }</pre>
+ *
+ * <p>A configuration element that no goal of this plugin knows (e.g. a misspelt rule) fails
+ * the goal instead of being ignored. Thread-safe: each project reads its own file.
+ */
+@Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+public class VerifyMojo extends AbstractCaptureMojo {
+
+    /**
+     * No packet to this port (and host, if given) was dropped: no unanswered SYN, reset, ICMP
+     * unreachable, kernel or firewall drop.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    NoDropsTo noDropsTo;
+
+    /**
+     * {@code true}: the capture itself lost no packet and was not cut by the size cap, so an
+     * absence of packets in it means they were not sent.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.complete")
+    Boolean complete;
+
+    /**
+     * Every captured packet goes to or comes from one of these endpoints.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    OnlyTalksTo onlyTalksTo;
+
+    /**
+     * {@code true}: no TCP connection in the capture was reset.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.noResets")
+    Boolean noResets;
+
+    /**
+     * {@code true}: no TCP segment in the capture was retransmitted.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.noRetransmissions")
+    Boolean noRetransmissions;
+
+    /**
+     * {@code true}: a rule about some traffic (e.g. {@code noDropsTo}) passes when no such
+     * traffic was captured at all. By default that fails, so that "nothing was sent" is never
+     * mistaken for "nothing was dropped".
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.allowNoTraffic", defaultValue = "false")
+    boolean allowNoTraffic;
+
+    /**
+     * Evaluates the rules over the capture file.
+     *
+     * @throws MojoExecutionException for an unknown rule or a bad rule value (named, with the
+     *     fix), or when there is no capture file to check
+     * @throws MojoFailureException when a rule is broken, with the assertion's message
+     */
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        CaptureRegistry registry = registry();
+        Optional<String> skipped = skipReason().or(registry::skippedBecause);
+        if (skipped.isPresent()) {
+            getLog().info("pcapunit: capture:verify skipped (" + skipped.get() + ")");
+            return;
+        }
+        checkConfiguration();
+        Rules rules = Rules.from(noDropsTo, complete, onlyTalksTo, noResets, noRetransmissions,
+                allowNoTraffic);
+        Optional<CaptureRegistry.Running> running = registry.running();
+        if (running.isPresent()) {
+            throw new MojoExecutionException("the capture of " + projectKey() + " is still running"
+                    + " (started by " + running.get().startedBy() + "): run capture:stop before"
+                    + " capture:verify (by default stop runs in post-integration-test, verify in"
+                    + " verify)");
+        }
+        Path file = outputPath();
+        if (!Files.isRegularFile(file)) {
+            throw new MojoExecutionException("no capture file " + displayPath(file) + " for "
+                    + projectKey() + ": run capture:start and capture:stop before capture:verify"
+                    + " (or point <output> (capture.output) at an existing pcapng)");
+        }
+        CapturedTraffic traffic;
+        List<RuleResult> results;
+        try {
+            traffic = CapturedTraffic.read(file);
+            results = rules.evaluate(traffic);
+        } catch (CaptureException e) {
+            throw new MojoExecutionException(displayPath(file) + " cannot be checked: "
+                    + e.getMessage(), e);
+        }
+        Path report = Report.pathFor(file);
+        try {
+            Report.write(report, traffic, results);
+        } catch (IOException | CaptureException e) {
+            throw new MojoExecutionException("the report " + displayPath(report)
+                    + " cannot be written: " + e.getMessage(), e);
+        }
+        List<RuleResult> failed = results.stream().filter(RuleResult::failed).toList();
+        if (failed.isEmpty()) {
+            getLog().info("pcapunit: " + passedLine(results) + "; report "
+                    + displayPath(report));
+            return;
+        }
+        getLog().info("pcapunit: report " + displayPath(report));
+        throw new MojoFailureException(failed.stream().map(r -> r.message().orElseThrow())
+                .collect(Collectors.joining(System.lineSeparator() + System.lineSeparator())));
+    }
+
+    private static String passedLine(List<RuleResult> results) {
+        if (results.isEmpty()) {
+            return "no rules configured";
+        }
+        return results.size() + (results.size() == 1 ? " rule passed: " : " rules passed: ")
+                + results.stream().map(RuleResult::rule).collect(Collectors.joining(", "));
+    }
+}
