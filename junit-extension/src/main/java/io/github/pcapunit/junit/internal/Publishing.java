@@ -17,10 +17,19 @@ final class Publishing {
     private Publishing() {
     }
 
+    /**
+     * Publishes {@code file}; when the launcher cannot take files (no output directory
+     * configured, as in a bare EngineTestKit run) says so in a report entry instead of failing the
+     * test: the file is still kept where the report entry {@code pcapunit.capture} says.
+     */
     @SuppressWarnings("deprecation")
     static void publish(ExtensionContext context, Path file) {
-        context.publishFile(file.getFileName().toString(),
-                org.junit.jupiter.api.extension.MediaType.parse(PCAPNG),
-                target -> Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING));
+        try {
+            context.publishFile(file.getFileName().toString(),
+                    org.junit.jupiter.api.extension.MediaType.parse(PCAPNG),
+                    target -> Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING));
+        } catch (org.junit.platform.commons.JUnitException e) {
+            context.publishReportEntry("pcapunit.capture.notAttached", String.valueOf(e.getMessage()));
+        }
     }
 }

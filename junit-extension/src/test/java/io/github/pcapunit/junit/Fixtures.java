@@ -1,0 +1,58 @@
+package io.github.pcapunit.junit;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** Runs fixture classes ({@code ...TestCases}) through the Jupiter engine with an output directory. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    static EngineExecutionResults run(Class<?> fixture, Path outputDirectory) {
+        return run(fixture, outputDirectory, Map.of());
+    }
+
+    static EngineExecutionResults run(Class<?> fixture, Path outputDirectory, Map<String, String> parameters) {
+        EngineTestKit.Builder kit = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(fixture))
+                .configurationParameter("pcapunit.output.directory", outputDirectory.toString())
+                .outputDirectoryCreator(new ReportDirectory(outputDirectory.resolve("report")));
+        parameters.forEach(kit::configurationParameter);
+        EngineExecutionResults results = kit.execute();
+        if (System.getenv("PCAPUNIT_FIXTURES_DEBUG") != null) {
+            results.allEvents().failed().stream().forEach(e -> e.getRequiredPayload(
+                    org.junit.platform.engine.TestExecutionResult.class).getThrowable().ifPresent(Throwable::printStackTrace));
+        }
+        return results;
+    }
+
+    /** Where published files go: one directory per test, as a build tool's reporter would do. */
+    static final class ReportDirectory implements org.junit.platform.engine.OutputDirectoryCreator {
+        private final Path root;
+
+        ReportDirectory(Path root) {
+            this.root = root;
+        }
+
+        @Override
+        public Path getRootDirectory() {
+            return root;
+        }
+
+        @Override
+        public Path createOutputDirectory(org.junit.platform.engine.TestDescriptor descriptor) throws java.io.IOException {
+            return java.nio.file.Files.createDirectories(
+                    root.resolve(Integer.toHexString(descriptor.getUniqueId().toString().hashCode())));
+        }
+    }
+
+    /** Where a fixture test's file goes. */
+    static Path fileOf(Path outputDirectory, Class<?> fixture, String fileName) {
+        return outputDirectory.resolve(fixture.getName().replace('$', '.')).resolve(fileName);
+    }
+}

@@ -1,0 +1,167 @@
+package io.github.pcapunit.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.JournalEntry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.reporting.FileEntry;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** Which files survive, and what a kept file holds. Needs capture privileges (root). */
+class KeepPolicyTests {
+
+    @TempDir
+    Path out;
+
+    static class PassAndFailTestCases {
+        @CaptureTraffic(filter = "udp port 47101", interfaces = "lo")
+        @Test
+        void passes() {
+            Loopback.sendUdp(47101, 3);
+        }
+
+        @CaptureTraffic(filter = "udp port 47101", interfaces = "lo")
+        @Test
+        void fails() {
+            Loopback.sendUdp(47101, 5);
+            fail("server did not answer");
+        }
+    }
+
+    @Test
+    void passingAndFailingTests_deletePassedFile_keepFailedFileWithItsPacketsMarksAndOutcome() {
+        EngineExecutionResults results = Fixtures.run(PassAndFailTestCases.class, out);
+
+        results.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+        assertThat(Fixtures.fileOf(out, PassAndFailTestCases.class, "passes.pcapng")).doesNotExist();
+        Path kept = Fixtures.fileOf(out, PassAndFailTestCases.class, "fails.pcapng");
+        assertThat(kept).exists();
+        CapturedTraffic traffic = CapturedTraffic.read(kept);
+        assertThat(traffic.packetsTo(47101)).isEqualTo(5);
+        List<String> marks = traffic.journal().stream().map(JournalEntry::message).collect(Collectors.toList());
+        assertThat(marks).anyMatch(m -> m.startsWith("test started: ") && m.endsWith("fails()"));
+        assertThat(marks).anyMatch(m -> m.startsWith("test finished: ") && m.contains("failed: AssertionFailedError: "
+                + "server did not answer"));
+    }
+
+    @Test
+    void failingTest_keptFileIsPublishedAndNamedInAReportEntry() {
+        EngineExecutionResults results = Fixtures.run(PassAndFailTestCases.class, out);
+
+        Path kept = Fixtures.fileOf(out, PassAndFailTestCases.class, "fails.pcapng");
+        List<FileEntry> files = results.allEvents().fileEntryPublished().stream()
+                .map(e -> e.getRequiredPayload(FileEntry.class)).collect(Collectors.toList());
+        assertThat(files).singleElement().satisfies(f -> {
+            assertThat(f.getPath().getFileName().toString()).isEqualTo("fails.pcapng");
+            assertThat(f.getPath()).hasSameBinaryContentAs(kept);
+        });
+        List<Map<String, String>> entries = results.allEvents().reportingEntryPublished().stream()
+                .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs()).collect(Collectors.toList());
+        assertThat(entries).containsExactly(Map.of("pcapunit.capture", kept.toAbsolutePath().toString()));
+    }
+
+    static class AlwaysAndNeverTestCases {
+        @CaptureTraffic(filter = "udp port 47102", interfaces = "lo", keep = Keep.ALWAYS)
+        @Test
+        void alwaysPasses() {
+            Loopback.sendUdp(47102, 2);
+        }
+
+        @CaptureTraffic(filter = "udp port 47102", interfaces = "lo", keep = Keep.NEVER)
+        @Test
+        void neverFails() {
+            Loopback.sendUdp(47102, 2);
+            fail("expected");
+        }
+    }
+
+    @Test
+    void keepAlwaysAndNever_keepPassedFile_deleteFailedFile() {
+        EngineExecutionResults results = Fixtures.run(AlwaysAndNeverTestCases.class, out);
+
+        results.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+        Path always = Fixtures.fileOf(out, AlwaysAndNeverTestCases.class, "alwaysPasses.pcapng");
+        assertThat(CapturedTraffic.read(always).packetsTo(47102)).isEqualTo(2);
+        assertThat(Fixtures.fileOf(out, AlwaysAndNeverTestCases.class, "neverFails.pcapng")).doesNotExist();
+    }
+
+    static class DefaultKeepTestCases {
+        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo")
+        @Test
+        void defaultKeep() {
+            Loopback.sendUdp(47103, 1);
+        }
+
+        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.NEVER)
+        @Test
+        void explicitNever() {
+            Loopback.sendUdp(47103, 1);
+        }
+    }
+
+    @Test
+    void keepParameterAlways_replacesDefaultButNotAnExplicitNever() {
+        EngineExecutionResults results = Fixtures.run(DefaultKeepTestCases.class, out, Map.of("pcapunit.keep", "always"));
+
+        results.testEvents().assertStatistics(s -> s.succeeded(2));
+        assertThat(Fixtures.fileOf(out, DefaultKeepTestCases.class, "defaultKeep.pcapng")).exists();
+        assertThat(Fixtures.fileOf(out, DefaultKeepTestCases.class, "explicitNever.pcapng")).doesNotExist();
+    }
+
+    static class OwnDirectoryTestCases {
+        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.ALWAYS,
+                outputDirectory = "target-junit-fixture-own-dir")
+        @Test
+        void ownDirectory() {
+            Loopback.sendUdp(47103, 1);
+        }
+    }
+
+    @Test
+    void outputDirectoryAttribute_winsOverTheParameter() throws Exception {
+        Path own = Path.of("target-junit-fixture-own-dir");
+        try {
+            Fixtures.run(OwnDirectoryTestCases.class, out).testEvents().assertStatistics(s -> s.succeeded(1));
+
+            assertThat(Fixtures.fileOf(own, OwnDirectoryTestCases.class, "ownDirectory.pcapng")).exists();
+            assertThat(Fixtures.fileOf(out, OwnDirectoryTestCases.class, "ownDirectory.pcapng")).doesNotExist();
+        } finally {
+            try (var walk = java.nio.file.Files.walk(own)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    static class DisabledTestCases {
+        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.ALWAYS)
+        @Test
+        void runsWithoutCapture() {
+            Loopback.sendUdp(47103, 1);
+        }
+
+        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.ALWAYS)
+        @Test
+        void needsCapture(TestCapture capture) {
+            capture.mark("never here");
+        }
+    }
+
+    @Test
+    void enabledFalse_runsTestsWithoutFiles_skipsThoseNeedingTheCapture() {
+        EngineExecutionResults results = Fixtures.run(DisabledTestCases.class, out, Map.of("pcapunit.enabled", "false"));
+
+        results.testEvents().assertStatistics(s -> s.succeeded(1).skipped(1));
+        assertThat(results.testEvents().skipped().stream().map(e -> e.getRequiredPayload(String.class)))
+                .containsExactly("pcapunit.enabled=false: pcapunit captures nothing, and this test takes a "
+                        + "TestCapture parameter");
+        assertThat(out.resolve(DisabledTestCases.class.getName().replace('$', '.'))).doesNotExist();
+    }
+}
