@@ -49,18 +49,22 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         return Libpcap.interfaceNames();
     }
 
+    /** The spec this capture runs with. */
     public CaptureSpec spec() {
         return spec;
     }
 
+    /** The pcapng file stop() writes. */
     public Path file() {
         return file;
     }
 
+    /** Whether the loops still run. */
     public boolean isRunning() {
         return running;
     }
 
+    /** Adds a mark journal entry at the current time. */
     public void mark(String message) {
         Objects.requireNonNull(message, "message");
         synchronized (this) {
@@ -71,6 +75,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         }
     }
 
+    /** Settles, then converts everything so far to {@code <name>.snapshot.pcapng}. */
     public synchronized CaptureResult snapshot() {
         if (!running) {
             throw new IllegalStateException("snapshot() after stop(): use the CaptureResult stop() returned");
@@ -83,6 +88,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         return convert(snap, sizes, end, recorder.stats(), entries, "snapshot");
     }
 
+    /** Settles, stops the loops, converts; idempotent. */
     public synchronized CaptureResult stop() {
         if (result != null) {
             return result;

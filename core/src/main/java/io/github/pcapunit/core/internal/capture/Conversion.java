@@ -91,7 +91,7 @@ final class Conversion {
             long cutAt = -1;
             int packetsBeforeCut = -1;
             if (maxBytes > 0) {
-                long fixed = PcapngOut.epbSize(0) * 0L + shbSize(sectionComment, application) + CUT_SENTENCE_RESERVE
+                long fixed = shbSize(sectionComment, application) + CUT_SENTENCE_RESERVE
                         + idbsSize(sources) + (long) sources.size() * (28 + 7 * 12 + 4 + 4);
                 long[] cut = findCut(sources, fromNanos, toNanos, entries, maxBytes - fixed);
                 cutAt = cut[0];

@@ -63,10 +63,12 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         return session;
     }
 
+    /** The spec of the shared capture. */
     public CaptureSpec spec() {
         return spec;
     }
 
+    /** Whether the loops still run. */
     public boolean isRunning() {
         return running;
     }
