@@ -31,4 +31,32 @@ public final class ShouldHaveSeenTraffic {
         String text = FailureText.build(context, to, but + ".", List.of(), 0, true);
         return text + '\n' + HOW_TO_ALLOW;
     }
+
+    /**
+     * Message for an expectation that saw no such packet at all, e.g. {@code what} = "ICMP echo
+     * request".
+     *
+     * @param to the expectation, starting with "to "
+     * @param what a noun phrase for the missing packet or connection
+     */
+    public static String shouldHaveSeen(MessageContext context, String to, String what) {
+        String but = "but no " + what + " was seen: if the code did send one, it was dropped before reaching a"
+                + " captured interface (e.g. by a local firewall).";
+        return FailureText.build(context, to, but, List.of(), 0, true) + '\n' + HOW_TO_ALLOW;
+    }
+
+    /**
+     * Message for an expectation whose traffic never showed on the wire, while drops of it were
+     * recorded (typically kernel evidence of an outbound firewall drop).
+     *
+     * @param what a noun phrase for the missing packet or connection ("TCP connection to port 1433")
+     * @param dropLines one line per drop
+     * @param dropCount how many drops
+     */
+    public static String shouldHaveSeenButDropped(MessageContext context, String to, String what,
+                                                  List<String> dropLines, int dropCount) {
+        return FailureText.build(context, to,
+                "but no " + what + " was seen, only " + FailureText.count(dropCount, "drop", "drops"),
+                dropLines, dropCount, true);
+    }
 }

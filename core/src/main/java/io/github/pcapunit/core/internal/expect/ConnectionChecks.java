@@ -1,0 +1,114 @@
+package io.github.pcapunit.core.internal.expect;
+
+import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.Drop;
+import io.github.pcapunit.core.Flow;
+import io.github.pcapunit.core.IcmpExchange;
+import io.github.pcapunit.core.TcpConnection;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Checks over the TCP connections to a port, and over ICMP echo requests. */
+public final class ConnectionChecks {
+
+    private ConnectionChecks() {
+    }
+
+    /** Every connection to {@code port} completed its handshake. */
+    public static Check allEstablished(int port) {
+        return (traffic, allow) -> connections(traffic, allow, port, c -> !c.isEstablished(),
+                (ctx, sel, total, lines, n) -> ShouldAllBeEstablished.shouldAllBeEstablished(ctx, sel, total, lines, n),
+                "to have all connections to port " + port + " established");
+    }
+
+    /** No connection to {@code port} was reset or refused. */
+    public static Check noneReset(int port) {
+        return (traffic, allow) -> connections(traffic, allow, port, TcpConnection::isReset,
+                (ctx, sel, total, lines, n) -> ShouldNoneBeReset.shouldNoneBeReset(ctx, sel, total, lines, n),
+                "to have no connection to port " + port + " reset");
+    }
+
+    /** No connection to {@code port} retransmitted a SYN or data. */
+    public static Check noneRetransmitted(int port) {
+        return (traffic, allow) -> connections(traffic, allow, port, c -> c.retransmissions() > 0,
+                (ctx, sel, total, lines, n) -> ShouldNoneBeRetransmitted.shouldNoneBeRetransmitted(ctx, sel, total,
+                        lines, n),
+                "to have no connection to port " + port + " retransmitted");
+    }
+
+    private interface Factory {
+        String message(MessageContext context, String selection, int total, List<String> lines, int failed);
+    }
+
+    private static Optional<String> connections(CapturedTraffic traffic, boolean allowNoTraffic, int port,
+                                                Predicate<TcpConnection> failing, Factory factory, String to) {
+        List<TcpConnection> all = traffic.connectionsTo(port);
+        if (all.isEmpty()) {
+            return noTraffic(traffic, allowNoTraffic, to, "TCP connection to port " + port, traffic.dropsTo(port));
+        }
+        List<TcpConnection> bad = all.stream().filter(failing).toList();
+        if (bad.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Flow, String> evidence = dropLinesByFlow(traffic.dropsTo(port));
+        List<String> lines = bad.stream().limit(FailureText.MAX_LINES + 1L)
+                .map(c -> evidence.getOrDefault(c.flow(), c.summary())).toList();
+        return Optional.of(factory.message(Contexts.of(traffic), "connections to port " + port, all.size(), lines,
+                bad.size()));
+    }
+
+    /** Every ICMP/ICMPv6 echo request got a reply. */
+    public static Check echoRequestsAnswered() {
+        return (traffic, allowNoTraffic) -> {
+            List<IcmpExchange> all = traffic.icmpEchoes();
+            if (all.isEmpty()) {
+                List<Drop> kernel = traffic.drops().stream()
+                        .filter(d -> d.flow().map(f -> f.destination().port() < 0).orElse(false)).toList();
+                return noTraffic(traffic, allowNoTraffic, "to have all ICMP echo requests answered",
+                        "an ICMP echo request", kernel);
+            }
+            List<IcmpExchange> unanswered = all.stream().filter(e -> !e.isAnswered()).toList();
+            if (unanswered.isEmpty()) {
+                return Optional.empty();
+            }
+            Instant base = traffic.firstPacketTime().orElse(unanswered.get(0).requestTime());
+            List<String> lines = unanswered.stream().limit(FailureText.MAX_LINES + 1L)
+                    .map(e -> e.summary() + sentTimes(e, base)).toList();
+            return Optional.of(ShouldAllBeAnswered.shouldAllBeAnswered(Contexts.of(traffic), all.size(), lines,
+                    unanswered.size()));
+        };
+    }
+
+    private static String sentTimes(IcmpExchange e, Instant base) {
+        String at = " at " + Contexts.relative(e.requestTime(), base);
+        return e.requestCount() > 1 ? ", sent " + e.requestCount() + "\u00d7, first" + at : at;
+    }
+
+    /**
+     * No traffic was seen: kernel drops (an outbound firewall leaves nothing on the wire) are the
+     * evidence if there are any; otherwise the "no traffic" explanation unless allowed.
+     */
+    private static Optional<String> noTraffic(CapturedTraffic traffic, boolean allowNoTraffic, String to,
+                                              String what, List<Drop> drops) {
+        if (!drops.isEmpty()) {
+            return Optional.of(ShouldHaveSeenTraffic.shouldHaveSeenButDropped(Contexts.of(traffic), to,
+                    what, DropChecks.lines(drops), drops.size()));
+        }
+        if (allowNoTraffic) {
+            return Optional.empty();
+        }
+        return Optional.of(ShouldHaveSeenTraffic.shouldHaveSeen(Contexts.of(traffic), to, what));
+    }
+
+    private static Map<Flow, String> dropLinesByFlow(List<Drop> drops) {
+        Map<Flow, String> lines = new HashMap<>();
+        for (Drop d : drops) {
+            d.flow().ifPresent(f -> lines.merge(f, d.description(), (a, b) -> a + "; " + b));
+        }
+        return lines;
+    }
+}

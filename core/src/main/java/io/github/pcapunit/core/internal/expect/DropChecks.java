@@ -1,0 +1,70 @@
+package io.github.pcapunit.core.internal.expect;
+
+import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.Drop;
+import io.github.pcapunit.core.Endpoint;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+
+/** Checks about drops: to a port, to a host and port, anywhere; and capture completeness. */
+public final class DropChecks {
+
+    private DropChecks() {
+    }
+
+    /** No drop to {@code port}; fails without traffic to it unless allowed. */
+    public static Check noDropsTo(int port) {
+        String target = "port " + port;
+        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target, traffic.dropsTo(port),
+                () -> traffic.packetsTo(port));
+    }
+
+    /** No drop to {@code host}:{@code port}; {@code host} is validated by the caller. */
+    public static Check noDropsTo(InetAddress host, int port) {
+        String target = Endpoint.of(host, port).toString();
+        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target,
+                traffic.dropsTo(port).stream()
+                        .filter(d -> d.flow().map(f -> f.destination().address().equals(host)).orElse(false))
+                        .toList(),
+                () -> traffic.packetsTo(host.getHostAddress(), port));
+    }
+
+    /** No drop at all (capture loss included); fails on an empty capture unless allowed. */
+    public static Check noDrops() {
+        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, null, traffic.drops(),
+                traffic::packetCount);
+    }
+
+    private static Optional<String> evaluate(CapturedTraffic traffic, boolean allowNoTraffic, String target,
+                                             List<Drop> drops, java.util.function.LongSupplier packets) {
+        // Drops first: an outbound firewall drop leaves no packet on the wire but a kernel record.
+        if (!drops.isEmpty()) {
+            return Optional.of(ShouldHaveNoDrops.shouldHaveNoDrops(Contexts.of(traffic), target, lines(drops),
+                    drops.size()));
+        }
+        if (packets.getAsLong() == 0 && !allowNoTraffic) {
+            String to = target == null ? "to have no dropped packets" : "to have no dropped packets to " + target;
+            return Optional.of(ShouldHaveSeenTraffic.shouldHaveSeenTraffic(Contexts.of(traffic), to, target));
+        }
+        return Optional.empty();
+    }
+
+    /** One line per drop, at most a screenful plus one (the factory adds "and N more"). */
+    static List<String> lines(List<Drop> drops) {
+        return drops.stream().limit(FailureText.MAX_LINES + 1L).map(Drop::description).toList();
+    }
+
+    /** The capture lost nothing (no kernel-buffer or interface drops, not truncated). */
+    public static Check complete() {
+        return (traffic, allowNoTraffic) -> {
+            Optional<String> loss = traffic.incompleteness();
+            if (loss.isEmpty()) {
+                return Optional.empty();
+            }
+            long lost = traffic.packetsDroppedByKernel() + traffic.packetsDroppedByInterface();
+            return Optional.of(ShouldBeComplete.shouldBeComplete(Contexts.of(traffic), lost,
+                    List.of(loss.get())));
+        };
+    }
+}
