@@ -20,8 +20,9 @@ import java.nio.file.Path;
  *
  * <p>Slices may overlap (parallel tests): each gets every packet of its window, including the
  * other slice's traffic when filters match both. The spec's {@code output} is where the shared
- * native capture is kept while running (default: a temporary file, deleted on close); its
- * {@code maxFileSize} caps that file. Thread-safe.
+ * native capture is kept while running (default: a temporary file; always deleted on close); its
+ * {@code maxFileSize} caps each slice's pcapng, not the shared native file, which grows with the
+ * traffic matching the filter for as long as the shared capture runs. Thread-safe.
  */
 public final class SharedCapture implements AutoCloseable {
 

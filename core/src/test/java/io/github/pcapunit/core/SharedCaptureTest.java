@@ -90,6 +90,27 @@ class SharedCaptureTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("pcapunit-capture-"));
     }
 
+    @Test
+    void sizeCap_appliesToEachSliceFile_soLaterSlicesStillGetTheirPackets() throws Exception {
+        int port = EngineTools.freeUdpPort();
+        long cap = 16 * 1024;
+        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp dst port " + port).snaplen(256)
+                .maxFileSize(cap).kernelEvidence(KernelEvidence.OFF).build();
+        try (SharedCapture shared = SharedCapture.start(spec)) {
+            CaptureSlice flood = shared.slice("flood", dir.resolve("flood.pcapng"));
+            send(port, "f-", 2000);
+            CaptureResult capped = flood.end().join();
+            CaptureSlice later = shared.slice("later", dir.resolve("later.pcapng"));
+            send(port, "l-", 10);
+            CaptureResult small = later.end().join();
+
+            assertThat(Files.size(capped.file())).isLessThanOrEqualTo(cap);
+            assertThat(capped.truncated()).isTrue();
+            assertThat(small.truncated()).isFalse();
+            assertThat(small.packetsWritten()).isEqualTo(10);
+        }
+    }
+
     private static void send(int port, String prefix, int count) {
         try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
             java.net.InetSocketAddress to = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);

@@ -23,6 +23,8 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
     private final Path file;
     private final Recorder recorder;
     private final List<JournalFields> marks = new ArrayList<>();
+    /** Sidecar entries collected for snapshots, kept for the final file. */
+    private final List<JournalFields> collected = new ArrayList<>();
     private CaptureResult result;
     private volatile boolean running = true;
 
@@ -38,7 +40,11 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         Path file = spec.output().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"),
                 "pcapunit-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".pcapng"))
                 .toAbsolutePath();
-        Recorder recorder = Recorder.start(spec, file.resolveSibling("." + file.getFileName()));
+        // pcap records are smaller than pcapng's, so a native file within the cap converts to at
+        // least as many packets as the pcapng can hold: capping the native file at the same size
+        // bounds the disk without cutting earlier than the pcapng cap does.
+        Recorder recorder = Recorder.start(spec, file.resolveSibling("." + file.getFileName()),
+                spec.maxFileSize().orElse(0L));
         CaptureSession session = new CaptureSession(spec, file, recorder);
         ShutdownFinalizer.register(session);
         return session;
@@ -84,7 +90,9 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         long end = Recorder.nowNanos();
         long[] sizes = recorder.flush();
         Path snap = file.resolveSibling(baseName(file) + ".snapshot.pcapng");
+        collected.addAll(recorder.collectSidecars());
         List<JournalFields> entries = new ArrayList<>(marks);
+        entries.addAll(collected);
         return convert(snap, sizes, end, recorder.stats(), entries, "snapshot");
     }
 
@@ -97,6 +105,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
             settle();
             long end = Recorder.nowNanos();
             List<JournalFields> entries = new ArrayList<>(marks);
+            entries.addAll(collected);
             entries.addAll(recorder.stop());
             running = false;
             long[] sizes = new long[recorder.nativeFiles.size()];

@@ -31,7 +31,10 @@ final class Recorder {
     private volatile long capReachedNanos = -1;
     private volatile long[][] statsAtStop;
 
-    private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos) {
+    private final long nativeCap;
+
+    private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos, long nativeCap) {
+        this.nativeCap = nativeCap;
         this.spec = spec;
         this.handles = handles;
         this.startNanos = startNanos;
@@ -43,8 +46,9 @@ final class Recorder {
      * starts the loops and the sidecars.
      *
      * @param nativeBase the native files are {@code nativeBase + "." + interface + ".pcap"}
+     * @param nativeCap size cap of each native file in bytes, 0 for none
      */
-    static Recorder start(CaptureSpec spec, Path nativeBase) {
+    static Recorder start(CaptureSpec spec, Path nativeBase, long nativeCap) {
         SpecValidation.validate(spec);
         List<CaptureSidecar.Factory> factories = CaptureSidecars.factories();
         if (spec.kernelEvidence() == KernelEvidence.REQUIRED && factories.isEmpty()) {
@@ -61,7 +65,7 @@ final class Recorder {
             handles.forEach(NativeHandle::close);
             throw e;
         }
-        Recorder r = new Recorder(spec, handles, nowNanos());
+        Recorder r = new Recorder(spec, handles, nowNanos(), nativeCap);
         try {
             Path dir = nativeBase.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -102,9 +106,8 @@ final class Recorder {
     }
 
     private void loop(NativeHandle h) {
-        long cap = spec.maxFileSize().orElse(0L);
         try {
-            if (h.runLoop(cap, looping::countDown)) {
+            if (h.runLoop(nativeCap, looping::countDown)) {
                 if (capReachedNanos < 0) {
                     capReachedNanos = nowNanos();
                 }

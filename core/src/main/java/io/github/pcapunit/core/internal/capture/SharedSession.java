@@ -57,7 +57,9 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         Path base = spec.output().map(Path::toAbsolutePath).orElseGet(() -> Path.of(
                 System.getProperty("java.io.tmpdir"), "pcapunit-shared-" + ProcessHandle.current().pid() + "-"
                         + COUNTER.incrementAndGet()).toAbsolutePath());
-        Recorder recorder = Recorder.start(spec, base.resolveSibling("." + base.getFileName()));
+        // No cap on the shared native files: a cap there would leave every later slice empty. The
+        // cap applies to each slice's pcapng instead.
+        Recorder recorder = Recorder.start(spec, base.resolveSibling("." + base.getFileName()), 0);
         SharedSession session = new SharedSession(spec, recorder);
         ShutdownFinalizer.register(session);
         return session;
@@ -161,9 +163,8 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         String comment = "Slice \"" + s.name + "\" of a shared " + CaptureSession.describe(spec, s.start, end)
                 + (extraComment == null ? "" : "\n" + extraComment);
         long cap = spec.maxFileSize().orElse(0L);
-        long capAt = recorder.capReachedNanos();
         Conversion.Outcome o = Conversion.convert(out, sources, s.start, end, entries, comment,
-                recorder.application(), cap, capAt >= 0 && capAt <= end ? capAt : -1);
+                recorder.application(), cap, -1);
         if (last) {
             long[] resume = o.resumeOffsets.clone();
             for (int i = 0; i < resume.length; i++) {
