@@ -106,6 +106,21 @@ public final class Packet {
         return options.direction();
     }
 
+    /** The raw {@code epb_flags}, 0 when not recorded. */
+    public int flags() {
+        return options.flags().orElse(0);
+    }
+
+    /** {@code epb_dropcount}: packets lost between the previous packet and this one, if recorded. */
+    public java.util.OptionalLong dropCount() {
+        return options.dropCount();
+    }
+
+    /** {@code epb_packetid}, if recorded. */
+    public java.util.OptionalLong packetId() {
+        return options.packetId();
+    }
+
     /** The packet's comments. */
     public List<String> comments() {
         return options.comments();

@@ -195,6 +195,29 @@ class ConversionTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }
+        assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(in));
+    }
+
+    @Test
+    void sizeCap_alsoCountsJournalEntries_andNeverExceedsTheCap() {
+        int n = 50;
+        long[] ts = new long[n];
+        byte[][] f = new byte[n][];
+        JournalEntry[] journal = new JournalEntry[n];
+        for (int i = 0; i < n; i++) {
+            ts[i] = T + i * 1000L;
+            f[i] = PcapTools.udpFrame(60, i);
+            journal[i] = JournalEntry.builder(at(T + i * 1000L)).field("MESSAGE", "x".repeat(300)).build();
+        }
+        Path out = dir.resolve("journal-capped.pcapng");
+        PcapConversion.Summary s = PcapConversion.builder().addInput(pcap("j.pcap", 1, ts, f))
+                .addInput(pcap("k.pcap", 1, ts, f))
+                .journal(List.of(journal)).maxBytes(8192).build().convert(out);
+        assertThat(s.sizeCapped()).isTrue();
+        assertThat(s.bytes()).isEqualTo(out.toFile().length()).isLessThanOrEqualTo(8192);
+        assertThat(s.packets() + s.packetsNotWritten()).isEqualTo(2L * n);
+        List<String> messages = PcapTools.tsharkFields(out, "systemd_journal.message");
+        assertThat(messages.get(messages.size() - 1)).contains("journal entr(y/ies)");
     }
 
     @Test

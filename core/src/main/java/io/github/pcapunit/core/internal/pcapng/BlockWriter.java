@@ -277,6 +277,11 @@ public final class BlockWriter implements AutoCloseable {
         end(total);
     }
 
+    /** Size of the Journal Export Block {@link #writeJournal} writes for {@code e}. */
+    public static int journalBlockLength(JournalEntry e) {
+        return 12 + pad4(Journal.encode(e).length);
+    }
+
     public void writeJournal(JournalEntry e) {
         byte[] text = Journal.encode(e);
         int total = 12 + pad4(text.length);

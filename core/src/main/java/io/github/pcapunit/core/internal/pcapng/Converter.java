@@ -112,7 +112,8 @@ public final class Converter {
             for (InterfaceDescription d : idbs) {
                 w.writeInterface(d);
             }
-            long reserve = 1024 + 256L * n;
+            // room for what follows a cut: one journal entry (< 1 KiB) and one ISB per input
+            long reserve = 1024 + 512L * n;
             for (InterfaceStatistics s : stats) {
                 reserve += s == null ? 0 : 4L * s.comment().map(String::length).orElse(0);
             }
@@ -137,8 +138,17 @@ public final class Converter {
                 }
                 while (nextJournal < journal.size()
                         && BlockWriter.nanos(journal.get(nextJournal).timestamp()) <= best) {
+                    if (w.bytesWritten() + BlockWriter.journalBlockLength(journal.get(nextJournal)) > limit) {
+                        break;
+                    }
                     w.writeJournal(journal.get(nextJournal++));
                     r.journalEntries++;
+                }
+                if (nextJournal < journal.size()
+                        && BlockWriter.nanos(journal.get(nextJournal).timestamp()) <= best) {
+                    r.capped = true; // a journal entry did not fit
+                    cutAtNanos = best;
+                    break;
                 }
                 RecordCursor c = cursors[pick];
                 int len = c.capturedLength();
@@ -170,9 +180,11 @@ public final class Converter {
                         has[i] = cursors[i].nextPacket();
                     }
                 }
+                long journalLeft = journal.size() - nextJournal;
                 String cut = "pcapunit: file size cap of " + maxBytes + " bytes reached after frame "
                         + (r.packets + r.journalEntries) + "; " + r.packetsNotWritten
-                        + " later packet(s) were not written";
+                        + " later packet(s) were not written"
+                        + (journalLeft > 0 ? " nor " + journalLeft + " journal entr(y/ies)" : "");
                 w.writeJournal(JournalEntry.builder(instant(cutAtNanos))
                         .field(JournalEntry.MESSAGE, cut)
                         .field("SYSLOG_IDENTIFIER", "pcapunit")

@@ -51,6 +51,12 @@ public final class FrameAnnotator {
                         + " has no comments; convert it with PcapConversion first", 0, -1);
             }
             tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                // createTempFile makes it owner-only; keep the original's permissions
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+            } catch (UnsupportedOperationException notPosix) {
+                // other file systems keep their defaults
+            }
             w = BlockWriter.toFile(tmp);
             Set<Long> done = new HashSet<>();
             long lastFrame = 0;
