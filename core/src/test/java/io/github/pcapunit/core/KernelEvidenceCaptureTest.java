@@ -86,6 +86,30 @@ class KernelEvidenceCaptureTest {
     }
 
     @Test
+    void synsDroppedOnHostInput_capturedSynsGetTheDropAsComment() throws Exception {
+        Path file = dir.resolve("input-drop.pcapng");
+        try (NetLab lab = NetLab.create()) {
+            JvmLink link = lab.linkToJvm("db");
+            link.host().tcpEchoServer(1433);
+            link.host().firewall().dropInput("tcp dport 1433");
+            CaptureSpec spec = CaptureSpec.builder().interfaces(link.interfaceName()).output(file)
+                    .kernelEvidence(KernelEvidence.REQUIRED).build();
+            try (Capture capture = Capture.start(spec); Socket socket = new Socket()) {
+                assertThatThrownBy(() -> socket.connect(new InetSocketAddress(link.host().address(), 1433), 1500))
+                        .isInstanceOf(SocketTimeoutException.class);
+                capture.stop();
+            }
+
+            int annotated = io.github.pcapunit.core.internal.kernel.KernelComments.annotate(file);
+
+            List<String> commented = tshark(file, "-Y", "tcp.dstport == 1433 && tcp.flags.syn == 1", "-T", "fields",
+                    "-e", "frame.comment");
+            assertThat(commented).hasSizeGreaterThanOrEqualTo(2).hasSize(annotated)
+                    .allMatch(c -> c.contains("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain)"));
+        }
+    }
+
+    @Test
     void kernelEvidenceOff_noJournalEntriesFromTheKernel() throws Exception {
         Path file = dir.resolve("off.pcapng");
         try (NetLab lab = NetLab.create()) {
