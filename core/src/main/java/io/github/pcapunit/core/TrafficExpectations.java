@@ -167,6 +167,36 @@ public final class TrafficExpectations {
     }
 
     /**
+     * Every TCP connection, to any port, completed its handshake. Fails when there is none
+     * (unless {@link Expectation#allowingNoTraffic()}).
+     *
+     * <pre>{@code TrafficExpectations.allEstablished().check(traffic);}</pre>
+     */
+    public static Expectation allEstablished() {
+        return new Expectation("all TCP connections established", ConnectionChecks.allEstablished(-1), false);
+    }
+
+    /**
+     * No TCP connection, to any port, was reset or refused. Fails when there is none (unless
+     * {@link Expectation#allowingNoTraffic()}).
+     *
+     * <pre>{@code TrafficExpectations.noneReset().check(traffic);}</pre>
+     */
+    public static Expectation noneReset() {
+        return new Expectation("no TCP connection reset", ConnectionChecks.noneReset(-1), false);
+    }
+
+    /**
+     * No TCP connection, to any port, retransmitted. Fails when there is none (unless
+     * {@link Expectation#allowingNoTraffic()}).
+     *
+     * <pre>{@code TrafficExpectations.noneRetransmitted().check(traffic);}</pre>
+     */
+    public static Expectation noneRetransmitted() {
+        return new Expectation("no TCP connection retransmitted", ConnectionChecks.noneRetransmitted(-1), false);
+    }
+
+    /**
      * Every ICMP/ICMPv6 echo request got an echo reply — the pktmon guide's "Echo Request seen,
      * no Echo Reply" case. Fails when no echo request was seen (unless
      * {@link Expectation#allowingNoTraffic()}).

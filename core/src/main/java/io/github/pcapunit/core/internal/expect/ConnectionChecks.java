@@ -4,6 +4,7 @@ import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.Drop;
 import io.github.pcapunit.core.Flow;
 import io.github.pcapunit.core.IcmpExchange;
+import io.github.pcapunit.core.IpProtocol;
 import io.github.pcapunit.core.TcpConnection;
 import java.time.Instant;
 import java.util.HashMap;
@@ -18,18 +19,18 @@ public final class ConnectionChecks {
     private ConnectionChecks() {
     }
 
-    /** Every connection to {@code port} completed its handshake. */
+    /** Every connection to {@code port} (any port if negative) completed its handshake. */
     public static Check allEstablished(int port) {
         return (traffic, allow) -> connections(traffic, allow, port, c -> !c.isEstablished(),
                 (ctx, sel, total, lines, n) -> ShouldAllBeEstablished.shouldAllBeEstablished(ctx, sel, total, lines, n),
-                "to have all connections to port " + port + " established");
+                "to have all " + selection(port) + " established");
     }
 
     /** No connection to {@code port} was reset or refused. */
     public static Check noneReset(int port) {
         return (traffic, allow) -> connections(traffic, allow, port, TcpConnection::isReset,
                 (ctx, sel, total, lines, n) -> ShouldNoneBeReset.shouldNoneBeReset(ctx, sel, total, lines, n),
-                "to have no connection to port " + port + " reset");
+                "to have none of the " + selection(port) + " reset");
     }
 
     /** No connection to {@code port} retransmitted a SYN or data. */
@@ -37,7 +38,11 @@ public final class ConnectionChecks {
         return (traffic, allow) -> connections(traffic, allow, port, c -> c.retransmissions() > 0,
                 (ctx, sel, total, lines, n) -> ShouldNoneBeRetransmitted.shouldNoneBeRetransmitted(ctx, sel, total,
                         lines, n),
-                "to have no connection to port " + port + " retransmitted");
+                "to have none of the " + selection(port) + " retransmitted");
+    }
+
+    private static String selection(int port) {
+        return port < 0 ? "TCP connections" : "connections to port " + port;
     }
 
     private interface Factory {
@@ -46,18 +51,22 @@ public final class ConnectionChecks {
 
     private static Optional<String> connections(CapturedTraffic traffic, boolean allowNoTraffic, int port,
                                                 Predicate<TcpConnection> failing, Factory factory, String to) {
-        List<TcpConnection> all = traffic.connectionsTo(port);
+        List<TcpConnection> all = port < 0 ? traffic.connections() : traffic.connectionsTo(port);
+        List<Drop> drops = (port < 0 ? traffic.drops() : traffic.dropsTo(port)).stream()
+                .filter(d -> d.flow().map(f -> f.protocol() == IpProtocol.TCP).orElse(false)).toList();
+        String selection = port < 0 ? "TCP connections" : "connections to port " + port;
         if (all.isEmpty()) {
-            return noTraffic(traffic, allowNoTraffic, to, "TCP connection to port " + port, traffic.dropsTo(port));
+            return noTraffic(traffic, allowNoTraffic, to, port < 0 ? "TCP connection" : "TCP connection to port " + port,
+                    drops);
         }
         List<TcpConnection> bad = all.stream().filter(failing).toList();
         if (bad.isEmpty()) {
             return Optional.empty();
         }
-        Map<Flow, String> evidence = dropLinesByFlow(traffic.dropsTo(port));
+        Map<Flow, String> evidence = dropLinesByFlow(drops);
         List<String> lines = bad.stream().limit(FailureText.MAX_LINES + 1L)
                 .map(c -> evidence.getOrDefault(c.flow(), c.summary())).toList();
-        return Optional.of(factory.message(Contexts.of(traffic), "connections to port " + port, all.size(), lines,
+        return Optional.of(factory.message(Contexts.of(traffic), selection, all.size(), lines,
                 bad.size()));
     }
 
