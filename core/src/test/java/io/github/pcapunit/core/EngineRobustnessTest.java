@@ -82,8 +82,8 @@ class EngineRobustnessTest {
 
     @Test
     void thousandStartStopCycles_keepOpenFilesAndThreadsFlat() {
-        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9").bufferSize(1 << 20)
-                .readTimeout(java.time.Duration.ofMillis(2)).kernelEvidence(KernelEvidence.OFF)
+        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9").bufferSize(1 << 16)
+                .readTimeout(java.time.Duration.ofMillis(1)).kernelEvidence(KernelEvidence.OFF)
                 .output(dir.resolve("cycle.pcapng")).build();
         cycles(spec, 50); // warm up: class loading, closer and JNA threads
         long fds = openFiles();
