@@ -33,6 +33,10 @@ public final class PcapIoBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("walk")) {
+            walkInSmallHeap(Path.of(args[1]));
+            return;
+        }
         int packets = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = Files.createDirectories(Path.of(args.length > 2 ? args[2] : "target-bench/io"));
@@ -75,6 +79,11 @@ public final class PcapIoBench {
             walk(ours, 1);
             List<Long> walkPcapng = walk(ours, runs);
 
+            // bounded memory: walk the pcapng in a child JVM whose heap is a tenth of the file
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> small = run(java, "-Xmx16m", "-cp", System.getProperty("java.class.path"),
+                    PcapIoBench.class.getName(), "walk", ours.toString());
+
             long e = median(editcapNs);
             long o = median(oursNs);
             System.out.println();
@@ -86,12 +95,26 @@ public final class PcapIoBench {
             row("header walk, pcapng (PcapReader.nextPacket)", median(walkPcapng), packets, Files.size(ours));
             System.out.printf("%nconversion speed-up over editcap: %.1fx (all runs, ms: editcap %s, ours %s)%n",
                     (double) e / o, ms(editcapNs), ms(oursNs));
+            System.out.println("bounded memory: " + String.join(" ", small));
             System.out.printf("pcapng sizes: ours %,d bytes, editcap %,d bytes%n", Files.size(ours), Files.size(editcap));
         } finally {
             Files.deleteIfExists(pcap);
             Files.deleteIfExists(ours);
             Files.deleteIfExists(editcap);
         }
+    }
+
+    private static void walkInSmallHeap(Path f) throws IOException {
+        long t = System.nanoTime();
+        long n = 0;
+        try (PcapReader r = PcapReader.open(f)) {
+            while (r.nextPacket()) {
+                n++;
+            }
+        }
+        double s = (System.nanoTime() - t) / 1e9;
+        System.out.printf("walked %,d packets of a %,d-byte pcapng with -Xmx%dm (cold JVM, %.0f packets/s)%n",
+                n, Files.size(f), Runtime.getRuntime().maxMemory() >> 20, n / s);
     }
 
     private static void row(String what, long ns, int packets, long bytes) {
