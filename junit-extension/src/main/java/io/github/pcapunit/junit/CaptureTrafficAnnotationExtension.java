@@ -68,9 +68,13 @@ class CaptureTrafficAnnotationExtension implements ExecutionCondition, BeforeAll
 
     static Optional<CaptureOptions> options(ExtensionContext context) {
         Optional<CaptureTraffic> found = Optional.empty();
-        Optional<Method> method = context.getTestMethod();
-        if (method.isPresent()) {
-            found = AnnotationSupport.findAnnotation(method.get(), CaptureTraffic.class);
+        // A dynamic test's context has no method; its parent (the @TestFactory) has.
+        for (ExtensionContext c = context; found.isEmpty() && c != null; c = c.getParent().orElse(null)) {
+            Optional<Method> method = c.getTestMethod();
+            if (method.isPresent()) {
+                found = AnnotationSupport.findAnnotation(method.get(), CaptureTraffic.class);
+                break;
+            }
         }
         for (ExtensionContext c = context; found.isEmpty() && c != null; c = c.getParent().orElse(null)) {
             if (c.getTestClass().isPresent()) {

@@ -188,7 +188,7 @@ public final class CaptureLifecycle {
                     + "CaptureTrafficExtension). Use one of them.");
         }
         RunCaptures run = run(context);
-        Path file = run.names().claim(settings.outputDirectory(), context.getRequiredTestClass(),
+        Path file = run.names().claim(settings.outputDirectory(), testClass(context),
                 methodName(context), context.getUniqueId());
         try {
             Files.deleteIfExists(file);   // a stale file of an earlier run would mislead
@@ -270,6 +270,17 @@ public final class CaptureLifecycle {
         return new ConfigParameters(context::getConfigurationParameter);
     }
 
+    /** The test class; a dynamic test's context has none, its @TestFactory's has. */
+    private static Class<?> testClass(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getTestClass().isPresent()) {
+                return c.getTestClass().get();
+            }
+        }
+        throw new IllegalStateException("pcapunit captures tests of test classes only; " + context.getUniqueId()
+                + " has none");
+    }
+
     private static String methodName(ExtensionContext context) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
             Optional<Method> method = c.getTestMethod();
@@ -283,7 +294,7 @@ public final class CaptureLifecycle {
     /** E.g. {@code com.example.LoginTest.login() [2] "user=bob"}. */
     static String testName(ExtensionContext context) {
         String suffix = CaptureFileNames.invocationSuffix(context.getUniqueId());
-        String base = context.getRequiredTestClass().getName() + "." + methodName(context) + "()";
+        String base = testClass(context).getName() + "." + methodName(context) + "()";
         return suffix.isEmpty() ? base : base + " " + suffix + " \"" + context.getDisplayName() + "\"";
     }
 }

@@ -1,0 +1,161 @@
+package io.github.pcapunit.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** Every misconfiguration fails the test with attribute, value and fix, before a capture starts. */
+class MisconfigurationTests {
+
+    @TempDir
+    Path out;
+
+    private static List<Throwable> failures(EngineExecutionResults results) {
+        return results.allEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+                .collect(Collectors.toList());
+    }
+
+    private Throwable onlyFailure(Class<?> fixture, Map<String, String> parameters) {
+        EngineExecutionResults results = Fixtures.run(fixture, out, parameters);
+        List<Throwable> failures = failures(results);
+        assertThat(failures).hasSize(1);
+        assertThat(out.resolve(fixture.getName().replace('$', '.'))).as("no capture file or directory").doesNotExist();
+        return failures.get(0);
+    }
+
+    static class BadFilterTestCases {
+        static boolean ran;
+
+        @CaptureTraffic(filter = "tcp port bogus")
+        @Test
+        void badFilter() {
+            ran = true;
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        BadFilterTestCases.ran = false;
+    }
+
+    @Test
+    void badFilter_failsWithLibpcapsReasonAndTheSyntaxToUse_beforeTheTestRuns() {
+        Throwable failure = onlyFailure(BadFilterTestCases.class, Map.of());
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
+                "@CaptureTraffic(filter = \"tcp port bogus\") on " + BadFilterTestCases.class.getName()
+                        + ".badFilter() is not a valid capture filter: unknown port 'bogus'. "
+                        + "Use tcpdump filter syntax, e.g. \"tcp port 1433\".");
+        assertThat(BadFilterTestCases.ran).isFalse();
+    }
+
+    static class UnknownInterfaceTestCases {
+        @CaptureTraffic(interfaces = {"lo", "pcapunit-nope0"})
+        @Test
+        void unknownInterface() {
+        }
+    }
+
+    @Test
+    void unknownInterface_failsNamingItAndTheAvailableOnes() {
+        Throwable failure = onlyFailure(UnknownInterfaceTestCases.class, Map.of());
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@CaptureTraffic(interfaces = {\"lo\", \"pcapunit-nope0\"}) on "
+                        + UnknownInterfaceTestCases.class.getName() + ".unknownInterface() names an unknown "
+                        + "interface: 'pcapunit-nope0' does not exist here (available: ")
+                .hasMessageContaining("lo")
+                .hasMessageEndingWith("Name interfaces as `ip link` shows them, e.g. \"lo\", or leave interfaces "
+                        + "empty for the default.");
+    }
+
+    static class NegativeSnaplenTestCases {
+        @CaptureTraffic(snaplen = -1)
+        @Test
+        void negativeSnaplen() {
+        }
+    }
+
+    @Test
+    void negativeSnaplen_failsWithTheFix() {
+        Throwable failure = onlyFailure(NegativeSnaplenTestCases.class, Map.of());
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
+                "@CaptureTraffic(snaplen = -1) on " + NegativeSnaplenTestCases.class.getName()
+                        + ".negativeSnaplen() is negative. Use a positive number of bytes per packet, or 0 for "
+                        + "whole packets.");
+    }
+
+    static class UnwritableDirectoryTestCases {
+        @CaptureTraffic
+        @Test
+        void unwritable() {
+        }
+    }
+
+    @Test
+    void outputDirectoryUnderAFile_failsNamingTheParameterAndTheFix() throws Exception {
+        Path file = Files.writeString(out.resolve("not-a-directory"), "x");
+        Path bad = file.resolve("pcaps");
+
+        EngineExecutionResults results = Fixtures.run(UnwritableDirectoryTestCases.class, bad);
+        List<Throwable> failures = failures(results);
+
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0)).isInstanceOf(ExtensionConfigurationException.class)
+                .hasCauseInstanceOf(java.io.IOException.class)
+                .satisfies(f -> assertThat(f.getMessage())
+                        .startsWith("Configuration parameter pcapunit.output.directory=" + bad + " on "
+                                + UnwritableDirectoryTestCases.class.getName()
+                                + ".unwritable() names a directory that cannot be created (")
+                        .endsWith("Point it at a writable directory, e.g. \"target/pcapunit\"."));
+    }
+
+    static class NotATestTestCases {
+        @CaptureTraffic(filter = "udp port 47301")
+        void helper() {
+        }
+
+        @CaptureTraffic(filter = "udp port 47301")
+        @Test
+        void realTest() {
+        }
+    }
+
+    @Test
+    void annotationOnAMethodThatIsNotATest_failsNamingTheMethod() {
+        Throwable failure = onlyFailure(NotATestTestCases.class, Map.of());
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
+                "@CaptureTraffic on " + NotATestTestCases.class.getName() + ".helper() has no effect: that method "
+                        + "is not a test. Put it on a @Test, @ParameterizedTest, @RepeatedTest or @TestFactory "
+                        + "method, or on the test class.");
+    }
+
+    static class PlainTestCases {
+        @CaptureTraffic(filter = "udp port 47301")
+        @Test
+        void plain() {
+        }
+    }
+
+    @Test
+    void badConfigurationParameter_failsNamingItAndTheChoices() {
+        Throwable failure = onlyFailure(PlainTestCases.class, Map.of("pcapunit.keep", "sometimes"));
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
+                "Configuration parameter pcapunit.keep=sometimes is not one of ON_FAILURE, ALWAYS, NEVER. "
+                        + "Use e.g. pcapunit.keep=ON_FAILURE.");
+    }
+}
