@@ -3,6 +3,7 @@ package io.github.pcapunit.core.internal.expect;
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.Drop;
 import io.github.pcapunit.core.Endpoint;
+import io.github.pcapunit.core.EvidenceSource;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -32,8 +33,17 @@ public final class DropChecks {
 
     /** No drop at all (capture loss included); fails on an empty capture unless allowed. */
     public static Check noDrops() {
-        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, null, traffic.drops(),
-                traffic::packetCount);
+        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, null,
+                traffic.drops().stream().filter(DropChecks::attributable).toList(), traffic::packetCount);
+    }
+
+    /**
+     * Kernel and firewall records without a flow (a UDP socket buffer overflow anywhere on the
+     * machine, an ICMP reply no ping socket wanted) cannot be tied to the captured traffic, so
+     * they do not fail "no drops"; every other drop does.
+     */
+    static boolean attributable(Drop drop) {
+        return drop.flow().isPresent() || drop.source() == EvidenceSource.WIRE || drop.source() == EvidenceSource.CAPTURE;
     }
 
     private static Optional<String> evaluate(CapturedTraffic traffic, boolean allowNoTraffic, String target,

@@ -1,0 +1,291 @@
+package io.github.pcapunit.assertions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.pcapunit.core.Capture;
+import io.github.pcapunit.core.CaptureResult;
+import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.DecodedPacket;
+import io.github.pcapunit.testing.JvmLink;
+import io.github.pcapunit.testing.NetLab;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The assertions over real traffic: the JVM talks over a veth to a lab namespace whose nftables
+ * rules drop, reset or reject; pcapunit's own engine captures the JVM side. Two captures, made
+ * once: a healthy one, then one with every firewall scenario at the same time (the DROP case
+ * needs ~3.5 s of SYN retransmissions, so the scenarios share that wait).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FirewallScenariosTest {
+
+    private static final int HEALTHY = 1433;
+    private static final int DROPPED = 1434;
+    private static final int RESET = 1435;
+    private static final int PORT_UNREACHABLE = 1436;
+    private static final int ADMIN_PROHIBITED = 1437;
+    private static final int OUTBOUND_DROPPED = 1438;
+
+    private NetLab lab;
+    private Path dir;
+    private String db;
+    private String jvm;
+    private CapturedTraffic healthy;
+    private CapturedTraffic failing;
+
+    @BeforeAll
+    void captureBothScenarios() throws Exception {
+        NetLab.assumeAvailable();
+        dir = Files.createTempDirectory("pcapunit-assertions");
+        lab = NetLab.create();
+        JvmLink link = lab.linkToJvm("db");
+        db = link.host().address();
+        jvm = link.jvmAddress();
+        link.host().tcpEchoServer(HEALTHY);
+        link.host().tcpEchoServer(DROPPED);
+
+        healthy = capture(link, "healthy", () -> {
+            echo(HEALTHY, "hello");
+            ping(2);
+        });
+
+        link.host().firewall().dropInput("tcp dport " + DROPPED)
+                .rejectInput("tcp dport " + RESET, "tcp reset")
+                .rejectInput("tcp dport " + PORT_UNREACHABLE, "icmp type port-unreachable")
+                .rejectInput("tcp dport " + ADMIN_PROHIBITED, "icmp type admin-prohibited")
+                .dropInput("icmp type echo-request");
+        link.firewall().dropOutput("tcp dport " + OUTBOUND_DROPPED);
+        failing = capture(link, "firewalled", () -> {
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<?>> all = new ArrayList<>();
+                for (int port : new int[] {DROPPED, RESET, PORT_UNREACHABLE, ADMIN_PROHIBITED, OUTBOUND_DROPPED}) {
+                    all.add(pool.submit(() -> attempt(port)));
+                }
+                all.add(pool.submit(() -> ping(2)));
+                for (Future<?> f : all) {
+                    f.get(20, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
+
+    @AfterAll
+    void removeLab() throws IOException {
+        if (lab != null) {
+            lab.close();
+        }
+        if (dir != null) {
+            try (var files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private interface Traffic {
+        void run() throws Exception;
+    }
+
+    private CapturedTraffic capture(JvmLink link, String name, Traffic traffic) throws Exception {
+        CaptureSpec spec = CaptureSpec.builder().interfaces(link.interfaceName()).filter("host " + db)
+                .output(dir.resolve(name + ".pcapng")).build();
+        CaptureResult result;
+        try (Capture capture = Capture.start(spec)) {
+            traffic.run();
+            result = capture.stop();
+        }
+        return CapturedTraffic.of(result);
+    }
+
+    private void echo(int port, String text) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(db, port), 2000);
+            s.setSoTimeout(2000);
+            OutputStream out = s.getOutputStream();
+            out.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[64];
+            assertThat(in.read(buf)).isPositive();
+        }
+    }
+
+    private Void attempt(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(db, port), 3500);
+            throw new AssertionError("connection to port " + port + " should have failed");
+        } catch (IOException expected) {
+            return null;
+        }
+    }
+
+    private Void ping(int count) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ping", "-n", "-q", "-c", Integer.toString(count), "-i", "0.2", "-W", "1", db)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return null;
+    }
+
+    @Test
+    void healthyTraffic_passesEveryAssertion() {
+        assertThatCode(() -> PcapunitAssertions.assertThat(healthy)
+                .hasNoDroppedPacketsTo(HEALTHY)
+                .hasNoDroppedPacketsTo(db, HEALTHY)
+                .hasNoDrops()
+                .isComplete()
+                .onlyTalksTo(db)
+                .hasNoTrafficTo(db, DROPPED)
+                .hasNoTrafficTo("127.0.0.0/8"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> PcapunitAssertions.assertThat(healthy).connections().to(HEALTHY)
+                .allEstablished().noneReset().noneRetransmitted())
+                .doesNotThrowAnyException();
+        assertThatCode(() -> PcapunitAssertions.assertThat(healthy).icmp().echoRequests().allAnswered())
+                .doesNotThrowAnyException();
+        assertThatCode(() -> PcapunitAssertions.assertThat(healthy).packets().matching("tcp port " + HEALTHY)
+                .isNotEmpty()
+                .allMatch(p -> p.sourcePort() == HEALTHY || p.destinationPort() == HEALTHY, "to use port 1433")
+                .anyMatch(DecodedPacket::isFin, "to carry a FIN"))
+                .doesNotThrowAnyException();
+        // The same assertions do fail on the firewalled capture, so passing here means something.
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDrops()).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void firewallDrop_failsWithTheSynRetransmissionTimes() {
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(DROPPED))
+                .isInstanceOf(AssertionError.class)
+                .message()
+                .startsWith("Expecting the traffic captured in " + failing.path() + "\n"
+                        + "to have no dropped packets to port " + DROPPED + "\n"
+                        + "but found " + (kernelEvidence() ? 2 : 1) + " drop")
+                .contains("\n  SYN " + jvm + ":")
+                .containsPattern("\u2192 " + db.replace(".", "\\.") + ":" + DROPPED
+                        + " sent [34]\u00d7 at \\+\\d\\.\\d{3} s, \\+\\d\\.\\d{3} s, \\+\\d\\.\\d{3} s.*, no SYN-ACK");
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).connections().to(DROPPED).allEstablished())
+                .hasMessageContaining("to have all 1 connections to port " + DROPPED + " established")
+                .hasMessageContaining("but 1 of 1 was not:")
+                .hasMessageContaining("no SYN-ACK");
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).connections().to(DROPPED).noneRetransmitted())
+                .hasMessageContaining("to have none of the 1 connections to port " + DROPPED + " retransmitted");
+    }
+
+    @Test
+    void kernelEvidence_showsTheDropLikePktmon() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kernelEvidence(), "kernel evidence not recorded here");
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(DROPPED))
+                .hasMessageContaining("\n  Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain), TCP "
+                        + jvm + ":")
+                .hasMessageContaining(" \u2192 " + db + ":" + DROPPED + " SYN")
+                .hasMessageMatching("(?s).*, process java \\(pid \\d+\\).*");
+    }
+
+    private boolean kernelEvidence() {
+        return failing.kernelEvidenceStatus().orElse("").startsWith("kernel evidence recorded");
+    }
+
+    @Test
+    void rejectWithTcpReset_isARefusedConnection() {
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(RESET))
+                .hasMessageContaining("but found " + (kernelEvidence() ? "2 drops:" : "1 drop:"))
+                .hasMessageMatching("(?s).*SYN " + jvm.replace(".", "\\.") + ":\\d+ \u2192 " + db.replace(".", "\\.")
+                        + ":" + RESET + " at \\+\\d\\.\\d{3} s refused: RST from .*");
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).connections().to(RESET).noneReset())
+                .hasMessageContaining("to have none of the 1 connections to port " + RESET + " reset\nbut 1 was:");
+    }
+
+    @Test
+    void icmpRejects_areNamedPortUnreachableAndAdminProhibited() {
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(PORT_UNREACHABLE))
+                .hasMessageContaining("  ICMP port unreachable from " + db + " for TCP " + jvm);
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(db, ADMIN_PROHIBITED))
+                .hasMessageContaining("to have no dropped packets to " + db + ":" + ADMIN_PROHIBITED)
+                .hasMessageContaining("  ICMP admin prohibited from " + db + " for TCP " + jvm);
+    }
+
+    @Test
+    void droppedPing_failsAllAnswered() {
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).icmp().echoRequests().allAnswered())
+                .hasMessageContaining("to have all 2 ICMP echo requests answered\nbut 2 of 2 got no echo reply:")
+                .hasMessageContaining("ICMP echo request " + jvm + " \u2192 " + db + " id=")
+                .hasMessageContaining("no reply at +");
+    }
+
+    @Test
+    void outboundDrop_leavesNoPacketOnTheWire_andTheFailureSaysWhy() {
+        assertThat(failing.packetsTo(OUTBOUND_DROPPED)).isZero();
+        String status = failing.kernelEvidenceStatus().orElse("");
+        if (status.startsWith("kernel evidence recorded")) {
+            assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(OUTBOUND_DROPPED))
+                    .hasMessageContaining("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain)")
+                    .hasMessageContaining(":" + OUTBOUND_DROPPED);
+        } else {
+            assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(OUTBOUND_DROPPED))
+                    .hasMessageContaining("but no traffic to port " + OUTBOUND_DROPPED + " was seen: if the code did"
+                            + " connect, the packets were dropped before reaching a captured interface")
+                    .hasMessageContaining(status.isEmpty() ? "Kernel drop evidence: none in this file" : status);
+        }
+    }
+
+    @Test
+    void noTrafficToThePort_failsWithTheExplanation_unlessAllowed() {
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(healthy).hasNoDroppedPacketsTo(5432))
+                .hasMessageStartingWith("Expecting the traffic captured in " + healthy.path() + "\n"
+                        + "to have no dropped packets to port 5432\n"
+                        + "but no traffic to port 5432 was seen: if the code did connect, the packets were dropped"
+                        + " before reaching a captured interface (e.g. by a local firewall).")
+                .hasMessageEndingWith("allowingNoTraffic() in assertions, <allowNoTraffic>true</allowNoTraffic> in"
+                        + " capture:verify.");
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(healthy).connections().to(5432).noneReset())
+                .hasMessageContaining("but no TCP connection to port 5432 was seen");
+        assertThatCode(() -> PcapunitAssertions.assertThat(healthy).allowingNoTraffic()
+                .hasNoDroppedPacketsTo(5432)
+                .connections().to(5432).noneReset())
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void softAssertions_collectEveryFailure_includingNavigation() {
+        SoftPcapunitAssertions softly = new SoftPcapunitAssertions();
+        softly.assertThat(failing).as("db scenario").hasNoDroppedPacketsTo(DROPPED).hasNoDroppedPacketsTo(RESET);
+        softly.assertThat(failing).icmp().echoRequests().allAnswered();
+        softly.assertThat(failing).connections().to(RESET).noneReset();
+        softly.assertThat(failing).packets().matching("tcp port " + HEALTHY).isNotEmpty();
+        softly.assertThat(healthy).hasNoDroppedPacketsTo(HEALTHY);
+
+        List<Throwable> errors = softly.errorsCollected();
+
+        assertThat(errors).hasSize(5);
+        assertThat(errors.get(0)).hasMessageStartingWith("[db scenario] Expecting the traffic captured in");
+        assertThat(errors).extracting(Throwable::getMessage).anySatisfy(m -> assertThat(m).contains("got no echo reply"))
+                .anySatisfy(m -> assertThat(m).contains("to have at least one of the packets matching \"tcp port 1433\""));
+        assertThatThrownBy(softly::assertAll).isInstanceOf(AssertionError.class);
+    }
+}
