@@ -32,6 +32,8 @@ public final class KernelEvidenceBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int datagrams = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
+        System.out.printf("# %d connections (RST close), %d UDP datagrams of 64 bytes, loopback, headers-only capture%n",
+                connections, datagrams);
         System.out.printf("mode      round  tcp-ms  tcp-cpu-ms  udp-ms  udp-cpu-ms  packets  status%n");
         for (int round = 1; round <= rounds; round++) {
             for (KernelEvidence mode : new KernelEvidence[] {KernelEvidence.OFF, KernelEvidence.REQUIRED}) {
@@ -45,6 +47,7 @@ public final class KernelEvidenceBench {
         try (ServerSocket server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
                 DatagramSocket sink = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             Thread acceptor = acceptor(server);
+            Thread drain = drain(sink);
             CaptureSpec spec = CaptureSpec.builder().interfaces("lo").output(file).headersOnly()
                     .filter("port " + server.getLocalPort() + " or udp port " + sink.getLocalPort())
                     .kernelEvidence(mode).build();
@@ -72,6 +75,7 @@ public final class KernelEvidenceBench {
                 result = capture.stop();
             }
             acceptor.interrupt();
+            drain.interrupt();
             System.out.printf("%-9s %5d  %6d  %10d  %6d  %10d  %7d  %s%n", mode, round, tcp[0], tcp[1], udp[0], udp[1],
                     result.packetsWritten(), result.kernelEvidenceStatus());
         } finally {
@@ -90,6 +94,23 @@ public final class KernelEvidenceBench {
         long t0 = System.nanoTime();
         work.run();
         return new long[] {(System.nanoTime() - t0) / 1_000_000, (os.getProcessCpuTime() - cpu0) / 1_000_000};
+    }
+
+    /** Reads the UDP sink so its receive buffer does not overflow (that would be a drop storm: SOCKET_RCVBUFF). */
+    private static Thread drain(DatagramSocket sink) {
+        Thread t = new Thread(() -> {
+            DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+            while (!sink.isClosed()) {
+                try {
+                    sink.receive(p);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "bench-udp-drain");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private static Thread acceptor(ServerSocket server) {

@@ -30,7 +30,19 @@ public final class KernelDrops {
 
     /** The drop records of {@code events} (any order), in order of their first drop. */
     public static List<KernelDrop> correlate(List<KernelEvent> events) {
-        return attribute(events).stream().map(Attributed::drop).distinct().toList();
+        return distinct(attribute(events));
+    }
+
+    /** The records of {@code attributed} once each, in order; by identity (a record's times list can be long). */
+    static List<KernelDrop> distinct(List<Attributed> attributed) {
+        java.util.Set<KernelDrop> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<KernelDrop> out = new ArrayList<>();
+        for (Attributed a : attributed) {
+            if (seen.add(a.drop())) {
+                out.add(a.drop());
+            }
+        }
+        return out;
     }
 
     /** A {@code kfree_skb} event and the drop record it belongs to (several events share one). */

@@ -90,7 +90,7 @@ public final class KernelSidecar implements CaptureSidecar {
     /** Entries for the events not handed out yet; kfree_skb entries carry their correlated record. */
     private List<JournalFields> entries(List<KernelEvent> events) {
         List<KernelDrops.Attributed> attributed = KernelDrops.attribute(events);
-        dropRecords = (int) attributed.stream().map(KernelDrops.Attributed::drop).distinct().count();
+        dropRecords = KernelDrops.distinct(attributed).size();
         Map<KernelEvent, KernelDrop> dropOf = new IdentityHashMap<>();
         attributed.forEach(a -> dropOf.put(a.event(), a.drop()));
         List<JournalFields> out = new ArrayList<>();
