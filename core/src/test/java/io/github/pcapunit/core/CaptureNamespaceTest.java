@@ -52,6 +52,15 @@ class CaptureNamespaceTest {
                 assertThat(direction).as(r).isEqualTo(f[0].equals(link.jvmAddress()) ? 2 : 1);
             });
             assertThat(result.statistics().get(0).packetsReceived()).isEqualTo(20);
+
+            // the analysis reads the same file the same way
+            CapturedTraffic traffic = CapturedTraffic.of(result);
+            assertThat(traffic.packetCount()).isEqualTo(20);
+            assertThat(traffic.isComplete()).isTrue();
+            assertThat(traffic.packets().filter(p -> p.direction() == Direction.OUTBOUND).count()).isEqualTo(10);
+            assertThat(traffic.packetsTo(link.host().address(), ECHO_PORT)).isEqualTo(10);
+            assertThat(CapturedTraffic.read(result.file()).kernelEvidenceStatus())
+                    .contains("kernel evidence: " + result.kernelEvidenceStatus());
         }
     }
 

@@ -143,7 +143,8 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
                     recorder.handles.get(i).linkType(), spec.snaplen(), recorder.nativeFiles.get(i), 0, sizes[i],
                     spec.filter().orElse(null), stats[i]));
         }
-        String comment = describe(spec, recorder.startNanos, end) + (kind == null ? "" : " (" + kind + ")");
+        String comment = describe(spec, recorder.startNanos, end) + (kind == null ? "" : " (" + kind + ")")
+                + "\nkernel evidence: " + recorder.kernelEvidenceStatus();
         Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, entries, comment,
                 recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos());
         return result(out, spec, recorder, sources, o, recorder.startNanos, end);

@@ -161,6 +161,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         List<JournalFields> entries = new ArrayList<>(s.marks());
         entries.addAll(sidecarEntries);
         String comment = "Slice \"" + s.name + "\" of a shared " + CaptureSession.describe(spec, s.start, end)
+                + "\nkernel evidence: " + recorder.kernelEvidenceStatus()
                 + (extraComment == null ? "" : "\n" + extraComment);
         long cap = spec.maxFileSize().orElse(0L);
         Conversion.Outcome o = Conversion.convert(out, sources, s.start, end, entries, comment,
