@@ -166,6 +166,10 @@ public final class BlockWriter implements AutoCloseable {
     public void writePacket(int ifId, long tsNanos, int origLen, byte[] data, int off, int len,
             PacketOptions o) {
         Tsresol res = resolution(ifId);
+        if (tsNanos < 0) {
+            throw new IllegalArgumentException("timestamp " + tsNanos + " ns is before 1970-01-01;"
+                    + " pcapng timestamps are unsigned, pass a time after the epoch");
+        }
         if (o == null || o.isEmpty()) {
             writeEpb(ifId, res.toUnits(tsNanos), origLen, data, off, len, -1);
             return;

@@ -68,17 +68,28 @@ public final class Tsresol {
         return secs * NS + fracNs;
     }
 
-    /** Nanoseconds since the epoch to timestamp units (truncating). */
+    /**
+     * Nanoseconds since the epoch (not negative) to timestamp units, truncating; the result is
+     * an unsigned 64-bit value.
+     *
+     * @throws IllegalArgumentException if it does not fit in 64 bits at this resolution
+     */
     public long toUnits(long nanos) {
-        if (!pow2) {
-            return exp <= 9 ? Math.floorDiv(nanos, factor) : nanos * factor;
+        if (!pow2 && exp <= 9) {
+            return nanos / factor;
         }
-        if (exp <= 30) {
-            long secs = Math.floorDiv(nanos, NS);
-            long ns = Math.floorMod(nanos, NS);
-            return (secs << exp) | ((ns << exp) / NS);
+        if (pow2 && exp <= 30) {
+            return ((nanos / NS) << exp) | (((nanos % NS) << exp) / NS);
         }
-        return BigInteger.valueOf(nanos).shiftLeft(exp).divide(BigInteger.valueOf(NS)).longValue();
+        BigInteger units = pow2
+                ? BigInteger.valueOf(nanos).shiftLeft(exp).divide(BigInteger.valueOf(NS))
+                : BigInteger.valueOf(nanos).multiply(BigInteger.valueOf(factor));
+        if (units.bitLength() > 64) {
+            throw new IllegalArgumentException("timestamp " + nanos + " ns cannot be represented in"
+                    + " 64 bits with if_tsresol " + String.format("0x%02X", raw) + "; use"
+                    + " InterfaceDescription.TSRESOL_NANOS (9), which reaches the year 2554");
+        }
+        return units.longValue();
     }
 
     private static long pow10(int n) {
