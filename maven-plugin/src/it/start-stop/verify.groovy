@@ -10,6 +10,8 @@ def logged = summary.group(1) as int
 assert logged >= 6 : "a TCP connect, two writes and a close are at least 6 packets, summary said ${logged}"
 assert log.contains('Tests run: 1, Failures: 0, Errors: 0')
 assert pcapng.isFile()
+assert log.contains('pcapunit: 3 rules passed: onlyTalksTo[127.0.0.0/8], allEstablished(port 39421),' +
+        ' noneReset(port 39421); report target/pcapunit/start-stop-report.txt')
 assert !log.contains('NIF(s) found') : 'pcap4j INFO chatter is kept out of the build log'
 
 // tshark is the outside referee: the file is valid pcapng and holds the IT's conversation.

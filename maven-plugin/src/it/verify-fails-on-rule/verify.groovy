@@ -5,25 +5,32 @@ def pcapng = new File(basedir, 'target/pcapunit/verify-fails-on-rule.pcapng').ca
 def report = new File(basedir, 'target/pcapunit/verify-fails-on-rule-report.txt')
 
 assert log.contains('Tests run: 1, Failures: 0, Errors: 0, Skipped: 0') : 'the IT itself passed'
-// Maven prefixes every line of a multi-line failure message with [ERROR].
-def expected = "on project verify-fails-on-rule: Expecting the traffic captured in ${pcapng.path}\n" +
-        "[ERROR] to have no dropped packets to port 39427\n" +
-        "[ERROR] but found 1 drop:\n"
-assert log =~ /\[ERROR\] Failed to execute goal io\.github\.pcapunit:capture-maven-plugin:[^:]+:verify \(capture\) / +
-        java.util.regex.Pattern.quote(expected) : "the assertion's message; build.log has:\n" +
-        log.readLines().findAll { it.startsWith('[ERROR]') }.join('\n')
-def drop = log.substring(log.indexOf(expected) + expected.length()).readLines()[0]
-assert drop.startsWith('[ERROR]   [WIRE REFUSED] SYN 127.0.0.1:') : drop
-assert drop =~ /127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:39427/ : "the drop line names the flow: ${drop}"
-assert drop.endsWith(' refused: RST from 127.0.0.1:39427 at +0.000 s') || drop =~ / refused: RST from 127\.0\.0\.1:39427 at \+0\.\d{3} s$/ : drop
-def next = log.substring(log.indexOf(expected) + expected.length()).readLines()[1]
-assert next == '[ERROR] -> [Help 1]' : "one drop line, nothing else: ${next}"
+// The failure message, as Maven prints it: the first line after "on project ...: ", every
+// further line prefixed with [ERROR], ended by "[ERROR] -> [Help 1]".
+def head = '[ERROR] Failed to execute goal io.github.pcapunit:capture-maven-plugin:'
+int at = log.indexOf(head)
+assert at >= 0 : 'capture:verify failed the build'
+def failed = log.substring(at).readLines()
+assert failed[0] =~ /^\[ERROR\] Failed to execute goal io\.github\.pcapunit:capture-maven-plugin:[^:]+:verify \(capture\) on project verify-fails-on-rule: /
+def onProject = 'on project verify-fails-on-rule: '
+def lines = [failed[0].substring(failed[0].indexOf(onProject) + onProject.length())]
+for (String l : failed.drop(1)) {
+    if (l == '[ERROR] -> [Help 1]') break
+    assert l.startsWith('[ERROR] ')
+    lines << l.substring(8)
+}
+def message = lines.join('\n')
+assert lines[0] == "Expecting the traffic captured in ${pcapng.path}" : message
+assert lines[1] == 'to have no dropped packets to port 39427' : message
+assert lines[2] =~ /^but found \d+ drops?:$/ : message
+def refused = lines.find { it =~ /^  (\[WIRE REFUSED\] )?SYN 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:39427 at \+0\.\d{3} s refused: RST from 127\.0\.0\.1:39427 at \+0\.\d{3} s$/ }
+assert refused : "the refused connection is listed: ${message}"
 
 assert report.isFile()
 def text = report.text
 assert text.contains('passed complete')
 assert text.contains('FAILED noDropsTo(port 39427)')
-assert text.contains('to have no dropped packets to port 39427')
+assert text.contains(lines.collect { '      ' + it }.join('\n')) : 'the report holds the same message'
 assert text =~ /\n\s+\d+ \+0\.000000 lo\s+\S+ TCP 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:39427 \[SYN\]/ : "the packet listing:\n${text}"
 assert log.contains('pcapunit: report target/pcapunit/verify-fails-on-rule-report.txt')
 

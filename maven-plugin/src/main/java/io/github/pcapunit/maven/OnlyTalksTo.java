@@ -4,16 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rule of {@code capture:verify}: every packet captured goes to or comes from one of these
- * addresses (or {@code address:port} endpoints). Same check and message as the AssertJ
- * assertion {@code onlyTalksTo(...)}.
+ * Rule of {@code capture:verify}: every IP packet captured has its source or destination in one
+ * of these hosts or networks (numeric addresses or CIDR, no DNS) — e.g. "the integration tests
+ * made no calls outside localhost". Same check and message as the AssertJ assertion
+ * {@code onlyTalksTo(...)}.
  *
  * <pre>{@code
  * <onlyTalksTo>
- *   <endpoints>
- *     <endpoint>127.0.0.1</endpoint>
- *     <endpoint>10.0.1.20:1433</endpoint>
- *   </endpoints>
+ *   <hosts>
+ *     <host>127.0.0.0/8</host>
+ *     <host>::1</host>
+ *   </hosts>
  * </onlyTalksTo>
  * }</pre>
  *
@@ -21,26 +22,26 @@ import java.util.List;
  */
 public class OnlyTalksTo {
 
-    /** Allowed peers: numeric addresses, or {@code address:port} ({@code [v6]:port}). */
-    private List<String> endpoints = new ArrayList<>();
+    /** Allowed peers: numeric addresses or networks in CIDR form. */
+    private List<String> hosts = new ArrayList<>();
 
     /** For Maven's configurator. */
     public OnlyTalksTo() {
     }
 
-    /** The allowed peers as configured. */
-    public List<String> getEndpoints() {
-        return endpoints;
+    /** The allowed hosts and networks as configured. */
+    public List<String> getHosts() {
+        return hosts;
     }
 
-    /** Sets the allowed peers, e.g. {@code setEndpoints(List.of("127.0.0.1"))}. */
-    public void setEndpoints(List<String> endpoints) {
-        this.endpoints = endpoints == null ? new ArrayList<>() : new ArrayList<>(endpoints);
+    /** Sets the allowed hosts and networks, e.g. {@code setHosts(List.of("127.0.0.0/8"))}. */
+    public void setHosts(List<String> hosts) {
+        this.hosts = hosts == null ? new ArrayList<>() : new ArrayList<>(hosts);
     }
 
-    /** {@code onlyTalksTo[127.0.0.1, 10.0.1.20:1433]}. */
+    /** {@code onlyTalksTo[127.0.0.0/8, ::1]}. */
     @Override
     public String toString() {
-        return "onlyTalksTo" + endpoints;
+        return "onlyTalksTo" + hosts;
     }
 }

@@ -97,6 +97,10 @@ public class StartMojo extends AbstractCaptureMojo {
     @Parameter(property = "capture.kernelEvidence")
     String kernelEvidence;
 
+    /** The running Maven's version, to pick its logger configuration property. */
+    @Parameter(defaultValue = "${maven.version}", readonly = true)
+    String mavenVersion;
+
     /**
      * Starts the capture, or logs why it is skipped.
      *
@@ -120,7 +124,7 @@ public class StartMojo extends AbstractCaptureMojo {
                     + " starting another, or remove one of the two capture:start executions");
         }
         Path file = outputPath();
-        quietPcap4j();
+        quietPcap4j(mavenVersion);
         CaptureSpec spec = SpecFactory.create(parameters(file));
         long t0 = System.nanoTime();
         int preloaded = ClassPreloader.preload(getClass().getClassLoader(),
@@ -154,8 +158,10 @@ public class StartMojo extends AbstractCaptureMojo {
      * Maven prints between the build's own lines. Its loggers are created when its classes are
      * initialised, after this; a level the user set is kept.
      */
-    private static void quietPcap4j() {
-        String key = "org.slf4j.simpleLogger.log.org.pcap4j";
+    private static void quietPcap4j(String mavenVersion) {
+        // Maven 4 renamed the simple logger's properties and warns about the old names.
+        String key = mavenVersion != null && mavenVersion.startsWith("3.")
+                ? "org.slf4j.simpleLogger.log.org.pcap4j" : "maven.logger.log.org.pcap4j";
         if (System.getProperty(key) == null) {
             System.setProperty(key, "warn");
         }

@@ -81,6 +81,7 @@ public class StopMojo extends AbstractCaptureMojo {
             throw new MojoExecutionException(goalName() + " could not write the capture "
                     + displayPath(running.output()) + ": " + e.getMessage(), e);
         }
+        registry.putFinished(result);
         getLog().info("pcapunit: " + Summary.line(result, kernelDrops(result), displayPath(result.file())));
         if (!result.kernelEvidenceStatus().isBlank()) {
             getLog().debug("pcapunit: kernel evidence: " + result.kernelEvidenceStatus());

@@ -1,6 +1,7 @@
 package io.github.pcapunit.maven;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.CaptureResult;
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.Report;
@@ -27,7 +28,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * <configuration>
  *   <noDropsTo><port>1433</port></noDropsTo>
  *   <complete>true</complete>
- *   <onlyTalksTo><endpoints><endpoint>127.0.0.1</endpoint></endpoints></onlyTalksTo>
+ *   <onlyTalksTo><hosts><host>127.0.0.0/8</host></hosts></onlyTalksTo>
  * </configuration>
  * }</pre>
  *
@@ -36,15 +37,6 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class VerifyMojo extends AbstractCaptureMojo {
-
-    /**
-     * No packet to this port (and host, if given) was dropped: no unanswered SYN, reset, ICMP
-     * unreachable, kernel or firewall drop.
-     *
-     * @since 0.1.0
-     */
-    @Parameter
-    NoDropsTo noDropsTo;
 
     /**
      * {@code true}: the capture itself lost no packet and was not cut by the size cap, so an
@@ -56,7 +48,26 @@ public class VerifyMojo extends AbstractCaptureMojo {
     Boolean complete;
 
     /**
-     * Every captured packet goes to or comes from one of these endpoints.
+     * {@code true}: nothing was dropped at all, including packets the capture itself lost.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.noDrops")
+    Boolean noDrops;
+
+    /**
+     * No packet to this port (and host, if given) was dropped: no unanswered or refused
+     * connection attempt, ICMP unreachable, kernel or firewall drop, e.g.
+     * {@code <noDropsTo><port>1433</port></noDropsTo>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    NoDropsTo noDropsTo;
+
+    /**
+     * Every IP packet goes to or comes from one of these hosts or networks, e.g.
+     * {@code <onlyTalksTo><hosts><host>127.0.0.0/8</host></hosts></onlyTalksTo>}.
      *
      * @since 0.1.0
      */
@@ -64,20 +75,46 @@ public class VerifyMojo extends AbstractCaptureMojo {
     OnlyTalksTo onlyTalksTo;
 
     /**
-     * {@code true}: no TCP connection in the capture was reset.
+     * No packet goes to this host or network (and port, if given), e.g.
+     * {@code <noTrafficTo><host>10.0.0.0/8</host></noTrafficTo>}.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "capture.noResets")
-    Boolean noResets;
+    @Parameter
+    NoTrafficTo noTrafficTo;
 
     /**
-     * {@code true}: no TCP segment in the capture was retransmitted.
+     * Every TCP connection to this port completed its handshake, e.g.
+     * {@code <allEstablished>1433</allEstablished>}.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "capture.noRetransmissions")
-    Boolean noRetransmissions;
+    @Parameter(property = "capture.allEstablished")
+    Integer allEstablished;
+
+    /**
+     * No TCP connection to this port was reset (refused ones included).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.noneReset")
+    Integer noneReset;
+
+    /**
+     * No TCP connection to this port retransmitted a SYN or data.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.noneRetransmitted")
+    Integer noneRetransmitted;
+
+    /**
+     * {@code true}: every ICMP/ICMPv6 echo request got a reply.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.echoRequestsAnswered")
+    Boolean echoRequestsAnswered;
 
     /**
      * {@code true}: a rule about some traffic (e.g. {@code noDropsTo}) passes when no such
@@ -105,8 +142,7 @@ public class VerifyMojo extends AbstractCaptureMojo {
             return;
         }
         checkConfiguration();
-        Rules rules = Rules.from(noDropsTo, complete, onlyTalksTo, noResets, noRetransmissions,
-                allowNoTraffic);
+        Rules rules = Rules.from(rulesConfig());
         Optional<CaptureRegistry.Running> running = registry.running();
         if (running.isPresent()) {
             throw new MojoExecutionException("the capture of " + projectKey() + " is still running"
@@ -123,7 +159,12 @@ public class VerifyMojo extends AbstractCaptureMojo {
         CapturedTraffic traffic;
         List<RuleResult> results;
         try {
-            traffic = CapturedTraffic.read(file);
+            // Right after this build's capture:stop, the result also carries the engine's loss
+            // counters and kernel evidence status; a file from elsewhere is read as it is.
+            Optional<CaptureResult> finished = registry.finished()
+                    .filter(r -> r.file().toAbsolutePath().normalize().equals(file));
+            traffic = finished.isPresent() ? CapturedTraffic.of(finished.get())
+                    : CapturedTraffic.read(file);
             results = rules.evaluate(traffic);
         } catch (CaptureException e) {
             throw new MojoExecutionException(displayPath(file) + " cannot be checked: "
@@ -145,6 +186,21 @@ public class VerifyMojo extends AbstractCaptureMojo {
         getLog().info("pcapunit: report " + displayPath(report));
         throw new MojoFailureException(failed.stream().map(r -> r.message().orElseThrow())
                 .collect(Collectors.joining(System.lineSeparator() + System.lineSeparator())));
+    }
+
+    private Rules.Config rulesConfig() {
+        Rules.Config c = new Rules.Config();
+        c.complete = complete;
+        c.noDrops = noDrops;
+        c.noDropsTo = noDropsTo;
+        c.onlyTalksTo = onlyTalksTo;
+        c.noTrafficTo = noTrafficTo;
+        c.allEstablished = allEstablished;
+        c.noneReset = noneReset;
+        c.noneRetransmitted = noneRetransmitted;
+        c.echoRequestsAnswered = echoRequestsAnswered;
+        c.allowNoTraffic = allowNoTraffic;
+        return c;
     }
 
     private static String passedLine(List<RuleResult> results) {

@@ -1,6 +1,7 @@
 package io.github.pcapunit.maven.internal;
 
 import io.github.pcapunit.core.Capture;
+import io.github.pcapunit.core.CaptureResult;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,19 @@ public final class CaptureRegistry {
         }
     }
 
+    /** {@code capture:stop} finished this capture; verify reads it with the engine's statistics. */
+    public static final class Finished {
+        private final CaptureResult result;
+
+        public Finished(CaptureResult result) {
+            this.result = result;
+        }
+
+        public CaptureResult result() {
+            return result;
+        }
+    }
+
     private final Map<String, Object> context;
     private final String key;
 
@@ -79,6 +93,17 @@ public final class CaptureRegistry {
 
     public void putSkipped(String reason) {
         context.put(key, new Skipped(reason));
+    }
+
+    /** Records the result of {@code capture:stop}. */
+    public void putFinished(CaptureResult result) {
+        context.put(key, new Finished(result));
+    }
+
+    /** The result of this build's {@code capture:stop}, if it ran. */
+    public Optional<CaptureResult> finished() {
+        Object o = context.get(key);
+        return o instanceof Finished ? Optional.of(((Finished) o).result()) : Optional.empty();
     }
 
     /** Removes and returns the running capture, so a second stop cannot stop it again. */

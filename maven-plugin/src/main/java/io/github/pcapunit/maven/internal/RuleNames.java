@@ -6,8 +6,9 @@ import java.util.List;
 public final class RuleNames {
 
     /** Every rule element {@code capture:verify} knows, in the order they are evaluated. */
-    public static final List<String> ALL =
-            List.of("complete", "noDropsTo", "onlyTalksTo", "noResets", "noRetransmissions");
+    public static final List<String> ALL = List.of("complete", "noDrops", "noDropsTo",
+            "onlyTalksTo", "noTrafficTo", "allEstablished", "noneReset", "noneRetransmitted",
+            "echoRequestsAnswered");
 
     private RuleNames() {
     }

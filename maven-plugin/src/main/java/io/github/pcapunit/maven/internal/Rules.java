@@ -1,23 +1,41 @@
 package io.github.pcapunit.maven.internal;
 
 import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.Endpoint;
+import io.github.pcapunit.core.Expectation;
+import io.github.pcapunit.core.TrafficExpectations;
+import io.github.pcapunit.core.Violation;
 import io.github.pcapunit.maven.NoDropsTo;
+import io.github.pcapunit.maven.NoTrafficTo;
 import io.github.pcapunit.maven.OnlyTalksTo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.maven.plugin.MojoExecutionException;
 
 /**
- * The configured rules of {@code capture:verify}, checked for sane values before the capture is
- * read, then evaluated with core's framework-free expectations (the ones behind the AssertJ
- * assertions, so messages are identical).
+ * The configured rules of {@code capture:verify} as core {@link Expectation}s — the same
+ * framework-free checks behind the AssertJ assertions, so the messages are identical. Every
+ * rule is built (and so validated) before the capture is read.
  */
 public final class Rules {
 
+    /** The rule parameters as Maven injected them; {@code null} or {@code false}: not set. */
+    public static final class Config {
+        public Boolean complete;
+        public Boolean noDrops;
+        public NoDropsTo noDropsTo;
+        public OnlyTalksTo onlyTalksTo;
+        public NoTrafficTo noTrafficTo;
+        public Integer allEstablished;
+        public Integer noneReset;
+        public Integer noneRetransmitted;
+        public Boolean echoRequestsAnswered;
+        public boolean allowNoTraffic;
+    }
+
     private final List<String> names = new ArrayList<>();
-    private final List<Function<CapturedTraffic, RuleResult>> checks = new ArrayList<>();
+    private final List<Expectation> expectations = new ArrayList<>();
 
     private Rules() {
     }
@@ -25,55 +43,86 @@ public final class Rules {
     /**
      * The rules, validated.
      *
-     * @throws MojoExecutionException naming the rule, the bad value and the fix
+     * @throws MojoExecutionException naming the rule element, the bad value and the fix
      */
-    public static Rules from(NoDropsTo noDropsTo, Boolean complete, OnlyTalksTo onlyTalksTo,
-            Boolean noResets, Boolean noRetransmissions, boolean allowNoTraffic) throws MojoExecutionException {
+    public static Rules from(Config c) throws MojoExecutionException {
         Rules rules = new Rules();
-        if (Boolean.TRUE.equals(complete)) {
-            rules.add("complete", t -> Checks.complete(t));
+        if (Boolean.TRUE.equals(c.complete)) {
+            rules.add("complete", "<complete>true</complete>", TrafficExpectations::complete, c);
         }
-        if (noDropsTo != null) {
-            Integer port = noDropsTo.getPort();
-            if (port == null || port < 0 || port > 65535) {
-                throw new MojoExecutionException("<noDropsTo><port>" + (port == null ? "" : port)
-                        + "</port></noDropsTo> needs a port 0-65535: e.g."
+        if (Boolean.TRUE.equals(c.noDrops)) {
+            rules.add("noDrops", "<noDrops>true</noDrops>", TrafficExpectations::noDrops, c);
+        }
+        if (c.noDropsTo != null) {
+            NoDropsTo r = c.noDropsTo;
+            String element = "<noDropsTo>" + (r.getPort() == null ? "" : "<port>" + r.getPort()
+                    + "</port>") + (r.getHost() == null ? "" : "<host>" + r.getHost() + "</host>")
+                    + "</noDropsTo>";
+            if (r.getPort() == null) {
+                throw new MojoExecutionException(element + " needs a port: e.g."
                         + " <noDropsTo><port>1433</port></noDropsTo>");
             }
-            String host = noDropsTo.getHost();
-            if (host != null) {
-                literal("<noDropsTo><host>" + host + "</host></noDropsTo>", host);
-            }
-            rules.add(noDropsTo.toString(), t -> Checks.noDropsTo(t, host, port, allowNoTraffic));
+            rules.add(r.toString(), element, () -> r.getHost() == null
+                    ? TrafficExpectations.noDropsTo(r.getPort())
+                    : TrafficExpectations.noDropsTo(r.getHost(), r.getPort()), c);
         }
-        if (onlyTalksTo != null) {
-            List<String> endpoints = onlyTalksTo.getEndpoints();
-            if (endpoints.isEmpty()) {
-                throw new MojoExecutionException("<onlyTalksTo> lists no endpoint: name the allowed"
-                        + " peers, e.g. <onlyTalksTo><endpoints><endpoint>127.0.0.1</endpoint>"
-                        + "</endpoints></onlyTalksTo>");
+        if (c.onlyTalksTo != null) {
+            OnlyTalksTo r = c.onlyTalksTo;
+            String element = "<onlyTalksTo><hosts>" + r.getHosts().stream()
+                    .map(h -> "<host>" + h + "</host>").reduce("", String::concat)
+                    + "</hosts></onlyTalksTo>";
+            if (r.getHosts().isEmpty()) {
+                throw new MojoExecutionException(element + " lists no host: name the allowed"
+                        + " hosts or networks, e.g. <onlyTalksTo><hosts><host>127.0.0.0/8</host>"
+                        + "</hosts></onlyTalksTo>");
             }
-            List<Endpoint> allowed = new ArrayList<>();
-            for (String e : endpoints) {
-                allowed.add(endpoint(e));
+            rules.add(r.toString(), element,
+                    () -> TrafficExpectations.onlyTalksTo(r.getHosts().toArray(String[]::new)), c);
+        }
+        if (c.noTrafficTo != null) {
+            NoTrafficTo r = c.noTrafficTo;
+            String element = "<noTrafficTo>" + (r.getHost() == null ? "" : "<host>" + r.getHost()
+                    + "</host>") + (r.getPort() == null ? "" : "<port>" + r.getPort() + "</port>")
+                    + "</noTrafficTo>";
+            if (r.getHost() == null) {
+                throw new MojoExecutionException(element + " needs a host or network: e.g."
+                        + " <noTrafficTo><host>10.0.0.0/8</host></noTrafficTo>");
             }
-            rules.add(onlyTalksTo.toString(), t -> Checks.onlyTalksTo(t, allowed));
+            rules.add(r.toString(), element, () -> r.getPort() == null
+                    ? TrafficExpectations.noTrafficTo(r.getHost())
+                    : TrafficExpectations.noTrafficTo(r.getHost(), r.getPort()), c);
         }
-        if (Boolean.TRUE.equals(noResets)) {
-            rules.add("noResets", Checks::noResets);
+        if (c.allEstablished != null) {
+            rules.add("allEstablished(port " + c.allEstablished + ")", "<allEstablished>"
+                    + c.allEstablished + "</allEstablished>",
+                    () -> TrafficExpectations.allEstablished(c.allEstablished), c);
         }
-        if (Boolean.TRUE.equals(noRetransmissions)) {
-            rules.add("noRetransmissions", Checks::noRetransmissions);
+        if (c.noneReset != null) {
+            rules.add("noneReset(port " + c.noneReset + ")", "<noneReset>" + c.noneReset
+                    + "</noneReset>", () -> TrafficExpectations.noneReset(c.noneReset), c);
+        }
+        if (c.noneRetransmitted != null) {
+            rules.add("noneRetransmitted(port " + c.noneRetransmitted + ")", "<noneRetransmitted>"
+                    + c.noneRetransmitted + "</noneRetransmitted>",
+                    () -> TrafficExpectations.noneRetransmitted(c.noneRetransmitted), c);
+        }
+        if (Boolean.TRUE.equals(c.echoRequestsAnswered)) {
+            rules.add("echoRequestsAnswered", "<echoRequestsAnswered>true</echoRequestsAnswered>",
+                    TrafficExpectations::echoRequestsAnswered, c);
         }
         return rules;
     }
 
-    private void add(String name, Function<CapturedTraffic, String> check) {
+    private void add(String name, String element, Supplier<Expectation> factory, Config c)
+            throws MojoExecutionException {
+        Expectation e;
+        try {
+            e = factory.get();
+        } catch (IllegalArgumentException ex) {
+            throw new MojoExecutionException(element + " is refused: " + ex.getMessage(), ex);
+        }
         names.add(name);
-        checks.add(t -> {
-            String failure = check.apply(t);
-            return failure == null ? RuleResult.passed(name) : RuleResult.failed(name, failure);
-        });
+        expectations.add(c.allowNoTraffic ? e.allowingNoTraffic() : e);
     }
 
     /** The rule names as shown to the user, e.g. {@code [complete, noDropsTo(port 1433)]}. */
@@ -81,56 +130,14 @@ public final class Rules {
         return List.copyOf(names);
     }
 
-    /** Each rule's outcome, in configuration order. */
+    /** Each rule's outcome, in evaluation order. */
     public List<RuleResult> evaluate(CapturedTraffic traffic) {
         List<RuleResult> results = new ArrayList<>();
-        for (Function<CapturedTraffic, RuleResult> check : checks) {
-            results.add(check.apply(traffic));
+        for (int i = 0; i < expectations.size(); i++) {
+            Optional<Violation> v = expectations.get(i).check(traffic);
+            results.add(v.isPresent() ? RuleResult.failed(names.get(i), v.get().message())
+                    : RuleResult.passed(names.get(i)));
         }
         return results;
-    }
-
-    private static void literal(String element, String host) throws MojoExecutionException {
-        try {
-            Endpoint.of(host, -1);
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(element + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code 10.0.1.20}, {@code 10.0.1.20:1433}, {@code ::1}, {@code [::1]:8080}. */
-    static Endpoint endpoint(String text) throws MojoExecutionException {
-        String element = "<onlyTalksTo><endpoints><endpoint>" + text
-                + "</endpoint></endpoints></onlyTalksTo>";
-        String t = text == null ? "" : text.strip();
-        try {
-            int colon = t.lastIndexOf(':');
-            boolean bracketed = t.startsWith("[");
-            boolean v4WithPort = !bracketed && colon > 0 && t.indexOf(':') == colon;
-            if (bracketed && t.contains("]:")) {
-                int end = t.indexOf("]:");
-                return Endpoint.of(t.substring(1, end), port(element, t.substring(end + 2)));
-            }
-            if (v4WithPort) {
-                return Endpoint.of(t.substring(0, colon), port(element, t.substring(colon + 1)));
-            }
-            return Endpoint.of(t, -1);
-        } catch (IllegalArgumentException e) {
-            throw new MojoExecutionException(element + ": " + e.getMessage()
-                    + "; write an address or address:port, e.g. 127.0.0.1 or [::1]:8080", e);
-        }
-    }
-
-    private static int port(String element, String text) throws MojoExecutionException {
-        try {
-            int p = Integer.parseInt(text);
-            if (p >= 0 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below with the element
-        }
-        throw new MojoExecutionException(element + ": '" + text + "' is not a port 0-65535;"
-                + " write an address or address:port, e.g. 127.0.0.1 or [::1]:8080");
     }
 }

@@ -1,0 +1,54 @@
+package io.github.pcapunit.maven;
+
+/**
+ * Rule of {@code capture:verify}: no IP packet goes to this host or network (and port, if
+ * given) — e.g. "nothing was sent to the production database". Same check and message as the
+ * AssertJ assertion {@code hasNoTrafficTo(...)}.
+ *
+ * <pre>{@code
+ * <noTrafficTo>
+ *   <host>10.0.0.0/8</host>
+ *   <port>5432</port>        <!-- optional -->
+ * </noTrafficTo>
+ * }</pre>
+ *
+ * @since 0.1.0
+ */
+public class NoTrafficTo {
+
+    /** A numeric address or a network in CIDR form. Required. */
+    private String host;
+
+    /** A TCP/UDP port 0-65535; unset means any packet to the host. */
+    private Integer port;
+
+    /** For Maven's configurator. */
+    public NoTrafficTo() {
+    }
+
+    /** The host or network, or {@code null} when not configured. */
+    public String getHost() {
+        return host;
+    }
+
+    /** Sets the host or network, e.g. {@code setHost("10.0.0.0/8")}. */
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    /** The port, or {@code null} for any. */
+    public Integer getPort() {
+        return port;
+    }
+
+    /** Sets the port, e.g. {@code setPort(5432)}. */
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    /** {@code noTrafficTo(10.0.0.0/8)} or {@code noTrafficTo(10.0.0.0/8 port 5432)}. */
+    @Override
+    public String toString() {
+        return "noTrafficTo(" + host + (port == null ? "" : " port " + port) + ")";
+    }
+}
