@@ -178,7 +178,7 @@ public final class CaptureLifecycle {
             }
             throw new CaptureException(settings.options().origin().describe("onUnavailable", "FAIL") + " on "
                     + testName(context) + ": no capture can be made here: " + reason
-                    + " To skip such tests instead, use onUnavailable = SKIP or " + ConfigParameters.ON_UNAVAILABLE
+                    + (reason.endsWith(".") ? "" : ".") + " To skip such tests instead, use onUnavailable = SKIP or " + ConfigParameters.ON_UNAVAILABLE
                     + "=SKIP.", unavailable.get());
         }
         Store store = store(context);
