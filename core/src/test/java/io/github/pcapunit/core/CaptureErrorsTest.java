@@ -80,6 +80,16 @@ class CaptureErrorsTest {
     }
 
     @Test
+    void outputUnderAFile_failsNamingThePathBeforeOpeningAnything() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").output(file.resolve("sub/c.pcapng")).build();
+        assertThatThrownBy(() -> Capture.start(spec)).isInstanceOf(CaptureException.class)
+                .hasMessageStartingWith("cannot write the capture to " + file.resolve("sub") + ": " + file
+                        + " is not a directory. Choose a writable output");
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("pcapunit-capture-"));
+    }
+
+    @Test
     void stoppedCapture_refusesMarkAndSnapshot_andStopIsIdempotent() {
         EngineTools.assumeCapture();
         Capture capture = Capture.start(CaptureSpec.builder().interfaces("lo").filter("udp port 9")
@@ -99,14 +109,15 @@ class CaptureErrorsTest {
     @Test
     void unprivilegedChildJvm_failsWithWhatToGrantIncludingTheLibjliPitfall() throws Exception {
         EngineTools.assumeCapture(); // root here; the child drops to nobody
-        String out = runChild(true, List.of(), "once", dir.resolve("child.pcapng").toString(), "udp port 9");
+        // the output directory is writable for nobody, so only the missing privilege can fail
+        String out = runChild(true, List.of(), "once", dir.resolve("child/child.pcapng").toString(), "udp port 9");
         assertThat(out).contains("FAILED CaptureNotPermittedException: capture not permitted on \"lo\"")
                 .contains("Operation not permitted")
                 .contains("run as root")
                 .contains("sudo setcap cap_net_raw,cap_net_admin=eip")
                 .contains("libjli.so")
                 .contains("ldconfig");
-        assertThat(dir.resolve("child.pcapng")).doesNotExist();
+        assertThat(dir.resolve("child/child.pcapng")).doesNotExist();
         assertThat(CaptureAvailability.check().isAvailable()).isTrue();
     }
 

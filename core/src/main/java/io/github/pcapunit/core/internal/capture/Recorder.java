@@ -55,6 +55,7 @@ final class Recorder {
             throw new CaptureException("kernelEvidence REQUIRED, but no kernel evidence recorder is available in "
                     + "this JVM: use KernelEvidence.AUTO to capture packets without it, or OFF");
         }
+        checkWritable(nativeBase.toAbsolutePath().getParent(), spec);
         List<NativeHandle> handles = new ArrayList<>();
         try {
             for (String name : spec.effectiveInterfaces()) {
@@ -102,6 +103,20 @@ final class Recorder {
                 throw (CaptureException) e;
             }
             throw new CaptureException("cannot start the capture: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails before anything is opened when the output directory cannot be created or written. */
+    private static void checkWritable(Path dir, CaptureSpec spec) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new CaptureException("cannot write the capture to " + dir + ": " + existing
+                    + (existing != null && !Files.isDirectory(existing) ? " is not a directory" : " is not writable")
+                    + ". Choose a writable output, e.g. output(Path.of(\"target/pcapunit/capture.pcapng\"))"
+                    + spec.output().map(o -> " instead of " + o).orElse(""));
         }
     }
 
