@@ -204,7 +204,13 @@ public final class CapturedTraffic {
 
     /** TCP connections to {@code port} (server side). */
     public List<TcpConnection> connectionsTo(int port) {
-        return connections().stream().filter(c -> c.flow().destination().port() == port).toList();
+        List<TcpConnection> out = new ArrayList<>();
+        wire().tcp.forEach(s -> {
+            if (s.serverPort == port) {
+                out.add(new TcpConnection(s));
+            }
+        });
+        return List.copyOf(out);
     }
 
     /** ICMP/ICMPv6 echo requests with their replies (the first 100,000 requests). */

@@ -40,15 +40,17 @@ public final class TcpConnection {
     }
 
     private final TcpState s;
-    private final Flow flow;
+    private Flow flow;
 
     TcpConnection(TcpState state) {
         this.s = state;
-        this.flow = state.flow();
     }
 
     /** Client → server. */
-    public Flow flow() {
+    public synchronized Flow flow() {
+        if (flow == null) {
+            flow = s.flow();
+        }
         return flow;
     }
 
@@ -108,7 +110,7 @@ public final class TcpConnection {
         if (!s.reset) {
             return Optional.empty();
         }
-        return Optional.of(s.resetByServer ? flow.destination() : flow.source());
+        return Optional.of(s.resetByServer ? flow().destination() : flow().source());
     }
 
     /** When the (first) reset was sent. */
@@ -131,7 +133,7 @@ public final class TcpConnection {
         if (!s.finClient && !s.finServer) {
             return Optional.empty();
         }
-        return Optional.of(s.closedByServerFirst ? flow.destination() : flow.source());
+        return Optional.of(s.closedByServerFirst ? flow().destination() : flow().source());
     }
 
     /** First packet of the connection. */
@@ -184,9 +186,9 @@ public final class TcpConnection {
      * 10.0.1.10:50122}, {@code ... SYN sent 3×, no answer}, {@code ... refused (RST from ...)}.
      */
     public String summary() {
-        StringBuilder b = new StringBuilder(flow.toString()).append(' ');
+        StringBuilder b = new StringBuilder(flow().toString()).append(' ');
         if (s.refused) {
-            b.append("refused (RST from ").append(flow.destination()).append(")");
+            b.append("refused (RST from ").append(flow().destination()).append(")");
         } else if (!s.established && !s.synAckSeen && !s.reset) {
             b.append("SYN sent ").append(s.synNanos.total()).append("\u00d7, no answer");
         } else {

@@ -17,7 +17,9 @@ public final class Analyzer {
     static final int MAX_ECHOES = 100_000;
 
     private final FlowKey probe = new FlowKey();
-    private final Map<FlowKey, TcpState> tcp = new HashMap<>();
+    private FlowKey lastTcpKey;
+    private TcpState lastTcp;
+    private final Map<FlowKey, TcpState> tcp = new HashMap<>(1 << 14);
     private final List<TcpState> tcpDone = new ArrayList<>();
     private final List<TcpState> tcpOrder = new ArrayList<>();
     private final Map<FlowKey, UdpState> udp = new HashMap<>();
@@ -53,19 +55,23 @@ public final class Analyzer {
         if (f.ipVersion == 0) {
             return;
         }
-        destinations.count(f);
+        // TCP and UDP packets are counted per flow; the rest per destination address.
         if (f.protocol == 6 && f.srcPort >= 0 && f.tcpFlags >= 0 && f.window >= 0) {
             tcp(f);
         } else if (f.protocol == 17 && f.srcPort >= 0) {
             udp(f);
-        } else if ((f.protocol == 1 || f.protocol == 58) && f.icmpType >= 0) {
-            icmp(f);
+        } else {
+            destinations.count(f);
+            if ((f.protocol == 1 || f.protocol == 58) && f.icmpType >= 0) {
+                icmp(f);
+            }
         }
     }
 
     private void tcp(PacketFields f) {
         boolean forward = probe.set(f);
-        TcpState s = tcp.get(probe);
+        // Packets of one flow come in bursts: try the last flow before the map.
+        TcpState s = lastTcp != null && probe.equals(lastTcpKey) ? lastTcp : tcp.get(probe);
         if (s != null && s.isOverBy(f)) {
             tcpDone.add(s);
             s = null;
@@ -79,9 +85,13 @@ public final class Analyzer {
                 senderIsClient = f.srcPort > f.dstPort || (f.srcPort == f.dstPort && forward);
             }
             s = new TcpState(f, senderIsClient);
-            tcp.put(probe.copy(), s);
+            FlowKey key = probe.copy();
+            tcp.put(key, s);
             tcpOrder.add(s);
+            s.key = key;
         }
+        lastTcpKey = s.key;
+        lastTcp = s;
         s.accept(f);
     }
 
@@ -158,8 +168,9 @@ public final class Analyzer {
 
     /** The result; the analyzer must not be used afterwards. */
     public AnalysisResult finish() {
-        List<TcpState> all = new ArrayList<>(tcpOrder);
-        all.sort((a, b) -> Long.compare(a.firstNanos, b.firstNanos));
+        // tcpOrder is in order of first packet already (states are appended when created).
+        List<TcpState> all = tcpOrder;
+        destinations.flows(all, udpOrder);
         return new AnalysisResult(packets, truncated, malformed,
                 firstNanos == Long.MIN_VALUE ? -1 : firstNanos, lastNanos == Long.MIN_VALUE ? -1 : lastNanos,
                 all, udpOrder, echoes, echoRequests, echoReplies, unansweredBeyondKept, unreachableOrder,

@@ -5,7 +5,9 @@ import java.util.Arrays;
 /** An append-only list of longs that keeps the first {@code cap} values and counts the rest. */
 public final class BoundedLongs {
 
-    private long[] values = new long[4];
+    private static final long[] EMPTY = {};
+
+    private long[] values = EMPTY;
     private int size;
     private long total;
     private final int cap;
@@ -18,7 +20,7 @@ public final class BoundedLongs {
         total++;
         if (size < cap) {
             if (size == values.length) {
-                values = Arrays.copyOf(values, Math.min(cap, size * 2));
+                values = Arrays.copyOf(values, Math.min(cap, Math.max(2, size * 2)));
             }
             values[size++] = v;
         }

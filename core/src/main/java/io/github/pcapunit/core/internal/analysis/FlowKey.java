@@ -69,7 +69,11 @@ final class FlowKey {
         h = h * 31 + bLo;
         h = h * 31 + ((long) aPort << 16 | bPort);
         h = h * 31 + protocol;
-        hash = (int) (h ^ (h >>> 32));
+        // A full 64-bit mix: addresses and ports differ in few low bits between flows.
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        hash = (int) h;
         return forward;
     }
 

@@ -8,6 +8,8 @@ public final class TcpState extends EndpointPair {
     /** How many instants/frames each list keeps. */
     static final int KEEP = 32;
 
+    /** The map key of this connection (for the analyzer's last-flow shortcut). */
+    FlowKey key;
     public final boolean midStream;
     public long firstNanos;
     public long lastNanos;
@@ -24,8 +26,10 @@ public final class TcpState extends EndpointPair {
     public int synAckRetransmissions;
     public boolean established;
 
-    public final BoundedLongs retransNanos = new BoundedLongs(KEEP);
-    public final BoundedLongs retransFrames = new BoundedLongs(KEEP);
+    /** Retransmission instants and frames: allocated on the first retransmission. */
+    public BoundedLongs retransNanos = NONE;
+    public BoundedLongs retransFrames = NONE;
+    private static final BoundedLongs NONE = new BoundedLongs(0);
 
     public boolean reset;
     public boolean resetByServer;
@@ -127,6 +131,10 @@ public final class TcpState extends EndpointPair {
             established = true;
         }
         if (retransmitted) {
+            if (retransNanos == NONE) {
+                retransNanos = new BoundedLongs(KEEP);
+                retransFrames = new BoundedLongs(KEEP);
+            }
             retransNanos.add(f.epochNanos);
             retransFrames.add(f.frameNumber);
         }

@@ -72,14 +72,33 @@ public final class TrafficScan {
         }
     }
 
+    /** Interface names by id, refreshed only when a new section or interface appears. */
+    static final class Names {
+        private SectionHeader section;
+        private String[] names = new String[0];
+
+        String of(PcapReader r, int id) {
+            if (id < 0) {
+                return null;
+            }
+            if (id >= names.length || r.sectionHeader() != section) {
+                section = r.sectionHeader();
+                List<InterfaceDescription> ifs = r.interfaces();
+                names = new String[ifs.size()];
+                for (int i = 0; i < names.length; i++) {
+                    names[i] = ifs.get(i).name().orElse(null);
+                }
+            }
+            return id < names.length ? names[id] : null;
+        }
+    }
+
     /** Fills the frame fields of {@code f} from the reader's current packet and decodes it. */
-    static void decodeCurrent(PcapReader r, PacketFields f) {
+    static void decodeCurrent(PcapReader r, PacketFields f, Names names) {
         f.frameNumber = r.frameNumber();
         f.epochNanos = r.timestampNanos();
         f.interfaceId = r.interfaceId();
-        List<InterfaceDescription> ifs = r.interfaces();
-        f.interfaceName = f.interfaceId >= 0 && f.interfaceId < ifs.size()
-                ? ifs.get(f.interfaceId).name().orElse(null) : null;
+        f.interfaceName = names.of(r, f.interfaceId);
         f.direction = r.direction();
         f.capturedLength = r.capturedLength();
         f.originalLength = r.originalLength();
@@ -90,6 +109,7 @@ public final class TrafficScan {
     public static Scan scan(Path file, PacketMatcher matcher, CaptureResult result) {
         Analyzer analyzer = new Analyzer();
         PacketFields f = new PacketFields();
+        Names names = new Names();
         long fileFirstNanos = -1;
         List<JournalEntry> journal;
         List<SectionHeader> sections;
@@ -100,7 +120,7 @@ public final class TrafficScan {
             SectionHeader current = null;
             for (PcapReader.RecordKind k = r.next(); k != PcapReader.RecordKind.END; k = r.next()) {
                 if (k == PcapReader.RecordKind.PACKET) {
-                    decodeCurrent(r, f);
+                    decodeCurrent(r, f, names);
                     if (fileFirstNanos < 0) {
                         fileFirstNanos = f.epochNanos;
                     }
@@ -195,12 +215,13 @@ public final class TrafficScan {
     public static Stream<PacketFields> packets(Path file, PacketMatcher matcher) {
         PcapReader r = PcapReader.open(file);
         PacketFields f = new PacketFields();
+        Names names = new Names();
         Spliterator<PacketFields> sp = new Spliterators.AbstractSpliterator<PacketFields>(Long.MAX_VALUE,
                 Spliterator.ORDERED | Spliterator.NONNULL) {
             @Override
             public boolean tryAdvance(Consumer<? super PacketFields> action) {
                 while (r.nextPacket()) {
-                    decodeCurrent(r, f);
+                    decodeCurrent(r, f, names);
                     if (matcher == null || matcher.matches(f)) {
                         action.accept(f.copy());
                         return true;

@@ -101,6 +101,11 @@ public final class WireDrops {
                     .description(desc).build());
         }
         for (TcpState c : r.tcp) {
+            boolean unanswered = !c.midStream && !c.synAckSeen && !c.reset && c.synNanos.total() > 0;
+            boolean retransmitted = c.synRetransmissions() > 0 || c.retransNanos.total() > 0 || c.synAckRetransmissions > 0;
+            if (!c.refused && !unanswered && !c.reset && !retransmitted) {
+                continue; // nothing to report: do not build addresses for healthy connections
+            }
             Flow flow = c.flow();
             String client = Addresses.endpoint(c.client, c.client.length, c.clientPort);
             String server = Addresses.endpoint(c.server, c.server.length, c.serverPort);
