@@ -128,6 +128,28 @@ class KernelEvidenceScenarioTest {
     }
 
     @Test
+    void icmpEchoDroppedOnDbInput_recordsNetfilterDrop() {
+        try (NetLab lab = NetLab.create()) {
+            Host app = seedLab(lab);
+            lab.hostNamed("db").firewall().dropInput("icmp type echo-request");
+
+            List<KernelEvent> events;
+            boolean answered;
+            try (KernelRecorder recorder = KernelRecorder.start()) {
+                answered = app.ping("10.200.1.20", 2, Duration.ofSeconds(1));
+                events = recorder.stop();
+            }
+
+            assertThat(answered).isFalse();
+            // veth delivers in the sender's context: the drop on db is charged to app's ping.
+            assertThat(KernelDrops.correlate(events))
+                    .filteredOn(d -> d.processName().equals("ping") && d.reason().equals("NETFILTER_DROP"))
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.component()).isEqualTo("netfilter (nftables)"));
+        }
+    }
+
+    @Test
     void stop_removesTheTracingInstance() {
         KernelRecorder recorder = KernelRecorder.start();
         assertThat(recorder.instance()).isDirectory();

@@ -55,7 +55,8 @@ public final class KernelRecorder implements AutoCloseable {
         this.reasons = reasons;
         this.parser = new TraceLines(TraceLines.measureOffset());
         this.stopMarker = "pcapunit-stop-" + instance.getFileName();
-        this.shutdownHook = new Thread(this::removeInstance, "pcapunit-kernel-trace-cleanup");
+        // The open trace_pipe makes rmdir fail with EBUSY: the hook closes it first, like stop().
+        this.shutdownHook = new Thread(this::abort, "pcapunit-kernel-trace-cleanup");
     }
 
     /** Why recording is impossible here (one sentence), or empty when {@link #start()} can work. */
@@ -75,6 +76,7 @@ public final class KernelRecorder implements AutoCloseable {
             throw new CaptureException(reason.get());
         }
         Path root = Tracefs.root().orElseThrow();
+        removeStaleInstances(root.resolve("instances"));
         Path instance = root.resolve("instances").resolve("pcapunit-" + ProcessHandle.current().pid() + "-"
                 + SEQ.incrementAndGet());
         DropReasons reasons;
@@ -95,6 +97,34 @@ public final class KernelRecorder implements AutoCloseable {
             recorder.abort();
             throw new CaptureException("kernel evidence unavailable: cannot set up tracefs instance " + instance
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes instances {@code pcapunit-<pid>-<n>} whose JVM is gone (killed with SIGKILL, so its
+     * shutdown hook never ran): a forgotten instance keeps tracing and holds a buffer.
+     */
+    static void removeStaleInstances(Path instances) {
+        try (java.util.stream.Stream<Path> dirs = Files.list(instances)) {
+            for (Path dir : dirs.toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-.*")
+                        .matcher(dir.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
+                    removeInstanceDir(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale instance is reported by the leftovers checks, never fatal here.
+        }
+    }
+
+    private static void removeInstanceDir(Path dir) {
+        try {
+            Files.writeString(dir.resolve("tracing_on"), "0");
+            Files.writeString(dir.resolve("events/enable"), "0");
+            Files.delete(dir);
+        } catch (IOException e) {
+            // Busy or already gone.
         }
     }
 

@@ -110,6 +110,7 @@ public final class NftExplain implements AutoCloseable {
             throw new IllegalArgumentException("explain match \"" + match
                     + "\" must be one nft match expression, e.g. \"tcp dport 1433\"");
         }
+        removeStaleTables(namespace);
         String table = "pcapunit_" + ProcessHandle.current().pid() + "_explain" + SEQ.incrementAndGet();
         String m = match == null || match.isBlank() ? "" : match.strip() + " ";
         String script = "add table inet " + table + "\n"
@@ -139,6 +140,27 @@ public final class NftExplain implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             throw new CaptureException("firewall explain mode unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes explain tables of JVMs that are gone (SIGKILL: no shutdown hook ran); they would keep tracing. */
+    static void removeStaleTables(String namespace) {
+        try {
+            Process p = new ProcessBuilder(command(namespace, "nft", "list", "tables")).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("table inet (pcapunit_(\\d+)_explain\\d+)").matcher(out);
+            while (m.find()) {
+                if (ProcessHandle.of(Long.parseLong(m.group(2))).map(h -> !h.isAlive()).orElse(true)) {
+                    new ProcessBuilder(command(namespace, "nft", "delete", "table", "inet", m.group(1)))
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                            .waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } catch (IOException e) {
+            // nft missing: start() reports it.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
