@@ -21,16 +21,19 @@ public final class CaptureRegistry {
         private final Path output;
         private final String startedBy;
 
+        /** A capture {@code startedBy} started, writing to {@code output}. */
         public Running(Capture capture, Path output, String startedBy) {
             this.capture = capture;
             this.output = output;
             this.startedBy = startedBy;
         }
 
+        /** The running capture. */
         public Capture capture() {
             return capture;
         }
 
+        /** The file it writes. */
         public Path output() {
             return output;
         }
@@ -45,10 +48,12 @@ public final class CaptureRegistry {
     public static final class Skipped {
         private final String reason;
 
+        /** Start was skipped for {@code reason}, e.g. {@code skipITs is set}. */
         public Skipped(String reason) {
             this.reason = reason;
         }
 
+        /** Why start was skipped. */
         public String reason() {
             return reason;
         }
@@ -58,10 +63,12 @@ public final class CaptureRegistry {
     public static final class Finished {
         private final CaptureResult result;
 
+        /** The result {@code capture:stop} got. */
         public Finished(CaptureResult result) {
             this.result = result;
         }
 
+        /** The stopped capture's result. */
         public CaptureResult result() {
             return result;
         }
@@ -70,6 +77,7 @@ public final class CaptureRegistry {
     private final Map<String, Object> context;
     private final String key;
 
+    /** The state of {@code projectKey} ({@code groupId:artifactId}) in a plugin context. */
     public CaptureRegistry(Map<String, Object> context, String projectKey) {
         this.context = context;
         this.key = PREFIX + projectKey;
@@ -87,10 +95,12 @@ public final class CaptureRegistry {
         return o instanceof Skipped ? Optional.of(((Skipped) o).reason()) : Optional.empty();
     }
 
+    /** Records a started capture. */
     public void putRunning(Running running) {
         context.put(key, running);
     }
 
+    /** Records that start was skipped, so stop and verify skip quietly. */
     public void putSkipped(String reason) {
         context.put(key, new Skipped(reason));
     }

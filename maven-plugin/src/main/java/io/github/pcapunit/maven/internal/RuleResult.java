@@ -13,10 +13,12 @@ public final class RuleResult {
         this.message = message;
     }
 
+    /** A rule that holds, e.g. {@code passed("complete")}. */
     public static RuleResult passed(String rule) {
         return new RuleResult(rule, null);
     }
 
+    /** A broken rule with the expectation's failure message. */
     public static RuleResult failed(String rule, String message) {
         return new RuleResult(rule, message);
     }
@@ -26,6 +28,7 @@ public final class RuleResult {
         return rule;
     }
 
+    /** Whether the rule is broken. */
     public boolean failed() {
         return message != null;
     }
