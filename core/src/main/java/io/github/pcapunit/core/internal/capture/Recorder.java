@@ -55,13 +55,14 @@ final class Recorder {
             throw new CaptureException("kernelEvidence REQUIRED, but no kernel evidence recorder is available in "
                     + "this JVM: use KernelEvidence.AUTO to capture packets without it, or OFF");
         }
-        checkWritable(nativeBase.toAbsolutePath().getParent(), spec);
         List<NativeHandle> handles = new ArrayList<>();
         try {
             for (String name : spec.effectiveInterfaces()) {
                 handles.add(NativeHandle.open(name, spec.snaplen(), spec.bufferSize(),
                         (int) spec.readTimeout().toMillis(), spec.filter().orElse(null)));
             }
+            // after opening, so a missing privilege is reported first; before any file exists
+            checkWritable(nativeBase.toAbsolutePath().getParent(), spec);
         } catch (RuntimeException e) {
             handles.forEach(NativeHandle::close);
             throw e;
