@@ -27,7 +27,8 @@ public final class PcapunitAssertions {
      * <pre>{@code assertThat(CapturedTraffic.read(file)).hasNoDrops();}</pre>
      */
     public static CapturedTrafficAssert assertThat(CapturedTraffic actual) {
-        return new CapturedTrafficAssert(actual);
+        // A live view (JUnit parameter) is settled once, so one assertion chain sees one moment.
+        return new CapturedTrafficAssert(actual == null ? null : actual.settled());
     }
 
     /**

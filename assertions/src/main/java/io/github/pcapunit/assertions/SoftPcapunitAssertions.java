@@ -29,7 +29,8 @@ public class SoftPcapunitAssertions extends AbstractSoftAssertions {
      * <pre>{@code softly.assertThat(traffic).hasNoDrops();}</pre>
      */
     public CapturedTrafficAssert assertThat(CapturedTraffic actual) {
-        CapturedTrafficAssert a = proxy(CapturedTrafficAssert.class, CapturedTraffic.class, actual);
+        CapturedTrafficAssert a = proxy(CapturedTrafficAssert.class, CapturedTraffic.class,
+                actual == null ? null : actual.settled());
         a.soft = this;
         return a;
     }

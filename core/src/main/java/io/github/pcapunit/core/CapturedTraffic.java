@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -38,12 +39,20 @@ public final class CapturedTraffic {
     private final Path file;
     private final PacketMatcher matcher;
     private final CaptureResult captureResult;
+    /** Non-null for a live view: each question is answered from a fresh snapshot. */
+    private final Supplier<CaptureResult> snapshots;
     private volatile TrafficScan.Scan scan;
 
     private CapturedTraffic(Path file, PacketMatcher matcher, CaptureResult captureResult) {
+        this(file, matcher, captureResult, null);
+    }
+
+    private CapturedTraffic(Path file, PacketMatcher matcher, CaptureResult captureResult,
+                            Supplier<CaptureResult> snapshots) {
         this.file = file;
         this.matcher = matcher;
         this.captureResult = captureResult;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -80,6 +89,44 @@ public final class CapturedTraffic {
     }
 
     /**
+     * A live view of a running capture, for integrations such as the JUnit extension: every
+     * question asked of it waits for the capture to settle (the packets sent so far included)
+     * and answers from a new {@code snapshot}. Use {@link #settled()} to ask several questions of
+     * one consistent moment; pcapunit's assertions do.
+     *
+     * <pre>{@code
+     * CapturedTraffic traffic = CapturedTraffic.live(capture::snapshot, capture.file());
+     * connect();
+     * traffic.settled().dropsTo(1433);   // sees the connect's packets
+     * }</pre>
+     *
+     * @param snapshots settles the capture and returns what it holds so far
+     * @param file the file the snapshots are written to (what {@link #path()} answers)
+     */
+    public static CapturedTraffic live(Supplier<CaptureResult> snapshots, Path file) {
+        Objects.requireNonNull(snapshots, "snapshots");
+        Objects.requireNonNull(file, "file");
+        return new CapturedTraffic(file, null, null, snapshots);
+    }
+
+    /**
+     * This traffic at one moment: for a {@link #live live} view, the capture settled now and
+     * frozen (filters applied so far kept); for anything else, {@code this}.
+     */
+    public CapturedTraffic settled() {
+        if (snapshots == null) {
+            return this;
+        }
+        CaptureResult now = snapshots.get();
+        return new CapturedTraffic(now.file(), matcher, now);
+    }
+
+    /** Whether this is a {@link #live(Supplier, Path) live} view of a running capture. */
+    public boolean isLive() {
+        return snapshots != null;
+    }
+
+    /**
      * Only the packets matching {@code expression}, in a subset of tcpdump's filter syntax; drops,
      * connections and counts are computed over that subset. Supported: protocols {@code tcp udp
      * icmp icmp6 ip ip6}; {@code [src|dst] port N}, {@code [src|dst] portrange N-M},
@@ -94,7 +141,8 @@ public final class CapturedTraffic {
      */
     public CapturedTraffic filter(String expression) {
         PacketMatcher m = PacketMatcher.parse(expression);
-        return new CapturedTraffic(file, matcher == null ? m : PacketMatcher.and(matcher, m), captureResult);
+        return new CapturedTraffic(file, matcher == null ? m : PacketMatcher.and(matcher, m), captureResult,
+                snapshots);
     }
 
     /** The filter expression applied by {@link #filter(String)}, if any. */
@@ -108,6 +156,9 @@ public final class CapturedTraffic {
     }
 
     private TrafficScan.Scan scan() {
+        if (snapshots != null) {
+            return settled().scan();
+        }
         TrafficScan.Scan s = scan;
         if (s == null) {
             synchronized (this) {
@@ -283,11 +334,17 @@ public final class CapturedTraffic {
      * <pre>{@code try (Stream<DecodedPacket> s = traffic.packets()) { s.limit(10).forEach(System.out::println); }}</pre>
      */
     public Stream<DecodedPacket> packets() {
+        if (snapshots != null) {
+            return settled().packets();
+        }
         return TrafficScan.packets(file, matcher).map(DecodedPacket::new);
     }
 
     /** The packets with these frame numbers, in frame order (unknown numbers are skipped). */
     public List<DecodedPacket> packets(Collection<Long> frameNumbers) {
+        if (snapshots != null) {
+            return settled().packets(frameNumbers);
+        }
         Set<Long> wanted = Set.copyOf(frameNumbers);
         long max = wanted.stream().mapToLong(Long::longValue).max().orElse(0);
         try (Stream<DecodedPacket> s = TrafficScan.packets(file, null)

@@ -1,5 +1,6 @@
 package io.github.pcapunit.junit.internal;
 
+import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.CaptureResult;
 import io.github.pcapunit.core.CaptureSlice;
@@ -128,14 +129,20 @@ public final class CaptureLifecycle {
 
     /** Whether {@code parameter} is something this extension injects. */
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == TestCapture.class && options.apply(context).isPresent();
+        Class<?> type = parameter.getParameter().getType();
+        return (type == TestCapture.class || type == CapturedTraffic.class) && options.apply(context).isPresent();
     }
 
     /** The test's capture. */
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return current(context).orElseThrow(() -> new org.junit.jupiter.api.extension.ParameterResolutionException(
+        TestCapture capture = current(context).orElseThrow(() -> new org.junit.jupiter.api.extension.ParameterResolutionException(
                 "No pcapunit capture is running for " + testName(context) + " (pcapunit.enabled=false, or a "
                         + "@TestFactory: dynamic tests reach theirs through the Store under TestCapture.NAMESPACE)."));
+        if (parameter.getParameter().getType() == CapturedTraffic.class) {
+            // Live: each assertion settles the capture and sees every packet sent before it.
+            return CapturedTraffic.live(capture::snapshot, capture.file());
+        }
+        return capture;
     }
 
     /** Gives each dynamic test its own slice, kept or deleted from its own outcome. */
