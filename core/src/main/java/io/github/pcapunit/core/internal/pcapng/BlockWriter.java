@@ -32,9 +32,10 @@ public final class BlockWriter implements AutoCloseable {
 
     private static final int BUFFER = 1 << 20;
 
-    private interface Sink {
+    private interface Sink extends AutoCloseable {
         void write(byte[] b, int len) throws IOException;
 
+        @Override
         void close() throws IOException;
     }
 
@@ -319,9 +320,8 @@ public final class BlockWriter implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
+        try (Sink s = sink) {
             drainUnchecked();
-            sink.close();
         } catch (IOException e) {
             throw new CaptureException("cannot finish writing " + target + ": " + e, e);
         }
@@ -329,6 +329,9 @@ public final class BlockWriter implements AutoCloseable {
 
     /** Closes after a failure, keeping {@code primary} as the exception that matters. */
     public void closeQuietly(Throwable primary) {
+        if (closed) {
+            return;
+        }
         try {
             closed = true;
             sink.close();

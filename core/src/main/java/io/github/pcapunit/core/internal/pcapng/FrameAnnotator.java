@@ -94,12 +94,18 @@ public final class FrameAnnotator {
             tmp = null;
             return done.size();
         } catch (IOException e) {
-            throw new CaptureException("cannot rewrite " + file + " with comments: " + e, e);
+            CaptureException failure = new CaptureException("cannot rewrite " + file + " with comments: " + e, e);
+            if (w != null) {
+                w.closeQuietly(failure);
+            }
+            throw failure;
+        } catch (RuntimeException e) {
+            if (w != null) {
+                w.closeQuietly(e);
+            }
+            throw e;
         } finally {
             in.close();
-            if (w != null) {
-                w.closeQuietly(new RuntimeException());
-            }
             if (tmp != null) {
                 try {
                     Files.deleteIfExists(tmp);
