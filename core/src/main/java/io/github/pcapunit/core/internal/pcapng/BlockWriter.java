@@ -320,7 +320,7 @@ public final class BlockWriter implements AutoCloseable {
             return;
         }
         closed = true;
-        try (Sink s = sink) {
+        try (sink) {
             drainUnchecked();
         } catch (IOException e) {
             throw new CaptureException("cannot finish writing " + target + ": " + e, e);
