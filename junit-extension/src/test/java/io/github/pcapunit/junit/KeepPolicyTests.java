@@ -160,8 +160,8 @@ class KeepPolicyTests {
 
         results.testEvents().assertStatistics(s -> s.succeeded(1).skipped(1));
         assertThat(results.testEvents().skipped().stream().map(e -> e.getRequiredPayload(String.class)))
-                .containsExactly("pcapunit.enabled=false: pcapunit captures nothing, and this test takes a "
-                        + "TestCapture parameter");
+                .containsExactly("pcapunit.enabled=false: pcapunit captures nothing, and this test takes its capture as a "
+                        + "parameter");
         assertThat(out.resolve(DisabledTestCases.class.getName().replace('$', '.'))).doesNotExist();
     }
 }

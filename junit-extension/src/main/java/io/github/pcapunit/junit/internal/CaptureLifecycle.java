@@ -58,10 +58,10 @@ public final class CaptureLifecycle {
         }
         if (!enabled) {
             boolean needsCapture = java.util.Arrays.stream(context.getRequiredTestMethod().getParameterTypes())
-                    .anyMatch(type -> type == TestCapture.class);
+                    .anyMatch(type -> type == TestCapture.class || type == CapturedTraffic.class);
             return needsCapture
                     ? ConditionEvaluationResult.disabled(ConfigParameters.ENABLED + "=false: pcapunit captures "
-                            + "nothing, and this test takes a TestCapture parameter")
+                            + "nothing, and this test takes its capture as a parameter")
                     : ConditionEvaluationResult.enabled("pcapunit: disabled, test runs without capture");
         }
         Optional<CaptureOptions> found = options.apply(context);
