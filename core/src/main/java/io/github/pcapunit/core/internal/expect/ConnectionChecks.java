@@ -78,7 +78,7 @@ public final class ConnectionChecks {
                 List<Drop> kernel = traffic.drops().stream()
                         .filter(d -> d.flow().map(f -> f.destination().port() < 0).orElse(false)).toList();
                 return noTraffic(traffic, allowNoTraffic, "to have all ICMP echo requests answered",
-                        "an ICMP echo request", kernel);
+                        "ICMP echo request", kernel);
             }
             List<IcmpExchange> unanswered = all.stream().filter(e -> !e.isAnswered()).toList();
             if (unanswered.isEmpty()) {
