@@ -1,7 +1,9 @@
 package io.github.pcapunit.junit;
 
 /**
- * Which capture files survive the test run.
+ * Which capture files survive the test run. A kept file is named in the report entry
+ * {@code pcapunit.capture}; the file of a failed test is also attached with
+ * {@code ExtensionContext.publishFile}.
  *
  * <pre>{@code
  * @CaptureTraffic(keep = Keep.ALWAYS)
@@ -15,7 +17,10 @@ package io.github.pcapunit.junit;
 public enum Keep {
     /** Keep the file of a test that failed; delete it when the test passed or was aborted. The default. */
     ON_FAILURE,
-    /** Keep every file. */
+    /**
+     * Keep every file. Files of passed tests are named in a report entry but not attached to the
+     * report (attaching waits for the file; failed tests' files are attached).
+     */
     ALWAYS,
     /** Delete every file, also of failed tests (the capture is still available inside the test). */
     NEVER

@@ -217,6 +217,11 @@ public final class CaptureLifecycle {
             return;   // written and deleted in the background; the run waits for it at its end
         }
         Path file = capture.file();
+        if (!outcome.failed()) {
+            // Kept although it passed (ALWAYS): name it, but do not wait for the file to attach it.
+            context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
+            return;
+        }
         try {
             done.join();
         } catch (CompletionException e) {
