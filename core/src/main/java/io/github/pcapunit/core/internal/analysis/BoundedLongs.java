@@ -2,12 +2,17 @@ package io.github.pcapunit.core.internal.analysis;
 
 import java.util.Arrays;
 
-/** An append-only list of longs that keeps the first {@code cap} values and counts the rest. */
+/**
+ * An append-only list of longs that keeps the first {@code cap} values and counts the rest. The
+ * first value is held inline: most lists (a connection's SYN times) never get a second one, and
+ * per-flow memory is what bounds the analysis.
+ */
 public final class BoundedLongs {
 
     private static final long[] EMPTY = {};
 
-    private long[] values = EMPTY;
+    private long first;
+    private long[] rest = EMPTY;
     private int size;
     private long total;
     private final int cap;
@@ -18,12 +23,19 @@ public final class BoundedLongs {
 
     public void add(long v) {
         total++;
-        if (size < cap) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, Math.min(cap, Math.max(2, size * 2)));
-            }
-            values[size++] = v;
+        if (size >= cap) {
+            return;
         }
+        if (size == 0) {
+            first = v;
+        } else {
+            int i = size - 1;
+            if (i == rest.length) {
+                rest = Arrays.copyOf(rest, Math.min(cap - 1, Math.max(2, i * 2)));
+            }
+            rest[i] = v;
+        }
+        size++;
     }
 
     /** Values kept. */
@@ -37,10 +49,17 @@ public final class BoundedLongs {
     }
 
     public long get(int i) {
-        return values[i];
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return i == 0 ? first : rest[i - 1];
     }
 
     public long[] toArray() {
-        return Arrays.copyOf(values, size);
+        long[] out = new long[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = get(i);
+        }
+        return out;
     }
 }
