@@ -4,7 +4,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +91,7 @@ public final class Pcapunit {
         } catch (CaptureException e) {
             err.println("pcapunit format: " + e.getMessage());
             return 2;
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             err.println("pcapunit format: writing the output failed: " + e);
             return 2;
         }

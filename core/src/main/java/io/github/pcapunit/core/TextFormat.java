@@ -4,7 +4,6 @@ import io.github.pcapunit.core.internal.analysis.TrafficScan;
 import io.github.pcapunit.core.internal.decode.PacketFields;
 import io.github.pcapunit.core.internal.decode.Summaries;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,7 +97,7 @@ public final class TextFormat {
      * Writes every packet (of the traffic's filter, if any) and journal entry, in time order,
      * then the footer.
      *
-     * @throws UncheckedIOException if {@code out} fails
+     * @throws CaptureException if {@code out} fails (the IOException is the cause)
      */
     public void write(CapturedTraffic traffic, Appendable out) {
         try {
@@ -129,7 +128,7 @@ public final class TextFormat {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("writing the text format of " + traffic.path() + " failed", e);
+            throw new CaptureException("writing the text format of " + traffic.path() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -137,7 +136,7 @@ public final class TextFormat {
         try {
             out.append(s);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new CaptureException("writing the text format failed: " + e.getMessage(), e);
         }
     }
 
