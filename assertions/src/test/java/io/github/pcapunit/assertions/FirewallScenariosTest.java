@@ -9,6 +9,11 @@ import io.github.pcapunit.core.CaptureResult;
 import io.github.pcapunit.core.CaptureSpec;
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.DecodedPacket;
+import io.github.pcapunit.core.InterfaceDescription;
+import io.github.pcapunit.core.InterfaceStatistics;
+import io.github.pcapunit.core.PcapReader;
+import io.github.pcapunit.core.PcapngWriter;
+import io.github.pcapunit.core.SectionHeader;
 import io.github.pcapunit.testing.JvmLink;
 import io.github.pcapunit.testing.NetLab;
 import java.io.IOException;
@@ -269,6 +274,54 @@ class FirewallScenariosTest {
                 .hasNoDroppedPacketsTo(5432)
                 .connections().to(5432).noneReset())
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void captureLoss_isStatedInEveryFailure_andFailsIsComplete() throws IOException {
+        // The real firewalled capture, copied with an Interface Statistics Block reporting 7
+        // packets lost in the kernel buffer: what a capture under load would record.
+        Path lossy = dir.resolve("lossy.pcapng");
+        try (PcapReader in = PcapReader.open(failing.path())) {
+            assertThat(in.nextPacket()).isTrue(); // interfaces are known once the first packet is read
+            try (PcapngWriter out = PcapngWriter.open(lossy, SectionHeader.empty(),
+                    in.interfaces().toArray(new InterfaceDescription[0]))) {
+                do {
+                    out.writePacket(in.interfaceId(), in.timestampNanos(), in.originalLength(), in.payloadArray(),
+                            in.payloadOffset(), in.capturedLength(), null);
+                } while (in.nextPacket());
+                out.writeStatistics(0, InterfaceStatistics.builder().ifRecv(100).osDrop(7).ifDrop(0).build());
+            }
+        }
+        CapturedTraffic traffic = CapturedTraffic.read(lossy);
+        String loss = traffic.incompleteness().orElseThrow();
+
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(traffic).isComplete())
+                .hasMessageStartingWith("Expecting the traffic captured in " + lossy + "\n"
+                        + "to be complete (no packet lost by the capture)\n"
+                        + "but the capture lost 7 packets:\n  " + loss);
+        String sentence = Character.toUpperCase(loss.charAt(0)) + loss.substring(1);
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(traffic).hasNoDroppedPacketsTo(DROPPED))
+                .hasMessageContaining("\n" + sentence);
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(traffic).icmp().echoRequests().allAnswered())
+                .hasMessageContaining("\n" + sentence);
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(traffic).onlyTalksTo("127.0.0.1"))
+                .hasMessageContaining("\n" + sentence);
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(traffic).packets().matching("udp").isNotEmpty())
+                .hasMessageContaining("\n" + sentence);
+    }
+
+    @Test
+    void onlyTalksTo_listsTheOtherFlows_andDescriptionsApply() {
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).as("no calls outside localhost")
+                .onlyTalksTo("127.0.0.0/8", "::1"))
+                .hasMessageStartingWith("[no calls outside localhost] Expecting the traffic captured in ")
+                .hasMessageContaining("to only talk to 127.0.0.0/8, ::1\nbut found ")
+                .hasMessageContaining("  TCP " + jvm + ":")
+                .hasMessageContaining("  ICMP " + jvm + " \u2192 " + db + ", 2 packets, first at +");
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoTrafficTo(db, RESET))
+                .hasMessageContaining("to have no traffic to " + db + ":" + RESET + "\nbut found 1 flow:");
+        assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).withFailMessage("custom").hasNoDrops())
+                .hasMessage("custom");
     }
 
     @Test
