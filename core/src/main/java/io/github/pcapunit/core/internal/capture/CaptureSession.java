@@ -155,14 +155,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         List<CaptureStatistics> stats = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             Conversion.Source s = sources.get(i);
-            long received = s.stats[0];
-            // The kernel counts each loopback packet twice (outgoing and incoming copy) on "lo" and on
-            // "any", and libpcap delivers one of them.
-            if ("lo".equals(s.name)) {
-                received = received / 2;
-            } else if (CaptureSpec.ANY_INTERFACE.equals(s.name)) {
-                received = Math.max(0, received - o.loopback[i]);
-            }
+            long received = Conversion.received(s, o.loopback[i]);
             stats.add(new CaptureStatistics(s.name, LinkType.of(s.linkType), o.written[i], received, s.stats[1],
                     s.stats[2]));
         }

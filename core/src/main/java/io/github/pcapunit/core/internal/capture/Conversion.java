@@ -154,10 +154,27 @@ final class Conversion {
             long now = windowEnd;
             for (int k = 0; k < n; k++) {
                 long[] st = sources.get(k).stats;
-                w.interfaceStatistics(k, now, fromNanos, windowEnd, st[0], st[2], st[0], st[1], written[k]);
+                long received = received(sources.get(k), loopback[k]);
+                w.interfaceStatistics(k, now, fromNanos, windowEnd, received, st[2], received, st[1], written[k]);
             }
             return new Outcome(written, loopback, resume, truncatedAt, w.written());
         }
+    }
+
+    /**
+     * Packets the kernel passed to the capture, without loopback's double count: the kernel counts
+     * each loopback packet twice (outgoing and incoming copy) on "lo" and on "any", and libpcap
+     * delivers one. On "any" the loopback share is known only for packets written.
+     */
+    static long received(Source s, long loopbackWritten) {
+        long received = s.stats[0];
+        if ("lo".equals(s.name)) {
+            return received / 2;
+        }
+        if ("any".equals(s.name)) {
+            return Math.max(0, received - loopbackWritten);
+        }
+        return received;
     }
 
     /** First timestamp that no longer fits in {@code room} bytes (and packets before it), or {-1, all}. */
