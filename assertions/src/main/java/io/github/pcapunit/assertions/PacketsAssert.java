@@ -97,9 +97,9 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
      * Verifies that every selected packet satisfies {@code condition}; an empty selection fails
      * (nothing would have been checked).
      *
-     * @param description what the condition requires, starting with "to " ("to have the SYN flag")
-     *
      * <pre>{@code assertThat(traffic).packets().matching("tcp").allMatch(p -> !p.isRst(), "to carry no RST");}</pre>
+     *
+     * @param description what the condition requires, starting with "to " ("to have the SYN flag")
      */
     public PacketsAssert allMatch(Predicate<? super DecodedPacket> condition, String description) {
         Objects.requireNonNull(condition, "condition");
@@ -119,9 +119,9 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
     /**
      * Verifies that at least one selected packet satisfies {@code condition}.
      *
-     * @param description what the condition requires, starting with "to "
-     *
      * <pre>{@code assertThat(traffic).packets().anyMatch(DecodedPacket::isFin, "to close with FIN");}</pre>
+     *
+     * @param description what the condition requires, starting with "to "
      */
     public PacketsAssert anyMatch(Predicate<? super DecodedPacket> condition, String description) {
         Objects.requireNonNull(condition, "condition");

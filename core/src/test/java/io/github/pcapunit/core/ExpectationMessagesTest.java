@@ -97,6 +97,32 @@ class ExpectationMessagesTest {
     }
 
     @Test
+    void noEchoRequest_saysWhatWasMissing() {
+        String text = ShouldHaveSeenTraffic.shouldHaveSeen(CTX, "to have all ICMP echo requests answered",
+                "ICMP echo request");
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have all ICMP echo requests answered\n"
+                + "but no ICMP echo request was seen: if the code did send one, it was dropped before reaching a"
+                + " captured interface (e.g. by a local firewall).\n"
+                + ShouldHaveSeenTraffic.HOW_TO_ALLOW);
+    }
+
+    @Test
+    void noConnectionButKernelDrops_listsTheDrops() {
+        String drop = "Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain),"
+                + " TCP 10.200.1.10:50122 \u2192 10.200.1.20:1433 SYN, 3 packets, process java (pid 4242)";
+
+        String text = ShouldHaveSeenTraffic.shouldHaveSeenButDropped(CTX,
+                "to have all connections to port 1433 established", "TCP connection to port 1433", List.of(drop), 1);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have all connections to port 1433 established\n"
+                + "but no TCP connection to port 1433 was seen, only 1 drop:\n"
+                + "  " + drop);
+    }
+
+    @Test
     void incompleteCapture_listsLossPerInterface_once() {
         MessageContext ctx = CTX.withCaptureLoss("The capture is incomplete: it lost 12 packets.");
 
