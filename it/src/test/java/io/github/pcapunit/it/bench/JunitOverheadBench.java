@@ -1,0 +1,238 @@
+package io.github.pcapunit.it.bench;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.github.pcapunit.core.PcapReader;
+import io.github.pcapunit.junit.CaptureTraffic;
+import io.github.pcapunit.junit.Keep;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+
+/**
+ * Added time per test of {@code @CaptureTraffic} against spawning {@code tcpdump -w} per test and
+ * stopping it. Four suites of {@value #TESTS} short tests (each sends {@value #DATAGRAMS} UDP
+ * datagrams to loopback and returns at once, so the last ones are the "tail"), run one after the
+ * other through the JUnit Platform Launcher in this JVM, several rounds, median per suite:
+ * <ul>
+ * <li>plain: no capture;</li>
+ * <li>pcapunit: {@code @CaptureTraffic} with the default keep (ON_FAILURE: all pass, all deleted);</li>
+ * <li>pcapunit-kept: {@code keep = ALWAYS}; every file is then read back to count the tail;</li>
+ * <li>tcpdump: an extension that starts {@code tcpdump -i lo -w <file>} before each test, waits
+ * for "listening on", and stops it (SIGTERM, wait for exit) after; every file read back.</li>
+ * </ul>
+ * Run by scripts/bench-junit.sh; results in BENCHMARKS.md "JUnit extension".
+ */
+public final class JunitOverheadBench {
+
+    static final int TESTS = 200;
+    static final int DATAGRAMS = 20;
+    static final int PORT = 47991;
+    static volatile Path output;
+
+    private JunitOverheadBench() {
+    }
+
+    /** Arguments: rounds (default 3), output directory (default target-bench/junit-overhead). */
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        output = Path.of(args.length > 1 ? args[1] : "target-bench/junit-overhead").toAbsolutePath();
+        List<Class<?>> suites = List.of(PlainSuite.class, PcapunitSuite.class, PcapunitKeptSuite.class,
+                TcpdumpSuite.class);
+        String[] names = {"plain", "pcapunit", "pcapunit-kept", "tcpdump"};
+        long[][] millis = new long[suites.size()][rounds];
+        long[][] complete = new long[suites.size()][rounds];
+        run(PlainSuite.class);   // warm-up: class loading, JIT
+        run(PcapunitSuite.class);
+        for (int r = 0; r < rounds; r++) {
+            for (int s = 0; s < suites.size(); s++) {
+                deleteTree(output);
+                Files.createDirectories(output);
+                long t0 = System.nanoTime();
+                run(suites.get(s));
+                millis[s][r] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                complete[s][r] = completeFiles(output);
+            }
+        }
+        System.out.printf("%d tests x %d datagrams each; %d rounds; median suite time%n", TESTS, DATAGRAMS, rounds);
+        System.out.println("| suite | suite time (ms, median) | all rounds (ms) | added per test vs plain (ms) "
+                + "| files with all " + DATAGRAMS + " datagrams (per round) |");
+        System.out.println("| --- | ---: | --- | ---: | --- |");
+        long plain = median(millis[0]);
+        for (int s = 0; s < suites.size(); s++) {
+            long m = median(millis[s]);
+            System.out.printf("| %s | %d | %s | %.2f | %s |%n", names[s], m, Arrays.toString(millis[s]),
+                    (m - plain) / (double) TESTS, s == 2 || s == 3 ? Arrays.toString(complete[s]) + " of " + TESTS : "n/a");
+        }
+        double pcapunit = (median(millis[1]) - plain) / (double) TESTS;
+        double tcpdump = (median(millis[3]) - plain) / (double) TESTS;
+        System.out.printf("ratio pcapunit/tcpdump added time per test: %.3f (target <= 0.2)%n", pcapunit / tcpdump);
+    }
+
+    private static void run(Class<?> suite) {
+        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(suite))
+                .configurationParameter("pcapunit.output.directory", output.toString())
+                .build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        launcher.execute(request, listener);
+        TestExecutionSummary summary = listener.getSummary();
+        if (summary.getTestsSucceededCount() != TESTS || summary.getTotalFailureCount() != 0) {
+            summary.getFailures().forEach(f -> f.getException().printStackTrace());
+            throw new IllegalStateException(suite.getSimpleName() + ": " + summary.getTestsSucceededCount()
+                    + " of " + TESTS + " tests passed");
+        }
+    }
+
+    /** Files (pcap or pcapng) under {@code dir} holding all {@value #DATAGRAMS} datagrams; prints the others. */
+    private static long completeFiles(Path dir) throws IOException {
+        List<Path> all;
+        try (Stream<Path> files = Files.walk(dir)) {
+            all = files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".pcap")
+                    || p.toString().endsWith(".pcapng")).sorted().collect(java.util.stream.Collectors.toList());
+        }
+        long complete = 0;
+        long packets = 0;
+        for (Path p : all) {
+            long n = countPackets(p);
+            packets += n;
+            if (n == DATAGRAMS) {
+                complete++;
+            } else if (Boolean.getBoolean("bench.verbose")) {
+                System.out.println("incomplete: " + p.getFileName() + " " + n + " of " + DATAGRAMS);
+            }
+        }
+        if (!all.isEmpty()) {
+            System.out.printf("  %d files, %d of %d datagrams captured%n", all.size(), packets,
+                    (long) TESTS * DATAGRAMS);
+        }
+        return complete;
+    }
+
+    private static long countPackets(Path file) {
+        long n = 0;
+        try (PcapReader reader = PcapReader.open(file)) {
+            while (reader.nextPacket()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static void shortTest() {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            byte[] payload = "pcapunit-bench".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < DATAGRAMS; i++) {
+                socket.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), PORT));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** No capture. */
+    public static class PlainSuite {
+        @RepeatedTest(TESTS)
+        void shortTest() {
+            JunitOverheadBench.shortTest();
+        }
+    }
+
+    /** pcapunit, default keep (files of passed tests deleted). */
+    @CaptureTraffic(filter = "udp port " + PORT, interfaces = "lo")
+    public static class PcapunitSuite {
+        @RepeatedTest(TESTS)
+        void shortTest() {
+            JunitOverheadBench.shortTest();
+        }
+    }
+
+    /** pcapunit, every file kept, to count the tail. */
+    @CaptureTraffic(filter = "udp port " + PORT, interfaces = "lo", keep = Keep.ALWAYS)
+    public static class PcapunitKeptSuite {
+        @RepeatedTest(TESTS)
+        void shortTest() {
+            JunitOverheadBench.shortTest();
+        }
+    }
+
+    /** tcpdump spawned and stopped around each test. */
+    @ExtendWith(TcpdumpPerTest.class)
+    public static class TcpdumpSuite {
+        @RepeatedTest(TESTS)
+        void shortTest() {
+            JunitOverheadBench.shortTest();
+        }
+    }
+
+    /** What a user without pcapunit would write: tcpdump -w per test, stopped after it. */
+    static final class TcpdumpPerTest implements BeforeEachCallback, AfterEachCallback {
+        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(TcpdumpPerTest.class);
+
+        @Override
+        public void beforeEach(ExtensionContext context) throws Exception {
+            Path file = output.resolve("tcpdump-" + context.getUniqueId().hashCode() + ".pcap");
+            List<String> command = new ArrayList<>(List.of("tcpdump", "-i", "lo", "-n", "-U", "-w", file.toString(),
+                    "udp port " + PORT));
+            Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = err.readLine()) != null && !line.contains("listening on")) {
+                // tcpdump says "listening on lo ..." once its capture is active
+            }
+            context.getStore(NS).put("process", p);
+            context.getStore(NS).put("stderr", err);
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws Exception {
+            Process p = context.getStore(NS).remove("process", Process.class);
+            p.destroy();   // SIGTERM: tcpdump flushes and exits
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            context.getStore(NS).remove("stderr", BufferedReader.class).close();
+        }
+    }
+}
