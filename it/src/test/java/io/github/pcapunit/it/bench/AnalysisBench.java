@@ -75,12 +75,16 @@ public final class AnalysisBench {
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             List<Long> times = new ArrayList<>();
             List<Long> cpus = new ArrayList<>();
+            List<Long> threadCpus = new ArrayList<>();
+            java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long[] result = null;
             for (int i = 0; i < runs; i++) {
                 long c0 = os.getProcessCpuTime();
+                long t0 = threads.getCurrentThreadCpuTime();
                 long s = System.nanoTime();
                 result = analyse(file);
                 times.add(System.nanoTime() - s);
+                threadCpus.add(threads.getCurrentThreadCpuTime() - t0);
                 cpus.add(os.getProcessCpuTime() - c0);
             }
             long median = median(times);
@@ -91,6 +95,10 @@ public final class AnalysisBench {
                     msList(times), rate);
             System.out.printf("pcapunit analysis + checks: process CPU (all JVM threads, GC included) median %.1f ms %s,"
                     + " %,.0f packets per CPU-s%n", medianCpu / 1e6, msList(cpus), cpuRate);
+            long medianThread = median(threadCpus);
+            System.out.printf("pcapunit analysis + checks: analysing thread's CPU (GC and JIT threads excluded) median %.1f ms %s,"
+                    + " %,.0f packets per CPU-s, %.0fx tshark%n", medianThread / 1e6, msList(threadCpus),
+                    written / (medianThread / 1e9), (written / (medianThread / 1e9)) / (written / tsharkCpu));
             System.out.printf("ratio wall: %.0fx tshark; ratio CPU: %.0fx tshark (target >= 100x)%n",
                     rate / (written / (tsharkNs / 1e9)), cpuRate / (written / tsharkCpu));
             CapturedTraffic retained = CapturedTraffic.read(file);
