@@ -56,6 +56,7 @@ class FirewallScenariosTest {
     private String db;
     private String jvm;
     private CapturedTraffic healthy;
+    private CaptureResult healthyResult;
     private CapturedTraffic failing;
 
     @BeforeAll
@@ -124,6 +125,9 @@ class FirewallScenariosTest {
             traffic.run();
             result = capture.stop();
         }
+        if (healthyResult == null) {
+            healthyResult = result;
+        }
         return CapturedTraffic.of(result);
     }
 
@@ -168,6 +172,8 @@ class FirewallScenariosTest {
                 .onlyTalksTo(db)
                 .hasNoTrafficTo(db, DROPPED)
                 .hasNoTrafficTo("127.0.0.0/8"))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> PcapunitAssertions.assertThat(healthyResult).hasNoDroppedPacketsTo(HEALTHY).isComplete())
                 .doesNotThrowAnyException();
         assertThatCode(() -> PcapunitAssertions.assertThat(healthy).connections().to(HEALTHY)
                 .allEstablished().noneReset().noneRetransmitted())
