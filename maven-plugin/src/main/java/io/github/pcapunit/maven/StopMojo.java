@@ -5,6 +5,7 @@ import io.github.pcapunit.core.CaptureResult;
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.DropKind;
 import io.github.pcapunit.core.EvidenceSource;
+import io.github.pcapunit.core.InvalidFilterException;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.Summary;
 import java.util.Optional;
@@ -95,10 +96,22 @@ public class StopMojo extends AbstractCaptureMojo {
         }
     }
 
-    /** Drops the kernel or firewall reported (journal entries in the file), -1 if unreadable. */
+    /**
+     * Drops the kernel or firewall reported (journal entries in the file) that concern the
+     * captured traffic, -1 if the file cannot be read. Kernel evidence is recorded machine-wide,
+     * so drops are narrowed to the capture filter where core's reader understands it.
+     */
     private long kernelDrops(CaptureResult result) {
         try {
-            return CapturedTraffic.of(result).drops().stream()
+            CapturedTraffic traffic = CapturedTraffic.of(result);
+            if (result.spec().filter().isPresent()) {
+                try {
+                    traffic = traffic.filter(result.spec().filter().get());
+                } catch (InvalidFilterException e) {
+                    getLog().debug("pcapunit: counting kernel drops unfiltered: " + e.getMessage());
+                }
+            }
+            return traffic.drops().stream()
                     .filter(d -> d.source() != EvidenceSource.WIRE
                             && d.kind() != DropKind.CAPTURE_LOSS)
                     .count();
