@@ -132,7 +132,9 @@ class AnalysisLoopbackTest {
                 DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = server.getLocalPort();
             try (AnalysisTcpdump t = AnalysisTcpdump.start(null, "lo", file, null,
-                    "udp port " + port + " or udp port " + closed + " or icmp")) {
+                    "udp port " + port + " or udp port " + closed
+                    // only ICMP errors quoting a datagram to our closed port: other tests share loopback
+                    + " or (icmp[0] = 3 and icmp[30:2] = " + closed + ")")) {
                 for (int i = 0; i < 2; i++) {
                     client.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, server.getLocalSocketAddress()));
                     DatagramPacket in = new DatagramPacket(new byte[16], 16);
@@ -158,7 +160,7 @@ class AnalysisLoopbackTest {
                 .findFirst().orElseThrow();
         assertThat(dead.isAnswered()).isFalse();
         assertThat(dead.unreachableReports()).isEqualTo(1);
-        assertThat(traffic.drops()).singleElement().satisfies(d -> {
+        assertThat(traffic.dropsTo(closed)).singleElement().satisfies(d -> {
             assertThat(d.kind()).isEqualTo(DropKind.ICMP_UNREACHABLE);
             assertThat(d.reason()).contains("PORT_UNREACHABLE");
             assertThat(d.icmpCode()).hasValue(3);
@@ -166,5 +168,43 @@ class AnalysisLoopbackTest {
         });
         assertThat(traffic.filter("udp port " + closed).drops()).hasSize(1);
         assertThat(traffic.filter("udp port " + port).drops()).isEmpty();
+    }
+
+    @Test
+    void pcapunitEngineCaptureOnAny_refusedAndHealthy_analysedFromTheCaptureResult() throws Exception {
+        int closed = freePort();
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            int open = server.getLocalPort();
+            CaptureSpec spec = CaptureSpec.builder().filter("tcp port " + closed + " or tcp port " + open)
+                    .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("engine.pcapng")).build();
+            CaptureResult result;
+            try (Capture capture = Capture.start(spec)) {
+                try (Socket s = new Socket()) {
+                    assertThatThrownBy(() -> s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), closed), 2000))
+                            .isInstanceOf(java.net.ConnectException.class);
+                }
+                try (Socket c = new Socket(InetAddress.getLoopbackAddress(), open); Socket a = server.accept()) {
+                    c.getOutputStream().write(1);
+                    assertThat(a.getInputStream().read()).isEqualTo(1);
+                }
+                result = capture.stop();
+            }
+
+            CapturedTraffic traffic = CapturedTraffic.of(result);
+
+            assertThat(traffic.path()).isEqualTo(result.file());
+            assertThat(traffic.kernelEvidenceStatus()).contains(result.kernelEvidenceStatus());
+            assertThat(traffic.isComplete()).isTrue();
+            assertThat(traffic.connectionsTo(closed)).singleElement().extracting(TcpConnection::isRefused).isEqualTo(true);
+            assertThat(traffic.connectionsTo(open)).singleElement().satisfies(c -> {
+                assertThat(c.isEstablished()).isTrue();
+                assertThat(c.payloadBytes()).isEqualTo(1);
+            });
+            assertThat(traffic.drops()).extracting(Drop::kind).containsExactly(DropKind.REFUSED);
+            // On "any" each loopback packet is seen once, with its direction (SLL2 or epb_flags).
+            try (var packets = traffic.packets()) {
+                assertThat(packets.map(DecodedPacket::direction)).doesNotContain(Direction.UNKNOWN);
+            }
+        }
     }
 }
