@@ -133,6 +133,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        recorder.awaitLoopsIdle(2000);
     }
 
     private CaptureResult convert(Path out, long[] sizes, long end, long[][] stats, List<JournalFields> entries,

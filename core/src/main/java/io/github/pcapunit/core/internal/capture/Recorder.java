@@ -28,6 +28,7 @@ final class Recorder {
     private final List<CaptureException> loopFailures = new ArrayList<>();
     final long startNanos;
     private final CountDownLatch looping;
+    private final List<Path> loopTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long capReachedNanos = -1;
     private volatile long[][] statsAtStop;
 
@@ -123,7 +124,10 @@ final class Recorder {
 
     private void loop(NativeHandle h) {
         try {
-            if (h.runLoop(nativeCap, looping::countDown)) {
+            if (h.runLoop(nativeCap, () -> {
+                loopTasks.add(threadSelf());
+                looping.countDown();
+            })) {
                 if (capReachedNanos < 0) {
                     capReachedNanos = nowNanos();
                 }
@@ -132,6 +136,50 @@ final class Recorder {
             synchronized (loopFailures) {
                 loopFailures.add(e);
             }
+        }
+    }
+
+    /**
+     * Waits until every loop thread is asleep in {@code poll} (state S in /proc, twice in a row):
+     * called after twice the read timeout, when the kernel has handed every block holding earlier
+     * packets to user space, it proves the loops have also written them. On a loaded machine a
+     * loop thread can wait longer than the timeout for a CPU; without this, the tail would be lost.
+     */
+    void awaitLoopsIdle(long maxMillis) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        for (Path task : loopTasks) {
+            if (task == null) {
+                continue;
+            }
+            int sleeping = 0;
+            while (sleeping < 2 && System.nanoTime() < deadline) {
+                char state = taskState(task);
+                if (state == '?') {
+                    break; // ended, or no /proc: nothing to wait for
+                }
+                sleeping = state == 'S' ? sleeping + 1 : 0;
+                if (sleeping < 2) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(300_000);
+                }
+            }
+        }
+    }
+
+    private static Path threadSelf() {
+        try {
+            return Path.of("/proc/self/task").resolve(
+                    Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName());
+        } catch (IOException | RuntimeException e) {
+            return null; // not Linux: the fixed settle time alone applies
+        }
+    }
+
+    private static char taskState(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return '?';
         }
     }
 

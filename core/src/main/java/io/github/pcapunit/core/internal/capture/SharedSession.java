@@ -144,6 +144,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
     /** Writes {@code s}'s window [start, end] to {@code out}; serialized with other writes. */
     private synchronized CaptureResult write(Slice s, long end, long[][] now, Path out, String extraComment,
             boolean last) {
+        recorder.awaitLoopsIdle(2000);
         long[] sizes = recorder.flush();
         sidecarEntries.addAll(recorder.collectSidecars());
         Map.Entry<Long, long[]> cp = checkpoints.floorEntry(s.start - REORDER_SLACK_NANOS);
