@@ -234,8 +234,9 @@ public final class CapturedTraffic {
 
     /**
      * One sentence on kernel drop evidence: from the {@link CaptureResult} when built with
-     * {@link #of(CaptureResult)}, else from the file (a section comment line starting with
-     * "kernel evidence"). Empty when the file does not say.
+     * {@link #of(CaptureResult)}, else from the file: the section comment line
+     * {@code kernel evidence: <sentence>} that pcapunit's engine writes (any comment line starting
+     * with "kernel evidence" is taken). Empty when the file does not say.
      */
     public Optional<String> kernelEvidenceStatus() {
         return Optional.ofNullable(scan().kernelEvidenceStatus);

@@ -194,6 +194,10 @@ class AnalysisLoopbackTest {
 
             assertThat(traffic.path()).isEqualTo(result.file());
             assertThat(traffic.kernelEvidenceStatus()).contains(result.kernelEvidenceStatus());
+            // Read back later from the file alone, the verdict and the status are the same.
+            CapturedTraffic fromFile = CapturedTraffic.read(result.file());
+            assertThat(fromFile.kernelEvidenceStatus()).contains(result.kernelEvidenceStatus());
+            assertThat(fromFile.drops()).isEqualTo(traffic.drops());
             assertThat(traffic.isComplete()).isTrue();
             assertThat(traffic.connectionsTo(closed)).singleElement().extracting(TcpConnection::isRefused).isEqualTo(true);
             assertThat(traffic.connectionsTo(open)).singleElement().satisfies(c -> {

@@ -199,8 +199,10 @@ public final class TrafficScan {
         for (SectionHeader h : sections) {
             for (String c : h.comments()) {
                 for (String line : c.split("\n")) {
-                    if (line.trim().toLowerCase(Locale.ROOT).startsWith("kernel evidence")) {
-                        return line.trim();
+                    String l = line.trim();
+                    if (l.toLowerCase(Locale.ROOT).startsWith("kernel evidence")) {
+                        // pcapunit's engine writes "kernel evidence: <status sentence>".
+                        return l.regionMatches(true, 0, "kernel evidence: ", 0, 17) ? l.substring(17).trim() : l;
                     }
                 }
             }
