@@ -56,8 +56,11 @@ public final class TrafficExpectations {
     }
 
     /**
-     * Nothing was dropped at all — including packets the capture itself lost. Fails on a capture
-     * without any packet unless {@link Expectation#allowingNoTraffic()}.
+     * Nothing was dropped at all — including packets the capture itself lost. Kernel and firewall
+     * records count when they can be tied to the captured traffic (a flow with an address the
+     * capture saw, or any flow when the capture saw no packet): kernel tracing sees the whole
+     * machine. Fails on a capture without any packet or drop unless
+     * {@link Expectation#allowingNoTraffic()}.
      *
      * <pre>{@code TrafficExpectations.noDrops().check(traffic);}</pre>
      */

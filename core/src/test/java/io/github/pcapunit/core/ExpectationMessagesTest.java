@@ -2,6 +2,7 @@ package io.github.pcapunit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pcapunit.core.internal.expect.DropChecks;
 import io.github.pcapunit.core.internal.expect.MessageContext;
 import io.github.pcapunit.core.internal.expect.ShouldAllBeAnswered;
 import io.github.pcapunit.core.internal.expect.ShouldAllBeEstablished;
@@ -94,6 +95,22 @@ class ExpectationMessagesTest {
                 + "but no traffic was seen at all: if the code did send packets, they were dropped before"
                 + " reaching a captured interface (e.g. by a local firewall) or the capture filter excludes them.\n"
                 + ShouldHaveSeenTraffic.HOW_TO_ALLOW);
+    }
+
+    @Test
+    void kernelDrops_countForNoDropsOnlyWhenTiedToTheCapture() {
+        Flow ours = Flow.of(IpProtocol.TCP, Endpoint.of("10.200.1.10", 50122), Endpoint.of("10.200.1.20", 1433));
+        Flow elsewhere = Flow.of(IpProtocol.TCP, Endpoint.of("10.200.9.10", 40000), Endpoint.of("10.200.9.20", 1433));
+        java.util.Set<java.net.InetAddress> seen = java.util.Set.of(ours.source().address());
+        Drop.Builder kernel = Drop.builder(DropKind.KERNEL_DROP, EvidenceSource.KERNEL).reason("NETFILTER_DROP");
+
+        assertThat(DropChecks.attributable(kernel.flow(ours).build(), seen)).isTrue();
+        assertThat(DropChecks.attributable(kernel.flow(elsewhere).build(), seen)).isFalse();
+        assertThat(DropChecks.attributable(kernel.flow(elsewhere).build(), java.util.Set.of())).isTrue();
+        assertThat(DropChecks.attributable(Drop.builder(DropKind.KERNEL_DROP, EvidenceSource.KERNEL).build(), seen))
+                .isFalse();
+        assertThat(DropChecks.attributable(Drop.builder(DropKind.REFUSED, EvidenceSource.WIRE).flow(elsewhere).build(),
+                seen)).isTrue();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.github.pcapunit.core.EvidenceSource;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Checks about drops: to a port, to a host and port, anywhere; and capture completeness. */
 public final class DropChecks {
@@ -33,17 +34,27 @@ public final class DropChecks {
 
     /** No drop at all (capture loss included); fails on an empty capture unless allowed. */
     public static Check noDrops() {
-        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, null,
-                traffic.drops().stream().filter(DropChecks::attributable).toList(), traffic::packetCount);
+        return (traffic, allowNoTraffic) -> {
+            Set<InetAddress> seen = traffic.addresses();
+            return evaluate(traffic, allowNoTraffic, null,
+                    traffic.drops().stream().filter(d -> attributable(d, seen)).toList(), traffic::packetCount);
+        };
     }
 
     /**
-     * Kernel and firewall records without a flow (a UDP socket buffer overflow anywhere on the
-     * machine, an ICMP reply no ping socket wanted) cannot be tied to the captured traffic, so
-     * they do not fail "no drops"; every other drop does.
+     * Kernel tracepoints see the whole machine, every namespace. A kernel or firewall record counts
+     * against "no drops" only if it can be tied to the captured traffic: it has a flow, and one of
+     * its addresses was seen in the capture (or the capture saw no packet at all, as when an
+     * outbound firewall drops everything). Records without a flow (a UDP socket buffer overflow
+     * elsewhere, an ICMP reply no ping socket wanted) and drops between hosts the capture never
+     * saw (another test's namespaces) do not count. Wire and capture-loss drops always count.
      */
-    static boolean attributable(Drop drop) {
-        return drop.flow().isPresent() || drop.source() == EvidenceSource.WIRE || drop.source() == EvidenceSource.CAPTURE;
+    public static boolean attributable(Drop drop, Set<InetAddress> seen) {
+        if (drop.source() == EvidenceSource.WIRE || drop.source() == EvidenceSource.CAPTURE) {
+            return true;
+        }
+        return drop.flow().map(f -> seen.isEmpty() || seen.contains(f.source().address())
+                || seen.contains(f.destination().address())).orElse(false);
     }
 
     private static Optional<String> evaluate(CapturedTraffic traffic, boolean allowNoTraffic, String target,
