@@ -162,7 +162,8 @@ class CapturedTrafficTest {
         EvidenceProvider provider = ctx -> ctx.journal("mark").stream()
                 .map(e -> Drop.builder(DropKind.KERNEL_DROP, EvidenceSource.KERNEL).reason("NETFILTER_DROP")
                         .component("netfilter (nftables)").location("nft_do_chain").process("java", 4242)
-                        .flow(ctx.tcpFlows().get(0)).time(e.timestamp()).build())
+                        .flow(Flow.of(IpProtocol.TCP, Endpoint.of("10.0.1.10", 50122), Endpoint.of("10.0.1.20", 1433)))
+                        .time(e.timestamp()).build())
                 .toList();
         EvidenceProviders.register(provider);
         try {
@@ -173,6 +174,10 @@ class CapturedTrafficTest {
                     + " 10.0.1.20:1433, reason NETFILTER_DROP, component netfilter (nftables) (nft_do_chain),"
                     + " process java (pid 4242)");
             assertThat(drops.get(1).time()).contains(Instant.parse("2026-11-23T10:00:00.001001Z"));
+            assertThat(CapturedTraffic.read(file).filter("port 1433").drops()).extracting(Drop::kind)
+                    .contains(DropKind.KERNEL_DROP);
+            assertThat(CapturedTraffic.read(file).filter("port 53").drops()).extracting(Drop::kind)
+                    .doesNotContain(DropKind.KERNEL_DROP);
         } finally {
             EvidenceProviders.unregister(provider);
         }

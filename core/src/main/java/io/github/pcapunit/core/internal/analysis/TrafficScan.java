@@ -189,10 +189,35 @@ public final class TrafficScan {
         List<Drop> drops = new ArrayList<>(WireDrops.captureLoss(perInterface));
         long base = fileFirstNanos >= 0 ? fileFirstNanos : wire.firstNanos;
         drops.addAll(WireDrops.derive(wire, base));
-        drops.addAll(EvidenceProviders.collect(new AnalysisContext(file, journal, wire)));
+        for (Drop d : EvidenceProviders.collect(new AnalysisContext(file, journal, wire))) {
+            // Kernel/firewall drops follow the filter too when they name a flow.
+            if (matcher == null || d.flow().isEmpty() || matcher.matches(fieldsOf(d.flow().get()))) {
+                drops.add(d);
+            }
+        }
         drops.sort(Comparator.comparing((Drop d) -> d.kind() == io.github.pcapunit.core.DropKind.CAPTURE_LOSS ? 0 : 1)
                 .thenComparing(d -> d.time().orElse(java.time.Instant.MIN)));
         return new Scan(wire, journal, osDrop, ifDrop, truncation, status, drops, base, lossText);
+    }
+
+    /** A flow as decoded fields, for matching it against a filter. */
+    static PacketFields fieldsOf(io.github.pcapunit.core.Flow flow) {
+        PacketFields f = new PacketFields();
+        byte[] src = flow.source().address().getAddress();
+        byte[] dst = flow.destination().address().getAddress();
+        f.ipVersion = src.length == 4 ? 4 : 6;
+        System.arraycopy(src, 0, f.src, 0, src.length);
+        System.arraycopy(dst, 0, f.dst, 0, dst.length);
+        switch (flow.protocol()) {
+            case TCP: f.protocol = 6; break;
+            case UDP: f.protocol = 17; break;
+            case ICMP: f.protocol = 1; break;
+            case ICMPV6: f.protocol = 58; break;
+            default: f.protocol = 255; break;
+        }
+        f.srcPort = flow.source().port();
+        f.dstPort = flow.destination().port();
+        return f;
     }
 
     private static String statusFromFile(List<SectionHeader> sections) {
