@@ -52,7 +52,7 @@ public final class ConnectionChecks {
     private static Optional<String> connections(CapturedTraffic traffic, boolean allowNoTraffic, int port,
                                                 Predicate<TcpConnection> failing, Factory factory, String to) {
         List<TcpConnection> all = port < 0 ? traffic.connections() : traffic.connectionsTo(port);
-        List<Drop> drops = (port < 0 ? traffic.drops() : traffic.dropsTo(port)).stream()
+        List<Drop> drops = DropChecks.tied(traffic, port < 0 ? traffic.drops() : traffic.dropsTo(port)).stream()
                 .filter(d -> d.flow().map(f -> f.protocol() == IpProtocol.TCP).orElse(false)).toList();
         String selection = port < 0 ? "TCP connections" : "connections to port " + port;
         if (all.isEmpty()) {
@@ -75,7 +75,7 @@ public final class ConnectionChecks {
         return (traffic, allowNoTraffic) -> {
             List<IcmpExchange> all = traffic.icmpEchoes();
             if (all.isEmpty()) {
-                List<Drop> kernel = traffic.drops().stream()
+                List<Drop> kernel = DropChecks.tied(traffic, traffic.drops()).stream()
                         .filter(d -> d.flow().map(f -> f.destination().port() < 0).orElse(false)).toList();
                 return noTraffic(traffic, allowNoTraffic, "to have all ICMP echo requests answered",
                         "ICMP echo request", kernel);

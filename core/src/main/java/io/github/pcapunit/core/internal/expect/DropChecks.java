@@ -18,7 +18,7 @@ public final class DropChecks {
     /** No drop to {@code port}; fails without traffic to it unless allowed. */
     public static Check noDropsTo(int port) {
         String target = "port " + port;
-        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target, traffic.dropsTo(port),
+        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target, tied(traffic, traffic.dropsTo(port)),
                 () -> traffic.packetsTo(port));
     }
 
@@ -39,6 +39,12 @@ public final class DropChecks {
             return evaluate(traffic, allowNoTraffic, null,
                     traffic.drops().stream().filter(d -> attributable(d, seen)).toList(), traffic::packetCount);
         };
+    }
+
+    /** The drops of {@code drops} that {@link #attributable} ties to {@code traffic}. */
+    public static List<Drop> tied(CapturedTraffic traffic, List<Drop> drops) {
+        Set<InetAddress> seen = traffic.addresses();
+        return drops.stream().filter(d -> attributable(d, seen)).toList();
     }
 
     /**
