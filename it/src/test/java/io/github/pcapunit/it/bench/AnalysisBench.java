@@ -68,8 +68,10 @@ public final class AnalysisBench {
             System.out.printf("tshark: wall %.2f s (%,.0f packets/s), CPU %.2f s (%,.0f packets per CPU-s), %,d matching frames%n",
                     tsharkNs / 1e9, written / (tsharkNs / 1e9), tsharkCpu, written / tsharkCpu, tsharkLines);
 
-            for (int i = 0; i < 5; i++) {
-                analyse(file); // warm-up: JIT compilation is not part of the steady state
+            // Warm-up: C2 keeps compiling in background threads for ~20 analyses; their CPU is not
+            // part of the steady state (measured: process CPU falls from ~300 to ~120 ms per run).
+            for (int i = 0; i < 25; i++) {
+                analyse(file);
             }
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
