@@ -8,15 +8,14 @@ public final class Summaries {
     private Summaries() {
     }
 
-    /** {@code [SYN, ACK]}; empty string when no flag is set. */
+    /** {@code [SYN, ACK]}; {@code []} when no flag is set. */
     public static String tcpFlags(int flags) {
         if (flags == 0) {
             return "[]";
         }
         StringBuilder s = new StringBuilder("[");
         String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
-        // Wireshark's order: SYN, FIN, RST, PSH, ACK, URG, ECE, CWR reads oddly; use header order
-        // but with SYN first, as people say "SYN, ACK".
+        // Header bit order, except SYN first: people say "SYN, ACK" and "FIN, ACK".
         int[] order = {1, 0, 2, 3, 4, 5, 6, 7};
         for (int i : order) {
             if ((flags & (1 << i)) != 0) {
