@@ -3,7 +3,7 @@
 def log = new File(basedir, 'build.log').text
 
 assert log =~ /--- capture:[^:]+:start \(default-cli\) @ command-line ---/
-assert log.contains("pcapunit: capturing 'udp port 39426' on lo ")
+assert log.contains("pcapunit: capturing 'udp port 29426' on lo ")
 assert log =~ /pcapunit: captured 0 packets, [^,]+, capture loss 0, kernel drops seen [^ ]+ -> target\/pcapunit\/command-line\.pcapng/
 assert log.contains('pcapunit: 1 rule passed: complete')
 assert new File(basedir, 'target/pcapunit/command-line.pcapng').isFile()

@@ -3,8 +3,8 @@
 def log = new File(basedir, 'build.log').text
 assert log.contains('Using the MultiThreadedBuilder implementation with a thread count of 2')
 
-[alpha: 39431, beta: 39432].each { module, port ->
-    def other = port == 39431 ? 39432 : 39431
+[alpha: 29431, beta: 29432].each { module, port ->
+    def other = port == 29431 ? 29432 : 29431
     assert log.contains("pcapunit: capturing 'tcp port ${port}' on lo ")
     assert log =~ /pcapunit: captured \d+ packets, [^>]+ -> target\/pcapunit\/${module}\.pcapng/
     def file = new File(basedir, "${module}/target/pcapunit/${module}.pcapng")

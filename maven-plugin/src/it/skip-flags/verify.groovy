@@ -16,7 +16,7 @@ reasons.each { module, reason ->
     assert !new File(basedir, "${module}/target/pcapunit").exists() : "${module} wrote no capture"
 }
 
-assert log.contains('pcapunit: capturing \'tcp port 39423\' on lo') : 'the module without a flag captures'
+assert log.contains('pcapunit: capturing \'tcp port 29423\' on lo') : 'the module without a flag captures'
 assert log =~ /pcapunit: captured 0 packets, [^,]+, capture loss 0, kernel drops seen [^ ]+ -> target\/pcapunit\/runs\.pcapng/
 def file = new File(basedir, 'runs/target/pcapunit/runs.pcapng')
 assert file.isFile()

@@ -12,7 +12,7 @@ assert log.contains('BUILD FAILURE')
 assert log =~ /\[ERROR\] Failed to execute goal org\.apache\.maven\.plugins:maven-failsafe-plugin:[^:]+:verify/
 
 assert pcapng.isFile()
-def proc = ['tshark', '-r', pcapng.path, '-Y', 'tcp.port == 39424 && tcp.len > 0', '-T', 'fields', '-e', 'tcp.len'].execute()
+def proc = ['tshark', '-r', pcapng.path, '-Y', 'tcp.port == 29424 && tcp.len > 0', '-T', 'fields', '-e', 'tcp.len'].execute()
 def out = new StringBuilder(), err = new StringBuilder()
 proc.waitForProcessOutput(out, err)
 assert proc.exitValue() == 0 : "tshark refused ${pcapng}: ${err}"

@@ -1,4 +1,4 @@
-// The IT passes, but the connection it made was refused: <noDropsTo><port>39427</port></noDropsTo>
+// The IT passes, but the connection it made was refused: <noDropsTo><port>29427</port></noDropsTo>
 // fails the build in capture:verify with the AssertJ assertion's message; <complete> passes.
 def log = new File(basedir, 'build.log').text
 def pcapng = new File(basedir, 'target/pcapunit/verify-fails-on-rule.pcapng').canonicalFile
@@ -21,21 +21,21 @@ for (String l : failed.drop(1)) {
 }
 def message = lines.join('\n')
 assert lines[0] == "Expecting the traffic captured in ${pcapng.path}" : message
-assert lines[1] == 'to have no dropped packets to port 39427' : message
+assert lines[1] == 'to have no dropped packets to port 29427' : message
 assert lines[2] =~ /^but found \d+ drops?:$/ : message
-def refused = lines.find { it =~ /^  (\[WIRE REFUSED\] )?SYN 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:39427 at \+0\.\d{3} s refused: RST from 127\.0\.0\.1:39427 at \+0\.\d{3} s$/ }
+def refused = lines.find { it =~ /^  (\[WIRE REFUSED\] )?SYN 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:29427 at \+0\.\d{3} s refused: RST from 127\.0\.0\.1:29427 at \+0\.\d{3} s$/ }
 assert refused : "the refused connection is listed: ${message}"
 
 assert report.isFile()
 def text = report.text
 assert text.contains('passed complete')
-assert text.contains('FAILED noDropsTo(port 39427)')
+assert text.contains('FAILED noDropsTo(port 29427)')
 assert text.contains(lines.collect { '      ' + it }.join('\n')) : 'the report holds the same message'
-assert text =~ /\n\s+\d+ \+0\.000000 lo\s+\S+ TCP 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:39427 \[SYN\]/ : "the packet listing:\n${text}"
+assert text =~ /\n\s+\d+ \+0\.000000 lo\s+\S+ TCP 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:29427 \[SYN\]/ : "the packet listing:\n${text}"
 assert log.contains('pcapunit: report target/pcapunit/verify-fails-on-rule-report.txt')
 
-// tshark agrees: a SYN to 39427 answered by RST.
-def proc = ['tshark', '-r', pcapng.path, '-Y', 'tcp.srcport == 39427 && tcp.flags.reset == 1'].execute()
+// tshark agrees: a SYN to 29427 answered by RST.
+def proc = ['tshark', '-r', pcapng.path, '-Y', 'tcp.srcport == 29427 && tcp.flags.reset == 1'].execute()
 def out = new StringBuilder()
 proc.waitForProcessOutput(out, new StringBuilder())
 assert proc.exitValue() == 0
