@@ -18,11 +18,11 @@ class AssertionMessageTests {
     Path out;
 
     static class TrafficParameterTestCases {
-        @CaptureTraffic(filter = "udp port 47501", interfaces = "lo")
+        @CaptureTraffic(filter = "udp port 28501", interfaces = "lo")
         @Test
         void talksToForbiddenPort(CapturedTraffic traffic) {
-            Loopback.sendUdp(47501, 2);
-            PcapunitAssertions.assertThat(traffic).hasNoTrafficTo("127.0.0.1", 47501);
+            Loopback.sendUdp(28501, 2);
+            PcapunitAssertions.assertThat(traffic).hasNoTrafficTo("127.0.0.1", 28501);
         }
     }
 
@@ -35,7 +35,7 @@ class AssertionMessageTests {
         Path kept = Fixtures.fileOf(out, TrafficParameterTestCases.class, "talksToForbiddenPort.pcapng");
         assertThat(failures).hasSize(1);
         assertThat(failures.get(0)).isInstanceOf(AssertionError.class).hasMessageContaining(kept.toString())
-                .hasMessageContaining("47501");
-        assertThat(CapturedTraffic.read(kept).packetsTo(47501)).isEqualTo(2);
+                .hasMessageContaining("28501");
+        assertThat(CapturedTraffic.read(kept).packetsTo(28501)).isEqualTo(2);
     }
 }

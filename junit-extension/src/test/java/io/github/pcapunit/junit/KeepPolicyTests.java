@@ -22,16 +22,16 @@ class KeepPolicyTests {
     Path out;
 
     static class PassAndFailTestCases {
-        @CaptureTraffic(filter = "udp port 47101", interfaces = "lo")
+        @CaptureTraffic(filter = "udp port 28101", interfaces = "lo")
         @Test
         void passes() {
-            Loopback.sendUdp(47101, 3);
+            Loopback.sendUdp(28101, 3);
         }
 
-        @CaptureTraffic(filter = "udp port 47101", interfaces = "lo")
+        @CaptureTraffic(filter = "udp port 28101", interfaces = "lo")
         @Test
         void fails() {
-            Loopback.sendUdp(47101, 5);
+            Loopback.sendUdp(28101, 5);
             fail("server did not answer");
         }
     }
@@ -45,7 +45,7 @@ class KeepPolicyTests {
         Path kept = Fixtures.fileOf(out, PassAndFailTestCases.class, "fails.pcapng");
         assertThat(kept).exists();
         CapturedTraffic traffic = CapturedTraffic.read(kept);
-        assertThat(traffic.packetsTo(47101)).isEqualTo(5);
+        assertThat(traffic.packetsTo(28101)).isEqualTo(5);
         List<String> marks = traffic.journal().stream().map(JournalEntry::message).collect(Collectors.toList());
         assertThat(marks).anyMatch(m -> m.startsWith("test started: ") && m.endsWith("fails()"));
         assertThat(marks).anyMatch(m -> m.startsWith("test finished: ") && m.contains("failed: AssertionFailedError: "
@@ -69,16 +69,16 @@ class KeepPolicyTests {
     }
 
     static class AlwaysAndNeverTestCases {
-        @CaptureTraffic(filter = "udp port 47102", interfaces = "lo", keep = Keep.ALWAYS)
+        @CaptureTraffic(filter = "udp port 28102", interfaces = "lo", keep = Keep.ALWAYS)
         @Test
         void alwaysPasses() {
-            Loopback.sendUdp(47102, 2);
+            Loopback.sendUdp(28102, 2);
         }
 
-        @CaptureTraffic(filter = "udp port 47102", interfaces = "lo", keep = Keep.NEVER)
+        @CaptureTraffic(filter = "udp port 28102", interfaces = "lo", keep = Keep.NEVER)
         @Test
         void neverFails() {
-            Loopback.sendUdp(47102, 2);
+            Loopback.sendUdp(28102, 2);
             fail("expected");
         }
     }
@@ -89,21 +89,21 @@ class KeepPolicyTests {
 
         results.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
         Path always = Fixtures.fileOf(out, AlwaysAndNeverTestCases.class, "alwaysPasses.pcapng");
-        assertThat(CapturedTraffic.read(always).packetsTo(47102)).isEqualTo(2);
+        assertThat(CapturedTraffic.read(always).packetsTo(28102)).isEqualTo(2);
         assertThat(Fixtures.fileOf(out, AlwaysAndNeverTestCases.class, "neverFails.pcapng")).doesNotExist();
     }
 
     static class DefaultKeepTestCases {
-        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo")
+        @CaptureTraffic(filter = "udp port 28103", interfaces = "lo")
         @Test
         void defaultKeep() {
-            Loopback.sendUdp(47103, 1);
+            Loopback.sendUdp(28103, 1);
         }
 
-        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.NEVER)
+        @CaptureTraffic(filter = "udp port 28103", interfaces = "lo", keep = Keep.NEVER)
         @Test
         void explicitNever() {
-            Loopback.sendUdp(47103, 1);
+            Loopback.sendUdp(28103, 1);
         }
     }
 
@@ -117,11 +117,11 @@ class KeepPolicyTests {
     }
 
     static class OwnDirectoryTestCases {
-        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.ALWAYS,
+        @CaptureTraffic(filter = "udp port 28103", interfaces = "lo", keep = Keep.ALWAYS,
                 outputDirectory = "target-junit-fixture-own-dir")
         @Test
         void ownDirectory() {
-            Loopback.sendUdp(47103, 1);
+            Loopback.sendUdp(28103, 1);
         }
     }
 
@@ -141,13 +141,13 @@ class KeepPolicyTests {
     }
 
     static class DisabledTestCases {
-        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.ALWAYS)
+        @CaptureTraffic(filter = "udp port 28103", interfaces = "lo", keep = Keep.ALWAYS)
         @Test
         void runsWithoutCapture() {
-            Loopback.sendUdp(47103, 1);
+            Loopback.sendUdp(28103, 1);
         }
 
-        @CaptureTraffic(filter = "udp port 47103", interfaces = "lo", keep = Keep.ALWAYS)
+        @CaptureTraffic(filter = "udp port 28103", interfaces = "lo", keep = Keep.ALWAYS)
         @Test
         void needsCapture(TestCapture capture) {
             capture.mark("never here");

@@ -123,11 +123,11 @@ class MisconfigurationTests {
     }
 
     static class NotATestTestCases {
-        @CaptureTraffic(filter = "udp port 47301")
+        @CaptureTraffic(filter = "udp port 28301")
         void helper() {
         }
 
-        @CaptureTraffic(filter = "udp port 47301")
+        @CaptureTraffic(filter = "udp port 28301")
         @Test
         void realTest() {
         }
@@ -144,7 +144,7 @@ class MisconfigurationTests {
     }
 
     static class PlainTestCases {
-        @CaptureTraffic(filter = "udp port 47301")
+        @CaptureTraffic(filter = "udp port 28301")
         @Test
         void plain() {
         }

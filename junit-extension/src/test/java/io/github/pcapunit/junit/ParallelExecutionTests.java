@@ -19,7 +19,7 @@ class ParallelExecutionTests {
     Path out;
 
     @Execution(ExecutionMode.CONCURRENT)
-    @CaptureTraffic(filter = "udp portrange 47601-47604", interfaces = "lo", keep = Keep.ALWAYS)
+    @CaptureTraffic(filter = "udp portrange 28601-28604", interfaces = "lo", keep = Keep.ALWAYS)
     static class ConcurrentTestCases {
         static final CountDownLatch ALL_RUNNING = new CountDownLatch(4);
 
@@ -31,22 +31,22 @@ class ParallelExecutionTests {
 
         @Test
         void one() throws Exception {
-            sendWhileOthersRun(47601, 1);
+            sendWhileOthersRun(28601, 1);
         }
 
         @Test
         void two() throws Exception {
-            sendWhileOthersRun(47602, 2);
+            sendWhileOthersRun(28602, 2);
         }
 
         @Test
         void three() throws Exception {
-            sendWhileOthersRun(47603, 3);
+            sendWhileOthersRun(28603, 3);
         }
 
         @Test
         void four() throws Exception {
-            sendWhileOthersRun(47604, 4);
+            sendWhileOthersRun(28604, 4);
         }
     }
 
@@ -62,7 +62,7 @@ class ParallelExecutionTests {
         for (int i = 0; i < 4; i++) {
             CapturedTraffic traffic = CapturedTraffic.read(Fixtures.fileOf(out, ConcurrentTestCases.class,
                     names[i] + ".pcapng"));
-            assertThat(traffic.packetsTo(47601 + i)).as(names[i]).isEqualTo(i + 1);
+            assertThat(traffic.packetsTo(28601 + i)).as(names[i]).isEqualTo(i + 1);
         }
     }
 }

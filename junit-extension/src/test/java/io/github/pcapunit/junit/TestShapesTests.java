@@ -41,23 +41,23 @@ class TestShapesTests {
         return CapturedTraffic.read(Fixtures.fileOf(out, fixture, file)).packetsTo(port);
     }
 
-    @CaptureTraffic(filter = "udp port 47201", interfaces = "lo", keep = Keep.ALWAYS)
+    @CaptureTraffic(filter = "udp port 28201", interfaces = "lo", keep = Keep.ALWAYS)
     static class ClassLevelTestCases {
         @Test
         void first() {
-            Loopback.sendUdp(47201, 1);
+            Loopback.sendUdp(28201, 1);
         }
 
         @Test
         void second() {
-            Loopback.sendUdp(47201, 2);
+            Loopback.sendUdp(28201, 2);
         }
 
         @Nested
         class Inner {
             @Test
             void third() {
-                Loopback.sendUdp(47201, 3);
+                Loopback.sendUdp(28201, 3);
             }
         }
     }
@@ -67,30 +67,30 @@ class TestShapesTests {
         Fixtures.run(ClassLevelTestCases.class, out).testEvents().assertStatistics(s -> s.succeeded(3));
 
         assertThat(files(ClassLevelTestCases.class)).containsExactly("first.pcapng", "second.pcapng");
-        assertThat(packetsTo(ClassLevelTestCases.class, "first.pcapng", 47201)).isEqualTo(1);
-        assertThat(packetsTo(ClassLevelTestCases.class, "second.pcapng", 47201)).isEqualTo(2);
-        assertThat(packetsTo(ClassLevelTestCases.Inner.class, "third.pcapng", 47201)).isEqualTo(3);
+        assertThat(packetsTo(ClassLevelTestCases.class, "first.pcapng", 28201)).isEqualTo(1);
+        assertThat(packetsTo(ClassLevelTestCases.class, "second.pcapng", 28201)).isEqualTo(2);
+        assertThat(packetsTo(ClassLevelTestCases.Inner.class, "third.pcapng", 28201)).isEqualTo(3);
     }
 
     static class InvocationsTestCases {
-        @CaptureTraffic(filter = "udp port 47202", interfaces = "lo", keep = Keep.ALWAYS)
+        @CaptureTraffic(filter = "udp port 28202", interfaces = "lo", keep = Keep.ALWAYS)
         @ParameterizedTest
         @ValueSource(ints = {1, 2})
         void parameterized(int count) {
-            Loopback.sendUdp(47202, count);
+            Loopback.sendUdp(28202, count);
         }
 
-        @CaptureTraffic(filter = "udp port 47202", interfaces = "lo", keep = Keep.ALWAYS)
+        @CaptureTraffic(filter = "udp port 28202", interfaces = "lo", keep = Keep.ALWAYS)
         @RepeatedTest(2)
         void repeated() {
-            Loopback.sendUdp(47202, 4);
+            Loopback.sendUdp(28202, 4);
         }
 
-        @CaptureTraffic(filter = "udp port 47202", interfaces = "lo", keep = Keep.ALWAYS)
+        @CaptureTraffic(filter = "udp port 28202", interfaces = "lo", keep = Keep.ALWAYS)
         @TestFactory
         Stream<DynamicTest> dynamic() {
-            return Stream.of(dynamicTest("five", () -> Loopback.sendUdp(47202, 5)),
-                    dynamicTest("six", () -> Loopback.sendUdp(47202, 6)));
+            return Stream.of(dynamicTest("five", () -> Loopback.sendUdp(28202, 5)),
+                    dynamicTest("six", () -> Loopback.sendUdp(28202, 6)));
         }
     }
 
@@ -100,14 +100,14 @@ class TestShapesTests {
 
         assertThat(files(InvocationsTestCases.class)).containsExactly("dynamic[1].pcapng", "dynamic[2].pcapng",
                 "parameterized[1].pcapng", "parameterized[2].pcapng", "repeated[1].pcapng", "repeated[2].pcapng");
-        assertThat(packetsTo(InvocationsTestCases.class, "parameterized[2].pcapng", 47202)).isEqualTo(2);
-        assertThat(packetsTo(InvocationsTestCases.class, "repeated[1].pcapng", 47202)).isEqualTo(4);
-        assertThat(packetsTo(InvocationsTestCases.class, "dynamic[2].pcapng", 47202)).isEqualTo(6);
+        assertThat(packetsTo(InvocationsTestCases.class, "parameterized[2].pcapng", 28202)).isEqualTo(2);
+        assertThat(packetsTo(InvocationsTestCases.class, "repeated[1].pcapng", 28202)).isEqualTo(4);
+        assertThat(packetsTo(InvocationsTestCases.class, "dynamic[2].pcapng", 28202)).isEqualTo(6);
     }
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
-    @CaptureTraffic(filter = "udp port 47203", interfaces = "lo", keep = Keep.ALWAYS)
+    @CaptureTraffic(filter = "udp port 28203", interfaces = "lo", keep = Keep.ALWAYS)
     @Test
     @interface DatabaseTest {
     }
@@ -115,7 +115,7 @@ class TestShapesTests {
     static class MetaAnnotationTestCases {
         @DatabaseTest
         void viaMetaAnnotation() {
-            Loopback.sendUdp(47203, 2);
+            Loopback.sendUdp(28203, 2);
         }
     }
 
@@ -123,21 +123,21 @@ class TestShapesTests {
     void metaAnnotation_capturesLikeTheAnnotationItself() {
         Fixtures.run(MetaAnnotationTestCases.class, out).testEvents().assertStatistics(s -> s.succeeded(1));
 
-        assertThat(packetsTo(MetaAnnotationTestCases.class, "viaMetaAnnotation.pcapng", 47203)).isEqualTo(2);
+        assertThat(packetsTo(MetaAnnotationTestCases.class, "viaMetaAnnotation.pcapng", 28203)).isEqualTo(2);
     }
 
     static class InsideTheTestTestCases {
         static volatile long seenInside = -1;
         static volatile Path fileInside;
 
-        @CaptureTraffic(filter = "udp port 47204", interfaces = "lo")
+        @CaptureTraffic(filter = "udp port 28204", interfaces = "lo")
         @Test
         void assertsOnItsOwnTraffic(TestCapture capture) {
-            Loopback.sendUdp(47204, 7);   // the last datagrams are the "tail": sent right before asserting
+            Loopback.sendUdp(28204, 7);   // the last datagrams are the "tail": sent right before asserting
             CapturedTraffic traffic = capture.traffic();
-            seenInside = traffic.packetsTo(47204);
+            seenInside = traffic.packetsTo(28204);
             fileInside = capture.file();
-            assertThat(traffic.packetsTo(47204)).isEqualTo(7);
+            assertThat(traffic.packetsTo(28204)).isEqualTo(7);
         }
     }
 
@@ -152,7 +152,7 @@ class TestShapesTests {
     }
 
     static class ProgrammaticTestCases {
-        static final int PORT = 47205;
+        static final int PORT = 28205;
 
         @RegisterExtension
         static CaptureTrafficExtension capture = CaptureTrafficExtension.builder()
@@ -173,6 +173,6 @@ class TestShapesTests {
     void registerExtensionWithBuilder_capturesWithComputedOptions() {
         Fixtures.run(ProgrammaticTestCases.class, out).testEvents().assertStatistics(s -> s.succeeded(1));
 
-        assertThat(packetsTo(ProgrammaticTestCases.class, "registered.pcapng", 47205)).isEqualTo(3);
+        assertThat(packetsTo(ProgrammaticTestCases.class, "registered.pcapng", 28205)).isEqualTo(3);
     }
 }

@@ -17,10 +17,10 @@ class TsharkRefereeTests {
     Path out;
 
     static class RefereeTestCases {
-        @CaptureTraffic(filter = "udp port 47401", interfaces = "lo")
+        @CaptureTraffic(filter = "udp port 28401", interfaces = "lo")
         @Test
         void lostHeartbeat() {
-            Loopback.sendUdp(47401, 4);
+            Loopback.sendUdp(28401, 4);
             fail("no heartbeat answer");
         }
     }
@@ -30,7 +30,7 @@ class TsharkRefereeTests {
         Fixtures.run(RefereeTestCases.class, out).testEvents().assertStatistics(s -> s.failed(1));
         Path file = Fixtures.fileOf(out, RefereeTestCases.class, "lostHeartbeat.pcapng");
 
-        String udp = run("tshark", "-n", "-r", file.toString(), "-Y", "udp.dstport == 47401", "-T", "fields",
+        String udp = run("tshark", "-n", "-r", file.toString(), "-Y", "udp.dstport == 28401", "-T", "fields",
                 "-e", "udp.length");
         assertThat(udp.lines()).hasSize(4).allMatch(line -> line.equals("16"));   // 8 header + "pcapunit"
         String journal = run("tshark", "-n", "-r", file.toString(), "-Y", "systemd_journal", "-T", "fields",

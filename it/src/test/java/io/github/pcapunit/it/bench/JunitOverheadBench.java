@@ -50,7 +50,7 @@ public final class JunitOverheadBench {
 
     static final int TESTS = 200;
     static final int DATAGRAMS = 20;
-    static final int PORT = 47991;
+    static final int PORT = 28991;
     static volatile Path output;
 
     private JunitOverheadBench() {
