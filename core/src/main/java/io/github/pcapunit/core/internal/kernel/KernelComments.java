@@ -1,7 +1,6 @@
 package io.github.pcapunit.core.internal.kernel;
 
 import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.DecodedPacket;
 import io.github.pcapunit.core.Drop;
 import io.github.pcapunit.core.EvidenceSource;
 import io.github.pcapunit.core.Flow;
@@ -10,15 +9,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * Adds a comment to each captured packet a kernel or firewall drop record refers to (same flow,
- * captured within {@link #TOLERANCE} of a drop instant) — e.g. the SYNs seen on the wire that
- * db's INPUT chain then dropped. Wireshark shows it as the frame's comment.
+ * Adds a comment to each captured packet a kernel or firewall drop record refers to: for every
+ * drop instant, the packet of the same flow captured nearest to it (within {@link #TOLERANCE}) —
+ * e.g. the SYNs seen on the wire that db's INPUT chain then dropped. Wireshark shows it as the
+ * frame's comment.
  *
  * <pre>{@code
  * int annotated = KernelComments.annotate(result.file());
@@ -26,8 +28,13 @@ import java.util.Optional;
  */
 public final class KernelComments {
 
-    /** How far a captured packet and the kernel's drop of it may be apart. */
-    static final Duration TOLERANCE = Duration.ofMillis(5);
+    /**
+     * How far a captured packet and the kernel's drop of it may be apart. A veth peer may handle
+     * the packet in a later softirq (or ksoftirqd) on a loaded machine, tens of milliseconds after
+     * the capture's timestamp; retransmissions of one flow are at least 200 ms apart, so the
+     * nearest packet within this window is the one dropped.
+     */
+    static final Duration TOLERANCE = Duration.ofMillis(100);
 
     private KernelComments() {
     }
@@ -42,28 +49,41 @@ public final class KernelComments {
         if (drops.isEmpty()) {
             return 0;
         }
-        Map<Long, List<String>> comments = new LinkedHashMap<>();
-        traffic.packets().forEach(packet -> {
-            Optional<Flow> flow = packet.flow();
-            if (flow.isEmpty()) {
-                return;
-            }
-            for (Drop drop : drops) {
-                if (drop.flow().get().equals(flow.get()) && near(packet, drop.times())) {
-                    comments.computeIfAbsent(packet.frameNumber(), f -> new ArrayList<>())
-                            .add("pcapunit: " + drop.description());
-                }
-            }
-        });
-        return comments.isEmpty() ? 0 : PcapConversion.addComments(pcapng, comments);
-    }
-
-    private static boolean near(DecodedPacket packet, List<Instant> times) {
-        for (Instant t : times) {
-            if (Duration.between(packet.time(), t).abs().compareTo(TOLERANCE) <= 0) {
-                return true;
+        Map<Flow, List<Candidate>> byFlow = new HashMap<>();
+        for (Drop drop : drops) {
+            byFlow.putIfAbsent(drop.flow().get(), new ArrayList<>());
+        }
+        traffic.packets().forEach(packet -> packet.flow().map(byFlow::get)
+                .ifPresent(list -> list.add(new Candidate(packet.frameNumber(), packet.time()))));
+        Map<Long, List<String>> comments = new TreeMap<>();
+        for (Drop drop : drops) {
+            List<Candidate> candidates = byFlow.get(drop.flow().get());
+            for (Instant t : drop.times()) {
+                nearest(candidates, t).ifPresent(c -> {
+                    List<String> list = comments.computeIfAbsent(c.frame(), f -> new ArrayList<>());
+                    String comment = "pcapunit: " + drop.description();
+                    if (!list.contains(comment)) {
+                        list.add(comment);
+                    }
+                });
             }
         }
-        return false;
+        return comments.isEmpty() ? 0 : PcapConversion.addComments(pcapng, new LinkedHashMap<>(comments));
+    }
+
+    private static Optional<Candidate> nearest(List<Candidate> candidates, Instant t) {
+        Candidate best = null;
+        Duration bestDistance = TOLERANCE;
+        for (Candidate c : candidates) {
+            Duration distance = Duration.between(c.time(), t).abs();
+            if (distance.compareTo(bestDistance) <= 0) {
+                best = c;
+                bestDistance = distance;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private record Candidate(long frame, Instant time) {
     }
 }
