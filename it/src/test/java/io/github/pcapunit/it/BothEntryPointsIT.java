@@ -1,0 +1,198 @@
+package io.github.pcapunit.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.testing.JvmLink;
+import io.github.pcapunit.testing.NetLab;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+
+/**
+ * 9. Both entry points on the same scenario give the same verdict: "SQL Server" in a namespace
+ * behind {@code tcp dport 1433 drop} on its input; once a {@code @CaptureTraffic} test asserts
+ * {@code hasNoDroppedPacketsTo(1433)}, once a real Maven build runs its Failsafe IT between
+ * {@code capture:start} and {@code capture:stop} and {@code capture:verify} checks
+ * {@code <noDropsTo><port>1433</port></noDropsTo>}. Both fail, with the same message once the
+ * file path, addresses, ports, times and pids are masked.
+ *
+ * <p>The Maven build uses the plugin that the maven-plugin module's invoker ITs installed into
+ * {@code maven-plugin/target/it-repo} (so run the whole reactor: {@code ./mvnw verify}).
+ */
+class BothEntryPointsIT {
+
+    private static final Path WORK = Path.of("target", "both-entry-points").toAbsolutePath();
+
+    private NetLab lab;
+    private JvmLink db;
+
+    @BeforeEach
+    void databaseBehindDropRule() {
+        NetLab.assumeAvailable();
+        lab = NetLab.create();
+        db = lab.linkToJvm("db");
+        db.host().tcpEchoServer(1433);
+        db.host().firewall().dropInput("tcp dport 1433");
+    }
+
+    @AfterEach
+    void removeLab() {
+        System.clearProperty(DbBehindFirewallTestCases.DB_PROPERTY);
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void junitExtensionAndMavenGoals_failWithTheSameVerdict() throws IOException {
+        String junitMessage = junitVerdict();
+        MavenVerdict maven = mavenVerdict();
+
+        assertThat(junitMessage).contains("to have no dropped packets to port 1433", "NETFILTER_DROP",
+                "netfilter (nftables", db.host().address() + ":1433");
+        assertThat(maven.message()).contains("to have no dropped packets to port 1433", "NETFILTER_DROP",
+                "netfilter (nftables", db.host().address() + ":1433", maven.pcapng().toString());
+        assertThat(mask(maven.message())).as("Maven's verdict, masked, vs JUnit's:%n%s%n---%n%s",
+                maven.message(), junitMessage).isEqualTo(mask(junitMessage));
+
+        // Both files hold the same story: SYNs to 1433 on the wire, the kernel's drop entries.
+        CapturedTraffic fromMaven = CapturedTraffic.read(maven.pcapng()).filter("host " + db.host().address());
+        assertThat(fromMaven.packetsTo(db.host().address(), 1433)).as("SYNs in the Maven build's file").isPositive();
+        Referee.assertReadable(maven.pcapng());
+    }
+
+    private String junitVerdict() throws IOException {
+        Path output = Files.createDirectories(WORK.resolve("junit"));
+        System.setProperty(DbBehindFirewallTestCases.DB_PROPERTY, db.host().address());
+        Events tests = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("pcapunit.output.directory", output.toString())
+                .selectors(selectClass(DbBehindFirewallTestCases.class))
+                .execute()
+                .testEvents();
+        tests.assertStatistics(stats -> stats.started(1).failed(1));
+        Event failed = tests.failed().stream().findFirst().orElseThrow();
+        Throwable failure = failed.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .getThrowable().orElseThrow();
+        return failure.getMessage();
+    }
+
+    private record MavenVerdict(String message, Path pcapng) {
+    }
+
+    private MavenVerdict mavenVerdict() throws IOException {
+        Path project = WORK.resolve("sql-server-build");
+        copy(Path.of("src", "test", "maven", "sql-server-build"), project);
+        Path itRepo = Path.of(System.getProperty("pcapunit.it.pluginRepo"));
+        assertThat(itRepo.resolve("io/github/pcapunit/capture-maven-plugin"))
+                .as("the plugin installed by the maven-plugin module's ITs: run the reactor, ./mvnw verify")
+                .isDirectory();
+        Path settings = WORK.resolve("settings.xml");
+        Files.writeString(settings, settingsXml(Path.of(System.getProperty("pcapunit.it.userRepo"))));
+        Path pcapng = project.resolve("target/pcapunit/sql-server-build.pcapng");
+        Path log = project.resolve("build.log");
+
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("pcapunit.it.mavenHome"), "bin", "mvn").toString(), "-B",
+                "-s", settings.toString(),
+                "-Dmaven.repo.local=" + itRepo,
+                "-Dpcapunit.version=" + System.getProperty("pcapunit.it.version"),
+                "-Djunit.version=" + System.getProperty("pcapunit.it.junitVersion"),
+                "-Dsurefire.version=" + System.getProperty("pcapunit.it.surefireVersion"),
+                "-Ddb.address=" + db.host().address(),
+                "-f", project.resolve("pom.xml").toString(),
+                "-l", log.toString(),
+                "verify"));
+        Shell.Result build = Shell.run(Duration.ofMinutes(5), command.toArray(String[]::new));
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(build.exitCode()).as("the build fails in capture:verify:%n%s", text).isNotZero();
+        assertThat(text).contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0");
+        return new MavenVerdict(failureMessage(text), pcapng);
+    }
+
+    /** The goal's failure message as Maven prints it: after "on project ...: ", then [ERROR] lines. */
+    static String failureMessage(String log) {
+        String head = "[ERROR] Failed to execute goal io.github.pcapunit:capture-maven-plugin:";
+        int at = log.indexOf(head);
+        assertThat(at).as("capture:verify failed the build:%n%s", log).isNotNegative();
+        List<String> lines = log.substring(at).lines().toList();
+        assertThat(lines.get(0)).contains(":verify (capture) on project sql-server-build: ");
+        String onProject = "on project sql-server-build: ";
+        List<String> message = new ArrayList<>();
+        message.add(lines.get(0).substring(lines.get(0).indexOf(onProject) + onProject.length()));
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.equals("[ERROR] -> [Help 1]") || !line.startsWith("[ERROR] ")) {
+                break;
+            }
+            message.add(line.substring("[ERROR] ".length()));
+        }
+        return String.join("\n", message);
+    }
+
+    /**
+     * Masks what differs between two runs of one scenario: file, addresses, ports, times, pids,
+     * counts, and the line on kernel evidence that a live capture (the JUnit parameter, asserted
+     * before the test ends) adds about its running tracing instance.
+     */
+    static String mask(String message) {
+        return message.strip()
+                .replaceAll("(?m)^Kernel evidence recording \\(tracefs instance [^)]*\\)\\.$\\n?", "")
+                .replaceAll("(?m)^Expecting the traffic captured in .*$", "Expecting the traffic captured in FILE")
+                .replaceAll("\\S+\\.pcapng", "FILE")
+                .replaceAll("10\\.200\\.\\d+\\.\\d+", "ADDR")
+                .replaceAll("ADDR:(?!1433\\b)\\d+", "ADDR:PORT")
+                .replaceAll("[+-]?\\d+\\.\\d+ s", "T s")
+                .replaceAll("pid \\d+", "pid N")
+                .replaceAll("\\b\\d+\\b(?! ?s\\b)", "N")
+                .strip();
+    }
+
+    private static String settingsXml(Path userRepo) {
+        String url = userRepo.toUri().toString();
+        return """
+                <settings>
+                  <profiles>
+                    <profile>
+                      <id>outer-build-repo</id>
+                      <activation><activeByDefault>true</activeByDefault></activation>
+                      <repositories>
+                        <repository><id>outer</id><url>%1$s</url>
+                          <releases><checksumPolicy>ignore</checksumPolicy></releases></repository>
+                      </repositories>
+                      <pluginRepositories>
+                        <pluginRepository><id>outer</id><url>%1$s</url>
+                          <releases><checksumPolicy>ignore</checksumPolicy></releases></pluginRepository>
+                      </pluginRepositories>
+                    </profile>
+                  </profiles>
+                </settings>
+                """.formatted(url);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.collect(Collectors.toList())) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
