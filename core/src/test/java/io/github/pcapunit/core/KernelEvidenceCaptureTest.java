@@ -64,6 +64,9 @@ class KernelEvidenceCaptureTest {
             String expected = "Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain), TCP "
                     + link.jvmAddress() + ":" + localPort + " \u2192 " + link.host().address() + ":1433 SYN";
             assertThat(journal).as("journal entries tshark shows").anyMatch(line -> line.contains(expected));
+            assertThat(journal).as("each entry is one drop event, not the record's count")
+                    .filteredOn(line -> line.contains(expected)).hasSizeGreaterThanOrEqualTo(2)
+                    .noneMatch(line -> line.contains(" packets"));
             assertThat(journal.stream().filter(line -> line.contains(expected)).findFirst().orElseThrow())
                     .contains("process java (pid " + ProcessHandle.current().pid() + ")");
             // The firewall ate the SYNs before the wire: no packet to 1433 was captured.

@@ -28,6 +28,12 @@ public record KernelDrop(String reason, String location, String component, Strin
         times = List.copyOf(times);
     }
 
+    /** This record narrowed to the one drop at {@code time} (for the journal entry of one event). */
+    public KernelDrop single(Instant time) {
+        return new KernelDrop(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags,
+                processName, pid, List.of(time));
+    }
+
     /** Whether the drop is attributed to a flow (addresses known). */
     public boolean hasFlow() {
         return !saddr.isEmpty() && !daddr.isEmpty();

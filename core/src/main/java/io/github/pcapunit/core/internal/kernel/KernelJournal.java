@@ -25,7 +25,8 @@ public final class KernelJournal {
      */
     public static Map<String, String> fields(KernelEvent event, KernelDrop drop) {
         Map<String, String> f = new LinkedHashMap<>();
-        f.put("MESSAGE", drop != null ? drop.line() : message(event));
+        // One entry is one event: its message describes this drop, not the whole record's count.
+        f.put("MESSAGE", drop != null ? drop.single(event.time()).line() : message(event));
         f.put("PCAPUNIT_EVENT", event.name());
         for (String key : KEYS) {
             String value = event.field(key);
