@@ -49,7 +49,10 @@ public final class KernelSidecar implements CaptureSidecar {
         }
         try {
             recorder = KernelRecorder.start();
-            status = "kernel evidence recording (tracefs instance " + recorder.instance().getFileName() + ")";
+            // Starts like the final status: a slice cut while capturing (a JUnit test's file, a live
+            // view) has kernel evidence, it is not "missing".
+            status = "kernel evidence recorded while capturing (tracefs instance "
+                    + recorder.instance().getFileName() + ")";
         } catch (CaptureException e) {
             status = e.getMessage();
             if (mode == KernelEvidence.REQUIRED) {
