@@ -51,6 +51,8 @@ public final class CaptureSpec {
     private final Duration readTimeout;
     private final KernelEvidence kernelEvidence;
     private final String comment;
+    private final String explainFirewall;
+    private final List<String> explainNamespaces;
 
     private CaptureSpec(Builder b) {
         this.interfaces = List.copyOf(b.interfaces);
@@ -62,6 +64,8 @@ public final class CaptureSpec {
         this.readTimeout = b.readTimeout;
         this.kernelEvidence = b.kernelEvidence;
         this.comment = b.comment;
+        this.explainFirewall = b.explainFirewall;
+        this.explainNamespaces = List.copyOf(b.explainNamespaces);
     }
 
     /** A builder with every option at its default. */
@@ -81,6 +85,8 @@ public final class CaptureSpec {
         b.readTimeout = readTimeout;
         b.kernelEvidence = kernelEvidence;
         b.comment = comment;
+        b.explainFirewall = explainFirewall;
+        b.explainNamespaces = explainNamespaces;
         return b;
     }
 
@@ -138,6 +144,22 @@ public final class CaptureSpec {
     }
 
     /**
+     * The nftables match of explain mode (e.g. {@code "tcp dport 1433"}); empty when explain mode
+     * is off (the default). See {@link Builder#explainFirewall(String)}.
+     */
+    public Optional<String> explainFirewall() {
+        return Optional.ofNullable(explainFirewall);
+    }
+
+    /**
+     * Named network namespaces ({@code ip netns}) whose firewall explain mode also traces, besides
+     * the JVM's own; empty unless set.
+     */
+    public List<String> explainNamespaces() {
+        return explainNamespaces;
+    }
+
+    /**
      * Checks what needs libpcap, without opening a capture: the filter compiles (libpcap's reason
      * otherwise) and every named interface exists.
      *
@@ -161,7 +183,10 @@ public final class CaptureSpec {
                 + ", snaplen=" + snaplen + ", bufferSize=" + bufferSize
                 + ", maxFileSize=" + (maxFileSize > 0 ? maxFileSize : "none")
                 + ", output=" + (output == null ? "(temp)" : output)
-                + ", readTimeout=" + readTimeout.toMillis() + "ms, kernelEvidence=" + kernelEvidence + "]";
+                + ", readTimeout=" + readTimeout.toMillis() + "ms, kernelEvidence=" + kernelEvidence
+                + (explainFirewall == null ? "" : ", explainFirewall=" + explainFirewall
+                        + (explainNamespaces.isEmpty() ? "" : " in " + explainNamespaces))
+                + "]";
     }
 
     /**
@@ -186,6 +211,8 @@ public final class CaptureSpec {
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private KernelEvidence kernelEvidence = KernelEvidence.AUTO;
         private String comment;
+        private String explainFirewall;
+        private List<String> explainNamespaces = List.of();
 
         private Builder() {
         }
@@ -268,6 +295,34 @@ public final class CaptureSpec {
             return this;
         }
 
+        /**
+         * Explain mode: names the exact nftables rule that drops a packet. While the capture
+         * runs, a temporary nftables table sets {@code meta nftrace set 1} on packets matching
+         * {@code nftMatch} (one nft match expression, the nft spelling of the capture filter),
+         * and {@code nft monitor trace} reports each drop verdict with table, chain, rule handle
+         * and comment; the verdicts become {@code FIREWALL} drop records and journal entries of
+         * the pcapng. The table is removed at stop, on failure and from the shutdown hook.
+         * Needs root and the {@code nft} command; off by default (tracing costs a little per
+         * matching packet).
+         *
+         * <pre>{@code
+         * CaptureSpec.builder().filter("tcp port 1433").explainFirewall("tcp dport 1433").build();
+         * }</pre>
+         */
+        public Builder explainFirewall(String nftMatch) {
+            this.explainFirewall = nftMatch;
+            return this;
+        }
+
+        /**
+         * Network namespaces ({@code ip netns} names) whose firewalls explain mode traces too,
+         * e.g. a database's namespace whose INPUT chain drops; default none (the JVM's own only).
+         */
+        public Builder explainNamespaces(String... namespaces) {
+            this.explainNamespaces = List.of(namespaces);
+            return this;
+        }
+
         /** Text for the pcapng section comment, e.g. the test's name; default none. */
         public Builder comment(String comment) {
             this.comment = comment;
@@ -307,6 +362,24 @@ public final class CaptureSpec {
             if (output != null && java.nio.file.Files.isDirectory(output)) {
                 throw new InvalidCaptureSpecException("output", output.toString(), "output " + output
                         + " is a directory: give a file path inside it, e.g. " + output.resolve("capture.pcapng"));
+            }
+            if (explainFirewall != null && (explainFirewall.isBlank() || explainFirewall.contains(";")
+                    || explainFirewall.contains("\n") || explainFirewall.contains("{") || explainFirewall.contains("}"))) {
+                throw new InvalidCaptureSpecException("explainFirewall", explainFirewall, "explainFirewall \""
+                        + explainFirewall + "\" is not one nftables match expression: use nft syntax for the"
+                        + " packets to trace, e.g. explainFirewall(\"tcp dport 1433\")");
+            }
+            if (!explainNamespaces.isEmpty() && explainFirewall == null) {
+                throw new InvalidCaptureSpecException("explainNamespaces", explainNamespaces.toString(),
+                        "explainNamespaces " + explainNamespaces + " needs explain mode: also set"
+                                + " explainFirewall(\"<nft match>\"), e.g. explainFirewall(\"tcp dport 1433\")");
+            }
+            for (String ns : explainNamespaces) {
+                if (ns == null || !ns.matches("[A-Za-z0-9_.-]{1,64}")) {
+                    throw new InvalidCaptureSpecException("explainNamespaces", String.valueOf(ns),
+                            "explainNamespaces entry \"" + ns + "\" is not a network namespace name: use a"
+                                    + " name that 'ip netns list' shows, e.g. \"db\"");
+                }
             }
             return new CaptureSpec(this);
         }

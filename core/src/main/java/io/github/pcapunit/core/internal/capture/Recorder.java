@@ -214,6 +214,13 @@ final class Recorder {
         return s;
     }
 
+    /** Lets each sidecar finish a file just written with {@code entries} (see {@link CaptureSidecar#finishFile}). */
+    void finishFile(java.nio.file.Path pcapng, List<JournalFields> entries, long maxFileSize) {
+        for (CaptureSidecar s : sidecars) {
+            s.finishFile(pcapng, entries, maxFileSize);
+        }
+    }
+
     /** Entries the sidecars recorded since the last call. */
     List<JournalFields> collectSidecars() {
         List<JournalFields> all = new ArrayList<>();

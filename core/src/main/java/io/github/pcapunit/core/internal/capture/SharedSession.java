@@ -167,6 +167,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         long cap = spec.maxFileSize().orElse(0L);
         Conversion.Outcome o = Conversion.convert(out, sources, s.start, end, entries, comment,
                 recorder.application(), cap, -1);
+        recorder.finishFile(out, entries, cap);
         if (last) {
             long[] resume = o.resumeOffsets.clone();
             for (int i = 0; i < resume.length; i++) {

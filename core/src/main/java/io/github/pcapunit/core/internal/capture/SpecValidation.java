@@ -19,6 +19,7 @@ public final class SpecValidation {
     /** Throws the first problem found: libpcap missing, unknown interface, bad filter. */
     public static void validate(CaptureSpec spec) {
         Libpcap.version();
+        validateExplain(spec);
         List<String> available = null;
         for (String name : spec.effectiveInterfaces()) {
             if (CaptureSpec.ANY_INTERFACE.equals(name) || isLinuxInterface(name)) {
@@ -44,6 +45,35 @@ public final class SpecValidation {
                 throw invalidFilter(filter, reason);
             }
         });
+    }
+
+    /** Explain mode's namespaces exist and {@code nft} is installed; before anything is opened. */
+    private static void validateExplain(CaptureSpec spec) {
+        if (spec.explainFirewall().isEmpty()) {
+            return;
+        }
+        if (!onPath("nft")) {
+            throw new io.github.pcapunit.core.InvalidCaptureSpecException("explainFirewall", spec.explainFirewall().get(),
+                    "explainFirewall needs the nft command, which is not on the PATH: install nftables"
+                            + " (apt-get install nftables), or leave explain mode off");
+        }
+        for (String ns : spec.explainNamespaces()) {
+            if (!java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", ns))) {
+                throw new io.github.pcapunit.core.InvalidCaptureSpecException("explainNamespaces", ns,
+                        "explainNamespaces: network namespace \"" + ns + "\" does not exist (no /run/netns/" + ns
+                                + "): name one that 'ip netns list' shows");
+            }
+        }
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isLinuxInterface(String name) {

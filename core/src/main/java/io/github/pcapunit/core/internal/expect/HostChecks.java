@@ -27,9 +27,12 @@ public final class HostChecks {
         return (traffic, allowNoTraffic) -> {
             Offenders o = offenders(traffic, p -> !inAny(allowed, p.sourceAddress().orElseThrow())
                     && !inAny(allowed, p.destinationAddress().orElseThrow()));
-            return o.count() == 0 ? Optional.empty()
-                    : Optional.of(ShouldOnlyTalkTo.shouldOnlyTalkTo(Contexts.of(traffic), names, o.lines(),
-                            o.count()));
+            if (o.count() > 0) {
+                return Optional.of(ShouldOnlyTalkTo.shouldOnlyTalkTo(Contexts.of(traffic), names, o.lines(),
+                        o.count()));
+            }
+            return unproven(traffic, allowNoTraffic, o, "to only talk to " + String.join(", ", names),
+                    "some elsewhere");
         };
     }
 
@@ -40,10 +43,28 @@ public final class HostChecks {
         return (traffic, allowNoTraffic) -> {
             Offenders o = offenders(traffic, p -> target.contains(p.destinationAddress().orElseThrow())
                     && (port < 0 || p.destinationPort() == port));
-            return o.count() == 0 ? Optional.empty()
-                    : Optional.of(ShouldHaveNoTrafficTo.shouldHaveNoTrafficTo(Contexts.of(traffic), name, o.lines(),
-                            o.count()));
+            if (o.count() > 0) {
+                return Optional.of(ShouldHaveNoTrafficTo.shouldHaveNoTrafficTo(Contexts.of(traffic), name, o.lines(),
+                        o.count()));
+            }
+            return unproven(traffic, allowNoTraffic, o, "to have no traffic to " + name, "some to " + name);
         };
+    }
+
+    /**
+     * No offender was found; that proves nothing when the capture holds no IP packet at all (a
+     * wrong interface or filter passes every such check) unless no traffic is allowed, or when
+     * the capture lost packets (the lost ones may be {@code lostMayBe}).
+     */
+    private static Optional<String> unproven(CapturedTraffic traffic, boolean allowNoTraffic, Offenders o, String to,
+            String lostMayBe) {
+        if (o.ipPackets == 0 && !allowNoTraffic) {
+            return Optional.of(ShouldHaveSeenTraffic.shouldHaveSeenTraffic(Contexts.of(traffic), to, null));
+        }
+        if (traffic.incompleteness().isPresent()) {
+            return Optional.of(ShouldBeComplete.cannotProve(Contexts.of(traffic), to, lostMayBe));
+        }
+        return Optional.empty();
     }
 
     private static boolean inAny(List<AddressRange> ranges, InetAddress address) {
@@ -58,9 +79,14 @@ public final class HostChecks {
     private static Offenders offenders(CapturedTraffic traffic, Predicate<DecodedPacket> offending) {
         Offenders o = new Offenders(traffic.firstPacketTime().orElse(Instant.EPOCH));
         try (Stream<DecodedPacket> packets = traffic.packets()) {
-            packets.filter(p -> p.sourceAddress().isPresent() && p.destinationAddress().isPresent())
-                    .filter(offending)
-                    .forEach(o::add);
+            packets.forEach(p -> {
+                if (p.sourceAddress().isPresent() && p.destinationAddress().isPresent()) {
+                    o.ipPackets++;
+                    if (offending.test(p)) {
+                        o.add(p);
+                    }
+                }
+            });
         }
         return o;
     }
@@ -70,6 +96,7 @@ public final class HostChecks {
         private final Instant base;
         private final Map<String, long[]> flows = new LinkedHashMap<>();
         private int overflow;
+        long ipPackets;
 
         Offenders(Instant base) {
             this.base = base;

@@ -21,4 +21,16 @@ public final class ShouldBeComplete {
                 "but the capture lost " + FailureText.count(lostPackets, "packet", "packets"),
                 lossLines, lossLines.size(), false);
     }
+
+    /**
+     * Message for a check that found no offender in an incomplete capture, so cannot pass: the
+     * lost packets may be {@code lostMayBe} ("some to 10.0.0.5:443"). The context states the loss.
+     *
+     * @param to the expectation, starting with "to "
+     */
+    public static String cannotProve(MessageContext context, String to, String lostMayBe) {
+        return FailureText.build(context, to,
+                "but that cannot be shown: the capture is incomplete, and the packets it lost may include "
+                        + lostMayBe, List.of(), 0, false);
+    }
 }

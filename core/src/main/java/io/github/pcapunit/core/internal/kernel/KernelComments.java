@@ -5,6 +5,7 @@ import io.github.pcapunit.core.Drop;
 import io.github.pcapunit.core.EvidenceSource;
 import io.github.pcapunit.core.Flow;
 import io.github.pcapunit.core.PcapConversion;
+import io.github.pcapunit.core.internal.capture.JournalFields;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +40,36 @@ public final class KernelComments {
     private KernelComments() {
     }
 
+    /**
+     * What the engine does with a file it has just written with journal {@code entries}: when some
+     * entry is a kernel or firewall drop tied to a flow, comments the packets those drops refer
+     * to, within {@code maxFileSize} (0: no cap). Never throws: comments are a convenience, the
+     * file stays valid without them.
+     */
+    public static void annotateFile(Path pcapng, List<JournalFields> entries, long maxFileSize) {
+        boolean flowDrops = entries.stream().map(JournalFields::fields)
+                .anyMatch(f -> ("kfree_skb".equals(f.get("PCAPUNIT_EVENT")) || "nftrace".equals(f.get("PCAPUNIT_EVENT")))
+                        && f.containsKey("PCAPUNIT_SADDR"));
+        if (!flowDrops) {
+            return;
+        }
+        try {
+            annotate(pcapng, maxFileSize);
+        } catch (RuntimeException e) {
+            // The file stays as converted, which is valid.
+        }
+    }
+
     /** Annotates {@code pcapng} in place; returns the number of packets annotated (0: file untouched). */
     public static int annotate(Path pcapng) {
+        return annotate(pcapng, 0);
+    }
+
+    /**
+     * As {@link #annotate(Path)}, but leaves the file untouched (returns 0) when the comments
+     * would make it larger than {@code maxFileSize} bytes (0: no limit).
+     */
+    public static int annotate(Path pcapng, long maxFileSize) {
         CapturedTraffic traffic = CapturedTraffic.read(pcapng);
         List<Drop> drops = traffic.drops().stream()
                 .filter(d -> d.source() == EvidenceSource.KERNEL || d.source() == EvidenceSource.FIREWALL)
@@ -68,7 +97,30 @@ public final class KernelComments {
                 });
             }
         }
-        return comments.isEmpty() ? 0 : PcapConversion.addComments(pcapng, new LinkedHashMap<>(comments));
+        if (comments.isEmpty() || maxFileSize > 0 && size(pcapng) + growth(comments) > maxFileSize) {
+            return 0;
+        }
+        return PcapConversion.addComments(pcapng, new LinkedHashMap<>(comments));
+    }
+
+    /** Upper bound of the bytes the comments add: each an option (4 + padded UTF-8), plus an end-of-options. */
+    private static long growth(Map<Long, List<String>> comments) {
+        long bytes = 0;
+        for (List<String> list : comments.values()) {
+            bytes += 4;
+            for (String c : list) {
+                bytes += 4 + ((c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 3) & ~3);
+            }
+        }
+        return bytes;
+    }
+
+    private static long size(Path file) {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 
     private static Optional<Candidate> nearest(List<Candidate> candidates, Instant t) {

@@ -169,6 +169,18 @@ public final class NftExplain implements AutoCloseable {
         return table;
     }
 
+    /** The drop verdicts seen so far, in order (a copy). */
+    public List<Verdict> verdicts() {
+        synchronized (verdicts) {
+            return List.copyOf(verdicts);
+        }
+    }
+
+    /** The network namespace traced ({@code null}: the JVM's own). */
+    public String namespace() {
+        return namespace;
+    }
+
     /** Stops the monitor, removes the table and returns the drop verdicts seen. Safe to call twice. */
     public synchronized List<Verdict> stop() {
         if (!stopped) {

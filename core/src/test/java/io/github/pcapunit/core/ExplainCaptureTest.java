@@ -1,0 +1,133 @@
+package io.github.pcapunit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.pcapunit.testing.JvmLink;
+import io.github.pcapunit.testing.Leftovers;
+import io.github.pcapunit.testing.NetLab;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Explain mode through the capture API: {@code explainFirewall("tcp dport 1433")} names the exact
+ * nftables rule — table, chain, handle, comment — that dropped the connection, in the JVM's own
+ * namespace and in a lab namespace, as FIREWALL drop records and journal entries of the pcapng.
+ */
+class ExplainCaptureTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void requireLab() {
+        NetLab.assumeAvailable();
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        assertThat(Leftovers.ofThisProcess()).isEmpty();
+    }
+
+    @Test
+    void dropOnTheJvmsOutput_namesTheRule() throws IOException {
+        try (NetLab lab = NetLab.create()) {
+            JvmLink db = lab.linkToJvm("db");
+            db.host().tcpEchoServer(1433);
+            db.firewall().dropOutput("tcp dport 1433");
+            CaptureSpec spec = CaptureSpec.builder().interfaces(db.interfaceName()).filter("tcp port 1433")
+                    .explainFirewall("tcp dport 1433").output(dir.resolve("explain-out.pcapng")).build();
+
+            CaptureResult result;
+            int localPort;
+            try (Capture capture = Capture.start(spec)) {
+                localPort = connectTimesOut(db.host().address());
+                result = capture.stop();
+            }
+
+            List<Drop> firewall = CapturedTraffic.of(result).drops().stream()
+                    .filter(d -> d.source() == EvidenceSource.FIREWALL).toList();
+            assertThat(firewall).isNotEmpty().allSatisfy(d -> {
+                Drop.FirewallRule rule = d.firewallRule().orElseThrow();
+                assertThat(rule.table()).isEqualTo("inet " + db.firewall().table());
+                assertThat(rule.chain()).isEqualTo("output");
+                assertThat(rule.handle()).isPositive();
+                assertThat(rule.comment()).contains("pcapunit lab: drop tcp dport 1433");
+                assertThat(d.flow().orElseThrow().destination()).isEqualTo(Endpoint.of(db.host().address(), 1433));
+            });
+            assertThat(firewall.get(0).description()).startsWith("Drop: verdict drop by rule table inet "
+                    + db.firewall().table() + " chain output handle ")
+                    .contains(db.jvmAddress() + ":" + localPort + " \u2192 " + db.host().address() + ":1433 SYN");
+            assertThat(result.kernelEvidenceStatus()).contains("firewall explain traced \"tcp dport 1433\"");
+            // tshark shows the verdicts in the timeline.
+            assertThat(EngineTools.tshark(result.file(), "systemd_journal", "systemd_journal.message"))
+                    .anyMatch(m -> m.startsWith("Drop: verdict drop by rule table inet " + db.firewall().table()));
+        }
+    }
+
+    @Test
+    void dropOnAnotherNamespacesInput_isTracedThere() throws IOException {
+        try (NetLab lab = NetLab.create()) {
+            JvmLink db = lab.linkToJvm("db");
+            db.host().tcpEchoServer(1433);
+            db.host().firewall().dropInput("tcp dport 1433");
+            CaptureSpec spec = CaptureSpec.builder().interfaces(db.interfaceName()).filter("tcp port 1433")
+                    .explainFirewall("tcp dport 1433").explainNamespaces(db.host().namespace())
+                    .output(dir.resolve("explain-in.pcapng")).build();
+
+            CaptureResult result;
+            try (Capture capture = Capture.start(spec)) {
+                connectTimesOut(db.host().address());
+                result = capture.stop();
+            }
+
+            assertThat(CapturedTraffic.of(result).drops()).filteredOn(d -> d.source() == EvidenceSource.FIREWALL)
+                    .isNotEmpty()
+                    .allSatisfy(d -> assertThat(d.firewallRule().orElseThrow().chain()).isEqualTo("input"));
+            // The SYNs on the wire that the rule then dropped carry the verdict as their comment.
+            assertThat(EngineTools.tshark(result.file(), "tcp.flags.syn == 1", "frame.comment"))
+                    .isNotEmpty().allMatch(c -> c.contains("Drop: verdict drop by rule"));
+        }
+    }
+
+    @Test
+    void badExplainOptions_areRejectedBeforeAnythingStarts() {
+        assertThatThrownBy(() -> CaptureSpec.builder().explainFirewall("tcp dport 1433; flush ruleset").build())
+                .isInstanceOf(InvalidCaptureSpecException.class)
+                .hasMessage("explainFirewall \"tcp dport 1433; flush ruleset\" is not one nftables match expression:"
+                        + " use nft syntax for the packets to trace, e.g. explainFirewall(\"tcp dport 1433\")");
+        assertThatThrownBy(() -> CaptureSpec.builder().explainNamespaces("db").build())
+                .isInstanceOf(InvalidCaptureSpecException.class)
+                .hasMessageContaining("explainNamespaces [db] needs explain mode");
+
+        Path out = dir.resolve("never.pcapng");
+        CaptureSpec unknownNamespace = CaptureSpec.builder().interfaces("lo").explainFirewall("tcp dport 1433")
+                .explainNamespaces("pcapunit-no-such-ns").output(out).build();
+        assertThatThrownBy(() -> Capture.start(unknownNamespace))
+                .isInstanceOf(InvalidCaptureSpecException.class)
+                .hasMessage("explainNamespaces: network namespace \"pcapunit-no-such-ns\" does not exist"
+                        + " (no /run/netns/pcapunit-no-such-ns): name one that 'ip netns list' shows");
+        assertThat(out).doesNotExist();
+        assertThat(Files.exists(dir)).isTrue();
+        assertThat(Leftovers.ofThisProcess()).isEmpty();
+    }
+
+    private static int connectTimesOut(String address) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(null);
+            int port = socket.getLocalPort();
+            assertThatThrownBy(() -> socket.connect(new InetSocketAddress(address, 1433), 1200))
+                    .isInstanceOf(SocketTimeoutException.class);
+            return port;
+        }
+    }
+}
