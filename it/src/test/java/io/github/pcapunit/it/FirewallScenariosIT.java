@@ -106,6 +106,25 @@ class FirewallScenariosIT {
     }
 
     @Test
+    @CaptureTraffic(filter = "tcp port 1433", keep = Keep.ALWAYS, explainFirewall = "tcp dport 1433")
+    void sqlDroppedOnAppOutput_explainMode_namesTheExactRule(CapturedTraffic traffic) {
+        db.firewall().dropOutput("tcp dport 1433");
+
+        Assertions.assertThat(connect(1433)).isEqualTo("timeout");
+
+        assertThatThrownBy(() -> assertThat(traffic).hasNoDroppedPacketsTo(1433))
+                .hasMessageContaining("Drop: verdict drop by rule table inet " + db.firewall().table()
+                        + " chain output handle ")
+                .hasMessageContaining("comment \"pcapunit lab: drop tcp dport 1433\"")
+                .hasMessageContaining(db.jvmAddress() + ":")
+                .hasMessageContaining(dbAddress + ":1433 SYN");
+        Assertions.assertThat(onLab(traffic).drops()).filteredOn(d -> d.source() == EvidenceSource.FIREWALL)
+                .isNotEmpty()
+                .allSatisfy(d -> Assertions.assertThat(d.firewallRule()).hasValueSatisfying(
+                        r -> Assertions.assertThat(r.chain()).isEqualTo("output")));
+    }
+
+    @Test
     @CaptureTraffic(filter = "tcp port 1433", keep = Keep.ALWAYS)
     void sqlDroppedOnAppOutput_withTheSeedsAllowRule_passes(CapturedTraffic traffic) {
         db.firewall().dropOutput("tcp dport 1433");

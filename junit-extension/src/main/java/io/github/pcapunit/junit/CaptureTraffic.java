@@ -100,4 +100,24 @@ public @interface CaptureTraffic {
 
     /** What to do when capturing is not possible here: {@link OnUnavailable#FAIL} by default. */
     OnUnavailable onUnavailable() default OnUnavailable.FAIL;
+
+    /**
+     * One file per test ({@link Scope#TEST}, the default) or one for the whole class
+     * ({@link Scope#CLASS}, only on a class).
+     */
+    Scope scope() default Scope.TEST;
+
+    /**
+     * Explain mode: the nftables match of the packets whose firewall verdicts are traced, e.g.
+     * {@code "tcp dport 1433"}, so a drop names its table, chain, rule handle and comment; empty
+     * (the default) for off. Needs root and {@code nft}. See
+     * {@code CaptureSpec.Builder.explainFirewall(String)}.
+     */
+    String explainFirewall() default "";
+
+    /**
+     * Network namespaces ({@code ip netns} names) whose firewalls explain mode also traces; needs
+     * {@link #explainFirewall()}. Empty (the default): the JVM's own namespace only.
+     */
+    String[] explainNamespaces() default {};
 }

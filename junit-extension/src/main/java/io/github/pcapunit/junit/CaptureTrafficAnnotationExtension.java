@@ -9,6 +9,7 @@ import io.github.pcapunit.junit.internal.EngineEnvironment;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -27,7 +28,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * The extension behind {@link CaptureTraffic}: reads the closest annotation (method, class,
  * enclosing class) and delegates to {@link CaptureLifecycle}.
  */
-class CaptureTrafficAnnotationExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
+class CaptureTrafficAnnotationExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         BeforeTestExecutionCallback, AfterTestExecutionCallback, AfterEachCallback, ParameterResolver,
         InvocationInterceptor {
 
@@ -90,7 +91,9 @@ class CaptureTrafficAnnotationExtension implements ExecutionCondition, BeforeAll
                 a.keep() == Keep.ON_FAILURE ? null : a.keep(),
                 a.outputDirectory().isEmpty() ? null : a.outputDirectory(),
                 a.kernelEvidence() == KernelEvidence.AUTO ? null : a.kernelEvidence(),
-                a.onUnavailable() == OnUnavailable.FAIL ? null : a.onUnavailable());
+                a.onUnavailable() == OnUnavailable.FAIL ? null : a.onUnavailable(),
+                a.scope() == Scope.TEST ? null : a.scope(),
+                a.explainFirewall(), List.of(a.explainNamespaces()));
     }
 
     @Override
@@ -101,6 +104,11 @@ class CaptureTrafficAnnotationExtension implements ExecutionCondition, BeforeAll
     @Override
     public void beforeAll(ExtensionContext context) {
         lifecycle.beforeAll(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        lifecycle.afterAll(context);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -54,7 +55,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming it and the
  * accepted values.
  */
-public final class CaptureTrafficExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback,
+public final class CaptureTrafficExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         BeforeTestExecutionCallback, AfterTestExecutionCallback, AfterEachCallback, ParameterResolver,
         InvocationInterceptor {
 
@@ -65,7 +66,8 @@ public final class CaptureTrafficExtension implements ExecutionCondition, Before
         this.options = new CaptureOptions(CaptureOptions.Origin.BUILDER, builder.filter, builder.interfaces,
                 builder.snaplen, builder.headersOnly, builder.keep,
                 builder.outputDirectory == null ? null : builder.outputDirectory.toString(),
-                builder.kernelEvidence, builder.onUnavailable);
+                builder.kernelEvidence, builder.onUnavailable, builder.scope, builder.explainFirewall,
+                builder.explainNamespaces);
         CaptureEnvironment environment = builder.environment;
         this.lifecycle = new CaptureLifecycle(context -> Optional.of(options), () -> environment);
     }
@@ -91,6 +93,9 @@ public final class CaptureTrafficExtension implements ExecutionCondition, Before
         private Path outputDirectory;
         private KernelEvidence kernelEvidence;
         private OnUnavailable onUnavailable;
+        private Scope scope;
+        private String explainFirewall = "";
+        private List<String> explainNamespaces = List.of();
         private CaptureEnvironment environment = EngineEnvironment.INSTANCE;
 
         private Builder() {
@@ -145,6 +150,24 @@ public final class CaptureTrafficExtension implements ExecutionCondition, Before
             return this;
         }
 
+        /** One file per test (default) or per class; see {@link Scope}. Register the extension in a static field for CLASS. */
+        public Builder scope(Scope scope) {
+            this.scope = Objects.requireNonNull(scope, "scope");
+            return this;
+        }
+
+        /** Explain mode with this nft match, e.g. {@code "tcp dport 1433"}; see {@link CaptureTraffic#explainFirewall()}. */
+        public Builder explainFirewall(String nftMatch) {
+            this.explainFirewall = Objects.requireNonNull(nftMatch, "explainFirewall");
+            return this;
+        }
+
+        /** Namespaces explain mode also traces; see {@link CaptureTraffic#explainNamespaces()}. */
+        public Builder explainNamespaces(String... namespaces) {
+            this.explainNamespaces = List.of(namespaces);
+            return this;
+        }
+
         /** Test seam: the environment asked about filters, interfaces and availability. */
         Builder environment(CaptureEnvironment environment) {
             this.environment = environment;
@@ -168,6 +191,11 @@ public final class CaptureTrafficExtension implements ExecutionCondition, Before
     @Override
     public void beforeAll(ExtensionContext context) {
         lifecycle.beforeAll(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        lifecycle.afterAll(context);
     }
 
     @Override

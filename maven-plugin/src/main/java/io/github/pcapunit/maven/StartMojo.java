@@ -97,6 +97,28 @@ public class StartMojo extends AbstractCaptureMojo {
     @Parameter(property = "capture.kernelEvidence")
     String kernelEvidence;
 
+    /**
+     * Explain mode: the nftables match of the packets whose firewall verdicts are traced, e.g.
+     * {@code <explainFirewall>tcp dport 1433</explainFirewall>}, so that a drop names the exact
+     * rule (table, chain, handle, comment) in {@code capture:verify}'s message and the pcapng's
+     * journal. A temporary nftables table sets {@code meta nftrace set 1} while the capture runs
+     * and is always removed. Needs root and {@code nft}. Unset: off.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.explainFirewall")
+    String explainFirewall;
+
+    /**
+     * Network namespaces ({@code ip netns} names) whose firewalls explain mode also traces, e.g.
+     * a database's {@code <explainNamespace>db</explainNamespace>}; needs {@code explainFirewall}.
+     * Unset: the build's own namespace only.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.explainNamespaces")
+    List<String> explainNamespaces;
+
     /** The running Maven's version, to pick its logger configuration property. */
     @Parameter(defaultValue = "${maven.version}", readonly = true)
     String mavenVersion;
@@ -149,7 +171,8 @@ public class StartMojo extends AbstractCaptureMojo {
         getLog().info("pcapunit: capturing " + spec.filter().map(f -> "'" + f + "'")
                 .orElse("all packets") + " on " + String.join(",", spec.effectiveInterfaces())
                 + " (snaplen " + spec.snaplen() + ", kernel evidence " + spec.kernelEvidence()
-                + spec.maxFileSize().map(m -> ", cap " + m + " bytes").orElse("") + ") into "
+                + spec.maxFileSize().map(m -> ", cap " + m + " bytes").orElse("")
+                + spec.explainFirewall().map(m -> ", explaining firewall drops of '" + m + "'").orElse("") + ") into "
                 + displayPath(file));
     }
 
@@ -175,6 +198,8 @@ public class StartMojo extends AbstractCaptureMojo {
         p.bufferSize = bufferSize;
         p.maxFileSize = maxFileSize;
         p.kernelEvidence = kernelEvidence;
+        p.explainFirewall = explainFirewall;
+        p.explainNamespaces = explainNamespaces;
         p.output = file;
         p.comment = "capture-maven-plugin " + projectKey() + " " + goalName();
         return p;

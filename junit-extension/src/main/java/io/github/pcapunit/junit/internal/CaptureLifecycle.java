@@ -5,6 +5,7 @@ import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.CaptureResult;
 import io.github.pcapunit.core.CaptureSlice;
 import io.github.pcapunit.junit.OnUnavailable;
+import io.github.pcapunit.junit.Scope;
 import io.github.pcapunit.junit.TestCapture;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -31,6 +32,8 @@ import org.opentest4j.TestAbortedException;
 public final class CaptureLifecycle {
 
     private static final Object ROOT_LOCK = new Object();
+    /** File name (without extension) of a class-wide capture. */
+    static final String CLASS_FILE = "all-tests";
 
     private final Function<ExtensionContext, Optional<CaptureOptions>> options;
     private final Supplier<CaptureEnvironment> environment;
@@ -84,9 +87,26 @@ public final class CaptureLifecycle {
 
     /** Checks the class's declarations once (e.g. the annotation on a method that is not a test). */
     public void beforeAll(ExtensionContext context) {
-        if (parameters(context).enabled()) {
-            checkDeclarations(context);
+        if (!parameters(context).enabled()) {
+            return;
         }
+        checkDeclarations(context);
+        Optional<CaptureOptions> found = options.apply(context);
+        if (found.isPresent() && found.get().scope() == Scope.CLASS) {
+            CaptureSettings settings = settings(context, found.get());
+            SliceCapture capture = open(context, settings, CLASS_FILE, ClassCapture.class);
+            capture.mark("class started: " + testClass(context).getName());
+        }
+    }
+
+    /** Ends a class-wide capture ({@link Scope#CLASS}): kept when any test of the class failed. */
+    public void afterAll(ExtensionContext context) {
+        SliceCapture capture = store(context).remove(ClassCapture.class, SliceCapture.class);
+        if (capture == null) {
+            return;
+        }
+        TestOutcome outcome = capture.classOutcome(TestOutcome.of(context.getExecutionException()));
+        finish(context, capture, outcome);
     }
 
     /** Validates, then opens the test's slice, unless this is a {@code @TestFactory} (its dynamic tests get theirs). */
@@ -100,10 +120,19 @@ public final class CaptureLifecycle {
             return;
         }
         CaptureSettings settings = settings(context, found.get());
+        if (settings.scope() == Scope.CLASS) {
+            if (classCapture(context).isEmpty()) {
+                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(settings.options().origin()
+                        .describe("scope", "Scope.CLASS") + " on " + testName(context) + " needs a class: one file"
+                        + " for a whole class is declared on the class (or, with @RegisterExtension, in a static"
+                        + " field). Move it to the class, or use Scope.TEST here.");
+            }
+            return;
+        }
         if (AnnotationSupport.isAnnotated(context.getTestMethod(), TestFactory.class)) {
             return;
         }
-        open(context, settings);
+        open(context, settings, null, TestCapture.class);
     }
 
     /** Marks the start of the test body. */
@@ -119,12 +148,17 @@ public final class CaptureLifecycle {
 
     /** Ends the slice with the outcome and applies keep/delete; publishes kept files. */
     public void afterEach(ExtensionContext context) {
-        Optional<SliceCapture> capture = current(context);
-        if (capture.isEmpty()) {
+        TestOutcome outcome = TestOutcome.of(context.getExecutionException());
+        Optional<SliceCapture> own = ownCapture(context);
+        if (own.isPresent()) {
+            store(context).remove(TestCapture.class);
+            finish(context, own.get(), outcome);
             return;
         }
-        store(context).remove(TestCapture.class);
-        finish(context, capture.get(), TestOutcome.of(context.getExecutionException()));
+        classCapture(context).ifPresent(c -> {
+            c.mark("test finished: " + testName(context) + " " + outcome);
+            c.testEnded(outcome);
+        });
     }
 
     /** Whether {@code parameter} is something this extension injects. */
@@ -153,7 +187,13 @@ public final class CaptureLifecycle {
             invocation.proceed();
             return;
         }
-        SliceCapture capture = open(context, settings(context, found.get()));
+        CaptureSettings settings = settings(context, found.get());
+        if (settings.scope() == Scope.CLASS) {
+            // The dynamic tests' traffic goes into their class's file, like every other test's.
+            invocation.proceed();
+            return;
+        }
+        SliceCapture capture = open(context, settings, null, TestCapture.class);
         capture.mark("test started: " + testName(context));
         Throwable failure = null;
         try {
@@ -176,7 +216,12 @@ public final class CaptureLifecycle {
         }
     }
 
-    private SliceCapture open(ExtensionContext context, CaptureSettings settings) {
+    /**
+     * Opens a slice stored under {@code key} ({@code TestCapture.class} for a test's own,
+     * {@code ClassCapture.class} for a class's), in the file named for the test or, with
+     * {@code fileName}, for the class.
+     */
+    private SliceCapture open(ExtensionContext context, CaptureSettings settings, String fileName, Class<?> key) {
         Optional<CaptureException> unavailable = environment.get().unavailable();
         if (unavailable.isPresent()) {
             String reason = unavailable.get().getMessage();
@@ -189,14 +234,16 @@ public final class CaptureLifecycle {
                     + "=SKIP.", unavailable.get());
         }
         Store store = store(context);
-        if (store.get(TestCapture.class) != null) {
+        boolean wholeClass = key == ClassCapture.class;
+        String name = wholeClass ? testClass(context).getName() : testName(context);
+        if (!wholeClass && ownCapture(context).isPresent()) {
             throw new org.junit.jupiter.api.extension.ExtensionConfigurationException("Two pcapunit extensions "
                     + "capture " + testName(context) + " (@CaptureTraffic and a @RegisterExtension "
                     + "CaptureTrafficExtension). Use one of them.");
         }
         RunCaptures run = run(context);
         Path file = run.names().claim(settings.outputDirectory(), testClass(context),
-                methodName(context), context.getUniqueId());
+                fileName != null ? fileName : methodName(context), context.getUniqueId());
         try {
             Files.deleteIfExists(file);   // a stale file of an earlier run would mislead
             Files.createDirectories(file.getParent());
@@ -204,9 +251,9 @@ public final class CaptureLifecycle {
             throw new CaptureException("Cannot prepare " + file + " for " + testName(context) + ": " + e
                     + ". Check that the output directory is writable.", e);
         }
-        CaptureSlice slice = run.sharedCapture(settings).slice(testName(context), file);
-        SliceCapture capture = new SliceCapture(slice, settings, run, testName(context));
-        store.put(TestCapture.class, capture);
+        CaptureSlice slice = run.sharedCapture(settings).slice(name, file);
+        SliceCapture capture = new SliceCapture(slice, settings, run, (wholeClass ? "class " : "test ") + name);
+        store.put(key, capture);
         return capture;
     }
 
@@ -217,15 +264,10 @@ public final class CaptureLifecycle {
             return;   // written and deleted in the background; the run waits for it at its end
         }
         Path file = capture.file();
-        if (!outcome.failed()) {
-            // Kept although it passed (ALWAYS): name it, but do not wait for the file to attach it.
-            context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
-            return;
-        }
         try {
             done.join();
         } catch (CompletionException e) {
-            throw new CaptureException("pcapunit could not write " + file + " for " + testName(context) + ": "
+            throw new CaptureException("pcapunit could not write " + file + " for " + context.getDisplayName() + ": "
                     + e.getCause(), e.getCause());
         }
         context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
@@ -257,8 +299,25 @@ public final class CaptureLifecycle {
         return resolved;
     }
 
+    /** The test's own capture, else its class's (Scope.CLASS). */
     private static Optional<SliceCapture> current(ExtensionContext context) {
+        Optional<SliceCapture> own = ownCapture(context);
+        return own.isPresent() ? own : classCapture(context);
+    }
+
+    private static Optional<SliceCapture> ownCapture(ExtensionContext context) {
         return Optional.ofNullable(store(context).get(TestCapture.class, SliceCapture.class));
+    }
+
+    /** The nearest class-wide capture (the Store looks in the enclosing contexts too). */
+    private static Optional<SliceCapture> classCapture(ExtensionContext context) {
+        return Optional.ofNullable(store(context).get(ClassCapture.class, SliceCapture.class));
+    }
+
+    /** Store key of a class-wide capture. */
+    private static final class ClassCapture {
+        private ClassCapture() {
+        }
     }
 
     private static Store store(ExtensionContext context) {

@@ -3,6 +3,7 @@ package io.github.pcapunit.junit.internal;
 import io.github.pcapunit.core.KernelEvidence;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.junit.OnUnavailable;
+import io.github.pcapunit.junit.Scope;
 import java.util.List;
 
 /**
@@ -19,6 +20,9 @@ import java.util.List;
  * @param outputDirectory output directory, or null
  * @param kernelEvidence kernel evidence mode, or null
  * @param onUnavailable behaviour when capture is impossible, or null
+ * @param scope one file per test or per class, or null
+ * @param explainFirewall nft match of explain mode, empty for off
+ * @param explainNamespaces namespaces explain mode also traces
  */
 public record CaptureOptions(
         Origin origin,
@@ -29,12 +33,17 @@ public record CaptureOptions(
         Keep keep,
         String outputDirectory,
         KernelEvidence kernelEvidence,
-        OnUnavailable onUnavailable) {
+        OnUnavailable onUnavailable,
+        Scope scope,
+        String explainFirewall,
+        List<String> explainNamespaces) {
 
-    /** Copies the interface list so the record stays immutable. */
+    /** Copies the lists so the record stays immutable. */
     public CaptureOptions {
         interfaces = List.copyOf(interfaces);
         filter = filter == null ? "" : filter;
+        explainFirewall = explainFirewall == null ? "" : explainFirewall;
+        explainNamespaces = List.copyOf(explainNamespaces);
     }
 
     /**

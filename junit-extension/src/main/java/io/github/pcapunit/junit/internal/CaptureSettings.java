@@ -3,6 +3,7 @@ package io.github.pcapunit.junit.internal;
 import io.github.pcapunit.core.KernelEvidence;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.junit.OnUnavailable;
+import io.github.pcapunit.junit.Scope;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,6 +19,9 @@ import java.util.List;
  * @param outputDirectory existing, writable output directory
  * @param kernelEvidence kernel evidence mode
  * @param onUnavailable behaviour when capture is impossible
+ * @param scope one file per test or per class
+ * @param explainFirewall nft match of explain mode, empty for off
+ * @param explainNamespaces namespaces explain mode also traces
  */
 public record CaptureSettings(
         CaptureOptions options,
@@ -28,11 +32,15 @@ public record CaptureSettings(
         Keep keep,
         Path outputDirectory,
         KernelEvidence kernelEvidence,
-        OnUnavailable onUnavailable) {
+        OnUnavailable onUnavailable,
+        Scope scope,
+        String explainFirewall,
+        List<String> explainNamespaces) {
 
-    /** Copies the interface list so the record stays immutable. */
+    /** Copies the lists so the record stays immutable. */
     public CaptureSettings {
         interfaces = List.copyOf(interfaces);
+        explainNamespaces = List.copyOf(explainNamespaces);
     }
 
     /** Whether a test with this outcome keeps its file. */
@@ -47,8 +55,9 @@ public record CaptureSettings(
         }
     }
 
-    /** The key of the shared capture these settings can use: same interfaces, filter and snaplen. */
+    /** The key of the shared capture these settings can use: same interfaces, filter, snaplen, evidence. */
     public String sharedCaptureKey() {
-        return interfaces + "|" + filter + "|" + snaplen + "|" + headersOnly + "|" + kernelEvidence;
+        return interfaces + "|" + filter + "|" + snaplen + "|" + headersOnly + "|" + kernelEvidence + "|"
+                + explainFirewall + "|" + explainNamespaces;
     }
 }

@@ -71,6 +71,10 @@ public final class RunCaptures implements AutoCloseable {
         if (!settings.filter().isBlank()) {
             builder.filter(settings.filter());
         }
+        if (!settings.explainFirewall().isEmpty()) {
+            builder.explainFirewall(settings.explainFirewall())
+                    .explainNamespaces(settings.explainNamespaces().toArray(String[]::new));
+        }
         if (settings.headersOnly()) {
             builder.headersOnly();
         } else if (settings.snaplen() > 0) {

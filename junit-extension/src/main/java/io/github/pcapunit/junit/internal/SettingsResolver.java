@@ -1,8 +1,11 @@
 package io.github.pcapunit.junit.internal;
 
+import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.InvalidCaptureSpecException;
 import io.github.pcapunit.core.KernelEvidence;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.junit.OnUnavailable;
+import io.github.pcapunit.junit.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -72,9 +75,28 @@ public final class SettingsResolver {
                 : parameters.enumValue(ConfigParameters.KERNEL_EVIDENCE, KernelEvidence.class).orElse(KernelEvidence.AUTO);
         OnUnavailable onUnavailable = options.onUnavailable() != null ? options.onUnavailable()
                 : parameters.enumValue(ConfigParameters.ON_UNAVAILABLE, OnUnavailable.class).orElse(OnUnavailable.FAIL);
+        checkExplain(options, where);
         Path output = outputDirectory(options, where);
         return new CaptureSettings(options, options.filter(), interfaces, options.snaplen(), options.headersOnly(),
-                keep, output, kernel, onUnavailable);
+                keep, output, kernel, onUnavailable, options.scope() == null ? Scope.TEST : options.scope(),
+                options.explainFirewall(), options.explainNamespaces());
+    }
+
+    /** The engine's own checks of the explain options, worded for the annotation or builder. */
+    private static void checkExplain(CaptureOptions options, String where) {
+        CaptureSpec.Builder spec = CaptureSpec.builder();
+        if (!options.explainFirewall().isEmpty()) {
+            spec.explainFirewall(options.explainFirewall());
+        }
+        spec.explainNamespaces(options.explainNamespaces().toArray(String[]::new));
+        try {
+            spec.build();
+        } catch (InvalidCaptureSpecException e) {
+            String value = e.parameter().equals("explainNamespaces") ? quoteAll(options.explainNamespaces())
+                    : quote(options.explainFirewall());
+            throw refuse(options.origin().describe(e.parameter(), value), where, "is refused: " + e.getMessage(),
+                    "Give one nft match expression, e.g. explainFirewall = \"tcp dport 1433\".", e);
+        }
     }
 
     private Path outputDirectory(CaptureOptions options, String where) {

@@ -18,7 +18,10 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
     private final RunCaptures run;
     private final String testName;
     private CompletableFuture<CaptureResult> finished;
+    private int tests;
+    private int failedTests;
 
+    /** {@code testName} starts with what is captured: "test com.example.LoginTest.login()" or "class com.example.LoginTest". */
     SliceCapture(CaptureSlice slice, CaptureSettings settings, RunCaptures run, String testName) {
         this.slice = slice;
         this.settings = settings;
@@ -54,10 +57,30 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
      */
     public synchronized CompletableFuture<CaptureResult> finish(TestOutcome outcome, boolean keep) {
         if (finished == null) {
-            slice.mark("test finished: " + testName + " " + outcome);
-            finished = run.applyWhenWritten(slice.end(testName + " " + outcome), slice.file(), keep);
+            slice.mark(testName.replaceFirst(" ", " finished: ") + " " + outcome);
+            finished = run.applyWhenWritten(slice.end(testName.substring(testName.indexOf(' ') + 1) + " " + outcome),
+                    slice.file(), keep);
         }
         return finished;
+    }
+
+    /** For a class-wide capture: counts a test of the class that ended with {@code outcome}. */
+    public synchronized void testEnded(TestOutcome outcome) {
+        tests++;
+        if (outcome.failed()) {
+            failedTests++;
+        }
+    }
+
+    /**
+     * For a class-wide capture: the class's outcome, failed when any of its tests failed or
+     * {@code classFailure} (a failure of the class's own lifecycle, e.g. in {@code @BeforeAll}).
+     */
+    public synchronized TestOutcome classOutcome(TestOutcome classFailure) {
+        if (failedTests > 0) {
+            return new TestOutcome(TestOutcome.Kind.FAILED, failedTests + " of " + tests + " tests failed");
+        }
+        return classFailure.failed() ? classFailure : new TestOutcome(TestOutcome.Kind.PASSED, "");
     }
 
     /** Ends a slice nobody finished (a failure before afterEach), keeping it unless NEVER. */

@@ -27,6 +27,8 @@ public final class SpecFactory {
         public String bufferSize;
         public String maxFileSize;
         public String kernelEvidence;
+        public String explainFirewall;
+        public List<String> explainNamespaces;
         public Path output;
         public String comment;
     }
@@ -63,6 +65,12 @@ public final class SpecFactory {
             }
             if (p.kernelEvidence != null) {
                 b.kernelEvidence(kernelEvidence(p.kernelEvidence));
+            }
+            if (p.explainFirewall != null) {
+                b.explainFirewall(p.explainFirewall);
+            }
+            if (p.explainNamespaces != null) {
+                b.explainNamespaces(p.explainNamespaces.toArray(String[]::new));
             }
             return b.build().validate();
         } catch (InvalidCaptureSpecException e) {
@@ -108,6 +116,7 @@ public final class SpecFactory {
             case "bufferSize": return p.bufferSize != null ? p.bufferSize : coreValue;
             case "maxFileSize": return p.maxFileSize != null ? p.maxFileSize : coreValue;
             case "snaplen": return p.snaplen != null ? p.snaplen.toString() : coreValue;
+            case "explainNamespaces": return p.explainNamespaces != null ? String.join(",", p.explainNamespaces) : coreValue;
             default: return coreValue;
         }
     }

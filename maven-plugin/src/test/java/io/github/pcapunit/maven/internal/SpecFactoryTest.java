@@ -47,6 +47,30 @@ class SpecFactoryTest {
     }
 
     @Test
+    void explainParameters_areCarriedIntoTheSpec_andBadOnesNamed() throws Exception {
+        SpecFactory.Parameters p = params();
+        p.explainFirewall = "tcp dport 1433";
+        CaptureSpec spec = SpecFactory.create(p);
+        assertThat(spec.explainFirewall()).contains("tcp dport 1433");
+
+        p.explainFirewall = "tcp dport 1433; flush ruleset";
+        assertThatThrownBy(() -> SpecFactory.create(p))
+                .isInstanceOf(MojoExecutionException.class)
+                .hasMessage("<explainFirewall>tcp dport 1433; flush ruleset</explainFirewall> (capture.explainFirewall)"
+                        + " is refused: explainFirewall \"tcp dport 1433; flush ruleset\" is not one nftables match"
+                        + " expression: use nft syntax for the packets to trace, e.g. explainFirewall(\"tcp dport 1433\")")
+                .hasCauseInstanceOf(InvalidCaptureSpecException.class);
+
+        p.explainFirewall = "tcp dport 1433";
+        p.explainNamespaces = List.of("pcapunit-no-such-ns");
+        assertThatThrownBy(() -> SpecFactory.create(p))
+                .isInstanceOf(MojoExecutionException.class)
+                .hasMessageStartingWith("<explainNamespaces>pcapunit-no-such-ns</explainNamespaces>"
+                        + " (capture.explainNamespaces) is refused: explainNamespaces: network namespace"
+                        + " \"pcapunit-no-such-ns\" does not exist");
+    }
+
+    @Test
     void nothingSet_meansCoreDefaults() throws Exception {
         CaptureSpec spec = SpecFactory.create(params());
 
