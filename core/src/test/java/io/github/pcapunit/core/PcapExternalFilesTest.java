@@ -231,4 +231,30 @@ class PcapExternalFilesTest {
             assertThat(r.sections().get(0).comments()).containsExactly("big endian section");
         }
     }
+
+    @Test
+    void simplePacketBlocks_readWithLengthsLikeTshark_andSnaplenCutsThem() {
+        byte[] a = PcapTools.udpFrame(60, 1);
+        byte[] big = PcapTools.udpFrame(300, 2);
+        PcapTools.Blocks b = new PcapTools.Blocks(ByteOrder.LITTLE_ENDIAN).shb("simple packets")
+                .idb(1, 200, "eth0", 9);
+        // Simple Packet Block: original length, then the data (cut to the interface's snaplen 200)
+        b.begin().u32(a.length).bytes(a).end(3);
+        b.begin().u32(big.length).bytes(java.util.Arrays.copyOf(big, 200)).end(3);
+        Path f = PcapTools.write(dir.resolve("spb.pcapng"), b.toByteArray());
+
+        // An SPB has no timestamp (tshark shows none, pcapunit the epoch): compare the lengths.
+        assertThat(PcapTools.tsharkFields(f, "frame.number", "frame.cap_len", "frame.len"))
+                .containsExactly("1|60|60", "2|200|300");
+        try (PcapReader r = PcapReader.open(f)) {
+            List<Packet> ps = new ArrayList<>();
+            for (PcapReader.RecordKind k = r.next(); k != PcapReader.RecordKind.END; k = r.next()) {
+                ps.add(r.packet());
+            }
+            assertThat(ps).extracting(Packet::originalLength).containsExactly(60, 300);
+            assertThat(ps).extracting(Packet::timestampNanos).containsOnly(0L);
+            assertThat(ps).extracting(Packet::capturedLength).containsExactly(60, 200);
+            assertThat(ps).extracting(Packet::direction).containsOnly(Direction.UNKNOWN);
+        }
+    }
 }

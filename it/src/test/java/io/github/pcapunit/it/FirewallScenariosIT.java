@@ -7,6 +7,7 @@ import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.Drop;
 import io.github.pcapunit.core.DropKind;
 import io.github.pcapunit.core.EvidenceSource;
+import io.github.pcapunit.core.TcpConnection;
 import io.github.pcapunit.junit.CaptureTraffic;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.testing.JvmLink;
@@ -151,6 +152,31 @@ class FirewallScenariosIT {
                 .hasMessageContaining("NETFILTER_DROP");
         Assertions.assertThat(onLab(traffic).drops()).extracting(Drop::kind)
                 .contains(DropKind.UNANSWERED_CONNECTION_ATTEMPT, DropKind.KERNEL_DROP);
+    }
+
+    // Established, then the firewall starts dropping: the data is retransmitted.
+
+    @Test
+    @CaptureTraffic(filter = "tcp port 1433", keep = Keep.ALWAYS)
+    void dropAfterTheHandshake_dataRetransmissions_areFlagged(CapturedTraffic traffic) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(dbAddress, 1433), 3_000);
+            db.host().firewall().dropInput("tcp dport 1433");
+            socket.getOutputStream().write("SELECT 1\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(1_500); // RTO from ~200 ms, doubling: several retransmissions
+        }
+
+        assertThatThrownBy(() -> assertThat(traffic).connections().to(1433).noneRetransmitted())
+                .hasMessageContaining("retransmi")
+                .hasMessageContaining(dbAddress + ":1433");
+        java.util.List<TcpConnection> connections = onLab(traffic).connectionsTo(1433);
+        Assertions.assertThat(connections).hasSize(1);
+        TcpConnection connection = connections.get(0);
+        Assertions.assertThat(connection.isEstablished()).isTrue();
+        Assertions.assertThat(connection.dataRetransmissions()).isGreaterThanOrEqualTo(2);
+        Assertions.assertThat(connection.retransmissionFrames()).hasSize((int) connection.dataRetransmissions());
+        Assertions.assertThat(onLab(traffic).drops()).extracting(Drop::kind).contains(DropKind.RETRANSMITTED);
     }
 
     // 4. REJECT: reset, port unreachable, admin prohibited — each classified distinctly.

@@ -36,6 +36,7 @@ public final class NftExplain implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Pattern TRACE = Pattern.compile("^trace id (\\S+) (\\S+) (\\S+) (\\S+) (.*)$");
     private static final Pattern HANDLE = Pattern.compile("# handle (\\d+)");
+    private static final Pattern UNKNOWN_RULE = Pattern.compile("^unknown rule handle (\\d+) \\(verdict drop\\)$");
     private static final Pattern COMMENT = Pattern.compile("comment \"([^\"]*)\"");
     private static final Pattern WORD_PAIR = Pattern.compile("(ip6? saddr|ip6? daddr|tcp sport|tcp dport|udp sport|udp dport|ip protocol|tcp flags ==) (\\S+)");
 
@@ -88,6 +89,7 @@ public final class NftExplain implements AutoCloseable {
     private final Thread shutdownHook;
     private final List<Verdict> verdicts = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Map<String, String>> packets = new HashMap<>();
+    private final Map<String, String> rules = new HashMap<>();
     private boolean stopped;
 
     private NftExplain(String namespace, String table, Process monitor) {
@@ -275,6 +277,14 @@ public final class NftExplain implements AutoCloseable {
         }
         boolean ruleDrop = rest.startsWith("rule ") && rest.endsWith("(verdict drop)");
         boolean policyDrop = rest.startsWith("policy drop");
+        Matcher unknown = UNKNOWN_RULE.matcher(rest);
+        if (unknown.matches()) {
+            // The monitor started before the rule's table existed (a test adds its firewall after
+            // the capture started): nft knows only the handle, so read the rule from the ruleset.
+            ruleDrop = true;
+            rest = "rule " + ruleText(m.group(2), m.group(3), m.group(4), Long.parseLong(unknown.group(1)))
+                    + " (verdict drop)";
+        }
         if (!ruleDrop && !policyDrop) {
             return;
         }
@@ -287,6 +297,43 @@ public final class NftExplain implements AutoCloseable {
         }
         verdicts.add(new Verdict(Instant.now(), m.group(2), m.group(3), m.group(4),
                 handle.find() ? Long.parseLong(handle.group(1)) : -1, comment.find() ? comment.group(1) : "", rule, packet));
+    }
+
+    /**
+     * The text of rule {@code handle} as {@code nft -a list chain} prints it, ending in
+     * {@code # handle N}; just {@code # handle N} when the rule is gone. Cached: a drop rule
+     * usually drops many packets.
+     */
+    private String ruleText(String family, String table, String chain, long handle) {
+        String key = family + " " + table + " " + chain + " " + handle;
+        synchronized (rules) {
+            String cached = rules.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        String found = "# handle " + handle;
+        try {
+            Process p = new ProcessBuilder(command(namespace, "nft", "-a", "list", "chain", family, table, chain))
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            for (String line : out.split("\n")) {
+                if (line.strip().endsWith("# handle " + handle)) {
+                    found = line.strip();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // keep the bare handle
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (rules) {
+            rules.put(key, found);
+        }
+        return found;
     }
 
     private static List<String> command(String namespace, String... args) {
