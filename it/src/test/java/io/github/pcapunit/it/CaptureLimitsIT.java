@@ -10,7 +10,6 @@ import io.github.pcapunit.core.CaptureStatistics;
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.KernelEvidence;
 import io.github.pcapunit.testing.JvmLink;
-import io.github.pcapunit.testing.NetLab;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,9 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The capture's own limits under a UDP flood on a lab link: loss beyond a deliberately small
@@ -29,24 +28,14 @@ import org.junit.jupiter.api.Test;
  */
 class CaptureLimitsIT {
 
-    private static final Path OUT = Path.of("target", "pcapunit", CaptureLimitsIT.class.getName());
+    @RegisterExtension
+    final LabLink sink = new LabLink("sink");
 
-    private NetLab lab;
     private JvmLink link;
 
     @BeforeEach
-    void createLink() throws IOException {
-        NetLab.assumeAvailable();
-        lab = NetLab.create();
-        link = lab.linkToJvm("sink");
-        Files.createDirectories(OUT);
-    }
-
-    @AfterEach
-    void removeLab() {
-        if (lab != null) {
-            lab.close();
-        }
+    void link() {
+        link = sink.link();
     }
 
     // 6. Capture loss
@@ -59,7 +48,7 @@ class CaptureLimitsIT {
                 .bufferSize(256 * 1024)
                 .headersOnly()
                 .kernelEvidence(KernelEvidence.OFF)
-                .output(OUT.resolve("flood-small-buffer.pcapng"))
+                .output(sink.output("flood-small-buffer.pcapng"))
                 .build();
 
         CaptureResult result;
@@ -89,7 +78,7 @@ class CaptureLimitsIT {
                 .filter("udp dst port 9")
                 .maxFileSize(cap)
                 .kernelEvidence(KernelEvidence.OFF)
-                .output(OUT.resolve("flood-size-cap.pcapng"))
+                .output(sink.output("flood-size-cap.pcapng"))
                 .build();
 
         CaptureResult result;

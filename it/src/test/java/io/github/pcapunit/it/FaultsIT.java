@@ -6,7 +6,6 @@ import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.PcapReader;
 import io.github.pcapunit.testing.JvmLink;
 import io.github.pcapunit.testing.Leftovers;
-import io.github.pcapunit.testing.NetLab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 8. Faults: a JVM running a capture is killed. SIGTERM still leaves a valid pcapng (the shutdown
@@ -29,29 +28,19 @@ import org.junit.jupiter.api.Test;
  */
 class FaultsIT {
 
-    private static final Path OUT = Path.of("target", "pcapunit", FaultsIT.class.getName());
+    @RegisterExtension
+    final LabLink sink = new LabLink("sink");
 
-    private NetLab lab;
     private JvmLink link;
 
     @BeforeEach
-    void createLink() throws IOException {
-        NetLab.assumeAvailable();
-        lab = NetLab.create();
-        link = lab.linkToJvm("sink");
-        Files.createDirectories(OUT);
-    }
-
-    @AfterEach
-    void removeLab() {
-        if (lab != null) {
-            lab.close();
-        }
+    void link() {
+        link = sink.link();
     }
 
     @Test
     void sigterm_leavesAValidPcapng() throws Exception {
-        Path file = OUT.resolve("sigterm.pcapng").toAbsolutePath();
+        Path file = sink.output("sigterm.pcapng");
         Process child = startCapturingChild(file);
         Thread.sleep(500);
 
@@ -68,7 +57,7 @@ class FaultsIT {
 
     @Test
     void sigkill_nativeFileStillReads_andTheNextCaptureCleansUp() throws Exception {
-        Path file = OUT.resolve("sigkill.pcapng").toAbsolutePath();
+        Path file = sink.output("sigkill.pcapng");
         Process child = startCapturingChild(file);
         Thread.sleep(500);
 
@@ -76,7 +65,7 @@ class FaultsIT {
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         List<Path> nativeFiles;
-        try (Stream<Path> list = Files.list(OUT)) {
+        try (Stream<Path> list = Files.list(sink.output(""))) {
             nativeFiles = list.filter(p -> p.getFileName().toString().startsWith(".sigkill.pcapng")
                     && p.toString().endsWith(".pcap")).collect(Collectors.toList());
         }
@@ -92,7 +81,7 @@ class FaultsIT {
         Files.delete(nativeFiles.get(0));
 
         // A new capture in this JVM removes what the dead one left in tracefs.
-        Process next = startCapturingChild(OUT.resolve("after-sigkill.pcapng").toAbsolutePath());
+        Process next = startCapturingChild(sink.output("after-sigkill.pcapng"));
         Thread.sleep(300);
         next.destroy();
         next.waitFor(30, TimeUnit.SECONDS);

@@ -88,6 +88,19 @@ class FirewallScenariosIT {
                 });
     }
 
+    @Test
+    @CaptureTraffic(filter = "icmp", keep = Keep.ALWAYS, explainFirewall = "icmp type echo-request")
+    void pingDroppedOnNearSideOutput_explainMode_namesTheRuleAndBothHosts(CapturedTraffic traffic) {
+        db.firewall().dropOutput("icmp type echo-request");
+
+        Assertions.assertThat(Shell.ping(dbAddress, 2)).as("ping through the drop rule").isFalse();
+
+        assertThatThrownBy(() -> assertThat(traffic).icmp().echoRequests().allAnswered())
+                .hasMessageContaining("Drop: verdict drop by rule table inet " + db.firewall().table() + " chain output")
+                .hasMessageContaining("comment \"pcapunit lab: drop icmp type echo-request\"")
+                .hasMessageContaining(db.jvmAddress() + " \u2192 " + dbAddress);
+    }
+
     // 2. The seed's SQL Server scenario: 1433 dropped on app's OUTPUT while ping passes; then the fix.
 
     @Test
