@@ -36,7 +36,7 @@ import org.junit.platform.testkit.engine.Events;
  */
 class BothEntryPointsIT {
 
-    private static final Path WORK = Path.of("target", "both-entry-points").toAbsolutePath();
+    private static final Path WORK = Path.of("target", "pcapunit", "both-entry-points").toAbsolutePath();
 
     private NetLab lab;
     private JvmLink db;
