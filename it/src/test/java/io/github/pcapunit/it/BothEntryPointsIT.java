@@ -10,12 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,31 +92,12 @@ class BothEntryPointsIT {
     }
 
     private MavenVerdict mavenVerdict() throws IOException {
-        Path project = WORK.resolve("sql-server-build");
-        copy(Path.of("src", "test", "maven", "sql-server-build"), project);
-        Path itRepo = Path.of(System.getProperty("pcapunit.it.pluginRepo"));
-        assertThat(itRepo.resolve("io/github/pcapunit/capture-maven-plugin"))
-                .as("the plugin installed by the maven-plugin module's ITs: run the reactor, ./mvnw verify")
-                .isDirectory();
-        Path settings = WORK.resolve("settings.xml");
-        Files.writeString(settings, settingsXml(Path.of(System.getProperty("pcapunit.it.userRepo"))));
-        Path pcapng = project.resolve("target/pcapunit/sql-server-build.pcapng");
-        Path log = project.resolve("build.log");
-
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("pcapunit.it.mavenHome"), "bin", "mvn").toString(), "-B",
-                "-s", settings.toString(),
-                "-Dmaven.repo.local=" + itRepo,
-                "-Dpcapunit.version=" + System.getProperty("pcapunit.it.version"),
-                "-Djunit.version=" + System.getProperty("pcapunit.it.junitVersion"),
-                "-Dsurefire.version=" + System.getProperty("pcapunit.it.surefireVersion"),
-                "-Ddb.address=" + db.host().address(),
-                "-f", project.resolve("pom.xml").toString(),
-                "-l", log.toString(),
-                "verify"));
-        Shell.Result build = Shell.run(Duration.ofMinutes(5), command.toArray(String[]::new));
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(build.exitCode()).as("the build fails in capture:verify:%n%s", text).isNotZero();
+        ChildMaven build = ChildMaven.of("sql-server-build", WORK);
+        Path pcapng = build.project().resolve("target/pcapunit/sql-server-build.pcapng");
+        Shell.Result result = Shell.run(Duration.ofMinutes(5),
+                build.command("-Ddb.address=" + db.host().address(), "verify"));
+        String text = Files.readString(build.log(), StandardCharsets.UTF_8);
+        assertThat(result.exitCode()).as("the build fails in capture:verify:%n%s", text).isNotZero();
         assertThat(text).contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0");
         return new MavenVerdict(failureMessage(text), pcapng);
     }
@@ -154,40 +132,5 @@ class BothEntryPointsIT {
                 .replaceAll("pid \\d+", "pid N")
                 .replaceAll("\\b\\d+\\b(?! ?s\\b)", "N")
                 .strip();
-    }
-
-    private static String settingsXml(Path userRepo) {
-        String url = userRepo.toUri().toString();
-        return """
-                <settings>
-                  <profiles>
-                    <profile>
-                      <id>outer-build-repo</id>
-                      <activation><activeByDefault>true</activeByDefault></activation>
-                      <repositories>
-                        <repository><id>outer</id><url>%1$s</url>
-                          <releases><checksumPolicy>ignore</checksumPolicy></releases></repository>
-                      </repositories>
-                      <pluginRepositories>
-                        <pluginRepository><id>outer</id><url>%1$s</url>
-                          <releases><checksumPolicy>ignore</checksumPolicy></releases></pluginRepository>
-                      </pluginRepositories>
-                    </profile>
-                  </profiles>
-                </settings>
-                """.formatted(url);
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path source : walk.collect(Collectors.toList())) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 }
