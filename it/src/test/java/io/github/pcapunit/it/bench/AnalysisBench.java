@@ -11,6 +11,7 @@ import io.github.pcapunit.core.PacketOptions;
 import io.github.pcapunit.core.PcapngWriter;
 import io.github.pcapunit.core.SectionHeader;
 import io.github.pcapunit.core.TcpConnection;
+import io.github.pcapunit.core.TrafficExpectations;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +134,10 @@ public final class AnalysisBench {
         return s.append(" ms)").toString();
     }
 
-    /** What the assertions do on a capture; returns {matching frames, drops, connections}. */
+    /**
+     * What the assertions do on a capture: the queries, then the checks with their failure
+     * messages; returns {matching frames, drops, connections}.
+     */
     private static long[] analyse(Path file) {
         CapturedTraffic traffic = CapturedTraffic.read(file);
         List<Drop> drops = traffic.drops();
@@ -146,6 +150,16 @@ public final class AnalysisBench {
         boolean complete = traffic.isComplete();
         if (seen == 0 || to1433.isEmpty() || allEstablished || noneReset || !allAnswered || !complete) {
             throw new IllegalStateException("unexpected analysis result: seen " + seen + ", drops " + to1433.size());
+        }
+        // The assertions' own checks (TrafficExpectations, which PcapunitAssertions delegates to),
+        // including building the failure messages with their evidence lines re-read from the file.
+        String noDrops = TrafficExpectations.noDropsTo(1433).check(traffic).orElseThrow().message();
+        String established = TrafficExpectations.allEstablished(1433).check(traffic).orElseThrow().message();
+        String reset = TrafficExpectations.noneReset(1433).check(traffic).orElseThrow().message();
+        if (TrafficExpectations.echoRequestsAnswered().check(traffic).isPresent()
+                || TrafficExpectations.complete().check(traffic).isPresent()
+                || !noDrops.contains("to have no dropped packets to port 1433") || established.isEmpty() || reset.isEmpty()) {
+            throw new IllegalStateException("unexpected expectation results:\n" + noDrops);
         }
         long matching = 0;
         for (TcpConnection c : traffic.connections()) {
