@@ -126,6 +126,22 @@ class ExpectationMessagesTest {
     }
 
     @Test
+    void noEchoRequestButUntiedFirewallDrops_listsThemAsTheLikelyCause() {
+        String drop = "Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain), IPv4 packet,"
+                + " 3 packets, process ping (pid 4242)";
+
+        String text = ShouldHaveSeenTraffic.shouldHaveSeenButUntiedDrops(CTX, "to have all ICMP echo requests answered",
+                "ICMP echo request", List.of(drop), 1);
+
+        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have all ICMP echo requests answered\n"
+                + "but no ICMP echo request was seen, while the firewall dropped packets that the kernel could"
+                + " not tie to a flow (its drop events name no addresses; explainFirewall names the rule and both"
+                + " hosts):\n"
+                + "  " + drop);
+    }
+
+    @Test
     void noConnectionButKernelDrops_listsTheDrops() {
         String drop = "Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain),"
                 + " TCP 10.200.1.10:50122 \u2192 10.200.1.20:1433 SYN, 3 packets, process java (pid 4242)";

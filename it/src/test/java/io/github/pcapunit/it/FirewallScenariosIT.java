@@ -79,7 +79,10 @@ class FirewallScenariosIT {
 
         Assertions.assertThat(traffic.filter("host " + dbAddress).packetCount()).as("packets on the wire").isZero();
         assertThatThrownBy(() -> assertThat(traffic).icmp().echoRequests().allAnswered())
-                .hasMessageContaining(traffic.path().toString());
+                .hasMessageContaining(traffic.path().toString())
+                .hasMessageContaining("but no ICMP echo request was seen, while the firewall dropped packets")
+                .hasMessageContaining("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain)")
+                .hasMessageContaining("process ping");
         Assertions.assertThat(onLab(traffic).drops()).filteredOn(d -> d.source() == EvidenceSource.KERNEL)
                 .anySatisfy(d -> {
                     Assertions.assertThat(d.reason()).hasValue("NETFILTER_DROP");

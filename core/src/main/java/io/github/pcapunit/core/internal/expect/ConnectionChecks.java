@@ -2,6 +2,7 @@ package io.github.pcapunit.core.internal.expect;
 
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.Drop;
+import io.github.pcapunit.core.EvidenceSource;
 import io.github.pcapunit.core.Flow;
 import io.github.pcapunit.core.IcmpExchange;
 import io.github.pcapunit.core.IpProtocol;
@@ -77,8 +78,15 @@ public final class ConnectionChecks {
             if (all.isEmpty()) {
                 List<Drop> kernel = DropChecks.tied(traffic, traffic.drops()).stream()
                         .filter(d -> d.flow().map(f -> f.destination().port() < 0).orElse(false)).toList();
-                return noTraffic(traffic, allowNoTraffic, "to have all ICMP echo requests answered",
-                        "ICMP echo request", kernel);
+                String to = "to have all ICMP echo requests answered";
+                if (kernel.isEmpty()) {
+                    List<Drop> untied = untiedFirewallDrops(traffic);
+                    if (!untied.isEmpty()) {
+                        return Optional.of(ShouldHaveSeenTraffic.shouldHaveSeenButUntiedDrops(Contexts.of(traffic), to,
+                                "ICMP echo request", DropChecks.lines(untied), untied.size()));
+                    }
+                }
+                return noTraffic(traffic, allowNoTraffic, to, "ICMP echo request", kernel);
             }
             List<IcmpExchange> unanswered = all.stream().filter(e -> !e.isAnswered()).toList();
             if (unanswered.isEmpty()) {
@@ -90,6 +98,18 @@ public final class ConnectionChecks {
             return Optional.of(ShouldAllBeAnswered.shouldAllBeAnswered(Contexts.of(traffic), all.size(), lines,
                     unanswered.size()));
         };
+    }
+
+    /**
+     * Kernel records of firewall drops (reason NETFILTER_*) without a flow: an ICMP packet the
+     * firewall ate leaves one of these and nothing on the wire. Other flowless records (e.g.
+     * NO_SOCKET at ping_rcv for another process's late replies) are not firewall drops.
+     */
+    private static List<Drop> untiedFirewallDrops(CapturedTraffic traffic) {
+        return traffic.drops().stream()
+                .filter(d -> d.source() == EvidenceSource.KERNEL && d.flow().isEmpty()
+                        && d.reason().map(r -> r.startsWith("NETFILTER")).orElse(false))
+                .toList();
     }
 
     private static String sentTimes(IcmpExchange e, Instant base) {

@@ -59,4 +59,22 @@ public final class ShouldHaveSeenTraffic {
                 "but no " + what + " was seen, only " + FailureText.count(dropCount, "drop", "drops"),
                 dropLines, dropCount, true);
     }
+
+    /**
+     * Message for an expectation whose traffic never showed on the wire, while the kernel recorded
+     * firewall drops it could not tie to any flow ({@code kfree_skb} names no addresses; a dropped
+     * ICMP echo request is such a drop): shown as the likely cause, with how to be sure.
+     *
+     * @param what a noun phrase for the missing packet ("ICMP echo request")
+     * @param dropLines one line per drop
+     * @param dropCount how many drops
+     */
+    public static String shouldHaveSeenButUntiedDrops(MessageContext context, String to, String what,
+                                                      List<String> dropLines, int dropCount) {
+        return FailureText.build(context, to,
+                "but no " + what + " was seen, while the firewall dropped packets that the kernel could not"
+                        + " tie to a flow (its drop events name no addresses; explainFirewall names the rule and"
+                        + " both hosts)",
+                dropLines, dropCount, true);
+    }
 }
