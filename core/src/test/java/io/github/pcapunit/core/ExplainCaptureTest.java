@@ -84,6 +84,7 @@ class ExplainCaptureTest {
             db.host().firewall().dropInput("tcp dport 1433");
             CaptureSpec spec = CaptureSpec.builder().interfaces(db.interfaceName()).filter("tcp port 1433")
                     .explainFirewall("tcp dport 1433").explainNamespaces(db.host().namespace())
+                    .kernelEvidence(KernelEvidence.OFF)   // explain mode needs no tracefs
                     .output(dir.resolve("explain-in.pcapng")).build();
 
             CaptureResult result;
@@ -95,6 +96,8 @@ class ExplainCaptureTest {
             assertThat(CapturedTraffic.of(result).drops()).filteredOn(d -> d.source() == EvidenceSource.FIREWALL)
                     .isNotEmpty()
                     .allSatisfy(d -> assertThat(d.firewallRule().orElseThrow().chain()).isEqualTo("input"));
+            assertThat(result.kernelEvidenceStatus()).startsWith("kernel evidence off; firewall explain traced"
+                    + " \"tcp dport 1433\" in the JVM's namespace and " + db.host().namespace() + ": ");
             // The SYNs on the wire that the rule then dropped carry the verdict as their comment.
             assertThat(EngineTools.tshark(result.file(), "tcp.flags.syn == 1", "frame.comment"))
                     .isNotEmpty().allMatch(c -> c.contains("Drop: verdict drop by rule"));

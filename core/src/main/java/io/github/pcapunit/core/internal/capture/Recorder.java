@@ -270,7 +270,11 @@ final class Recorder {
     /** The sidecars' status sentences, or why there is none. */
     String kernelEvidenceStatus() {
         if (spec.kernelEvidence() == KernelEvidence.OFF) {
-            return "kernel evidence off";
+            StringBuilder off = new StringBuilder("kernel evidence off");
+            for (CaptureSidecar s : sidecars) {
+                off.append("; ").append(s.status());   // e.g. explain mode, which runs without it
+            }
+            return off.toString();
         }
         if (sidecars.isEmpty()) {
             return "kernel evidence not recorded: no kernel evidence recorder is available in this JVM";
