@@ -225,6 +225,21 @@ public final class PcapReader implements AutoCloseable, Iterable<Packet> {
         return cursor.sections();
     }
 
+    /**
+     * Names from the Name Resolution Blocks read so far, by address, in file order (empty for
+     * classic pcap).
+     *
+     * <pre>{@code reader.nameResolutions().get(InetAddress.getByName("10.0.1.20")); // [db.example] }</pre>
+     */
+    public Map<java.net.InetAddress, List<String>> nameResolutions() {
+        return cursor.nameResolutions();
+    }
+
+    /** Decryption Secrets Blocks read so far (e.g. TLS key logs), in file order. */
+    public List<DecryptionSecrets> decryptionSecrets() {
+        return cursor.decryptionSecrets();
+    }
+
     /** Journal entries read so far, in file order. */
     public List<JournalEntry> journalEntries() {
         return cursor.journalEntries();

@@ -229,6 +229,12 @@ class PcapExternalFilesTest {
             assertThat(r.sections()).extracting(SectionHeader::byteOrder)
                     .containsExactly(ByteOrder.BIG_ENDIAN, ByteOrder.LITTLE_ENDIAN);
             assertThat(r.sections().get(0).comments()).containsExactly("big endian section");
+            assertThat(r.nameResolutions()).containsExactly(
+                    java.util.Map.entry(java.net.InetAddress.getLoopbackAddress(), List.of("localhost")));
+            assertThat(r.decryptionSecrets()).singleElement().satisfies(d -> {
+                assertThat(d.type()).isEqualTo(DecryptionSecrets.TLS_KEY_LOG);
+                assertThat(d.text()).isEqualTo("CLIENT_RANDOM 00 00\n");
+            });
         }
     }
 

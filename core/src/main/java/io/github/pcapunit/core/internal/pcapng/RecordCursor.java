@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.internal.pcapng;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.DecryptionSecrets;
 import io.github.pcapunit.core.InterfaceDescription;
 import io.github.pcapunit.core.InterfaceStatistics;
 import io.github.pcapunit.core.JournalEntry;
@@ -67,6 +68,8 @@ public final class RecordCursor implements AutoCloseable {
     private int interfaceCount;
     private final List<SectionHeader> sections = new ArrayList<>();
     private final List<JournalEntry> journal = new ArrayList<>();
+    private final java.util.Map<java.net.InetAddress, List<String>> nameResolutions = new java.util.LinkedHashMap<>();
+    private final List<DecryptionSecrets> secrets = new ArrayList<>();
     private final Map<Integer, InterfaceStatistics> latestStats = new LinkedHashMap<>();
 
     // current record
@@ -422,8 +425,14 @@ public final class RecordCursor implements AutoCloseable {
                 case Pcapng.CB_NOCOPY:
                     frame++; // Wireshark lists custom blocks as frames; keep its numbering
                     break;
+                case Pcapng.NRB:
+                    readNrb(body, bodyEnd);
+                    break;
+                case Pcapng.DSB:
+                    readDsb(off, body, bodyEnd);
+                    break;
                 default:
-                    break; // NRB, DSB and unknown blocks: skipped
+                    break; // unknown blocks: skipped
             }
             return null;
         }
@@ -684,6 +693,66 @@ public final class RecordCursor implements AutoCloseable {
         frame++;
     }
 
+    /**
+     * Name Resolution Block: IPv4 (1) and IPv6 (2) records, each an address and zero-terminated
+     * names; record 0 ends the list. A malformed record ends the block's records, never the read
+     * (names are a convenience, not evidence).
+     */
+    private void readNrb(int body, int bodyEnd) {
+        int p = body;
+        while (p + 4 <= bodyEnd) {
+            int type = u16(p);
+            int len = u16(p + 2);
+            int value = p + 4;
+            if (type == 0 || value + len > bodyEnd) {
+                return;
+            }
+            int addressLength = type == 1 ? 4 : type == 2 ? 16 : -1;
+            if (addressLength > 0 && len > addressLength) {
+                try {
+                    java.net.InetAddress address = java.net.InetAddress.getByAddress(
+                            java.util.Arrays.copyOfRange(buf, value, value + addressLength));
+                    List<String> names = new ArrayList<>();
+                    int start = value + addressLength;
+                    for (int i = start; i < value + len; i++) {
+                        if (buf[i] == 0) {
+                            if (i > start) {
+                                names.add(new String(buf, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                            }
+                            start = i + 1;
+                        }
+                    }
+                    if (!names.isEmpty()) {
+                        nameResolutions.merge(address, names, (a, b) -> {
+                            List<String> all = new ArrayList<>(a);
+                            b.stream().filter(n -> !all.contains(n)).forEach(all::add);
+                            return all;
+                        });
+                    }
+                } catch (java.net.UnknownHostException e) {
+                    // cannot happen for 4 or 16 bytes
+                }
+            }
+            p = value + ((len + 3) & ~3);
+        }
+    }
+
+    /**
+     * Decryption Secrets Block: secrets type, length, data (e.g. a TLS key log). A malformed one
+     * is skipped like an unknown block: secrets are a convenience, not evidence.
+     */
+    private void readDsb(long off, int body, int bodyEnd) {
+        if (bodyEnd - body < 8) {
+            return;
+        }
+        long type = u32(body);
+        long len = u32(body + 4);
+        if (len > bodyEnd - body - 8) {
+            return;
+        }
+        secrets.add(new DecryptionSecrets(type, java.util.Arrays.copyOfRange(buf, body + 8, body + 8 + (int) len)));
+    }
+
     private static Instant instant(long ns) {
         return Instant.ofEpochSecond(Math.floorDiv(ns, NS), Math.floorMod(ns, NS));
     }
@@ -842,6 +911,14 @@ public final class RecordCursor implements AutoCloseable {
 
     public List<SectionHeader> sections() {
         return List.copyOf(sections);
+    }
+
+    public java.util.Map<java.net.InetAddress, List<String>> nameResolutions() {
+        return java.util.Collections.unmodifiableMap(nameResolutions);
+    }
+
+    public List<DecryptionSecrets> decryptionSecrets() {
+        return List.copyOf(secrets);
     }
 
     public List<JournalEntry> journalEntries() {
