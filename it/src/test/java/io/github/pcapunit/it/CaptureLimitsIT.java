@@ -9,7 +9,6 @@ import io.github.pcapunit.core.CaptureSpec;
 import io.github.pcapunit.core.CaptureStatistics;
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.KernelEvidence;
-import io.github.pcapunit.testing.JvmLink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.assertj.core.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,19 +29,13 @@ class CaptureLimitsIT {
     @RegisterExtension
     final LabLink sink = new LabLink("sink");
 
-    private JvmLink link;
-
-    @BeforeEach
-    void link() {
-        link = sink.link();
-    }
 
     // 6. Capture loss
 
     @Test
     void floodBeyondASmallBuffer_isIncomplete_andTheNumbersAreLibpcaps() throws IOException {
         CaptureSpec spec = CaptureSpec.builder()
-                .interfaces(link.interfaceName())
+                .interfaces(sink.link().interfaceName())
                 .filter("udp dst port 9")
                 .bufferSize(256 * 1024)
                 .headersOnly()
@@ -74,7 +66,7 @@ class CaptureLimitsIT {
     void floodUnderASizeCap_neverExceedsTheCap_andSaysItWasCut() throws IOException {
         long cap = 512 * 1024;
         CaptureSpec spec = CaptureSpec.builder()
-                .interfaces(link.interfaceName())
+                .interfaces(sink.link().interfaceName())
                 .filter("udp dst port 9")
                 .maxFileSize(cap)
                 .kernelEvidence(KernelEvidence.OFF)
@@ -100,7 +92,7 @@ class CaptureLimitsIT {
     /** Sends 1,200-byte datagrams from the JVM across the lab link as fast as it can. */
     private void flood(Duration duration) throws IOException {
         ByteBuffer payload = ByteBuffer.allocate(1200);
-        InetSocketAddress target = new InetSocketAddress(link.host().address(), 9);
+        InetSocketAddress target = new InetSocketAddress(sink.link().host().address(), 9);
         long end = System.nanoTime() + duration.toNanos();
         try (DatagramChannel channel = DatagramChannel.open()) {
             channel.connect(target);

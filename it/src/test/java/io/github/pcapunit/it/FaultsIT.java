@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.PcapReader;
-import io.github.pcapunit.testing.JvmLink;
 import io.github.pcapunit.testing.Leftovers;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,12 +29,6 @@ class FaultsIT {
     @RegisterExtension
     final LabLink sink = new LabLink("sink");
 
-    private JvmLink link;
-
-    @BeforeEach
-    void link() {
-        link = sink.link();
-    }
 
     @Test
     void sigterm_leavesAValidPcapng() throws Exception {
@@ -91,7 +83,7 @@ class FaultsIT {
     private Process startCapturingChild(Path file) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                CaptureChild.class.getName(), link.interfaceName(), link.host().address(), file.toString())
+                CaptureChild.class.getName(), sink.link().interfaceName(), sink.link().host().address(), file.toString())
                 .redirectErrorStream(true);
         Process child = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
