@@ -138,6 +138,36 @@ class ClassScopeTests {
         }
     }
 
+    @CaptureTraffic(filter = "udp port 28124", interfaces = "lo", keep = Keep.ALWAYS)
+    static class AlwaysOnClassTestCases {
+        @Test
+        void first() {
+            Loopback.sendUdp(28124, 1);
+        }
+
+        @Test
+        void second() {
+            Loopback.sendUdp(28124, 1);
+        }
+    }
+
+    @Test
+    void keepAlwaysOnAClass_attachesEachPassedTestsFile_whenTheClassEnds() {
+        EngineExecutionResults results = Fixtures.run(AlwaysOnClassTestCases.class, out);
+
+        results.testEvents().assertStatistics(s -> s.succeeded(2));
+        List<FileEntry> published = results.containerEvents().fileEntryPublished().stream()
+                .map(e -> e.getRequiredPayload(FileEntry.class)).collect(Collectors.toList());
+        assertThat(published).extracting(f -> f.getPath().getFileName().toString())
+                .containsExactlyInAnyOrder("first.pcapng", "second.pcapng");
+        for (FileEntry f : published) {
+            assertThat(f.getPath()).hasSameBinaryContentAs(
+                    Fixtures.fileOf(out, AlwaysOnClassTestCases.class, f.getPath().getFileName().toString()));
+        }
+        // Each test still names its file in its own report entry.
+        assertThat(results.testEvents().reportingEntryPublished().count()).isEqualTo(2);
+    }
+
     @Test
     void keepAlways_attachesThePassedTestsFileToo() {
         EngineExecutionResults results = Fixtures.run(AlwaysTestCases.class, out);

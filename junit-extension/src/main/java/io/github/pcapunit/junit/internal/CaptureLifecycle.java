@@ -87,6 +87,7 @@ public final class CaptureLifecycle {
 
     /** Checks the class's declarations once (e.g. the annotation on a method that is not a test). */
     public void beforeAll(ExtensionContext context) {
+        context.getStore(TestCapture.NAMESPACE).put(classCallbacksKey(context), Boolean.TRUE);
         if (!parameters(context).enabled()) {
             return;
         }
@@ -101,6 +102,7 @@ public final class CaptureLifecycle {
 
     /** Ends a class-wide capture ({@link Scope#CLASS}): kept when any test of the class failed. */
     public void afterAll(ExtensionContext context) {
+        attachPending(context);
         SliceCapture capture = store(context).remove(ClassCapture.class, SliceCapture.class);
         if (capture == null) {
             return;
@@ -264,6 +266,18 @@ public final class CaptureLifecycle {
             return;   // written and deleted in the background; the run waits for it at its end
         }
         Path file = capture.file();
+        Optional<ExtensionContext> owner = classContext(context);
+        if (!outcome.failed() && context.getTestMethod().isPresent() && owner.isPresent()
+                && owner.get().getStore(TestCapture.NAMESPACE).get(classCallbacksKey(owner.get())) != null) {
+            // Kept although it passed (ALWAYS): name it now and attach it when its class ends
+            // (this extension gets that callback), so the test does not wait for its file.
+            context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
+            owner.get().getStore(TestCapture.NAMESPACE)
+                    .getOrComputeIfAbsent(PendingAttachments.class, k -> new PendingAttachments(),
+                            PendingAttachments.class)
+                    .add(file, done);
+            return;
+        }
         try {
             done.join();
         } catch (CompletionException e) {
@@ -272,6 +286,52 @@ public final class CaptureLifecycle {
         }
         context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
         Publishing.publish(context, file);
+    }
+
+    /** Store key saying that this class context gets pcapunit's class callbacks (afterAll). */
+    private static String classCallbacksKey(ExtensionContext classContext) {
+        return "pcapunit.classCallbacks:" + classContext.getUniqueId();
+    }
+
+    /** Attaches the files of passed tests kept by ALWAYS to their class, once each is written. */
+    private static void attachPending(ExtensionContext classContext) {
+        PendingAttachments pending = classContext.getStore(TestCapture.NAMESPACE)
+                .remove(PendingAttachments.class, PendingAttachments.class);
+        if (pending == null) {
+            return;
+        }
+        for (java.util.Map.Entry<Path, CompletableFuture<CaptureResult>> e : pending.files().entrySet()) {
+            try {
+                e.getValue().join();
+            } catch (CompletionException failed) {
+                throw new CaptureException("pcapunit could not write " + e.getKey() + ": " + failed.getCause(),
+                        failed.getCause());
+            }
+            Publishing.publish(classContext, e.getKey());
+        }
+    }
+
+    /** The nearest enclosing context of a test class (not of a method). */
+    private static Optional<ExtensionContext> classContext(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getTestMethod().isEmpty() && c.getTestClass().isPresent()) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Files kept by ALWAYS for passed tests of one class, waiting to be attached at its end. */
+    private static final class PendingAttachments {
+        private final java.util.Map<Path, CompletableFuture<CaptureResult>> files = new java.util.LinkedHashMap<>();
+
+        synchronized void add(Path file, CompletableFuture<CaptureResult> written) {
+            files.put(file, written);
+        }
+
+        synchronized java.util.Map<Path, CompletableFuture<CaptureResult>> files() {
+            return new java.util.LinkedHashMap<>(files);
+        }
     }
 
     private void checkDeclarations(ExtensionContext context) {
