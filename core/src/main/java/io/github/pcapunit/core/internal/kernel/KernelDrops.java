@@ -18,7 +18,9 @@ import java.util.Objects;
  * dropped synchronously, in the sender's context — and, for {@code NO_SOCKET}, to the reset the
  * kernel sent for it. A connect that stayed in SYN_SENT, was retried and met NETFILTER_DROP at each
  * transmission becomes one record with every drop instant. Drops that match nothing stay records
- * of their own, without a flow.
+ * of their own, without a flow — among them, at times, a connect's first SYN that had to wait for
+ * neighbour resolution (ARP/NDP): it leaves later, from softirq, possibly on another CPU, so it is
+ * not attributed (tying it by time alone could pin another process's drop on the connect).
  */
 public final class KernelDrops {
 
