@@ -1,6 +1,7 @@
 package io.github.pcapunit.core;
 
 import io.github.pcapunit.core.internal.capture.SpecValidation;
+import io.github.pcapunit.core.internal.kernel.NftExplain;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -363,8 +364,7 @@ public final class CaptureSpec {
                 throw new InvalidCaptureSpecException("output", output.toString(), "output " + output
                         + " is a directory: give a file path inside it, e.g. " + output.resolve("capture.pcapng"));
             }
-            if (explainFirewall != null && (explainFirewall.isBlank() || explainFirewall.contains(";")
-                    || explainFirewall.contains("\n") || explainFirewall.contains("{") || explainFirewall.contains("}"))) {
+            if (explainFirewall != null && !NftExplain.isOneMatchExpression(explainFirewall)) {
                 throw new InvalidCaptureSpecException("explainFirewall", explainFirewall, "explainFirewall \""
                         + explainFirewall + "\" is not one nftables match expression: use nft syntax for the"
                         + " packets to trace, e.g. explainFirewall(\"tcp dport 1433\")");

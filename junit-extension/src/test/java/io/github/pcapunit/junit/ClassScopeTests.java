@@ -89,8 +89,7 @@ class ClassScopeTests {
         assertThat(Fixtures.fileOf(out, OneFailsTestCases.class, "second.pcapng")).doesNotExist();
         // The nested class passed: its own class file is deleted.
         assertThat(Fixtures.fileOf(out, OneFailsTestCases.Inner.class, "all-tests.pcapng")).doesNotExist();
-        List<FileEntry> published = results.allEvents().fileEntryPublished().stream()
-                .map(e -> e.getRequiredPayload(FileEntry.class)).collect(Collectors.toList());
+        List<FileEntry> published = Fixtures.publishedFiles(results.allEvents());
         assertThat(published).singleElement().satisfies(f -> assertThat(f.getPath()).hasSameBinaryContentAs(file));
     }
 
@@ -156,8 +155,7 @@ class ClassScopeTests {
         EngineExecutionResults results = Fixtures.run(AlwaysOnClassTestCases.class, out);
 
         results.testEvents().assertStatistics(s -> s.succeeded(2));
-        List<FileEntry> published = results.containerEvents().fileEntryPublished().stream()
-                .map(e -> e.getRequiredPayload(FileEntry.class)).collect(Collectors.toList());
+        List<FileEntry> published = Fixtures.publishedFiles(results.containerEvents());
         assertThat(published).extracting(f -> f.getPath().getFileName().toString())
                 .containsExactlyInAnyOrder("first.pcapng", "second.pcapng");
         for (FileEntry f : published) {
@@ -173,7 +171,7 @@ class ClassScopeTests {
         EngineExecutionResults results = Fixtures.run(AlwaysTestCases.class, out);
 
         Path kept = Fixtures.fileOf(out, AlwaysTestCases.class, "passesAndIsKept.pcapng");
-        assertThat(results.allEvents().fileEntryPublished().stream().map(e -> e.getRequiredPayload(FileEntry.class)))
+        assertThat(Fixtures.publishedFiles(results.allEvents()))
                 .singleElement().satisfies(f -> {
                     assertThat(f.getPath().getFileName().toString()).isEqualTo("passesAndIsKept.pcapng");
                     assertThat(f.getPath()).hasSameBinaryContentAs(kept);

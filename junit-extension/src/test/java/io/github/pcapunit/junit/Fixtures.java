@@ -3,9 +3,12 @@ package io.github.pcapunit.junit;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
 
 /** Runs fixture classes ({@code ...TestCases}) through the Jupiter engine with an output directory. */
 final class Fixtures {
@@ -49,6 +52,11 @@ final class Fixtures {
             return java.nio.file.Files.createDirectories(
                     root.resolve(Integer.toHexString(descriptor.getUniqueId().toString().hashCode())));
         }
+    }
+
+    /** The files published ({@code publishFile}) among {@code events}. */
+    static List<FileEntry> publishedFiles(Events events) {
+        return events.fileEntryPublished().stream().map(e -> e.getRequiredPayload(FileEntry.class)).toList();
     }
 
     /** Where a fixture test's file goes. */

@@ -57,8 +57,7 @@ class KeepPolicyTests {
         EngineExecutionResults results = Fixtures.run(PassAndFailTestCases.class, out);
 
         Path kept = Fixtures.fileOf(out, PassAndFailTestCases.class, "fails.pcapng");
-        List<FileEntry> files = results.allEvents().fileEntryPublished().stream()
-                .map(e -> e.getRequiredPayload(FileEntry.class)).collect(Collectors.toList());
+        List<FileEntry> files = Fixtures.publishedFiles(results.allEvents());
         assertThat(files).singleElement().satisfies(f -> {
             assertThat(f.getPath().getFileName().toString()).isEqualTo("fails.pcapng");
             assertThat(f.getPath()).hasSameBinaryContentAs(kept);

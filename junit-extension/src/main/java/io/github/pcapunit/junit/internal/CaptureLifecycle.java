@@ -254,7 +254,7 @@ public final class CaptureLifecycle {
                     + ". Check that the output directory is writable.", e);
         }
         CaptureSlice slice = run.sharedCapture(settings).slice(name, file);
-        SliceCapture capture = new SliceCapture(slice, settings, run, (wholeClass ? "class " : "test ") + name);
+        SliceCapture capture = new SliceCapture(slice, settings, run, wholeClass ? "class" : "test", name);
         store.put(key, capture);
         return capture;
     }
@@ -281,7 +281,7 @@ public final class CaptureLifecycle {
         try {
             done.join();
         } catch (CompletionException e) {
-            throw new CaptureException("pcapunit could not write " + file + " for " + context.getDisplayName() + ": "
+            throw new CaptureException("pcapunit could not write " + file + " for " + capture.describe() + ": "
                     + e.getCause(), e.getCause());
         }
         context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
@@ -401,15 +401,11 @@ public final class CaptureLifecycle {
         return new ConfigParameters(context::getConfigurationParameter);
     }
 
-    /** The test class; a dynamic test's context has none, its @TestFactory's has. */
+    /** The test class; a dynamic test's context has none, its @TestFactory's class has. */
     private static Class<?> testClass(ExtensionContext context) {
-        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
-            if (c.getTestClass().isPresent()) {
-                return c.getTestClass().get();
-            }
-        }
-        throw new IllegalStateException("pcapunit captures tests of test classes only; " + context.getUniqueId()
-                + " has none");
+        return classContext(context).map(ExtensionContext::getRequiredTestClass)
+                .orElseThrow(() -> new IllegalStateException("pcapunit captures tests of test classes only; "
+                        + context.getUniqueId() + " has none"));
     }
 
     private static String methodName(ExtensionContext context) {

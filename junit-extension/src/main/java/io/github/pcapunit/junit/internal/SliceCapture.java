@@ -16,17 +16,22 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
     private final CaptureSlice slice;
     private final CaptureSettings settings;
     private final RunCaptures run;
-    private final String testName;
+    private final String kind;
+    private final String name;
     private CompletableFuture<CaptureResult> finished;
     private int tests;
     private int failedTests;
 
-    /** {@code testName} starts with what is captured: "test com.example.LoginTest.login()" or "class com.example.LoginTest". */
-    SliceCapture(CaptureSlice slice, CaptureSettings settings, RunCaptures run, String testName) {
+    /**
+     * A capture of {@code kind} "test" (name e.g. {@code com.example.LoginTest.login()}) or
+     * "class" (name e.g. {@code com.example.LoginTest}).
+     */
+    SliceCapture(CaptureSlice slice, CaptureSettings settings, RunCaptures run, String kind, String name) {
         this.slice = slice;
         this.settings = settings;
         this.run = run;
-        this.testName = testName;
+        this.kind = kind;
+        this.name = name;
     }
 
     @Override
@@ -44,6 +49,11 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
         return slice.snapshot();
     }
 
+    /** What it captures, e.g. {@code test com.example.LoginTest.login()}. */
+    public String describe() {
+        return kind + " " + name;
+    }
+
     /** The settings this capture runs with. */
     public CaptureSettings settings() {
         return settings;
@@ -57,8 +67,8 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
      */
     public synchronized CompletableFuture<CaptureResult> finish(TestOutcome outcome, boolean keep) {
         if (finished == null) {
-            slice.mark(testName.replaceFirst(" ", " finished: ") + " " + outcome);
-            finished = run.applyWhenWritten(slice.end(testName.substring(testName.indexOf(' ') + 1) + " " + outcome),
+            slice.mark(kind + " finished: " + name + " " + outcome);
+            finished = run.applyWhenWritten(slice.end(name + " " + outcome),
                     slice.file(), keep);
         }
         return finished;

@@ -149,7 +149,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, entries, comment,
                 recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos());
         if (kind == null) {
-            recorder.finishFile(out, entries, spec.maxFileSize().orElse(0L));
+            Recorder.finishFile(out, entries, spec.maxFileSize().orElse(0L));
         }
         return result(out, spec, recorder, sources, o, recorder.startNanos, end);
     }

@@ -36,14 +36,6 @@ public interface CaptureSidecar extends AutoCloseable {
     /** Stops observing; returns the entries not yet collected. */
     List<JournalFields> stop();
 
-    /**
-     * Finishes a pcapng the engine has just written with {@code entries} (e.g. comments on the
-     * packets a drop record refers to); must keep the file valid and within {@code maxFileSize}
-     * (0: no cap), and never throw. Default: nothing.
-     */
-    default void finishFile(java.nio.file.Path pcapng, List<JournalFields> entries, long maxFileSize) {
-    }
-
     /** One sentence for {@code CaptureResult.kernelEvidenceStatus()}, e.g. "kernel evidence recorded (tracefs)". */
     String status();
 

@@ -7,12 +7,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Registry of {@link CaptureSidecar.Factory}s: those registered in code plus those listed in
- * {@code META-INF/services/io.github.pcapunit.core.internal.capture.CaptureSidecar$Factory}.
+ * {@code META-INF/services/io.github.pcapunit.core.internal.capture.CaptureSidecar$Factory}; and
+ * of the {@link CaptureFileFinisher}s.
  */
 public final class CaptureSidecars {
 
     private static final List<CaptureSidecar.Factory> REGISTERED = new CopyOnWriteArrayList<>();
     private static volatile List<CaptureSidecar.Factory> discovered;
+    private static volatile List<CaptureFileFinisher> finishers;
 
     private CaptureSidecars() {
     }
@@ -25,6 +27,18 @@ public final class CaptureSidecars {
     /** Removes a factory added by {@link #register}. */
     public static void unregister(CaptureSidecar.Factory factory) {
         REGISTERED.remove(factory);
+    }
+
+    /** The service-loaded {@link CaptureFileFinisher}s, loaded once. */
+    public static List<CaptureFileFinisher> finishers() {
+        List<CaptureFileFinisher> f = finishers;
+        if (f == null) {
+            List<CaptureFileFinisher> found = new ArrayList<>();
+            ServiceLoader.load(CaptureFileFinisher.class, CaptureSidecars.class.getClassLoader()).forEach(found::add);
+            f = List.copyOf(found);
+            finishers = f;
+        }
+        return f;
     }
 
     /** Every factory, service-loaded ones first. */

@@ -214,10 +214,10 @@ final class Recorder {
         return s;
     }
 
-    /** Lets each sidecar finish a file just written with {@code entries} (see {@link CaptureSidecar#finishFile}). */
-    void finishFile(java.nio.file.Path pcapng, List<JournalFields> entries, long maxFileSize) {
-        for (CaptureSidecar s : sidecars) {
-            s.finishFile(pcapng, entries, maxFileSize);
+    /** Lets each {@link CaptureFileFinisher} finish a file just written with {@code entries}. */
+    static void finishFile(java.nio.file.Path pcapng, List<JournalFields> entries, long maxFileSize) {
+        for (CaptureFileFinisher f : CaptureSidecars.finishers()) {
+            f.finish(pcapng, entries, maxFileSize);
         }
     }
 

@@ -141,8 +141,15 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         return 2 * spec.readTimeout().toMillis();
     }
 
+    /**
+     * What {@link #write} wrote: the result, and for a slice's final file the journal entries of
+     * its window (for the {@link CaptureFileFinisher}s, which run after, outside the lock).
+     */
+    private record Written(CaptureResult result, List<JournalFields> entries) {
+    }
+
     /** Writes {@code s}'s window [start, end] to {@code out}; serialized with other writes. */
-    private synchronized CaptureResult write(Slice s, long end, long[][] now, Path out, String extraComment,
+    private synchronized Written write(Slice s, long end, long[][] now, Path out, String extraComment,
             boolean last) {
         recorder.awaitLoopsIdle(2000);
         long[] sizes = recorder.flush();
@@ -167,8 +174,10 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         long cap = spec.maxFileSize().orElse(0L);
         Conversion.Outcome o = Conversion.convert(out, sources, s.start, end, entries, comment,
                 recorder.application(), cap, -1);
-        recorder.finishFile(out, entries, cap);
+        List<JournalFields> window = List.of();
         if (last) {
+            long from = s.start - REORDER_SLACK_NANOS;
+            window = entries.stream().filter(e -> e.timestampNanos() >= from && e.timestampNanos() <= end).toList();
             long[] resume = o.resumeOffsets.clone();
             for (int i = 0; i < resume.length; i++) {
                 if (resume[i] < 0) {
@@ -180,7 +189,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 checkpoints.pollFirstEntry();
             }
         }
-        return CaptureSession.result(out, spec, recorder, sources, o, s.start, end);
+        return new Written(CaptureSession.result(out, spec, recorder, sources, o, s.start, end), window);
     }
 
     /** One slice. */
@@ -241,7 +250,8 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return write(this, end, stats, file, null, false);
+            // A snapshot is read at once by the test's assertion: nothing finishes it.
+            return write(this, end, stats, file, null, false).result();
         }
 
         @Override
@@ -263,7 +273,10 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             }
             Runnable task = () -> {
                 try {
-                    f.complete(write(this, end, stats, file, comment, true));
+                    Written written = write(this, end, stats, file, comment, true);
+                    // Outside the session's lock: the next slice need not wait for the comments.
+                    Recorder.finishFile(file, written.entries(), spec.maxFileSize().orElse(0L));
+                    f.complete(written.result());
                 } catch (RuntimeException e) {
                     f.completeExceptionally(e);
                 } finally {

@@ -30,7 +30,6 @@ public final class ExplainSidecar implements CaptureSidecar {
     private final List<NftExplain> explains = new ArrayList<>();
     private final List<Integer> emitted = new ArrayList<>();
     private String status = "firewall explain not started";
-    private boolean annotates;
 
     ExplainSidecar() {
     }
@@ -39,8 +38,6 @@ public final class ExplainSidecar implements CaptureSidecar {
     @Override
     public synchronized void start(CaptureSpec spec) {
         String match = spec.explainFirewall().orElseThrow();
-        // The kernel sidecar comments the dropped packets; without it, this one does.
-        annotates = spec.kernelEvidence() == io.github.pcapunit.core.KernelEvidence.OFF;
         List<String> namespaces = new ArrayList<>();
         namespaces.add(null);
         namespaces.addAll(spec.explainNamespaces());
@@ -92,13 +89,6 @@ public final class ExplainSidecar implements CaptureSidecar {
         var fields = v.journalFields();
         fields.put("PCAPUNIT_NETNS", namespace == null ? "(JVM)" : namespace);
         return new JournalFields(v.time(), fields);
-    }
-
-    @Override
-    public void finishFile(java.nio.file.Path pcapng, List<JournalFields> entries, long maxFileSize) {
-        if (annotates) {
-            KernelComments.annotateFile(pcapng, entries, maxFileSize);
-        }
     }
 
     @Override

@@ -4,7 +4,10 @@ import io.github.pcapunit.core.CapturedTraffic;
 import io.github.pcapunit.core.Drop;
 import io.github.pcapunit.core.EvidenceSource;
 import io.github.pcapunit.core.Flow;
+import io.github.pcapunit.core.JournalEntry;
 import io.github.pcapunit.core.PcapConversion;
+import io.github.pcapunit.core.internal.analysis.AnalysisContext;
+import io.github.pcapunit.core.internal.capture.CaptureFileFinisher;
 import io.github.pcapunit.core.internal.capture.JournalFields;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +43,14 @@ public final class KernelComments {
     private KernelComments() {
     }
 
+    /** The engine's hook: every capture file and final slice is annotated (service-loaded). */
+    public static final class Finisher implements CaptureFileFinisher {
+        @Override
+        public void finish(Path pcapng, List<JournalFields> entries, long maxFileSize) {
+            annotateFile(pcapng, entries, maxFileSize);
+        }
+    }
+
     /**
      * What the engine does with a file it has just written with journal {@code entries}: when some
      * entry is a kernel or firewall drop tied to a flow, comments the packets those drops refer
@@ -54,10 +65,20 @@ public final class KernelComments {
             return;
         }
         try {
-            annotate(pcapng, maxFileSize);
+            // The drop records come from the entries just written, as the analysis would rebuild
+            // them from the file's journal; the file is read only for its packets.
+            List<JournalEntry> journal = entries.stream().map(KernelComments::journalEntry).toList();
+            List<Drop> drops = new KernelEvidenceProvider().drops(new AnalysisContext(pcapng, journal, null));
+            annotate(pcapng, CapturedTraffic.read(pcapng), drops, maxFileSize);
         } catch (RuntimeException e) {
             // The file stays as converted, which is valid.
         }
+    }
+
+    private static JournalEntry journalEntry(JournalFields e) {
+        Map<String, String> fields = new LinkedHashMap<>(e.fields());
+        fields.remove(JournalEntry.REALTIME_TIMESTAMP);
+        return JournalEntry.of(Instant.ofEpochSecond(0, e.timestampNanos()), fields);
     }
 
     /** Annotates {@code pcapng} in place; returns the number of packets annotated (0: file untouched). */
@@ -71,7 +92,11 @@ public final class KernelComments {
      */
     public static int annotate(Path pcapng, long maxFileSize) {
         CapturedTraffic traffic = CapturedTraffic.read(pcapng);
-        List<Drop> drops = traffic.drops().stream()
+        return annotate(pcapng, traffic, traffic.drops(), maxFileSize);
+    }
+
+    private static int annotate(Path pcapng, CapturedTraffic traffic, List<Drop> all, long maxFileSize) {
+        List<Drop> drops = all.stream()
                 .filter(d -> d.source() == EvidenceSource.KERNEL || d.source() == EvidenceSource.FIREWALL)
                 .filter(d -> d.flow().isPresent() && !d.times().isEmpty())
                 .toList();

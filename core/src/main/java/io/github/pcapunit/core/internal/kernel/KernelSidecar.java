@@ -5,7 +5,6 @@ import io.github.pcapunit.core.CaptureSpec;
 import io.github.pcapunit.core.KernelEvidence;
 import io.github.pcapunit.core.internal.capture.CaptureSidecar;
 import io.github.pcapunit.core.internal.capture.JournalFields;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -77,16 +76,6 @@ public final class KernelSidecar implements CaptureSidecar {
         status = "kernel evidence recorded (tracefs): " + events.size() + " events, " + dropRecords
                 + " drop records" + (recorder.overflow() > 0 ? ", " + recorder.overflow() + " events over the limit not kept" : "");
         return rest;
-    }
-
-    /**
-     * Comments the captured packets that a kernel drop record of {@code entries} refers to (the
-     * SYNs seen on the wire that the far side's INPUT chain then dropped). Only when some entry is
-     * a drop tied to a flow; skipped when the comments would take the file past its cap.
-     */
-    @Override
-    public void finishFile(Path pcapng, List<JournalFields> entries, long maxFileSize) {
-        KernelComments.annotateFile(pcapng, entries, maxFileSize);
     }
 
     @Override

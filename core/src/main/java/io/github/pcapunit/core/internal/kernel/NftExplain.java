@@ -108,7 +108,7 @@ public final class NftExplain implements AutoCloseable {
      * @throws CaptureException when the table or monitor cannot be set up (nothing is left behind)
      */
     public static NftExplain start(String namespace, String match) {
-        if (match != null && (match.contains(";") || match.contains("\n") || match.contains("}"))) {
+        if (match != null && !match.isBlank() && !isOneMatchExpression(match)) {
             throw new IllegalArgumentException("explain match \"" + match
                     + "\" must be one nft match expression, e.g. \"tcp dport 1433\"");
         }
@@ -143,6 +143,14 @@ public final class NftExplain implements AutoCloseable {
             }
             throw new CaptureException("firewall explain mode unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether {@code match} is one nft match expression that can go into a rule as is: not blank,
+     * and no statement separator, newline or block that would smuggle in another command.
+     */
+    public static boolean isOneMatchExpression(String match) {
+        return !match.isBlank() && match.chars().noneMatch(c -> c == ';' || c == '\n' || c == '{' || c == '}');
     }
 
     /** Deletes explain tables of JVMs that are gone (SIGKILL: no shutdown hook ran); they would keep tracing. */
