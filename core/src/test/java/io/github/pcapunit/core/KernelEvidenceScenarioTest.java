@@ -161,6 +161,56 @@ class KernelEvidenceScenarioTest {
         assertThat(Leftovers.ofThisProcess()).isEmpty();
     }
 
+    /**
+     * The seed at the level users meet it: a pcapunit capture around app's connect, judged by
+     * the expectation behind {@code hasNoDroppedPacketsTo(1433)}. pcapunit captures in the JVM's
+     * namespace, so it sees none of app's packets: the kernel's record is the whole story, and the
+     * message names the reason, the component and app's 4-tuple. With the seed's allow rule there
+     * is no drop; the capture saw no traffic, and the check says so instead of passing vacuously.
+     */
+    @Test
+    void seedThroughTheExpectation_dropOnAppOutputOrDbInput_namesNetfilterAndTheFourTuple_allowRuleHasNoDrop()
+            throws Exception {
+        for (String side : List.of("app OUTPUT", "db INPUT", "allowed")) {
+            try (NetLab lab = NetLab.create()) {
+                Host app = seedLab(lab);
+                if (side.equals("db INPUT")) {
+                    lab.hostNamed("db").firewall().dropInput("tcp dport 1433");
+                } else {
+                    app.firewall().dropOutput("tcp dport 1433");
+                }
+                if (side.equals("allowed")) {
+                    app.firewall().acceptOutput("ip daddr 10.200.1.20 tcp dport 1433");
+                }
+                CaptureSpec spec = CaptureSpec.builder().filter("tcp port 1433").kernelEvidence(KernelEvidence.REQUIRED)
+                        .output(Files.createTempDirectory("pcapunit-seed").resolve("seed.pcapng")).build();
+                CaptureResult result;
+                ConnectResult connect;
+                try (Capture capture = Capture.start(spec)) {
+                    connect = app.connectTcp("10.200.1.20", 1433, CONNECT_TIMEOUT);
+                    result = capture.stop();
+                }
+
+                java.util.Optional<Violation> verdict = TrafficExpectations.noDropsTo(1433).check(CapturedTraffic.of(result));
+                if (side.equals("allowed")) {
+                    assertThat(connect.outcome()).isEqualTo(ConnectResult.Outcome.CONNECTED);
+                    assertThat(verdict.orElseThrow().message()).as(side)
+                            .contains("but no traffic to port 1433 was seen").doesNotContain("Drop: reason");
+                    assertThat(TrafficExpectations.noDropsTo(1433).allowingNoTraffic().check(CapturedTraffic.of(result)))
+                            .as(side).isEmpty();
+                } else {
+                    assertThat(connect.outcome()).isEqualTo(ConnectResult.Outcome.TIMED_OUT);
+                    assertThat(verdict.orElseThrow().message()).as(side)
+                            .contains("to have no dropped packets to port 1433")
+                            .contains("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain), TCP "
+                                    + "10.200.1.10:" + connect.localPort() + " \u2192 10.200.1.20:1433 SYN")
+                            .contains(result.file().toString());
+                }
+                Files.deleteIfExists(result.file());
+            }
+        }
+    }
+
     private static Host seedLab(NetLab lab) {
         Host app = lab.host("app", "10.200.1.10");
         Host db = lab.host("db", "10.200.1.20");
