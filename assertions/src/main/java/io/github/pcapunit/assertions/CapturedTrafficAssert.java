@@ -1,6 +1,6 @@
 package io.github.pcapunit.assertions;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 
 /**
  * Assertions over {@link CapturedTraffic}; get one from {@link PcapunitAssertions#assertThat(CapturedTraffic)}.

@@ -1,9 +1,9 @@
 package io.github.pcapunit.assertions;
 
 import io.github.pcapunit.assertions.internal.TextMessage;
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.Expectation;
-import io.github.pcapunit.core.TrafficExpectations;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.check.Expectation;
+import io.github.pcapunit.core.check.TrafficExpectations;
 import org.assertj.core.api.AbstractAssert;
 
 /**

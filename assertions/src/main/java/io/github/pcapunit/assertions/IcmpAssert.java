@@ -1,7 +1,7 @@
 package io.github.pcapunit.assertions;
 
 import io.github.pcapunit.assertions.internal.Navigation;
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.SoftAssertionsProvider;
 

@@ -1,7 +1,7 @@
 package io.github.pcapunit.assertions;
 
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 
 /**
  * Entry point of pcapunit's AssertJ assertions.

@@ -1,5 +1,7 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.capture.Capture;
+
 /**
  * Base type of every exception pcapunit throws. Unchecked: a capture that cannot be made is a
  * configuration or environment problem the caller fixes, not a condition code recovers from.

@@ -1,5 +1,7 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.capture.CaptureSpec;
+
 /**
  * A capture option has a value that cannot work (a snaplen of zero, a file size cap smaller than
  * one packet, a port outside 0-65535). {@link #parameter()} names the option and {@link #value()}

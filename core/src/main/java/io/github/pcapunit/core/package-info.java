@@ -1,21 +1,18 @@
 /**
- * pcapunit's core API: start and stop filtered packet captures, read and write pcap/pcapng
- * files, and analyse what was captured.
+ * <b>Layer 0, the exceptions every layer throws</b>: {@link io.github.pcapunit.core.CaptureException}
+ * and the subclasses a caller can act on. The layers above, each a package, every arrow pointing
+ * down (enforced by {@code LayeringTest}):
  *
- * <pre>{@code
- * CaptureSpec spec = CaptureSpec.builder()
- *         .filter("tcp port 1433")
- *         .output(Path.of("target/pcapunit/db.pcapng"))
- *         .build();
- * try (Capture capture = Capture.start(spec)) {
- *     connectToDatabase();
- *     CaptureResult result = capture.stop();
- *     CapturedTraffic traffic = CapturedTraffic.of(result);
- *     traffic.drops().forEach(System.out::println);
- * }
- * }</pre>
+ * <pre>
+ *   cli (front-end)                  io.github.pcapunit.core.cli
+ *     checks                         io.github.pcapunit.core.check
+ *       analysis                     io.github.pcapunit.core.analysis
+ *         capture engine (+ spi)     io.github.pcapunit.core.capture, .capture.spi
+ *           packets                  io.github.pcapunit.core.packet
+ *             file format            io.github.pcapunit.core.pcapng
+ *               exceptions           io.github.pcapunit.core
+ * </pre>
  *
- * <p>Nothing in this package exposes libpcap or pcap4j types: the capture backend is an
- * implementation detail under {@code io.github.pcapunit.core.internal}.
+ * Each layer's {@code internal} package serves that layer only and is not API.
  */
 package io.github.pcapunit.core;

@@ -1,5 +1,14 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.IcmpExchange;
+import io.github.pcapunit.core.analysis.TcpConnection;
+import io.github.pcapunit.core.packet.DecodedPacket;
+import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.pcapng.Direction;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,19 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.analysis.TcpConnection;
+import io.github.pcapunit.core.analysis.UdpExchange;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.packet.DecodedPacket;
+import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.pcapng.Direction;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,8 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureSpec;
+
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,11 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureAvailability;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.spi.SharedCapture;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

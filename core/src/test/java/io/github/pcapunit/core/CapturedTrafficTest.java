@@ -1,5 +1,27 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.cli.TextFormatTest;
+
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.analysis.TcpConnection;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureStatistics;
+import io.github.pcapunit.core.packet.DecodedPacket;
+import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.packet.Flow;
+import io.github.pcapunit.core.packet.IpProtocol;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.LinkType;
+import io.github.pcapunit.core.pcapng.PacketOptions;
+import io.github.pcapunit.core.pcapng.PcapReader;
+import io.github.pcapunit.core.pcapng.PcapngWriter;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+
 import static io.github.pcapunit.core.DecodeBytes.ethernet;
 import static io.github.pcapunit.core.DecodeBytes.icmpError;
 import static io.github.pcapunit.core.DecodeBytes.ipv4;
@@ -7,8 +29,8 @@ import static io.github.pcapunit.core.DecodeBytes.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.pcapunit.core.internal.analysis.EvidenceProvider;
-import io.github.pcapunit.core.internal.analysis.EvidenceProviders;
+import io.github.pcapunit.core.analysis.internal.EvidenceProvider;
+import io.github.pcapunit.core.analysis.internal.EvidenceProviders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

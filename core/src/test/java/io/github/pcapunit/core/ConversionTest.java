@@ -1,5 +1,16 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.InterfaceStatistics;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.LinkType;
+import io.github.pcapunit.core.pcapng.Packet;
+import io.github.pcapunit.core.pcapng.PcapConversion;
+import io.github.pcapunit.core.pcapng.PcapReader;
+import io.github.pcapunit.core.pcapng.PcapngWriter;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

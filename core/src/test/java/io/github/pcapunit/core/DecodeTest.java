@@ -1,5 +1,10 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.packet.DecodedPacket;
+import io.github.pcapunit.core.packet.IpProtocol;
+import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.pcapng.LinkType;
+
 import static io.github.pcapunit.core.DecodeBytes.ethernet;
 import static io.github.pcapunit.core.DecodeBytes.icmpEcho;
 import static io.github.pcapunit.core.DecodeBytes.icmpError;

@@ -1,5 +1,7 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.capture.Capture;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

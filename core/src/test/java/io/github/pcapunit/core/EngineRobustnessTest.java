@@ -1,5 +1,10 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

@@ -1,5 +1,7 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.capture.CaptureAvailability;
+
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -14,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Test helpers of the capture engine tests: tshark as the outside referee, loopback traffic. */
-final class EngineTools {
+public final class EngineTools {
 
     private EngineTools() {
     }
 
     /** Skips the test unless this process may capture. */
-    static void assumeCapture() {
+    public static void assumeCapture() {
         CaptureAvailability a = CaptureAvailability.check();
         Assumptions.assumeTrue(a.isAvailable(), a.reason());
     }
@@ -29,7 +31,7 @@ final class EngineTools {
      * tshark's field lines for {@code file}: {@code tshark -r file -T fields -e f1 -e f2 -Y display};
      * a {@code null} display means packets only (no journal entries of kernel evidence or marks).
      */
-    static List<String> tshark(Path file, String display, String... fields) {
+    public static List<String> tshark(Path file, String display, String... fields) {
         if (display == null) {
             display = "not systemd_journal";
         }
@@ -45,7 +47,7 @@ final class EngineTools {
     }
 
     /** Runs a command, returns its stdout lines; fails on a non-zero exit. */
-    static List<String> run(List<String> cmd) {
+    public static List<String> run(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
             p.getOutputStream().close();
@@ -67,7 +69,7 @@ final class EngineTools {
     }
 
     /** A free UDP port on loopback (bound then released). */
-    static int freeUdpPort() {
+    public static int freeUdpPort() {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -76,7 +78,7 @@ final class EngineTools {
     }
 
     /** Sends {@code count} datagrams "seq-N" to 127.0.0.1:{@code port}; returns after the last send. */
-    static void sendUdp(int port, int count) {
+    public static void sendUdp(int port, int count) {
         try (DatagramSocket s = new DatagramSocket()) {
             InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
             for (int i = 0; i < count; i++) {

@@ -1,19 +1,26 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.packet.Flow;
+import io.github.pcapunit.core.packet.IpProtocol;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.internal.expect.DropChecks;
-import io.github.pcapunit.core.internal.expect.MessageContext;
-import io.github.pcapunit.core.internal.expect.ShouldAllBeAnswered;
-import io.github.pcapunit.core.internal.expect.ShouldAllBeEstablished;
-import io.github.pcapunit.core.internal.expect.ShouldBeComplete;
-import io.github.pcapunit.core.internal.expect.ShouldHaveNoDrops;
-import io.github.pcapunit.core.internal.expect.ShouldHaveNoTrafficTo;
-import io.github.pcapunit.core.internal.expect.ShouldHavePacketCount;
-import io.github.pcapunit.core.internal.expect.ShouldHaveSeenTraffic;
-import io.github.pcapunit.core.internal.expect.ShouldNoneBeReset;
-import io.github.pcapunit.core.internal.expect.ShouldNoneBeRetransmitted;
-import io.github.pcapunit.core.internal.expect.ShouldOnlyTalkTo;
+import io.github.pcapunit.core.check.internal.DropChecks;
+import io.github.pcapunit.core.check.internal.MessageContext;
+import io.github.pcapunit.core.check.internal.ShouldAllBeAnswered;
+import io.github.pcapunit.core.check.internal.ShouldAllBeEstablished;
+import io.github.pcapunit.core.check.internal.ShouldBeComplete;
+import io.github.pcapunit.core.check.internal.ShouldHaveNoDrops;
+import io.github.pcapunit.core.check.internal.ShouldHaveNoTrafficTo;
+import io.github.pcapunit.core.check.internal.ShouldHavePacketCount;
+import io.github.pcapunit.core.check.internal.ShouldHaveSeenTraffic;
+import io.github.pcapunit.core.check.internal.ShouldNoneBeReset;
+import io.github.pcapunit.core.check.internal.ShouldNoneBeRetransmitted;
+import io.github.pcapunit.core.check.internal.ShouldOnlyTalkTo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

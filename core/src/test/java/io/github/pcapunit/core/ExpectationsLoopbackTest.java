@@ -1,5 +1,12 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.check.Expectation;
+import io.github.pcapunit.core.check.TrafficExpectations;
+import io.github.pcapunit.core.check.Violation;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -103,7 +110,7 @@ class ExpectationsLoopbackTest {
 
         assertThat(echo.check(traffic).orElseThrow().message())
                 .contains("to have all ICMP echo requests answered\nbut no ICMP echo request was seen:")
-                .endsWith(io.github.pcapunit.core.internal.expect.ShouldHaveSeenTraffic.HOW_TO_ALLOW);
+                .endsWith(io.github.pcapunit.core.check.internal.ShouldHaveSeenTraffic.HOW_TO_ALLOW);
         assertThat(echo.allowingNoTraffic().check(traffic)).isEmpty();
         assertThat(echo.allowingNoTraffic()).hasToString("all ICMP echo requests answered (no traffic allowed)");
     }

@@ -1,18 +1,23 @@
 package io.github.pcapunit.core;
 
-import static io.github.pcapunit.core.CaptureFilter.anyTransport;
-import static io.github.pcapunit.core.CaptureFilter.bpf;
-import static io.github.pcapunit.core.CaptureFilter.dstHost;
-import static io.github.pcapunit.core.CaptureFilter.ethertype;
-import static io.github.pcapunit.core.CaptureFilter.host;
-import static io.github.pcapunit.core.CaptureFilter.icmp;
-import static io.github.pcapunit.core.CaptureFilter.icmp6;
-import static io.github.pcapunit.core.CaptureFilter.mac;
-import static io.github.pcapunit.core.CaptureFilter.net;
-import static io.github.pcapunit.core.CaptureFilter.not;
-import static io.github.pcapunit.core.CaptureFilter.srcHost;
-import static io.github.pcapunit.core.CaptureFilter.tcp;
-import static io.github.pcapunit.core.CaptureFilter.udp;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureFilter;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+
+import static io.github.pcapunit.core.capture.CaptureFilter.anyTransport;
+import static io.github.pcapunit.core.capture.CaptureFilter.bpf;
+import static io.github.pcapunit.core.capture.CaptureFilter.dstHost;
+import static io.github.pcapunit.core.capture.CaptureFilter.ethertype;
+import static io.github.pcapunit.core.capture.CaptureFilter.host;
+import static io.github.pcapunit.core.capture.CaptureFilter.icmp;
+import static io.github.pcapunit.core.capture.CaptureFilter.icmp6;
+import static io.github.pcapunit.core.capture.CaptureFilter.mac;
+import static io.github.pcapunit.core.capture.CaptureFilter.net;
+import static io.github.pcapunit.core.capture.CaptureFilter.not;
+import static io.github.pcapunit.core.capture.CaptureFilter.srcHost;
+import static io.github.pcapunit.core.capture.CaptureFilter.tcp;
+import static io.github.pcapunit.core.capture.CaptureFilter.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,15 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.cli.TextFormatTest;
+
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.check.TrafficExpectations;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.InterfaceStatistics;
+import io.github.pcapunit.core.pcapng.LinkType;
+import io.github.pcapunit.core.pcapng.PcapngWriter;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,10 +1,18 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.github.pcapunit.core.internal.kernel.KernelRecorder;
+import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.testing.JvmLink;
 import io.github.pcapunit.testing.Leftovers;
 import io.github.pcapunit.testing.NetLab;
@@ -114,7 +122,7 @@ class KernelEvidenceCaptureTest {
 
             // Under a size cap the comments are left out rather than pushing the file past it.
             long size = Files.size(file);
-            assertThat(io.github.pcapunit.core.internal.kernel.KernelComments.annotate(file, size)).isZero();
+            assertThat(io.github.pcapunit.core.capture.internal.kernel.KernelComments.annotate(file, size)).isZero();
             assertThat(Files.size(file)).isEqualTo(size);
         }
     }

@@ -1,12 +1,21 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.check.TrafficExpectations;
+import io.github.pcapunit.core.check.Violation;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.github.pcapunit.core.internal.kernel.KernelDrop;
-import io.github.pcapunit.core.internal.kernel.KernelDrops;
-import io.github.pcapunit.core.internal.kernel.KernelEvent;
-import io.github.pcapunit.core.internal.kernel.KernelRecorder;
+import io.github.pcapunit.core.capture.internal.kernel.KernelDrop;
+import io.github.pcapunit.core.capture.internal.kernel.KernelDrops;
+import io.github.pcapunit.core.capture.internal.kernel.KernelEvent;
+import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.testing.ConnectResult;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.Leftovers;

@@ -1,9 +1,18 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.packet.Endpoint;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.pcapunit.core.internal.kernel.NftExplain;
+import io.github.pcapunit.core.capture.internal.kernel.NftExplain;
 import io.github.pcapunit.testing.ConnectResult;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.JvmLink;

@@ -1,6 +1,6 @@
 package io.github.pcapunit.core;
 
-import io.github.pcapunit.core.internal.kernel.KernelRecorder;
+import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 
 /** A JVM that starts a kernel recorder, prints its instance and waits to be killed (for KernelRecorderFaultTest). */
 public final class KernelRecorderChild {

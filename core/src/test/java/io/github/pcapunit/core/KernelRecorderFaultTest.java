@@ -3,7 +3,7 @@ package io.github.pcapunit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import io.github.pcapunit.core.internal.kernel.KernelRecorder;
+import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.testing.NetLab;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

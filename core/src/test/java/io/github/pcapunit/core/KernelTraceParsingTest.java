@@ -1,12 +1,14 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.analysis.Drop;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.internal.kernel.KernelDrop;
-import io.github.pcapunit.core.internal.kernel.KernelDrops;
-import io.github.pcapunit.core.internal.kernel.KernelEvent;
-import io.github.pcapunit.core.internal.kernel.KernelJournal;
-import io.github.pcapunit.core.internal.kernel.KernelTraceText;
+import io.github.pcapunit.core.capture.internal.kernel.KernelDrop;
+import io.github.pcapunit.core.capture.internal.kernel.KernelDrops;
+import io.github.pcapunit.core.capture.internal.kernel.KernelEvent;
+import io.github.pcapunit.core.capture.internal.kernel.KernelJournal;
+import io.github.pcapunit.core.capture.internal.kernel.KernelTraceText;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,13 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.pcapng.DecryptionSecrets;
+import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.LinkType;
+import io.github.pcapunit.core.pcapng.Packet;
+import io.github.pcapunit.core.pcapng.PcapReader;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

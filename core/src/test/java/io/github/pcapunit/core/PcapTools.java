@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Test helpers for the file IO tests: run tshark & co, write classic pcap files by hand. */
-final class PcapTools {
+public final class PcapTools {
 
     private PcapTools() {
     }
 
     /** Runs a command, fails the test on a non-zero exit, returns stdout lines. */
-    static List<String> run(String... cmd) {
+    public static List<String> run(String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
             byte[] out = p.getInputStream().readAllBytes();
@@ -43,7 +43,7 @@ final class PcapTools {
     }
 
     /** tshark -r file -T fields -e f1 -e f2 ..., one line per frame. */
-    static List<String> tsharkFields(Path file, String... fields) {
+    public static List<String> tsharkFields(Path file, String... fields) {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields",
                 "-E", "separator=|", "-E", "occurrence=a", "-E", "aggregator=;"));
         for (String f : fields) {
@@ -56,7 +56,7 @@ final class PcapTools {
     /**
      * "1700000000.123456789" (tshark frame.time_epoch) to epoch nanoseconds, exactly.
      */
-    static long epochNanos(String s) {
+    public static long epochNanos(String s) {
         if (s.isBlank()) {
             return Long.MIN_VALUE; // tshark prints nothing for a packet without timestamp
         }
@@ -67,7 +67,7 @@ final class PcapTools {
     }
 
     /** A tiny classic pcap writer in either byte order, for big-endian and odd-magic fixtures. */
-    static byte[] classicPcap(ByteOrder order, boolean nanos, int linkType, int snaplen,
+    public static byte[] classicPcap(ByteOrder order, boolean nanos, int linkType, int snaplen,
             long[] tsNanos, byte[][] frames, int[] originalLengths) {
         int size = 24;
         for (byte[] f : frames) {
@@ -86,7 +86,7 @@ final class PcapTools {
     }
 
     /** A minimal Ethernet/IPv4/UDP frame of {@code size} bytes (>= 42) to 127.0.0.1. */
-    static byte[] udpFrame(int size, int seq) {
+    public static byte[] udpFrame(int size, int seq) {
         byte[] f = new byte[size];
         ByteBuffer b = ByteBuffer.wrap(f);
         b.put(new byte[12]).putShort((short) 0x0800);
@@ -100,7 +100,7 @@ final class PcapTools {
         return f;
     }
 
-    static Path write(Path file, byte[] bytes) {
+    public static Path write(Path file, byte[] bytes) {
         try {
             return Files.write(file, bytes);
         } catch (IOException e) {
@@ -109,7 +109,7 @@ final class PcapTools {
     }
 
     /** Hand-made pcapng blocks in either byte order, for fixtures our writer never produces. */
-    static final class Blocks {
+    public static final class Blocks {
         private final ByteOrder order;
         private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         private ByteBuffer body;

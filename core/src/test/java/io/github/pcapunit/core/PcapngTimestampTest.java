@@ -1,5 +1,10 @@
 package io.github.pcapunit.core;
 
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.PcapReader;
+import io.github.pcapunit.core.pcapng.PcapngWriter;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package io.github.pcapunit.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.testing.JvmLink;
 import io.github.pcapunit.testing.NetLab;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.github.pcapunit.it;
 
-import io.github.pcapunit.core.Capture;
-import io.github.pcapunit.core.CaptureSpec;
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;

@@ -3,12 +3,12 @@ package io.github.pcapunit.it;
 import static io.github.pcapunit.assertions.PcapunitAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.pcapunit.core.Capture;
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CaptureSpec;
-import io.github.pcapunit.core.CaptureStatistics;
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureStatistics;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

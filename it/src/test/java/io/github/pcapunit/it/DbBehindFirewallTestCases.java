@@ -2,7 +2,7 @@ package io.github.pcapunit.it;
 
 import static io.github.pcapunit.assertions.PcapunitAssertions.assertThat;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.junit.CaptureTraffic;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -2,8 +2,8 @@ package io.github.pcapunit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.PcapReader;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.pcapng.PcapReader;
 import io.github.pcapunit.testing.Leftovers;
 import java.io.BufferedReader;
 import java.io.IOException;

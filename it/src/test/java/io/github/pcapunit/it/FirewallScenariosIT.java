@@ -3,11 +3,11 @@ package io.github.pcapunit.it;
 import static io.github.pcapunit.assertions.PcapunitAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.Drop;
-import io.github.pcapunit.core.DropKind;
-import io.github.pcapunit.core.EvidenceSource;
-import io.github.pcapunit.core.TcpConnection;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.analysis.TcpConnection;
 import io.github.pcapunit.junit.CaptureTraffic;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.testing.JvmLink;

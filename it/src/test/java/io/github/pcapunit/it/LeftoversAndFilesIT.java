@@ -2,7 +2,7 @@ package io.github.pcapunit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.testing.Leftovers;
 import io.github.pcapunit.testing.NetLab;
 import java.io.IOException;

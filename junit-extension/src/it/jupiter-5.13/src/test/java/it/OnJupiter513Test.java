@@ -4,7 +4,7 @@ import static io.github.pcapunit.assertions.PcapunitAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.junit.CaptureTraffic;
 import io.github.pcapunit.junit.Keep;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.github.pcapunit.junit;
 
 import io.github.pcapunit.core.CaptureException;
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.junit.internal.CaptureEnvironment;
 import io.github.pcapunit.junit.internal.CaptureLifecycle;
 import io.github.pcapunit.junit.internal.CaptureOptions;

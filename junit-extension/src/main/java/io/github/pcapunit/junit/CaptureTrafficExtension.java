@@ -1,6 +1,6 @@
 package io.github.pcapunit.junit;
 
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.junit.internal.CaptureEnvironment;
 import io.github.pcapunit.junit.internal.CaptureLifecycle;
 import io.github.pcapunit.junit.internal.CaptureOptions;

@@ -1,7 +1,7 @@
 package io.github.pcapunit.junit;
 
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import java.nio.file.Path;
 
 /**

@@ -2,10 +2,10 @@ package io.github.pcapunit.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.DecodedPacket;
-import io.github.pcapunit.core.KernelEvidence;
-import io.github.pcapunit.core.PcapReader;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.packet.DecodedPacket;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.pcapng.PcapReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

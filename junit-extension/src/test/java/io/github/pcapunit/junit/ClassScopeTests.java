@@ -8,9 +8,9 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.JournalEntry;
-import io.github.pcapunit.core.PcapReader;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.PcapReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;

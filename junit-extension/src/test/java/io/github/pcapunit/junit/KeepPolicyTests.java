@@ -3,8 +3,8 @@ package io.github.pcapunit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.JournalEntry;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.pcapng.JournalEntry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.github.pcapunit.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

@@ -3,8 +3,8 @@ package io.github.pcapunit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;

@@ -1,8 +1,8 @@
 package io.github.pcapunit.maven;
 
-import io.github.pcapunit.core.Capture;
+import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.CaptureException;
-import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.ClassPreloader;
 import io.github.pcapunit.maven.internal.SpecFactory;
@@ -150,7 +150,7 @@ public class StartMojo extends AbstractCaptureMojo {
         CaptureSpec spec = SpecFactory.create(parameters(file));
         long t0 = System.nanoTime();
         int preloaded = ClassPreloader.preload(getClass().getClassLoader(),
-                "io.github.pcapunit.core.Capture", "org.pcap4j.core.PcapHandle",
+                "io.github.pcapunit.core.capture.Capture", "org.pcap4j.core.PcapHandle",
                 "com.sun.jna.Native");
         if (preloaded > 0) {
             getLog().debug("pcapunit: preloaded " + preloaded + " classes for the shutdown hook in "

@@ -1,10 +1,10 @@
 package io.github.pcapunit.maven;
 
 import io.github.pcapunit.core.CaptureException;
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.DropKind;
-import io.github.pcapunit.core.EvidenceSource;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.EvidenceSource;
 import io.github.pcapunit.core.InvalidFilterException;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.Summary;

@@ -1,8 +1,8 @@
 package io.github.pcapunit.maven;
 
 import io.github.pcapunit.core.CaptureException;
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.Report;
 import io.github.pcapunit.maven.internal.RuleResult;

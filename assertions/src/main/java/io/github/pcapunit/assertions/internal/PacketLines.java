@@ -1,7 +1,7 @@
 package io.github.pcapunit.assertions.internal;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.DecodedPacket;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.packet.DecodedPacket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

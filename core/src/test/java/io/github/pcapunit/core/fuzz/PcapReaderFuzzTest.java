@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.pcapunit.core.PcapFormatException;
-import io.github.pcapunit.core.PcapReader;
-import io.github.pcapunit.core.PcapReader.RecordKind;
+import io.github.pcapunit.core.pcapng.PcapReader;
+import io.github.pcapunit.core.pcapng.PcapReader.RecordKind;
 
 /**
  * Fuzz target for {@link PcapReader}: any byte sequence either reads or fails with a

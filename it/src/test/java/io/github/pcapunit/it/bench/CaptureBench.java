@@ -1,11 +1,11 @@
 package io.github.pcapunit.it.bench;
 
-import io.github.pcapunit.core.Capture;
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CaptureSlice;
-import io.github.pcapunit.core.CaptureSpec;
-import io.github.pcapunit.core.KernelEvidence;
-import io.github.pcapunit.core.SharedCapture;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.spi.CaptureSlice;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.spi.SharedCapture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,7 +2,7 @@ package io.github.pcapunit.it.bench;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.github.pcapunit.core.PcapReader;
+import io.github.pcapunit.core.pcapng.PcapReader;
 import io.github.pcapunit.junit.CaptureTraffic;
 import io.github.pcapunit.junit.Keep;
 import java.io.BufferedReader;

@@ -1,9 +1,9 @@
 package io.github.pcapunit.it.bench;
 
-import io.github.pcapunit.core.Capture;
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CaptureSpec;
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;

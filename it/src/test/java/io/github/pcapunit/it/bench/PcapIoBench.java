@@ -1,8 +1,8 @@
 package io.github.pcapunit.it.bench;
 
-import io.github.pcapunit.core.InterfaceDescription;
-import io.github.pcapunit.core.PcapConversion;
-import io.github.pcapunit.core.PcapReader;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.PcapConversion;
+import io.github.pcapunit.core.pcapng.PcapReader;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

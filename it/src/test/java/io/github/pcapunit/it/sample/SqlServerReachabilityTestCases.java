@@ -2,7 +2,7 @@ package io.github.pcapunit.it.sample;
 
 import static io.github.pcapunit.assertions.PcapunitAssertions.assertThat;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.junit.CaptureTraffic;
 import io.github.pcapunit.testing.JvmLink;
 import io.github.pcapunit.testing.NetLab;

@@ -1,9 +1,9 @@
 package io.github.pcapunit.junit.internal;
 
-import io.github.pcapunit.core.CapturedTraffic;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.CaptureException;
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CaptureSlice;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.spi.CaptureSlice;
 import io.github.pcapunit.junit.OnUnavailable;
 import io.github.pcapunit.junit.Scope;
 import io.github.pcapunit.junit.TestCapture;

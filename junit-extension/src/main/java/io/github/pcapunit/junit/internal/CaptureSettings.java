@@ -1,6 +1,6 @@
 package io.github.pcapunit.junit.internal;
 
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.junit.OnUnavailable;
 import io.github.pcapunit.junit.Scope;

@@ -1,8 +1,8 @@
 package io.github.pcapunit.junit.internal;
 
-import io.github.pcapunit.core.CaptureAvailability;
+import io.github.pcapunit.core.capture.CaptureAvailability;
 import io.github.pcapunit.core.CaptureException;
-import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.InvalidFilterException;
 import io.github.pcapunit.core.UnknownInterfaceException;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.github.pcapunit.junit.internal;
 
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CaptureSpec;
-import io.github.pcapunit.core.SharedCapture;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.spi.SharedCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

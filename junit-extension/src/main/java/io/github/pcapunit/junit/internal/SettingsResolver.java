@@ -1,8 +1,8 @@
 package io.github.pcapunit.junit.internal;
 
-import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.InvalidCaptureSpecException;
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.junit.OnUnavailable;
 import io.github.pcapunit.junit.Scope;

@@ -1,7 +1,7 @@
 package io.github.pcapunit.junit.internal;
 
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CaptureSlice;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.spi.CaptureSlice;
 import io.github.pcapunit.junit.TestCapture;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;

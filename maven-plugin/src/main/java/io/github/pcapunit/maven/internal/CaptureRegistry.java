@@ -1,7 +1,7 @@
 package io.github.pcapunit.maven.internal;
 
-import io.github.pcapunit.core.Capture;
-import io.github.pcapunit.core.CaptureResult;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureResult;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

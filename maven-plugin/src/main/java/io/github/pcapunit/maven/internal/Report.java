@@ -1,9 +1,9 @@
 package io.github.pcapunit.maven.internal;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.DecodedPacket;
-import io.github.pcapunit.core.Drop;
-import io.github.pcapunit.core.TextFormat;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.packet.DecodedPacket;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.cli.TextFormat;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.github.pcapunit.maven.internal;
 
-import io.github.pcapunit.core.CapturedTraffic;
-import io.github.pcapunit.core.Expectation;
-import io.github.pcapunit.core.TrafficExpectations;
-import io.github.pcapunit.core.Violation;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.check.Expectation;
+import io.github.pcapunit.core.check.TrafficExpectations;
+import io.github.pcapunit.core.check.Violation;
 import io.github.pcapunit.maven.NoDropsTo;
 import io.github.pcapunit.maven.NoTrafficTo;
 import io.github.pcapunit.maven.OnlyTalksTo;

@@ -1,9 +1,9 @@
 package io.github.pcapunit.maven.internal;
 
-import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.InvalidCaptureSpecException;
 import io.github.pcapunit.core.InvalidFilterException;
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.UnknownInterfaceException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.github.pcapunit.maven.internal;
 
-import io.github.pcapunit.core.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Locale;

@@ -3,10 +3,10 @@ package io.github.pcapunit.maven.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.pcapunit.core.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.InvalidCaptureSpecException;
 import io.github.pcapunit.core.InvalidFilterException;
-import io.github.pcapunit.core.KernelEvidence;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.UnknownInterfaceException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.github.pcapunit.maven.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.CaptureResult;
-import io.github.pcapunit.core.CaptureSpec;
-import io.github.pcapunit.core.CaptureStatistics;
-import io.github.pcapunit.core.LinkType;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureStatistics;
+import io.github.pcapunit.core.pcapng.LinkType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,0 +1,401 @@
+package io.github.pcapunit.core.analysis;
+
+import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.packet.Flow;
+import io.github.pcapunit.core.packet.IpProtocol;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Evidence that packets were lost or refused: what kind, on which flow, when, which captured
+ * frames show it, and where the evidence comes from (the wire, the kernel, the firewall, the
+ * capture itself). Immutable; build one with {@link #builder(DropKind, EvidenceSource)}.
+ *
+ * <p>Wire evidence fills kind, flow, frames, times and description. Kernel and firewall
+ * evidence add a {@link #reason()} ({@code NETFILTER_DROP}), a {@link #component()}
+ * ({@code netfilter (nftables)}), a {@link #location()} ({@code nft_do_chain}), the process and
+ * the {@link FirewallRule}.
+ *
+ * <pre>{@code
+ * Drop d = Drop.builder(DropKind.KERNEL_DROP, EvidenceSource.KERNEL)
+ *         .flow(Flow.of(IpProtocol.TCP, Endpoint.of("10.0.1.10", 50122), Endpoint.of("10.0.1.20", 1433)))
+ *         .reason("NETFILTER_DROP").component("netfilter (nftables)").location("nft_do_chain")
+ *         .process("java", 4242).time(Instant.now())
+ *         .description("TCP SYN dropped by netfilter")
+ *         .build();
+ * }</pre>
+ */
+public final class Drop {
+
+    private final DropKind kind;
+    private final EvidenceSource source;
+    private final Flow flow;
+    private final String reason;
+    private final Integer icmpType;
+    private final Integer icmpCode;
+    private final String component;
+    private final String location;
+    private final String processName;
+    private final Long pid;
+    private final FirewallRule rule;
+    private final List<Long> frames;
+    private final List<Instant> times;
+    private final String description;
+
+    private Drop(Builder b) {
+        this.kind = b.kind;
+        this.source = b.source;
+        this.flow = b.flow;
+        this.reason = b.reason;
+        this.icmpType = b.icmpType;
+        this.icmpCode = b.icmpCode;
+        this.component = b.component;
+        this.location = b.location;
+        this.processName = b.processName;
+        this.pid = b.pid;
+        this.rule = b.rule;
+        this.frames = Collections.unmodifiableList(new ArrayList<>(b.frames));
+        List<Instant> t = new ArrayList<>(b.times);
+        Collections.sort(t);
+        this.times = Collections.unmodifiableList(t);
+        this.description = b.description != null ? b.description : defaultDescription();
+    }
+
+    /**
+     * A builder for a drop of {@code kind} shown by {@code source}.
+     *
+     * <pre>{@code Drop.builder(DropKind.REFUSED, EvidenceSource.WIRE).flow(f).frame(7).time(t).build();}</pre>
+     */
+    public static Builder builder(DropKind kind, EvidenceSource source) {
+        return new Builder(kind, source);
+    }
+
+    /** A builder pre-filled with this drop's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(kind, source);
+        b.flow = flow;
+        b.reason = reason;
+        b.icmpType = icmpType;
+        b.icmpCode = icmpCode;
+        b.component = component;
+        b.location = location;
+        b.processName = processName;
+        b.pid = pid;
+        b.rule = rule;
+        b.frames.addAll(frames);
+        b.times.addAll(times);
+        b.description = description;
+        return b;
+    }
+
+    /** What kind of loss this is. */
+    public DropKind kind() {
+        return kind;
+    }
+
+    /** Where the evidence comes from. */
+    public EvidenceSource source() {
+        return source;
+    }
+
+    /** The flow the drop concerns (client → server for TCP); empty for capture loss. */
+    public Optional<Flow> flow() {
+        return Optional.ofNullable(flow);
+    }
+
+    /**
+     * Machine-readable reason: the kernel's drop reason ({@code NETFILTER_DROP}), or for ICMP
+     * unreachable the code's name ({@code PORT_UNREACHABLE}, {@code ADMIN_PROHIBITED}, ...).
+     */
+    public Optional<String> reason() {
+        return Optional.ofNullable(reason);
+    }
+
+    /** ICMP type of the error message, for {@link DropKind#ICMP_UNREACHABLE}. */
+    public OptionalInt icmpType() {
+        return icmpType == null ? OptionalInt.empty() : OptionalInt.of(icmpType);
+    }
+
+    /** ICMP code of the error message, for {@link DropKind#ICMP_UNREACHABLE}. */
+    public OptionalInt icmpCode() {
+        return icmpCode == null ? OptionalInt.empty() : OptionalInt.of(icmpCode);
+    }
+
+    /** Readable component that dropped it, e.g. {@code netfilter (nftables)}. */
+    public Optional<String> component() {
+        return Optional.ofNullable(component);
+    }
+
+    /** Kernel code location, e.g. {@code nft_do_chain}. */
+    public Optional<String> location() {
+        return Optional.ofNullable(location);
+    }
+
+    /** Name of the process involved, e.g. {@code java}. */
+    public Optional<String> processName() {
+        return Optional.ofNullable(processName);
+    }
+
+    /** Process id of the process involved. */
+    public OptionalLong pid() {
+        return pid == null ? OptionalLong.empty() : OptionalLong.of(pid);
+    }
+
+    /** The firewall rule that dropped it, when the firewall told us. */
+    public Optional<FirewallRule> firewallRule() {
+        return Optional.ofNullable(rule);
+    }
+
+    /** Frame numbers (1-based, as in Wireshark) of the captured packets that show it. */
+    public List<Long> frames() {
+        return frames;
+    }
+
+    /** The instants the evidence refers to, in order (e.g. each SYN transmission). */
+    public List<Instant> times() {
+        return times;
+    }
+
+    /** The first of {@link #times()}, if any. */
+    public Optional<Instant> time() {
+        return times.isEmpty() ? Optional.empty() : Optional.of(times.get(0));
+    }
+
+    /** One readable line, e.g. {@code SYN 10.0.1.10:50122 → 10.0.1.20:1433 sent 3×, no SYN-ACK}. */
+    public String description() {
+        return description;
+    }
+
+    private String defaultDescription() {
+        StringBuilder s = new StringBuilder(kind.name());
+        if (flow != null) {
+            s.append(' ').append(flow);
+        }
+        if (reason != null) {
+            s.append(", reason ").append(reason);
+        }
+        if (component != null) {
+            s.append(", component ").append(component);
+            if (location != null) {
+                s.append(" (").append(location).append(')');
+            }
+        }
+        if (processName != null) {
+            s.append(", process ").append(processName);
+            if (pid != null) {
+                s.append(" (pid ").append(pid).append(')');
+            }
+        }
+        if (rule != null) {
+            s.append(", rule ").append(rule);
+        }
+        return s.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Drop)) {
+            return false;
+        }
+        Drop d = (Drop) o;
+        return kind == d.kind && source == d.source && Objects.equals(flow, d.flow)
+                && Objects.equals(reason, d.reason) && Objects.equals(icmpType, d.icmpType)
+                && Objects.equals(icmpCode, d.icmpCode) && Objects.equals(component, d.component)
+                && Objects.equals(location, d.location) && Objects.equals(processName, d.processName)
+                && Objects.equals(pid, d.pid) && Objects.equals(rule, d.rule)
+                && frames.equals(d.frames) && times.equals(d.times) && description.equals(d.description);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, source, flow, reason, frames, times, description);
+    }
+
+    /** {@code [WIRE REFUSED] } followed by {@link #description()}. */
+    @Override
+    public String toString() {
+        return "[" + source + " " + kind + "] " + description;
+    }
+
+    /**
+     * Builder of {@link Drop}. Every field except kind and source is optional.
+     *
+     * <pre>{@code Drop.builder(DropKind.ECHO_WITHOUT_REPLY, EvidenceSource.WIRE).frame(3).build();}</pre>
+     */
+    public static final class Builder {
+        private final DropKind kind;
+        private final EvidenceSource source;
+        private Flow flow;
+        private String reason;
+        private Integer icmpType;
+        private Integer icmpCode;
+        private String component;
+        private String location;
+        private String processName;
+        private Long pid;
+        private FirewallRule rule;
+        private final List<Long> frames = new ArrayList<>();
+        private final List<Instant> times = new ArrayList<>();
+        private String description;
+
+        private Builder(DropKind kind, EvidenceSource source) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            this.source = Objects.requireNonNull(source, "source");
+        }
+
+        /** The flow the drop concerns. */
+        public Builder flow(Flow flow) {
+            this.flow = flow;
+            return this;
+        }
+
+        /** Machine-readable reason ({@code NETFILTER_DROP}, {@code PORT_UNREACHABLE}). */
+        public Builder reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        /** ICMP type and code of the error message. */
+        public Builder icmp(int type, int code) {
+            this.icmpType = type;
+            this.icmpCode = code;
+            return this;
+        }
+
+        /** Readable component, e.g. {@code netfilter (nftables)}. */
+        public Builder component(String component) {
+            this.component = component;
+            return this;
+        }
+
+        /** Kernel code location, e.g. {@code nft_do_chain}. */
+        public Builder location(String location) {
+            this.location = location;
+            return this;
+        }
+
+        /** Process name and id ({@code pid < 0}: unknown). */
+        public Builder process(String name, long pid) {
+            this.processName = name;
+            this.pid = pid < 0 ? null : pid;
+            return this;
+        }
+
+        /** The firewall rule that dropped it. */
+        public Builder firewallRule(FirewallRule rule) {
+            this.rule = rule;
+            return this;
+        }
+
+        /** Adds a captured frame number (1-based) showing the drop. */
+        public Builder frame(long frameNumber) {
+            this.frames.add(frameNumber);
+            return this;
+        }
+
+        /** Adds frame numbers. */
+        public Builder frames(List<Long> frameNumbers) {
+            this.frames.addAll(frameNumbers);
+            return this;
+        }
+
+        /** Adds an instant the evidence refers to. */
+        public Builder time(Instant time) {
+            this.times.add(Objects.requireNonNull(time, "time"));
+            return this;
+        }
+
+        /** Adds instants. */
+        public Builder times(List<Instant> instants) {
+            instants.forEach(this::time);
+            return this;
+        }
+
+        /** The one-line description; default: kind, flow, reason and component. */
+        public Builder description(String description) {
+            this.description = description;
+            return this;
+        }
+
+        /** The drop. */
+        public Drop build() {
+            return new Drop(this);
+        }
+    }
+
+    /**
+     * A firewall rule as nftables names it: table (with family), chain, handle and comment.
+     *
+     * <pre>{@code new Drop.FirewallRule("inet pcapunit_x", "output", 7, "block db")}</pre>
+     */
+    public static final class FirewallRule {
+        private final String table;
+        private final String chain;
+        private final long handle;
+        private final String comment;
+
+        /**
+         * A rule.
+         *
+         * @param table table name, optionally with its family ({@code inet filter})
+         * @param chain chain name
+         * @param handle rule handle, {@code -1} if unknown
+         * @param comment the rule's comment, or {@code null}
+         */
+        public FirewallRule(String table, String chain, long handle, String comment) {
+            this.table = Objects.requireNonNull(table, "table");
+            this.chain = Objects.requireNonNull(chain, "chain");
+            this.handle = handle;
+            this.comment = comment;
+        }
+
+        /** Table name (with family when known). */
+        public String table() {
+            return table;
+        }
+
+        /** Chain name. */
+        public String chain() {
+            return chain;
+        }
+
+        /** Rule handle, {@code -1} if unknown. */
+        public long handle() {
+            return handle;
+        }
+
+        /** The rule's comment. */
+        public Optional<String> comment() {
+            return Optional.ofNullable(comment);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof FirewallRule)) {
+                return false;
+            }
+            FirewallRule r = (FirewallRule) o;
+            return handle == r.handle && table.equals(r.table) && chain.equals(r.chain)
+                    && Objects.equals(comment, r.comment);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(table, chain, handle, comment);
+        }
+
+        /** {@code table inet filter chain output handle 7 comment "block db"}. */
+        @Override
+        public String toString() {
+            return "table " + table + " chain " + chain + (handle >= 0 ? " handle " + handle : "")
+                    + (comment != null ? " comment \"" + comment + "\"" : "");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.github.pcapunit.core.analysis.internal;
+
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.packet.Flow;
+import io.github.pcapunit.core.packet.internal.Addresses;
+import io.github.pcapunit.core.packet.internal.IcmpNames;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Drop records derived from the wire analysis and from capture statistics. */
+public final class WireDrops {
+
+    /** Instants listed in a description before "and N more". */
+    static final int LISTED = 5;
+
+    private WireDrops() {
+    }
+
+    static Instant at(long nanos) {
+        return Instant.ofEpochSecond(0, nanos);
+    }
+
+    /** {@code +1.022 s} relative to {@code base}. */
+    public static String relative(long nanos, long base) {
+        return String.format(Locale.ROOT, "+%.3f s", (nanos - base) / 1e9);
+    }
+
+    static String times(BoundedLongs l, long base) {
+        StringBuilder s = new StringBuilder();
+        int n = Math.min(l.size(), LISTED);
+        for (int i = 0; i < n; i++) {
+            s.append(i == 0 ? "" : ", ").append(relative(l.get(i), base));
+        }
+        if (l.total() > n) {
+            s.append(" and ").append(l.total() - n).append(" more");
+        }
+        return s.toString();
+    }
+
+    private static List<Instant> instants(BoundedLongs l) {
+        List<Instant> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            out.add(at(l.get(i)));
+        }
+        return out;
+    }
+
+    private static List<Long> frames(BoundedLongs l) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            out.add(l.get(i));
+        }
+        return out;
+    }
+
+    /** CAPTURE_LOSS drops, one per interface with losses: {name, osDrop, ifDrop}. */
+    static List<Drop> captureLoss(List<String[]> perInterface) {
+        List<Drop> out = new ArrayList<>();
+        for (String[] i : perInterface) {
+            long os = Long.parseLong(i[1]);
+            long ifd = Long.parseLong(i[2]);
+            if (os == 0 && ifd == 0) {
+                continue;
+            }
+            StringBuilder s = new StringBuilder("capture lost packets on ").append(i[0]).append(": ");
+            if (os > 0) {
+                s.append(os).append(" dropped by the kernel buffer");
+            }
+            if (ifd > 0) {
+                s.append(os > 0 ? ", " : "").append(ifd).append(" dropped by the interface");
+            }
+            out.add(Drop.builder(DropKind.CAPTURE_LOSS, EvidenceSource.CAPTURE)
+                    .reason(os > 0 ? "KERNEL_BUFFER_FULL" : "INTERFACE_DROP").component(i[0])
+                    .description(s.toString()).build());
+        }
+        return out;
+    }
+
+    /** Drops the wire shows: unanswered/refused/reset/retransmitted TCP, ICMP unreachable, unanswered echoes. */
+    public static List<Drop> derive(AnalysisResult r, long base) {
+        List<Drop> out = new ArrayList<>();
+        Set<Flow> reported = new HashSet<>();
+        for (UnreachableGroup g : r.unreachable) {
+            Flow flow = g.flow();
+            reported.add(flow);
+            String code = IcmpNames.unreachableCode(g.ipVersion, g.icmpCode);
+            String proto = g.ipVersion == 6 ? "ICMPv6 " : "ICMP ";
+            String desc = proto + IcmpNames.unreachableText(g.ipVersion, g.icmpCode) + " from "
+                    + Addresses.text(g.reporter, g.reporter.length) + " for " + flow + " at " + times(g.nanos, base)
+                    + (g.nanos.total() > 1 ? " (" + g.nanos.total() + "\u00d7)" : "");
+            out.add(Drop.builder(DropKind.ICMP_UNREACHABLE, EvidenceSource.WIRE).flow(flow).reason(code)
+                    .icmp(g.icmpType, g.icmpCode).frames(frames(g.frames)).times(instants(g.nanos))
+                    .description(desc).build());
+        }
+        for (TcpState c : r.tcp) {
+            boolean unanswered = !c.midStream && !c.synAckSeen && !c.reset && c.synNanos.total() > 0;
+            boolean retransmitted = c.synRetransmissions() > 0 || c.retransNanos.total() > 0 || c.synAckRetransmissions > 0;
+            if (!c.refused && !unanswered && !c.reset && !retransmitted) {
+                continue; // nothing to report: do not build addresses for healthy connections
+            }
+            Flow flow = c.flow();
+            String client = Addresses.endpoint(c.client, c.client.length, c.clientPort);
+            String server = Addresses.endpoint(c.server, c.server.length, c.serverPort);
+            if (c.refused) {
+                String desc = "SYN " + client + " \u2192 " + server + " at " + times(c.synNanos, base)
+                        + " refused: RST from " + server + " at " + relative(c.resetNanos, base);
+                out.add(Drop.builder(DropKind.REFUSED, EvidenceSource.WIRE).flow(flow)
+                        .frames(frames(c.synFrames)).frame(c.resetFrame).times(instants(c.synNanos))
+                        .description(desc).build());
+                continue;
+            }
+            if (!c.midStream && !c.synAckSeen && !c.reset && c.synNanos.total() > 0) {
+                if (reported.contains(flow)) {
+                    continue; // the ICMP error already explains it
+                }
+                long n = c.synNanos.total();
+                String desc = "SYN " + client + " \u2192 " + server + " sent " + n + "\u00d7 at "
+                        + times(c.synNanos, base) + ", no SYN-ACK";
+                out.add(Drop.builder(DropKind.UNANSWERED_CONNECTION_ATTEMPT, EvidenceSource.WIRE).flow(flow)
+                        .frames(frames(c.synFrames)).times(instants(c.synNanos)).description(desc).build());
+                continue;
+            }
+            if (c.reset) {
+                String by = c.resetByServer ? server : client;
+                String desc = flow + " " + (c.established ? "established" : "half-open") + ", reset by " + by
+                        + " at " + relative(c.resetNanos, base);
+                out.add(Drop.builder(DropKind.RESET_BY_PEER, EvidenceSource.WIRE).flow(flow).frame(c.resetFrame)
+                        .time(at(c.resetNanos)).description(desc).build());
+            }
+            long synRetrans = c.synRetransmissions();
+            long data = c.retransNanos.total();
+            if (synRetrans > 0 || data > 0 || c.synAckRetransmissions > 0) {
+                StringBuilder desc = new StringBuilder(flow.toString()).append(':');
+                Drop.Builder b = Drop.builder(DropKind.RETRANSMITTED, EvidenceSource.WIRE).flow(flow);
+                if (synRetrans > 0) {
+                    desc.append(" SYN sent ").append(synRetrans + 1).append("\u00d7 at ").append(times(c.synNanos, base))
+                            .append(" before the SYN-ACK;");
+                    b.frames(frames(c.synFrames)).times(instants(c.synNanos));
+                }
+                if (c.synAckRetransmissions > 0) {
+                    desc.append(" SYN-ACK sent ").append(c.synAckRetransmissions + 1).append("\u00d7;");
+                }
+                if (data > 0) {
+                    desc.append(' ').append(data).append(data == 1 ? " data retransmission at " : " data retransmissions at ")
+                            .append(times(c.retransNanos, base)).append(';');
+                    b.frames(frames(c.retransFrames)).times(instants(c.retransNanos));
+                }
+                desc.setLength(desc.length() - 1);
+                out.add(b.description(desc.toString()).build());
+            }
+        }
+        // Unanswered echoes, one record per (source, destination, identifier).
+        Map<String, List<EchoRecord>> groups = new LinkedHashMap<>();
+        for (EchoRecord e : r.echoes) {
+            if (!e.answered()) {
+                String key = Addresses.text(e.source, e.source.length) + ">" + Addresses.text(e.destination,
+                        e.destination.length) + "#" + e.identifier;
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+            }
+        }
+        for (List<EchoRecord> g : groups.values()) {
+            EchoRecord first = g.get(0);
+            Drop.Builder b = Drop.builder(DropKind.ECHO_WITHOUT_REPLY, EvidenceSource.WIRE);
+            BoundedLongs t = new BoundedLongs(TcpState.KEEP);
+            StringBuilder seqs = new StringBuilder();
+            for (int i = 0; i < g.size(); i++) {
+                EchoRecord e = g.get(i);
+                t.add(e.requestNanos);
+                if (i < TcpState.KEEP) {
+                    b.frame(e.requestFrame).time(at(e.requestNanos));
+                }
+                if (i < LISTED) {
+                    seqs.append(i == 0 ? "" : ", ").append(e.sequence);
+                }
+            }
+            if (g.size() > LISTED) {
+                seqs.append(", \u2026");
+            }
+            String desc = (first.ipVersion == 6 ? "ICMPv6" : "ICMP") + " echo request "
+                    + Addresses.text(first.source, first.source.length) + " \u2192 "
+                    + Addresses.text(first.destination, first.destination.length) + " id=" + first.identifier
+                    + " sent " + g.size() + "\u00d7 (seq " + seqs + ") at " + times(t, base) + ", no echo reply";
+            out.add(b.description(desc).build());
+        }
+        return out;
+    }
+}

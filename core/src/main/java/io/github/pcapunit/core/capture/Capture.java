@@ -1,0 +1,132 @@
+package io.github.pcapunit.core.capture;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.CaptureNotPermittedException;
+import io.github.pcapunit.core.InvalidFilterException;
+import io.github.pcapunit.core.LibpcapNotFoundException;
+import io.github.pcapunit.core.UnknownInterfaceException;
+
+import io.github.pcapunit.core.capture.spi.CaptureSlice;
+import io.github.pcapunit.core.capture.spi.SharedCapture;
+
+import io.github.pcapunit.core.capture.internal.CaptureSession;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A running packet capture: started by {@link #start(CaptureSpec)}, stopped by {@link #stop()}
+ * (or {@link #close()}), which writes the pcapng file and returns its {@link CaptureResult}.
+ * Packets go to disk through libpcap's native dumper, so capturing costs no Java work per packet.
+ *
+ * <pre>{@code
+ * CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9999").build();
+ * try (Capture capture = Capture.start(spec)) {
+ *     sendDatagrams();
+ *     capture.mark("datagrams sent");
+ *     CaptureResult result = capture.stop();   // every packet sent before stop() is in the file
+ * }
+ * }</pre>
+ *
+ * <p>Starting one capture per test costs tens of milliseconds (opening and closing kernel
+ * sockets); to capture many short tests, start one {@link SharedCapture} and cut a
+ * {@link CaptureSlice} per test. A JVM shutdown hook stops running captures, so SIGTERM or
+ * Ctrl-C still leaves a valid pcapng. Thread-safe.
+ */
+public final class Capture implements AutoCloseable {
+
+    private final CaptureSession session;
+
+    private Capture(CaptureSession session) {
+        this.session = session;
+    }
+
+    /**
+     * Starts capturing. Every option is checked before anything is opened.
+     *
+     * <pre>{@code
+     * Capture capture = Capture.start(CaptureSpec.builder().filter("tcp port 1433").build());
+     * }</pre>
+     *
+     * @throws InvalidFilterException when libpcap refuses the filter (its reason is in the message)
+     * @throws UnknownInterfaceException when an interface does not exist (the message lists those that do)
+     * @throws CaptureNotPermittedException when this process may not capture (the message says what to grant)
+     * @throws LibpcapNotFoundException when libpcap is not installed
+     * @throws CaptureException when the output file cannot be written or kernel evidence is
+     *     {@link KernelEvidence#REQUIRED} but unavailable
+     */
+    public static Capture start(CaptureSpec spec) {
+        return new Capture(CaptureSession.start(spec));
+    }
+
+    /**
+     * Names of the interfaces libpcap can capture on here, e.g. {@code [any, lo, eth0]}.
+     *
+     * @throws LibpcapNotFoundException when libpcap is not installed
+     */
+    public static List<String> interfaceNames() {
+        return CaptureSession.interfaceNames();
+    }
+
+    /** The spec this capture runs with. */
+    public CaptureSpec spec() {
+        return session.spec();
+    }
+
+    /** The pcapng file {@link #stop()} writes. */
+    public Path file() {
+        return session.file();
+    }
+
+    /** Whether packets are still being captured. */
+    public boolean isRunning() {
+        return session.isRunning();
+    }
+
+    /**
+     * Records a journal entry ({@code PCAPUNIT_EVENT=mark}) at the current time, shown between the
+     * packets in Wireshark, e.g. {@code capture.mark("login request sent")}.
+     *
+     * @throws IllegalStateException when the capture has stopped
+     */
+    public void mark(String message) {
+        session.mark(message);
+    }
+
+    /**
+     * Everything captured so far as its own pcapng file (next to {@link #file()}, named
+     * {@code *.snapshot.pcapng}), while the capture keeps running. Waits for packets sent before
+     * this call to be handed over (twice the read timeout).
+     *
+     * <pre>{@code
+     * CaptureResult soFar = capture.snapshot();
+     * }</pre>
+     *
+     * @throws IllegalStateException when the capture has stopped; use the result of {@link #stop()}
+     */
+    public CaptureResult snapshot() {
+        return session.snapshot();
+    }
+
+    /**
+     * Stops capturing and writes the pcapng file. Waits twice the read timeout so the packets sent
+     * just before this call are in the file. Idempotent: later calls return the same result.
+     *
+     * <pre>{@code
+     * CaptureResult result = capture.stop();
+     * }</pre>
+     */
+    public CaptureResult stop() {
+        return session.stop();
+    }
+
+    /** Same as {@link #stop()}, for try-with-resources. */
+    @Override
+    public void close() {
+        session.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "Capture[" + session.spec() + (isRunning() ? ", running" : ", stopped") + "]";
+    }
+}

@@ -1,0 +1,192 @@
+package io.github.pcapunit.core.capture.internal;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureStatistics;
+import io.github.pcapunit.core.pcapng.LinkType;
+import io.github.pcapunit.core.capture.internal.libpcap.Libpcap;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A standalone capture behind {@code Capture}. */
+public final class CaptureSession implements ShutdownFinalizer.Finalizable {
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private final CaptureSpec spec;
+    private final Path file;
+    private final Recorder recorder;
+    private final List<JournalFields> marks = new ArrayList<>();
+    /** Sidecar entries collected for snapshots, kept for the final file. */
+    private final List<JournalFields> collected = new ArrayList<>();
+    private CaptureResult result;
+    private volatile boolean running = true;
+
+    private CaptureSession(CaptureSpec spec, Path file, Recorder recorder) {
+        this.spec = spec;
+        this.file = file;
+        this.recorder = recorder;
+    }
+
+    /** Validates, opens and starts. */
+    public static CaptureSession start(CaptureSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        Path file = spec.output().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"),
+                "pcapunit-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".pcapng"))
+                .toAbsolutePath();
+        // pcap records are smaller than pcapng's, so a native file within the cap converts to at
+        // least as many packets as the pcapng can hold: capping the native file at the same size
+        // bounds the disk without cutting earlier than the pcapng cap does.
+        Recorder recorder = Recorder.start(spec, file.resolveSibling("." + file.getFileName()),
+                spec.maxFileSize().orElse(0L));
+        CaptureSession session = new CaptureSession(spec, file, recorder);
+        ShutdownFinalizer.register(session);
+        return session;
+    }
+
+    /** Interface names libpcap offers. */
+    public static List<String> interfaceNames() {
+        return Libpcap.interfaceNames();
+    }
+
+    /** The spec this capture runs with. */
+    public CaptureSpec spec() {
+        return spec;
+    }
+
+    /** The pcapng file stop() writes. */
+    public Path file() {
+        return file;
+    }
+
+    /** Whether the loops still run. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Adds a mark journal entry at the current time. */
+    public void mark(String message) {
+        Objects.requireNonNull(message, "message");
+        synchronized (this) {
+            if (!running) {
+                throw new IllegalStateException("mark(\"" + message + "\") after stop(): mark before stopping");
+            }
+            marks.add(JournalFields.mark(message));
+        }
+    }
+
+    /** Settles, then converts everything so far to {@code <name>.snapshot.pcapng}. */
+    public synchronized CaptureResult snapshot() {
+        if (!running) {
+            throw new IllegalStateException("snapshot() after stop(): use the CaptureResult stop() returned");
+        }
+        settle();
+        long end = Recorder.nowNanos();
+        long[] sizes = recorder.flush();
+        Path snap = file.resolveSibling(baseName(file) + ".snapshot.pcapng");
+        collected.addAll(recorder.collectSidecars());
+        List<JournalFields> entries = new ArrayList<>(marks);
+        entries.addAll(collected);
+        return convert(snap, sizes, end, recorder.stats(), entries, "snapshot");
+    }
+
+    /** Settles, stops the loops, converts; idempotent. */
+    public synchronized CaptureResult stop() {
+        if (result != null) {
+            return result;
+        }
+        try {
+            settle();
+            long end = Recorder.nowNanos();
+            List<JournalFields> entries = new ArrayList<>(marks);
+            entries.addAll(collected);
+            entries.addAll(recorder.stop());
+            running = false;
+            long[] sizes = new long[recorder.nativeFiles.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = size(recorder.nativeFiles.get(i));
+            }
+            result = convert(file, sizes, end, recorder.stats(), entries, null);
+            return result;
+        } finally {
+            running = false;
+            recorder.deleteNativeFiles();
+            ShutdownFinalizer.deregister(this);
+        }
+    }
+
+    @Override
+    public void finalizeOnShutdown() {
+        stop();
+    }
+
+    /** Waits twice the read timeout, so the kernel has handed over every packet sent before now. */
+    private void settle() {
+        try {
+            Thread.sleep(2 * spec.readTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        recorder.awaitLoopsIdle(2000);
+    }
+
+    private CaptureResult convert(Path out, long[] sizes, long end, long[][] stats, List<JournalFields> entries,
+            String kind) {
+        List<Conversion.Source> sources = new ArrayList<>();
+        for (int i = 0; i < recorder.handles.size(); i++) {
+            sources.add(new Conversion.Source(recorder.handles.get(i).interfaceName(),
+                    recorder.handles.get(i).linkType(), spec.snaplen(), recorder.nativeFiles.get(i), 0, sizes[i],
+                    spec.filter().orElse(null), stats[i]));
+        }
+        String comment = describe(spec, recorder.startNanos, end) + (kind == null ? "" : " (" + kind + ")")
+                + "\nkernel evidence: " + recorder.kernelEvidenceStatus();
+        Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, entries, comment,
+                recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos());
+        if (kind == null) {
+            Recorder.finishFile(out, entries, spec.maxFileSize().orElse(0L));
+        }
+        return result(out, spec, recorder, sources, o, recorder.startNanos, end);
+    }
+
+    static CaptureResult result(Path out, CaptureSpec spec, Recorder recorder, List<Conversion.Source> sources,
+            Conversion.Outcome o, long start, long end) {
+        List<CaptureStatistics> stats = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            Conversion.Source s = sources.get(i);
+            long received = Conversion.received(s, o.loopback[i]);
+            stats.add(new CaptureStatistics(s.name, LinkType.of(s.linkType), o.written[i], received, s.stats[1],
+                    s.stats[2]));
+        }
+        return new CaptureResult(out, spec, Conversion.instant(start), Conversion.instant(end), stats,
+                o.truncatedAtNanos >= 0 ? Conversion.instant(o.truncatedAtNanos) : null,
+                recorder.kernelEvidenceStatus());
+    }
+
+    static String describe(CaptureSpec spec, long start, long end) {
+        return "pcapunit capture on " + spec.effectiveInterfaces() + ", filter "
+                + spec.filter().map(f -> "\"" + f + "\"").orElse("(none: every packet)") + ", snaplen "
+                + spec.snaplen() + ", buffer " + spec.bufferSize() + " bytes"
+                + spec.maxFileSize().map(m -> ", size cap " + m + " bytes").orElse("") + ", from "
+                + Conversion.instant(start) + " to " + Conversion.instant(end)
+                + spec.comment().map(c -> "\n" + c).orElse("");
+    }
+
+    private static String baseName(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".pcapng") ? n.substring(0, n.length() - 7) : n;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new CaptureException("native capture file " + p + " vanished: " + e.getMessage(), e);
+        }
+    }
+}

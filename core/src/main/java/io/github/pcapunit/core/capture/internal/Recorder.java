@@ -1,0 +1,331 @@
+package io.github.pcapunit.core.capture.internal;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.libpcap.Libpcap;
+import io.github.pcapunit.core.capture.internal.libpcap.NativeHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live part of a capture: one libpcap handle, native dumper file and loop thread per
+ * interface, plus the sidecars. Shared by standalone and shared captures.
+ */
+final class Recorder {
+
+    final CaptureSpec spec;
+    final List<NativeHandle> handles;
+    final List<Path> nativeFiles = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<CaptureSidecar> sidecars = new ArrayList<>();
+    private final List<CaptureException> loopFailures = new ArrayList<>();
+    final long startNanos;
+    private final CountDownLatch looping;
+    private final List<Path> loopTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long capReachedNanos = -1;
+    private volatile long[][] statsAtStop;
+
+    private final long nativeCap;
+
+    private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos, long nativeCap) {
+        this.nativeCap = nativeCap;
+        this.spec = spec;
+        this.handles = handles;
+        this.startNanos = startNanos;
+        this.looping = new CountDownLatch(handles.size());
+    }
+
+    /**
+     * Validates, then opens the handles (nothing else happens if that fails), then creates files,
+     * starts the loops and the sidecars.
+     *
+     * @param nativeBase the native files are {@code nativeBase + "." + interface + ".pcap"}
+     * @param nativeCap size cap of each native file in bytes, 0 for none
+     */
+    static Recorder start(CaptureSpec spec, Path nativeBase, long nativeCap) {
+        SpecValidation.validate(spec);
+        List<CaptureSidecar.Factory> factories = CaptureSidecars.factories();
+        if (spec.kernelEvidence() == KernelEvidence.REQUIRED && factories.isEmpty()) {
+            throw new CaptureException("kernelEvidence REQUIRED, but no kernel evidence recorder is available in "
+                    + "this JVM: use KernelEvidence.AUTO to capture packets without it, or OFF");
+        }
+        List<NativeHandle> handles = new ArrayList<>();
+        try {
+            for (String name : spec.effectiveInterfaces()) {
+                handles.add(NativeHandle.open(name, spec.snaplen(), spec.bufferSize(),
+                        (int) spec.readTimeout().toMillis(), spec.filter().orElse(null)));
+            }
+            // after opening, so a missing privilege is reported first; before any file exists
+            checkWritable(nativeBase.toAbsolutePath().getParent(), spec);
+        } catch (RuntimeException e) {
+            handles.forEach(NativeHandle::close);
+            throw e;
+        }
+        Recorder r = new Recorder(spec, handles, nowNanos(), nativeCap);
+        try {
+            Path dir = nativeBase.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            for (NativeHandle h : handles) {
+                Path file = nativeBase.resolveSibling(nativeBase.getFileName() + "." + safe(h.interfaceName()) + ".pcap");
+                h.openDumper(file);
+                r.nativeFiles.add(file);
+            }
+            for (NativeHandle h : handles) {
+                Thread t = new Thread(() -> r.loop(h), "pcapunit-capture-" + h.interfaceName());
+                t.setDaemon(true);
+                r.threads.add(t);
+            }
+            r.threads.forEach(Thread::start);
+            // A stop before a loop thread runs would leave its packets in the ring: start() returns
+            // only once every thread is entering its loop.
+            if (!r.looping.await(10, TimeUnit.SECONDS)) {
+                throw new CaptureException("capture threads did not start within 10 s");
+            }
+            for (CaptureSidecar.Factory f : factories) {
+                CaptureSidecar s = f.create(spec);
+                if (s != null) {
+                    r.sidecars.add(s);
+                    s.start(spec);
+                }
+            }
+            return r;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            r.abort();
+            if (e instanceof CaptureException) {
+                throw (CaptureException) e;
+            }
+            throw new CaptureException("cannot start the capture: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails before anything is opened when the output directory cannot be created or written. */
+    private static void checkWritable(Path dir, CaptureSpec spec) {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new CaptureException("cannot write the capture to " + dir + ": " + existing
+                    + (existing != null && !Files.isDirectory(existing) ? " is not a directory" : " is not writable")
+                    + ". Choose a writable output, e.g. output(Path.of(\"target/pcapunit/capture.pcapng\"))"
+                    + spec.output().map(o -> " instead of " + o).orElse(""));
+        }
+    }
+
+    private void loop(NativeHandle h) {
+        try {
+            if (h.runLoop(nativeCap, () -> {
+                loopTasks.add(threadSelf());
+                looping.countDown();
+            })) {
+                if (capReachedNanos < 0) {
+                    capReachedNanos = nowNanos();
+                }
+            }
+        } catch (CaptureException e) {
+            synchronized (loopFailures) {
+                loopFailures.add(e);
+            }
+        }
+    }
+
+    /**
+     * Waits until every loop thread is asleep in {@code poll} (state S in /proc, twice in a row):
+     * called after twice the read timeout, when the kernel has handed every block holding earlier
+     * packets to user space, it proves the loops have also written them. On a loaded machine a
+     * loop thread can wait longer than the timeout for a CPU; without this, the tail would be lost.
+     */
+    void awaitLoopsIdle(long maxMillis) {
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        for (Path task : loopTasks) {
+            if (task == null) {
+                continue;
+            }
+            int sleeping = 0;
+            while (sleeping < 2 && System.nanoTime() < deadline) {
+                char state = taskState(task);
+                if (state == '?') {
+                    break; // ended, or no /proc: nothing to wait for
+                }
+                sleeping = state == 'S' ? sleeping + 1 : 0;
+                if (sleeping < 2) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(300_000);
+                }
+            }
+        }
+    }
+
+    private static Path threadSelf() {
+        try {
+            return Path.of("/proc/self/task").resolve(
+                    Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName());
+        } catch (IOException | RuntimeException e) {
+            return null; // not Linux: the fixed settle time alone applies
+        }
+    }
+
+    private static char taskState(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return '?';
+        }
+    }
+
+    /** When a native file reached the size cap (nanos since the epoch), or -1. */
+    long capReachedNanos() {
+        return capReachedNanos;
+    }
+
+    /** Flushes the dumpers so readers see every packet handed over so far; returns the file sizes. */
+    long[] flush() {
+        long[] sizes = new long[handles.size()];
+        for (int i = 0; i < handles.size(); i++) {
+            handles.get(i).flush();
+            try {
+                sizes[i] = Files.size(nativeFiles.get(i));
+            } catch (IOException e) {
+                throw new CaptureException("cannot read the size of " + nativeFiles.get(i) + ": " + e.getMessage(), e);
+            }
+        }
+        return sizes;
+    }
+
+    /** libpcap counters per handle (received, kernel drops, interface drops). */
+    synchronized long[][] stats() {
+        if (statsAtStop != null) {
+            return statsAtStop;
+        }
+        long[][] s = new long[handles.size()][];
+        for (int i = 0; i < handles.size(); i++) {
+            s[i] = handles.get(i).stats();
+        }
+        return s;
+    }
+
+    /** Lets each {@link CaptureFileFinisher} finish a file just written with {@code entries}. */
+    static void finishFile(java.nio.file.Path pcapng, List<JournalFields> entries, long maxFileSize) {
+        for (CaptureFileFinisher f : CaptureSidecars.finishers()) {
+            f.finish(pcapng, entries, maxFileSize);
+        }
+    }
+
+    /** Entries the sidecars recorded since the last call. */
+    List<JournalFields> collectSidecars() {
+        List<JournalFields> all = new ArrayList<>();
+        for (CaptureSidecar s : sidecars) {
+            all.addAll(s.collect());
+        }
+        return all;
+    }
+
+    /**
+     * Ends the loops, takes statistics, closes the dumpers, stops the sidecars, and hands the
+     * handles to the background closer.
+     *
+     * @return the sidecars' remaining entries
+     */
+    List<JournalFields> stop() {
+        for (NativeHandle h : handles) {
+            h.requestStop();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        long[][] last = stats();
+        statsAtStop = last;
+        handles.forEach(NativeHandle::closeDumper);
+        List<JournalFields> entries = new ArrayList<>();
+        for (CaptureSidecar s : sidecars) {
+            try {
+                entries.addAll(s.stop());
+            } finally {
+                s.close();
+            }
+        }
+        handles.forEach(Closer::close);
+        synchronized (loopFailures) {
+            if (!loopFailures.isEmpty()) {
+                throw loopFailures.get(0);
+            }
+        }
+        return entries;
+    }
+
+    /** The sidecars' status sentences, or why there is none. */
+    String kernelEvidenceStatus() {
+        if (spec.kernelEvidence() == KernelEvidence.OFF) {
+            StringBuilder off = new StringBuilder("kernel evidence off");
+            for (CaptureSidecar s : sidecars) {
+                off.append("; ").append(s.status());   // e.g. explain mode, which runs without it
+            }
+            return off.toString();
+        }
+        if (sidecars.isEmpty()) {
+            return "kernel evidence not recorded: no kernel evidence recorder is available in this JVM";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (CaptureSidecar s : sidecars) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(s.status());
+        }
+        return sb.toString();
+    }
+
+    /** Releases everything after a failed start, deleting the native files. */
+    private void abort() {
+        for (NativeHandle h : handles) {
+            h.requestStop();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (CaptureSidecar s : sidecars) {
+            s.close();
+        }
+        handles.forEach(NativeHandle::closeDumper);
+        handles.forEach(Closer::close);
+        deleteNativeFiles();
+    }
+
+    void deleteNativeFiles() {
+        for (Path p : nativeFiles) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // a leftover temporary file is harmless; the capture result does not depend on it
+            }
+        }
+    }
+
+    String application() {
+        return "pcapunit (" + Libpcap.version() + ")";
+    }
+
+    static long nowNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+}

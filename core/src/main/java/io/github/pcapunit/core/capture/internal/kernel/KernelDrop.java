@@ -1,0 +1,73 @@
+package io.github.pcapunit.core.capture.internal.kernel;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One correlated kernel drop: the packets the kernel freed with {@code reason} at {@code location},
+ * attributed (when the events allow) to a TCP flow and the process that opened it.
+ *
+ * @param reason      kernel drop reason, e.g. NETFILTER_DROP
+ * @param location    kernel function, e.g. nft_do_chain
+ * @param component   readable component, e.g. "netfilter (nftables)"
+ * @param protocol    "TCP" when attributed to a flow, else the packet's network protocol ("IPv4")
+ * @param saddr       source address of the dropped packets, "" when unknown
+ * @param sport       source port, -1 when unknown
+ * @param daddr       destination address, "" when unknown
+ * @param dport       destination port, -1 when unknown
+ * @param tcpFlags    what the dropped TCP segments were ("SYN" for a connect), "" when unknown
+ * @param processName process name, "" when the drop happened outside any process
+ * @param pid         process id, -1 when unknown
+ * @param times       each drop instant, in order
+ */
+public record KernelDrop(String reason, String location, String component, String protocol, String saddr, int sport,
+        String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times) {
+
+    /** Copies the times. */
+    public KernelDrop {
+        times = List.copyOf(times);
+    }
+
+    /** This record narrowed to the one drop at {@code time} (for the journal entry of one event). */
+    public KernelDrop single(Instant time) {
+        return new KernelDrop(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags,
+                processName, pid, List.of(time));
+    }
+
+    /** Whether the drop is attributed to a flow (addresses known). */
+    public boolean hasFlow() {
+        return !saddr.isEmpty() && !daddr.isEmpty();
+    }
+
+    /**
+     * The pktmon-like line: {@code Drop: reason NETFILTER_DROP, component netfilter (nftables,
+     * nft_do_chain), TCP 10.200.1.10:50122 → 10.200.1.20:1433 SYN, process java (pid 4242)}.
+     */
+    public String line() {
+        StringBuilder s = new StringBuilder("Drop: reason ").append(reason)
+                .append(", component ").append(Components.withLocation(component, location)).append(", ");
+        if (hasFlow()) {
+            s.append(protocol).append(' ').append(endpoint(saddr, sport)).append(" \u2192 ").append(endpoint(daddr, dport));
+            if (!tcpFlags.isEmpty()) {
+                s.append(' ').append(tcpFlags);
+            }
+        } else {
+            s.append(protocol).append(" packet");
+        }
+        if (times.size() > 1) {
+            s.append(", ").append(times.size()).append(" packets");
+        }
+        if (!processName.isEmpty()) {
+            s.append(", process ").append(processName);
+            if (pid >= 0) {
+                s.append(" (pid ").append(pid).append(')');
+            }
+        }
+        return s.toString();
+    }
+
+    private static String endpoint(String address, int port) {
+        String a = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+        return port < 0 ? a : a + ":" + port;
+    }
+}

@@ -1,0 +1,317 @@
+package io.github.pcapunit.core.capture.internal.kernel;
+
+import io.github.pcapunit.core.CaptureException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Records kernel events in a private tracefs instance
+ * ({@code instances/pcapunit-<pid>-<n>}, never the global buffer) while a capture runs. A daemon
+ * thread "pcapunit-kernel-trace" reads {@code trace_pipe}; {@link #stop()} turns the events off,
+ * writes a marker, reads up to it and removes the instance. The instance is also removed on a
+ * failed start and by a shutdown hook.
+ *
+ * <pre>{@code
+ * KernelRecorder recorder = KernelRecorder.start();
+ * ... traffic ...
+ * List<KernelEvent> events = recorder.stop();
+ * }</pre>
+ */
+public final class KernelRecorder implements AutoCloseable {
+
+    /** Upper bound of events kept; beyond it events are counted, not stored. */
+    static final int MAX_EVENTS = 200_000;
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final Path instance;
+    private final DropReasons reasons;
+    private final TraceLines parser;
+    private final String stopMarker;
+    private final List<KernelEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch readerDone = new CountDownLatch(1);
+    private final Thread shutdownHook;
+    private final AtomicInteger overflow = new AtomicInteger();
+    private final java.util.Map<Long, String> commByPid = new java.util.concurrent.ConcurrentHashMap<>();
+    private FileChannel pipe;
+    private Thread reader;
+    private volatile boolean stopped;
+
+    private KernelRecorder(Path instance, DropReasons reasons) {
+        this.instance = instance;
+        this.reasons = reasons;
+        this.parser = new TraceLines(TraceLines.measureOffset());
+        this.stopMarker = "pcapunit-stop-" + instance.getFileName();
+        // The open trace_pipe makes rmdir fail with EBUSY: the hook closes it first, like stop().
+        this.shutdownHook = new Thread(this::abort, "pcapunit-kernel-trace-cleanup");
+    }
+
+    /** Why recording is impossible here (one sentence), or empty when {@link #start()} can work. */
+    public static Optional<String> unavailableReason() {
+        return Tracefs.unavailableReason();
+    }
+
+    /**
+     * Creates the instance, enables the tracepoints and starts the reader thread.
+     *
+     * @throws CaptureException with the one-sentence reason when kernel evidence is unavailable or
+     *         the instance cannot be set up (then nothing is left behind)
+     */
+    public static KernelRecorder start() {
+        Optional<String> reason = Tracefs.unavailableReason();
+        if (reason.isPresent()) {
+            throw new CaptureException(reason.get());
+        }
+        Path root = Tracefs.root().orElseThrow();
+        removeStaleInstances(root.resolve("instances"));
+        Path instance = root.resolve("instances").resolve("pcapunit-" + ProcessHandle.current().pid() + "-"
+                + SEQ.incrementAndGet());
+        DropReasons reasons;
+        try {
+            reasons = DropReasons.parse(Files.readString(root.resolve("events/skb/kfree_skb/format")));
+            Files.createDirectory(instance);
+        } catch (IOException e) {
+            throw new CaptureException("kernel evidence unavailable: cannot create tracefs instance " + instance
+                    + ": " + e.getMessage(), e);
+        }
+        KernelRecorder recorder = new KernelRecorder(instance, reasons);
+        Runtime.getRuntime().addShutdownHook(recorder.shutdownHook);
+        try {
+            recorder.configure();
+            recorder.startReader();
+            return recorder;
+        } catch (IOException | RuntimeException e) {
+            recorder.abort();
+            throw new CaptureException("kernel evidence unavailable: cannot set up tracefs instance " + instance
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes instances {@code pcapunit-<pid>-<n>} whose JVM is gone (killed with SIGKILL, so its
+     * shutdown hook never ran): a forgotten instance keeps tracing and holds a buffer.
+     */
+    static void removeStaleInstances(Path instances) {
+        try (java.util.stream.Stream<Path> dirs = Files.list(instances)) {
+            for (Path dir : dirs.toList()) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-.*")
+                        .matcher(dir.getFileName().toString());
+                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
+                    removeInstanceDir(dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: a stale instance is reported by the leftovers checks, never fatal here.
+        }
+    }
+
+    private static void removeInstanceDir(Path dir) {
+        try {
+            Files.writeString(dir.resolve("tracing_on"), "0");
+            Files.writeString(dir.resolve("events/enable"), "0");
+            Files.delete(dir);
+        } catch (IOException e) {
+            // Busy or already gone.
+        }
+    }
+
+    /** The instance directory, e.g. /sys/kernel/tracing/instances/pcapunit-4242-1. */
+    public Path instance() {
+        return instance;
+    }
+
+    /** The events recorded so far (a copy). */
+    public List<KernelEvent> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** Events not stored because more than {@link #MAX_EVENTS} arrived. */
+    public int overflow() {
+        return overflow.get();
+    }
+
+    /** The kernel's drop reason table (name ↔ number) used for the filter. */
+    DropReasons reasons() {
+        return reasons;
+    }
+
+    /**
+     * Stops recording, waits for the reader to drain the buffer up to this moment, removes the
+     * instance and returns every event recorded. Safe to call twice.
+     */
+    public List<KernelEvent> stop() {
+        if (!stopped) {
+            stopped = true;
+            try {
+                write("events/enable", "0");
+                write("trace_marker", stopMarker);
+                readerDone.await(2, TimeUnit.SECONDS);
+            } catch (IOException | RuntimeException e) {
+                // The instance is removed below either way; the events read so far stay valid.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                abort();
+            }
+        }
+        return events();
+    }
+
+    /** Same as {@link #stop()}, discarding the events. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void configure() throws IOException {
+        write("tracing_on", "0");
+        write("buffer_size_kb", "1024");
+        // mono is CLOCK_MONOTONIC, the clock of System.nanoTime(): one offset converts to wall time.
+        write("trace_clock", "mono");
+        if (Files.exists(instance.resolve("options/record-tgid"))) {
+            write("options/record-tgid", "1");
+        }
+        String filter = reasons.filter();
+        if (!filter.isEmpty()) {
+            write("events/skb/kfree_skb/filter", filter);
+        }
+        for (String event : Tracefs.EVENTS) {
+            Path enable = instance.resolve("events").resolve(event).resolve("enable");
+            if (Files.exists(enable)) {
+                Files.writeString(enable, "1");
+            }
+        }
+        write("tracing_on", "1");
+    }
+
+    private void startReader() throws IOException {
+        pipe = FileChannel.open(instance.resolve("trace_pipe"), StandardOpenOption.READ);
+        reader = new Thread(this::readLoop, "pcapunit-kernel-trace");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLoop() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(pipe),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.contains(stopMarker)) {
+                    return;
+                }
+                parser.parse(line).ifPresent(this::keep);
+            }
+        } catch (IOException e) {
+            // Closed by abort(): the recorder is stopping.
+        } finally {
+            readerDone.countDown();
+        }
+    }
+
+    private void keep(KernelEvent event) {
+        if (event.name().equals("sched_process_exec")) {
+            // Only a name source: the kernel prints "<...>" for tasks missing from its global comm cache.
+            String file = event.fields().getOrDefault("filename", "");
+            commByPid.put(event.pid(), file.substring(file.lastIndexOf('/') + 1));
+            return;
+        }
+        if (event.pid() > 0) {
+            // The printed comm is the thread's ("Test worker") or "<...>"; name the process instead.
+            String comm = commOf(event.pid(), event.comm());
+            event = new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), comm, event.fields());
+        }
+        if (event.name().equals("kfree_skb")) {
+            // Older kernels print the number; normalise to the name.
+            String reason = event.field("reason");
+            if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
+                java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(event.fields());
+                fields.put("reason", reasons.name(Integer.parseInt(reason)));
+                event = new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), event.comm(), fields);
+            }
+        }
+        if (events.size() < MAX_EVENTS) {
+            events.add(event);
+        } else {
+            overflow.incrementAndGet();
+        }
+    }
+
+    private String commOf(long pid, String printed) {
+        return commByPid.computeIfAbsent(pid, p -> {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(p), "comm")).strip();
+            } catch (IOException e) {
+                return printed;
+            }
+        });
+    }
+
+    /** Stops the reader and removes the instance; used by stop, failed start and the shutdown hook path. */
+    private void abort() {
+        stopped = true;
+        if (pipe != null) {
+            try {
+                pipe.close(); // wakes a reader blocked in read()
+            } catch (IOException e) {
+                // Nothing more to release.
+            }
+        }
+        if (reader != null && Thread.currentThread() != reader) {
+            try {
+                reader.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        removeInstance();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Shutting down: the hook itself is removing the instance.
+        }
+    }
+
+    private synchronized void removeInstance() {
+        if (!Files.isDirectory(instance)) {
+            return;
+        }
+        try {
+            write("tracing_on", "0");
+            write("events/enable", "0");
+        } catch (IOException | RuntimeException e) {
+            // rmdir below still removes the instance.
+        }
+        for (int attempt = 0; attempt < 20 && Files.isDirectory(instance); attempt++) {
+            try {
+                Files.delete(instance);
+            } catch (IOException e) {
+                // EBUSY while the pipe is still open: the reader is closing it.
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void write(String file, String value) throws IOException {
+        Files.writeString(instance.resolve(file), value);
+    }
+}

@@ -1,0 +1,226 @@
+package io.github.pcapunit.core.capture.internal.libpcap;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.CaptureNotPermittedException;
+import io.github.pcapunit.core.InvalidFilterException;
+import java.nio.file.Path;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapDumper;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.packet.namednumber.DataLinkType;
+
+/**
+ * One live libpcap handle writing through libpcap's own dumper. The capture loop runs on a thread
+ * of its own ({@link #runLoop}); every other method may be called from any thread.
+ */
+public final class NativeHandle {
+
+    /** libpcap's PCAP_ERROR_PERM. */
+    static final int PCAP_ERROR_PERM = -8;
+    /** LINKTYPE_LINUX_SLL2. */
+    public static final int LINUX_SLL2 = 276;
+    private static final int PCAP_RECORD_HEADER = 16;
+    /** Upper bound of packets per pcap_loop call under a size cap (keeps ftell checks frequent). */
+    private static final int MAX_BATCH = 1 << 20;
+
+    /** The text CaptureNotPermittedException carries. */
+    public static final String PERMISSION_FIX = "run as root, or grant the java binary the capture "
+            + "capabilities: sudo setcap cap_net_raw,cap_net_admin=eip \"$(readlink -f \"$(command -v java)\")\" "
+            + "(after setcap the JVM may fail with \"libjli.so: cannot open shared object file\", because "
+            + "the loader ignores relative library paths of privileged binaries; fix it with "
+            + "echo \"$JAVA_HOME/lib\" | sudo tee /etc/ld.so.conf.d/java.conf && sudo ldconfig)";
+
+    private final String interfaceName;
+    private final PcapHandle handle;
+    private final int linkType;
+    private final int snaplen;
+    private volatile PcapDumper dumper;
+    private volatile boolean stopRequested;
+    private volatile boolean capReached;
+
+    private NativeHandle(String interfaceName, PcapHandle handle, int linkType, int snaplen) {
+        this.interfaceName = interfaceName;
+        this.handle = handle;
+        this.linkType = linkType;
+        this.snaplen = snaplen;
+    }
+
+    /**
+     * Opens and activates a handle: no promiscuous mode, no immediate mode, explicit read timeout,
+     * nanosecond timestamps, LINUX_SLL2 on {@code any}, filter set.
+     */
+    public static NativeHandle open(String interfaceName, int snaplen, int bufferSize, int timeoutMillis,
+            String filter) {
+        Libpcap.version();
+        PcapHandle h;
+        try {
+            h = new PcapHandle.Builder(interfaceName)
+                    .snaplen(snaplen)
+                    .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis(timeoutMillis)
+                    .bufferSize(bufferSize)
+                    .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
+                    .build();
+        } catch (PcapNativeException e) {
+            throw openFailure(interfaceName, e);
+        }
+        try {
+            int dlt = h.getDlt().value();
+            if ("any".equals(interfaceName)) {
+                try {
+                    h.setDlt(DataLinkType.getInstance(LINUX_SLL2));
+                    dlt = LINUX_SLL2;
+                } catch (PcapNativeException e) {
+                    // libpcap before 1.10 has no SLL2: keep SLL, which still has a packet type.
+                    dlt = h.getDlt().value();
+                }
+            }
+            if (filter != null) {
+                try {
+                    h.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
+                } catch (PcapNativeException e) {
+                    // link-specific primitives (e.g. "ether host" on a RAW interface) fail only here
+                    InvalidFilterException invalid = Libpcap.invalidFilter(filter, Libpcap.reason(h.getError()));
+                    invalid.initCause(e);
+                    throw invalid;
+                }
+            }
+            return new NativeHandle(interfaceName, h, dlt, snaplen);
+        } catch (InvalidFilterException e) {
+            h.close();
+            throw e;
+        } catch (NotOpenException | RuntimeException e) {
+            h.close();
+            throw new CaptureException("cannot set up the capture on \"" + interfaceName + "\": "
+                    + Libpcap.reason(e.getMessage()), e);
+        }
+    }
+
+    /** Opens and closes a handle on the loopback interface to learn whether capturing is allowed. */
+    public static void probeLoopback() {
+        NativeHandle h = open("lo", 128, 65_536, 10, null);
+        h.handle.close();
+    }
+
+    private static CaptureException openFailure(String interfaceName, PcapNativeException e) {
+        Integer rc = e.getReturnCode();
+        String reason = Libpcap.reason(e.getMessage());
+        if ((rc != null && rc == PCAP_ERROR_PERM) || reason.contains("Operation not permitted")
+                || reason.contains("ermission denied")) {
+            return new CaptureNotPermittedException("capture not permitted on \"" + interfaceName + "\" ("
+                    + reason + "): " + PERMISSION_FIX, e);
+        }
+        return new CaptureException("cannot open a capture on \"" + interfaceName + "\": " + reason, e);
+    }
+
+    /** The interface this handle captures on. */
+    public String interfaceName() {
+        return interfaceName;
+    }
+
+    /** The link-layer type of captured packets. */
+    public int linkType() {
+        return linkType;
+    }
+
+    /** Opens libpcap's dumper on {@code file} (a classic pcap with nanosecond timestamps). */
+    public void openDumper(Path file) {
+        try {
+            dumper = handle.dumpOpen(file.toString());
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new CaptureException("cannot write the capture file " + file + ": "
+                    + Libpcap.reason(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Runs the capture loop on the calling thread until {@link #requestStop()}, writing every
+     * packet natively. With {@code maxBytes > 0} the native file never grows beyond it: the loop
+     * runs in batches of packets that surely fit, and stops writing when the next might not.
+     *
+     * @param looping called on this thread once it is about to enter the loop
+     * @return true when the size cap stopped writing
+     */
+    public boolean runLoop(long maxBytes, Runnable looping) {
+        try {
+            looping.run();
+            while (!stopRequested) {
+                int count = -1;
+                if (maxBytes > 0) {
+                    long room = maxBytes - dumper.ftell();
+                    long fit = room / (PCAP_RECORD_HEADER + snaplen);
+                    if (fit < 1) {
+                        capReached = true;
+                        return true;
+                    }
+                    count = (int) Math.min(fit, MAX_BATCH);
+                }
+                try {
+                    handle.loop(count, dumper);
+                } catch (InterruptedException e) {
+                    // pcap_breakloop: the loop re-checks stopRequested.
+                }
+            }
+            return false;
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new CaptureException("capture on \"" + interfaceName + "\" failed: "
+                    + Libpcap.reason(e.getMessage()), e);
+        }
+    }
+
+    /** Whether the size cap stopped this handle's writing. */
+    public boolean capReached() {
+        return capReached;
+    }
+
+    /** Asks the loop to end and wakes it (pcap_breakloop). */
+    public void requestStop() {
+        stopRequested = true;
+        try {
+            handle.breakLoop();
+        } catch (NotOpenException e) {
+            // already closed: nothing runs
+        }
+    }
+
+    /** Flushes the dumper's buffered records to the file (safe while the loop writes). */
+    public void flush() {
+        PcapDumper d = dumper;
+        if (d == null) {
+            return;
+        }
+        try {
+            d.flush();
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new CaptureException("cannot flush the capture file of \"" + interfaceName + "\": "
+                    + Libpcap.reason(e.getMessage()), e);
+        }
+    }
+
+    /** libpcap's counters: {received, kernel-buffer drops, interface drops}. */
+    public long[] stats() {
+        try {
+            PcapStat s = handle.getStats();
+            return new long[] {s.getNumPacketsReceived(), s.getNumPacketsDropped(), s.getNumPacketsDroppedByIf()};
+        } catch (PcapNativeException | NotOpenException e) {
+            return new long[] {0, 0, 0};
+        }
+    }
+
+    /** Closes the dumper (flushing it). Call after the loop has ended. */
+    public void closeDumper() {
+        PcapDumper d = dumper;
+        if (d != null) {
+            d.close();
+        }
+    }
+
+    /** pcap_close: slow (tens of ms), so callers run it off the caller's path. */
+    public void close() {
+        handle.close();
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.pcapunit.core.capture.spi;
+
+import io.github.pcapunit.core.CaptureNotPermittedException;
+import io.github.pcapunit.core.InvalidFilterException;
+import io.github.pcapunit.core.LibpcapNotFoundException;
+import io.github.pcapunit.core.UnknownInterfaceException;
+
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CaptureSpec;
+
+import io.github.pcapunit.core.capture.internal.SharedSession;
+import java.nio.file.Path;
+
+/**
+ * One capture kept running across many short pieces of work (the tests of a class or of a whole
+ * run) and cut into {@link CaptureSlice}s, each its own pcapng with the packets of its window.
+ * Opening kernel sockets once instead of per test keeps the cost of a slice to well under a
+ * millisecond; a slice's file is written in the background after its end, so ending a slice does
+ * not wait for the settle time.
+ *
+ * <pre>{@code
+ * try (SharedCapture shared = SharedCapture.start(CaptureSpec.builder().filter("tcp port 8080").build())) {
+ *     try (CaptureSlice slice = shared.slice("loginTest", Path.of("target/pcapunit/loginTest.pcapng"))) {
+ *         login();
+ *     }   // the file is finalized in the background
+ * }       // waits for every slice's file, then stops capturing
+ * }</pre>
+ *
+ * <p>Slices may overlap (parallel tests): each gets every packet of its window, including the
+ * other slice's traffic when filters match both. The spec's {@code output} is where the shared
+ * native capture is kept while running (default: a temporary file; always deleted on close); its
+ * {@code maxFileSize} caps each slice's pcapng, not the shared native file, which grows with the
+ * traffic matching the filter for as long as the shared capture runs. Thread-safe.
+ */
+public final class SharedCapture implements AutoCloseable {
+
+    private final SharedSession session;
+
+    private SharedCapture(SharedSession session) {
+        this.session = session;
+    }
+
+    /**
+     * Starts the shared capture; checks every option first, like {@link Capture#start(CaptureSpec)}.
+     *
+     * @throws InvalidFilterException when libpcap refuses the filter
+     * @throws UnknownInterfaceException when an interface does not exist
+     * @throws CaptureNotPermittedException when this process may not capture
+     * @throws LibpcapNotFoundException when libpcap is not installed
+     */
+    public static SharedCapture start(CaptureSpec spec) {
+        return new SharedCapture(SharedSession.start(spec));
+    }
+
+    /** The spec of the shared capture. */
+    public CaptureSpec spec() {
+        return session.spec();
+    }
+
+    /** Whether packets are being captured. */
+    public boolean isRunning() {
+        return session.isRunning();
+    }
+
+    /**
+     * Opens a slice starting now, to be written to {@code output} when it ends.
+     *
+     * <pre>{@code
+     * CaptureSlice slice = shared.slice("MyTest.login()", Path.of("target/pcapunit/MyTest/login().pcapng"));
+     * }</pre>
+     *
+     * @param name names the slice in the pcapng section comment, e.g. the test's name
+     * @param output the pcapng file to write
+     * @throws IllegalStateException when the shared capture is closed
+     */
+    public CaptureSlice slice(String name, Path output) {
+        return new CaptureSlice(session.slice(name, output));
+    }
+
+    /**
+     * Ends slices still open, waits until every slice's file is written, then stops capturing.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedCapture[" + session.spec() + (isRunning() ? ", running" : ", closed") + "]";
+    }
+}

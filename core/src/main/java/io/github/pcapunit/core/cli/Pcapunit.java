@@ -1,0 +1,103 @@
+package io.github.pcapunit.core.cli;
+
+import io.github.pcapunit.core.CaptureException;
+
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command-line entry point. Needs only the core jar on the class path:
+ *
+ * <pre>
+ * java -cp pcapunit-core.jar io.github.pcapunit.core.cli.Pcapunit format [--absolute] [--filter EXPR] [--no-footer] FILE
+ * </pre>
+ *
+ * <p>{@code format} prints {@link TextFormat}'s rendering of any pcap/pcapng file: one line per
+ * packet, journal entries in the timeline, then packet count, completeness and drops. Exit
+ * status 0 on success, 2 for bad arguments or an unreadable file (the reason on stderr).
+ *
+ * <pre>{@code Pcapunit.main(new String[] {"format", "target/pcapunit/db.pcapng"});}</pre>
+ */
+public final class Pcapunit {
+
+    static final String USAGE = "usage: java -cp pcapunit-core.jar io.github.pcapunit.core.cli.Pcapunit format"
+            + " [--absolute] [--filter EXPR] [--no-footer] FILE.pcapng";
+
+    private Pcapunit() {
+    }
+
+    /** Runs the command and exits the JVM with its status. */
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the command, printing to {@code out}/{@code err}; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            (args.length == 0 ? err : out).println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        if (!args[0].equals("format")) {
+            err.println("unknown command '" + args[0] + "': the only command is 'format'.\n" + USAGE);
+            return 2;
+        }
+        TextFormat format = TextFormat.relative();
+        String filter = null;
+        List<String> files = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--absolute":
+                    format = TextFormat.absolute();
+                    break;
+                case "--no-footer":
+                    format = format.withFooter(false);
+                    break;
+                case "--filter":
+                    if (i + 1 >= args.length) {
+                        err.println("--filter needs an expression, e.g. --filter \"tcp port 1433\".\n" + USAGE);
+                        return 2;
+                    }
+                    filter = args[++i];
+                    break;
+                default:
+                    if (args[i].startsWith("--")) {
+                        err.println("unknown option '" + args[i] + "'.\n" + USAGE);
+                        return 2;
+                    }
+                    files.add(args[i]);
+            }
+        }
+        if (files.size() != 1) {
+            err.println("format takes exactly one file, got " + files.size() + " " + files + ".\n" + USAGE);
+            return 2;
+        }
+        try {
+            CapturedTraffic traffic = CapturedTraffic.read(Path.of(files.get(0)));
+            if (filter != null) {
+                traffic = traffic.filter(filter);
+            }
+            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            format.write(traffic, w);
+            w.flush();
+            return 0;
+        } catch (CaptureException e) {
+            err.println("pcapunit format: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("pcapunit format: writing the output failed: " + e);
+            return 2;
+        }
+    }
+}

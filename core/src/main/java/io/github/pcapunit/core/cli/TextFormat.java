@@ -1,0 +1,158 @@
+package io.github.pcapunit.core.cli;
+
+import io.github.pcapunit.core.packet.internal.DecodedPackets;
+import io.github.pcapunit.core.CaptureException;
+
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.packet.DecodedPacket;
+import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+
+import io.github.pcapunit.core.analysis.internal.TrafficScan;
+import io.github.pcapunit.core.packet.internal.PacketFields;
+import io.github.pcapunit.core.packet.internal.Summaries;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * A text rendering of a capture in the spirit of {@code pktmon format}: one line per packet
+ * with frame number, time, interface, direction ({@code Rx}/{@code Tx}/{@code --}), protocol,
+ * source → destination, flags and lengths; journal entries stored in the file (kernel drops,
+ * test marks) appear between the packets at their time as {@code Journal:} lines with their
+ * {@code MESSAGE}; a footer gives the packet count, completeness and the drops found.
+ * Immutable.
+ *
+ * <pre>{@code
+ * System.out.print(TextFormat.relative().format(CapturedTraffic.read(Path.of("db.pcapng"))));
+ * //      1 +0.000000 lo       Tx TCP 127.0.0.1:40000 → 127.0.0.1:5000 [SYN] seq=1 win=65495 len=0 ttl=64 (74 bytes)
+ * //        +0.000312 journal     mark: test placesOrder ended
+ * }</pre>
+ *
+ * <p>From a shell: {@code java -cp pcapunit-core.jar io.github.pcapunit.core.cli.Pcapunit format FILE}
+ * (see {@link Pcapunit}).
+ */
+public final class TextFormat {
+
+    private final boolean absolute;
+    private final boolean footer;
+
+    private TextFormat(boolean absolute, boolean footer) {
+        this.absolute = absolute;
+        this.footer = footer;
+    }
+
+    /** Times relative to the first packet, {@code +1.022345}, seconds with microseconds. */
+    public static TextFormat relative() {
+        return new TextFormat(false, true);
+    }
+
+    /** Absolute UTC times, ISO-8601 with the file's precision. */
+    public static TextFormat absolute() {
+        return new TextFormat(true, true);
+    }
+
+    /** A copy with ({@code true}, the default) or without the footer (count, completeness, drops). */
+    public TextFormat withFooter(boolean footer) {
+        return new TextFormat(absolute, footer);
+    }
+
+    /**
+     * One packet's line; relative times count from {@code base}.
+     *
+     * <pre>{@code String s = TextFormat.relative().line(packet, firstPacketTime);}</pre>
+     */
+    public String line(DecodedPacket packet, Instant base) {
+        return line(DecodedPackets.fields(packet), base == null ? DecodedPackets.fields(packet).epochNanos : nanos(base));
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    private String time(long epochNanos, long base) {
+        if (absolute) {
+            return Instant.ofEpochSecond(0, epochNanos).toString();
+        }
+        long d = epochNanos - base;
+        return String.format(Locale.ROOT, "%s%d.%06d", d < 0 ? "-" : "+", Math.abs(d) / 1_000_000_000L,
+                (Math.abs(d) % 1_000_000_000L) / 1000);
+    }
+
+    private static String direction(Direction d) {
+        return d == Direction.INBOUND ? "Rx" : d == Direction.OUTBOUND ? "Tx" : "--";
+    }
+
+    private String line(PacketFields f, long base) {
+        String iface = f.interfaceName != null ? f.interfaceName : "if" + f.interfaceId;
+        return String.format(Locale.ROOT, "%6d %s %-8s %s %s (%d bytes%s)", f.frameNumber, time(f.epochNanos, base),
+                iface, direction(f.direction), Summaries.summary(f), f.originalLength,
+                f.capturedLength < f.originalLength ? ", " + f.capturedLength + " captured" : "");
+    }
+
+    private String journalLine(JournalEntry e, long base) {
+        String event = e.field("PCAPUNIT_EVENT");
+        String msg = e.message() != null ? e.message() : e.fields().toString();
+        return String.format(Locale.ROOT, "%6s %s %-8s    Journal: %s%s", "", time(nanos(e.timestamp()), base),
+                "journal", event != null ? event + ": " : "", msg);
+    }
+
+    /**
+     * Writes every packet (of the traffic's filter, if any) and journal entry, in time order,
+     * then the footer.
+     *
+     * @throws CaptureException if {@code out} fails (the IOException is the cause)
+     */
+    public void write(CapturedTraffic traffic, Appendable out) {
+        try {
+            List<JournalEntry> journal = new ArrayList<>(traffic.journal());
+            journal.sort(Comparator.comparing(JournalEntry::timestamp));
+            long base = traffic.fileFirstPacketTime().isPresent() ? nanos(traffic.fileFirstPacketTime().get())
+                    : journal.isEmpty() ? 0 : nanos(journal.get(0).timestamp());
+            int j = 0;
+            try (Stream<DecodedPacket> packets = traffic.packets()) {
+                for (DecodedPacket p : (Iterable<DecodedPacket>) packets::iterator) {
+                    long t = DecodedPackets.fields(p).epochNanos;
+                    while (j < journal.size() && nanos(journal.get(j).timestamp()) <= t) {
+                        out.append(journalLine(journal.get(j++), base)).append('\n');
+                    }
+                    out.append(line(DecodedPackets.fields(p), base)).append('\n');
+                }
+            }
+            while (j < journal.size()) {
+                out.append(journalLine(journal.get(j++), base)).append('\n');
+            }
+            if (footer) {
+                out.append(traffic.packetCount() + (traffic.packetCount() == 1 ? " packet" : " packets"))
+                        .append(traffic.filterExpression().map(f -> " matching \"" + f + "\"").orElse(""))
+                        .append("; ").append(traffic.incompleteness().orElse("capture complete")).append('\n');
+                traffic.kernelEvidenceStatus().ifPresent(s -> append(out, s + "\n"));
+                for (Drop d : traffic.drops()) {
+                    out.append("Drop: ").append(d.toString()).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new CaptureException("writing the text format of " + traffic.path() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void append(Appendable out, String s) {
+        try {
+            out.append(s);
+        } catch (IOException e) {
+            throw new CaptureException("writing the text format failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The whole rendering as a string ({@link #write} into a StringBuilder). */
+    public String format(CapturedTraffic traffic) {
+        StringBuilder sb = new StringBuilder();
+        write(traffic, sb);
+        return sb.toString();
+    }
+}

@@ -1,6 +1,0 @@
-/**
- * Flow analysis: TCP connection state, ICMP/UDP exchanges, drop evidence and the seam
- * ({@link io.github.pcapunit.core.internal.analysis.EvidenceProvider}) through which kernel and
- * firewall evidence join. <strong>Not API.</strong>
- */
-package io.github.pcapunit.core.internal.analysis;

@@ -1,5 +1,0 @@
-/**
- * Implementation details of pcapunit's core module. <strong>Not API</strong>: anything here may
- * change or disappear in any release without notice. Do not use it from outside pcapunit.
- */
-package io.github.pcapunit.core.internal;
