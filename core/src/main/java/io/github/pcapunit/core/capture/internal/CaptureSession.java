@@ -147,7 +147,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         String comment = describe(spec, recorder.startNanos, end) + (kind == null ? "" : " (" + kind + ")")
                 + "\nkernel evidence: " + recorder.kernelEvidenceStatus();
         Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, entries, comment,
-                recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos());
+                recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos(), null);
         if (kind == null) {
             Recorder.finishFile(out, entries, spec.maxFileSize().orElse(0L));
         }

@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.capture.internal;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.pcapng.FrameCommenter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -77,9 +78,10 @@ final class Conversion {
      * @param toNanos last timestamp included
      * @param maxBytes size cap of {@code out}, or 0
      * @param alreadyCut when the native capture itself was cut by the cap (nanos), or -1
+     * @param commenter comments packets as they are written, or null
      */
     static Outcome convert(Path out, List<Source> sources, long fromNanos, long toNanos, List<JournalFields> journal,
-            String sectionComment, String application, long maxBytes, long alreadyCut) {
+            String sectionComment, String application, long maxBytes, long alreadyCut, FrameCommenter commenter) {
         List<JournalFields> entries = new ArrayList<>();
         for (JournalFields j : journal) {
             if (j.timestampNanos() >= fromNanos && j.timestampNanos() <= toNanos) {
@@ -90,12 +92,15 @@ final class Conversion {
         try {
             long cutAt = -1;
             int packetsBeforeCut = -1;
-            if (maxBytes > 0) {
+            boolean withComments = commenter != null;
+            if (maxBytes > 0 || commenter != null) {
                 long fixed = shbSize(sectionComment, application) + CUT_SENTENCE_RESERVE
                         + idbsSize(sources) + (long) sources.size() * (28 + 7 * 12 + 4 + 4);
-                long[] cut = findCut(sources, fromNanos, toNanos, entries, maxBytes - fixed);
+                long room = maxBytes > 0 ? maxBytes - fixed : Long.MAX_VALUE;
+                long[] cut = findCut(sources, fromNanos, toNanos, entries, room, commenter);
                 cutAt = cut[0];
                 packetsBeforeCut = (int) cut[1];
+                withComments = commenter != null && (maxBytes <= 0 || cut[2] + cut[3] <= room);
             }
             long truncatedAt = cutAt;
             String comment = sectionComment;
@@ -108,15 +113,15 @@ final class Conversion {
                         + ": later packets were not written.";
             }
             return write(out, sources, fromNanos, cutAt >= 0 ? cutAt - 1 : toNanos, entries, comment, application,
-                    truncatedAt, toNanos);
+                    truncatedAt, toNanos, withComments ? commenter : null);
         } catch (IOException e) {
             throw new CaptureException("cannot write the pcapng file " + out + ": " + e.getMessage(), e);
         }
     }
 
     private static Outcome write(Path out, List<Source> sources, long fromNanos, long lastNanos,
-            List<JournalFields> entries, String comment, String application, long truncatedAt, long windowEnd)
-            throws IOException {
+            List<JournalFields> entries, String comment, String application, long truncatedAt, long windowEnd,
+            FrameCommenter commenter) throws IOException {
         int n = sources.size();
         long[] written = new long[n];
         long[] loopback = new long[n];
@@ -129,6 +134,7 @@ final class Conversion {
             }
             int j = 0;
             int i;
+            long frame = 0;
             while ((i = merge.peek()) >= 0) {
                 NativePcapReader r = merge.readers[i];
                 if (r.timestampNanos > lastNanos) {
@@ -136,9 +142,11 @@ final class Conversion {
                 }
                 while (j < entries.size() && entries.get(j).timestampNanos() <= r.timestampNanos) {
                     w.journal(entries.get(j++).exportText());
+                    frame++;
                 }
                 int flags = direction(sources.get(i), r.data, r.capturedLength);
-                w.enhancedPacket(i, r.timestampNanos, r.data, r.capturedLength, r.originalLength, flags);
+                List<String> comments = commenter == null ? List.of() : commenter.comments(++frame);
+                w.enhancedPacket(i, r.timestampNanos, r.data, r.capturedLength, r.originalLength, flags, comments);
                 written[i]++;
                 if (isLoopback(sources.get(i).linkType, r.data, r.capturedLength)) {
                     loopback[i]++;
@@ -177,11 +185,16 @@ final class Conversion {
         return received;
     }
 
-    /** First timestamp that no longer fits in {@code room} bytes (and packets before it), or {-1, all}. */
+    /**
+     * First timestamp that no longer fits in {@code room} bytes (or -1), packets before it, bytes
+     * used and bytes the commenter's comments add; the commenter observes each packet that fits.
+     */
     private static long[] findCut(List<Source> sources, long fromNanos, long toNanos, List<JournalFields> entries,
-            long room) throws IOException {
+            long room, FrameCommenter commenter) throws IOException {
         long used = 0;
         long packets = 0;
+        long frame = 0;
+        List<Long> observed = new ArrayList<>();
         int j = 0;
         try (Merge merge = new Merge(sources, fromNanos)) {
             int i;
@@ -192,23 +205,42 @@ final class Conversion {
                 }
                 while (j < entries.size() && entries.get(j).timestampNanos() <= r.timestampNanos) {
                     used += PcapngOut.journalSize(entries.get(j++).exportText());
+                    frame++;
                 }
                 used += PcapngOut.epbSize(r.capturedLength);
                 if (used > room) {
-                    return new long[] {r.timestampNanos, packets};
+                    return new long[] {r.timestampNanos, packets, used, growth(commenter, observed)};
                 }
                 packets++;
+                frame++;
+                if (commenter != null) {
+                    commenter.observe(frame, r.timestampNanos, sources.get(i).linkType, r.data, r.capturedLength);
+                    observed.add(frame);
+                }
                 merge.advance(i);
             }
         }
         while (j < entries.size() && entries.get(j).timestampNanos() <= toNanos) {
             used += PcapngOut.journalSize(entries.get(j).exportText());
             if (used > room) {
-                return new long[] {entries.get(j).timestampNanos(), packets};
+                return new long[] {entries.get(j).timestampNanos(), packets, used, growth(commenter, observed)};
             }
             j++;
         }
-        return new long[] {-1, packets};
+        return new long[] {-1, packets, used, growth(commenter, observed)};
+    }
+
+    /** Bytes the comments of the observed frames add to their packet blocks. */
+    private static long growth(FrameCommenter commenter, List<Long> frames) {
+        long bytes = 0;
+        if (commenter != null) {
+            for (long f : frames) {
+                for (String c : commenter.comments(f)) {
+                    bytes += PcapngOut.optionSize(c.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return bytes;
     }
 
     /**

@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The few pcapng blocks the engine writes (SHB, IDB, EPB, ISB, systemd journal export), little
@@ -87,8 +89,14 @@ final class PcapngOut implements AutoCloseable {
     }
 
     void enhancedPacket(int interfaceId, long timestampNanos, byte[] data, int capturedLength, int originalLength,
-            int flags) throws IOException {
+            int flags, List<String> comments) throws IOException {
+        List<byte[]> texts = new ArrayList<>();
         int len = epbSize(capturedLength);
+        for (String c : comments) {
+            byte[] t = utf8(c);
+            texts.add(t);
+            len += optionSize(t);
+        }
         ByteBuffer b = scratch;
         b.clear();
         b.putInt(EPB).putInt(len).putInt(interfaceId)
@@ -101,6 +109,13 @@ final class PcapngOut implements AutoCloseable {
             b.put((byte) 0);
         }
         b.putShort((short) 2).putShort((short) 4).putInt(flags); // epb_flags
+        out.write(b.array(), 0, b.position());
+        b.clear();
+        for (byte[] t : texts) {
+            ByteBuffer o = ByteBuffer.allocate(optionSize(t)).order(ByteOrder.LITTLE_ENDIAN);
+            option(o, 1, t);
+            out.write(o.array(), 0, o.capacity());
+        }
         b.putInt(0); // opt_endofopt
         b.putInt(len);
         out.write(b.array(), 0, b.position());

@@ -173,7 +173,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 + (extraComment == null ? "" : "\n" + extraComment);
         long cap = spec.maxFileSize().orElse(0L);
         Conversion.Outcome o = Conversion.convert(out, sources, s.start, end, entries, comment,
-                recorder.application(), cap, -1);
+                recorder.application(), cap, -1, null);
         List<JournalFields> window = List.of();
         if (last) {
             long from = s.start - REORDER_SLACK_NANOS;
