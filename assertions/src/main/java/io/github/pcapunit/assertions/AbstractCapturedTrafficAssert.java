@@ -1,11 +1,10 @@
 package io.github.pcapunit.assertions;
 
 import io.github.pcapunit.assertions.internal.Navigation;
-import io.github.pcapunit.assertions.internal.TextMessage;
+import io.github.pcapunit.assertions.internal.Verdicts;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.check.Expectation;
 import io.github.pcapunit.core.check.TrafficExpectations;
-import java.util.Optional;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.SoftAssertionsProvider;
 
@@ -136,11 +135,7 @@ public abstract class AbstractCapturedTrafficAssert<SELF extends AbstractCapture
      */
     public SELF satisfies(Expectation expectation) {
         isNotNull();
-        Expectation e = allowNoTraffic ? expectation.allowingNoTraffic() : expectation;
-        Optional<String> failure = e.check(actual).map(v -> v.message());
-        if (failure.isPresent()) {
-            throwAssertionError(new TextMessage(failure.get()));
-        }
+        Verdicts.failure(expectation, actual, allowNoTraffic).ifPresent(this::throwAssertionError);
         return myself;
     }
 

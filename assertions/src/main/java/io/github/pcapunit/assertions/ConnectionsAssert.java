@@ -1,7 +1,7 @@
 package io.github.pcapunit.assertions;
 
 import io.github.pcapunit.assertions.internal.Navigation;
-import io.github.pcapunit.assertions.internal.TextMessage;
+import io.github.pcapunit.assertions.internal.Verdicts;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.check.Expectation;
 import io.github.pcapunit.core.check.TrafficExpectations;
@@ -84,8 +84,7 @@ public class ConnectionsAssert extends AbstractAssert<ConnectionsAssert, Capture
 
     private ConnectionsAssert check(Expectation expectation) {
         isNotNull();
-        Expectation e = allowNoTraffic ? expectation.allowingNoTraffic() : expectation;
-        e.check(actual).ifPresent(v -> throwAssertionError(new TextMessage(v.message())));
+        Verdicts.failure(expectation, actual, allowNoTraffic).ifPresent(this::throwAssertionError);
         return myself;
     }
 }

@@ -1,8 +1,7 @@
 package io.github.pcapunit.assertions;
 
-import io.github.pcapunit.assertions.internal.TextMessage;
+import io.github.pcapunit.assertions.internal.Verdicts;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
-import io.github.pcapunit.core.check.Expectation;
 import io.github.pcapunit.core.check.TrafficExpectations;
 import org.assertj.core.api.AbstractAssert;
 
@@ -33,9 +32,8 @@ public class EchoRequestsAssert extends AbstractAssert<EchoRequestsAssert, Captu
      */
     public EchoRequestsAssert allAnswered() {
         isNotNull();
-        Expectation e = TrafficExpectations.echoRequestsAnswered();
-        (allowNoTraffic ? e.allowingNoTraffic() : e).check(actual)
-                .ifPresent(v -> throwAssertionError(new TextMessage(v.message())));
+        Verdicts.failure(TrafficExpectations.echoRequestsAnswered(), actual, allowNoTraffic)
+                .ifPresent(this::throwAssertionError);
         return myself;
     }
 }

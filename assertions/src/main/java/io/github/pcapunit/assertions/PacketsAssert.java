@@ -1,16 +1,13 @@
 package io.github.pcapunit.assertions;
 
 import io.github.pcapunit.assertions.internal.Navigation;
-import io.github.pcapunit.assertions.internal.PacketLines;
-import io.github.pcapunit.assertions.internal.TextMessage;
+import io.github.pcapunit.assertions.internal.Verdicts;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.check.Expectation;
+import io.github.pcapunit.core.check.PacketExpectations;
 import io.github.pcapunit.core.packet.DecodedPacket;
-import io.github.pcapunit.core.check.internal.Contexts;
-import io.github.pcapunit.core.check.internal.ShouldHavePacketCount;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.SoftAssertionsProvider;
 
@@ -33,10 +30,6 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
         super(actual, PacketsAssert.class);
     }
 
-    private String selection() {
-        return actual.filterExpression().map(f -> "packets matching \"" + f + "\"").orElse("packets");
-    }
-
     /**
      * Only the packets matching {@code filter} (tcpdump syntax, the subset
      * {@link CapturedTraffic#filter(String)} supports).
@@ -57,14 +50,15 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
      * Verifies that exactly {@code expected} packets are selected.
      *
      * <pre>{@code assertThat(traffic).packets().matching("icmp").hasSize(4);}</pre>
+     *
+     * @throws IllegalArgumentException if {@code expected} is negative
      */
     public PacketsAssert hasSize(long expected) {
-        long count = actual.packetCount();
-        if (count != expected) {
-            fail(ShouldHavePacketCount.shouldHaveSize(Contexts.of(actual), selection(), expected, count,
-                    PacketLines.of(actual, p -> true)));
+        if (expected < 0) {
+            throw new IllegalArgumentException("hasSize(" + expected + "): a packet count is 0 or more,"
+                    + " e.g. hasSize(4); use isEmpty() for no packet");
         }
-        return myself;
+        return check(PacketExpectations.count(expected));
     }
 
     /**
@@ -73,12 +67,7 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
      * <pre>{@code assertThat(traffic).packets().matching("tcp port 25").isEmpty();}</pre>
      */
     public PacketsAssert isEmpty() {
-        long count = actual.packetCount();
-        if (count != 0) {
-            fail(ShouldHavePacketCount.shouldBeEmpty(Contexts.of(actual), selection(), count,
-                    PacketLines.of(actual, p -> true)));
-        }
-        return myself;
+        return check(PacketExpectations.none());
     }
 
     /**
@@ -87,10 +76,7 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
      * <pre>{@code assertThat(traffic).packets().matching("tcp port 1433").isNotEmpty();}</pre>
      */
     public PacketsAssert isNotEmpty() {
-        if (actual.packetCount() == 0) {
-            fail(ShouldHavePacketCount.shouldNotBeEmpty(Contexts.of(actual), selection()));
-        }
-        return myself;
+        return check(PacketExpectations.some());
     }
 
     /**
@@ -102,18 +88,7 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
      * @param description what the condition requires, starting with "to " ("to have the SYN flag")
      */
     public PacketsAssert allMatch(Predicate<? super DecodedPacket> condition, String description) {
-        Objects.requireNonNull(condition, "condition");
-        isNotEmpty();
-        AtomicLong total = new AtomicLong();
-        long failing;
-        try (Stream<DecodedPacket> packets = actual.packets()) {
-            failing = packets.peek(p -> total.incrementAndGet()).filter(condition.negate()).count();
-        }
-        if (failing > 0) {
-            fail(ShouldHavePacketCount.shouldAllMatch(Contexts.of(actual), selection(), description,
-                    PacketLines.of(actual, condition.negate()), failing, total.get()));
-        }
-        return myself;
+        return check(PacketExpectations.allMatch(condition, description));
     }
 
     /**
@@ -124,19 +99,13 @@ public class PacketsAssert extends AbstractAssert<PacketsAssert, CapturedTraffic
      * @param description what the condition requires, starting with "to "
      */
     public PacketsAssert anyMatch(Predicate<? super DecodedPacket> condition, String description) {
-        Objects.requireNonNull(condition, "condition");
-        boolean any;
-        try (Stream<DecodedPacket> packets = actual.packets()) {
-            any = packets.anyMatch(condition);
-        }
-        if (!any) {
-            fail(ShouldHavePacketCount.shouldAnyMatch(Contexts.of(actual), selection(), description,
-                    actual.packetCount()));
-        }
-        return myself;
+        return check(PacketExpectations.anyMatch(condition, description));
     }
 
-    private void fail(String message) {
-        throwAssertionError(new TextMessage(message));
+    private PacketsAssert check(Expectation expectation) {
+        isNotNull();
+        // Packet expectations state the count themselves: allowingNoTraffic() does not apply.
+        Verdicts.failure(expectation, actual, false).ifPresent(this::throwAssertionError);
+        return myself;
     }
 }

@@ -8,12 +8,12 @@ import org.assertj.core.presentation.Representation;
  * An AssertJ error message that is already final text (built by core's message factories): only
  * the assertion's description ({@code as(...)}) is put in front, nothing is quoted or formatted.
  */
-public final class TextMessage implements ErrorMessageFactory {
+final class TextMessage implements ErrorMessageFactory {
 
     private final String text;
 
     /** A message with exactly {@code text}. */
-    public TextMessage(String text) {
+    TextMessage(String text) {
         this.text = text;
     }
 

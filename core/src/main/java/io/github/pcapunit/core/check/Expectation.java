@@ -10,9 +10,9 @@ import java.util.Optional;
 
 /**
  * One checkable statement about captured traffic, e.g. "no dropped packets to port 1433". Made
- * by {@link TrafficExpectations}; immutable. Framework-free: the AssertJ assertions and the
- * Maven plugin's {@code capture:verify} both evaluate expectations, so they fail with the same
- * message.
+ * by {@link TrafficExpectations} and {@link PacketExpectations}; immutable. Framework-free: the
+ * AssertJ assertions and the Maven plugin's {@code capture:verify} both evaluate expectations, so
+ * they fail with the same message.
  *
  * <p>An expectation about some traffic never passes just because that traffic is absent: with no
  * packet to port 1433 at all, {@code noDropsTo(1433)} fails and explains why, unless
