@@ -43,13 +43,15 @@ public final class FrameAnnotator {
         }
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
-        RecordCursor in = RecordCursor.open(file);
+        RecordCursor opened = RecordCursor.open(file);
+        if (!(opened instanceof PcapngCursor)) {
+            opened.close();
+            throw new PcapFormatException(file + " is a classic pcap file (byte offset 0), which"
+                    + " has no comments; convert it with PcapConversion first", 0, -1);
+        }
+        PcapngCursor in = (PcapngCursor) opened;
         BlockWriter w = null;
         try {
-            if (!in.isPcapng()) {
-                throw new PcapFormatException(file + " is a classic pcap file (byte offset 0), which"
-                        + " has no comments; convert it with PcapConversion first", 0, -1);
-            }
             tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             try {
                 // createTempFile makes it owner-only; keep the original's permissions
@@ -117,7 +119,7 @@ public final class FrameAnnotator {
     }
 
     /** Re-encodes the current EPB with its existing options followed by {@code comments}. */
-    private static void writeAnnotated(BlockWriter w, RecordCursor in, List<byte[]> comments) {
+    private static void writeAnnotated(BlockWriter w, PcapngCursor in, List<byte[]> comments) {
         byte[] a = in.array();
         int s = in.blockStart();
         int optStart = in.optionsStart();

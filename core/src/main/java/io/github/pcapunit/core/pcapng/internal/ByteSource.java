@@ -1,0 +1,177 @@
+package io.github.pcapunit.core.pcapng.internal;
+
+import io.github.pcapunit.core.CaptureException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * The part both record cursors share: a window of a file (or an in-memory image) in one large
+ * reusable array, read forward on demand, with integer reads in the current byte order. Records
+ * are parsed in place at {@link #start}; the owner advances {@code start} past each record.
+ *
+ * <pre>{@code
+ * ByteSource in = ByteSource.open(Path.of("a.pcap"), -1);
+ * if (in.ensure(24)) { int magic = in.i32(in.start); }
+ * }</pre>
+ */
+final class ByteSource implements AutoCloseable {
+
+    private static final VarHandle LE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BE32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle BE16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final int BUFFER = 4 << 20;
+
+    /** The file name (or "in-memory capture") errors name. */
+    final String name;
+    /** Bytes readable: the file's size at open, or less when a reader was given a limit. */
+    final long size;
+    private final FileChannel channel;
+    byte[] buf;
+    /** Index in {@link #buf} of the next unread byte. */
+    int start;
+    /** Index in {@link #buf} after the last byte read. */
+    int limit;
+    /** File offset of {@code buf[0]}. */
+    private long base;
+    /** Whether integers are read big endian. */
+    boolean big;
+
+    private ByteSource(FileChannel channel, long size, byte[] buf, int limit, String name) {
+        this.channel = channel;
+        this.size = size;
+        this.buf = buf;
+        this.limit = limit;
+        this.name = name;
+    }
+
+    /**
+     * Opens {@code file} for reading its first {@code limit} bytes (all of it if negative): a
+     * file still being written is read only up to what its writer has flushed.
+     */
+    static ByteSource open(Path file, long limit) {
+        FileChannel ch;
+        long size;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            size = ch.size();
+        } catch (IOException e) {
+            throw new CaptureException("cannot open capture file " + file + ": " + e
+                    + "; check the path and read permission", e);
+        }
+        if (limit >= 0) {
+            size = Math.min(size, limit);
+        }
+        int cap = (int) Math.max(64, Math.min(size + 16, BUFFER));
+        return new ByteSource(ch, size, new byte[cap], 0, file.toString());
+    }
+
+    /** Reads an in-memory image (not copied). */
+    static ByteSource of(byte[] contents) {
+        return new ByteSource(null, contents.length, contents, contents.length, "in-memory capture");
+    }
+
+    /** Makes {@code n} bytes available from {@link #start}; false if the source has fewer. */
+    boolean ensure(int n) {
+        return limit - start >= n || fill(n);
+    }
+
+    private boolean fill(int n) {
+        if (channel == null) {
+            return false;
+        }
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, limit - start);
+            limit -= start;
+            base += start;
+            start = 0;
+        }
+        if (n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(n, Math.min(buf.length * 2, Pcapng.MAX_BLOCK + 16)));
+        }
+        try {
+            while (limit < n) {
+                long at = base + limit;
+                int room = (int) Math.min(buf.length - limit, size - at);
+                if (room <= 0) {
+                    return false;
+                }
+                int r = channel.read(ByteBuffer.wrap(buf, limit, room), at);
+                if (r < 0) {
+                    return false;
+                }
+                limit += r;
+            }
+        } catch (IOException e) {
+            throw new CaptureException("cannot read " + name + " at byte " + (base + limit) + ": " + e, e);
+        }
+        return true;
+    }
+
+    /** Continues reading at file offset {@code offset} (a record boundary found earlier). */
+    void seek(long offset) {
+        if (channel == null) {
+            start = (int) offset;
+            return;
+        }
+        base = offset;
+        start = 0;
+        limit = 0;
+    }
+
+    /** File offset of {@code buf[index]}. */
+    long offsetOf(int index) {
+        return base + index;
+    }
+
+    /** Bytes read but not yet consumed. */
+    int remaining() {
+        return limit - start;
+    }
+
+    int i32(int i) {
+        return big ? (int) BE32.get(buf, i) : (int) LE32.get(buf, i);
+    }
+
+    /** A 32-bit value read little endian whatever {@link #big} says (magics). */
+    int le32(int i) {
+        return (int) LE32.get(buf, i);
+    }
+
+    int u16(int i) {
+        return (big ? (short) BE16.get(buf, i) : (short) LE16.get(buf, i)) & 0xFFFF;
+    }
+
+    long u32(int i) {
+        return i32(i) & 0xFFFF_FFFFL;
+    }
+
+    /** A 64-bit value stored in the current byte order as one 8-byte integer. */
+    long i64(int i) {
+        long a = u32(i);
+        long b = u32(i + 4);
+        return big ? (a << 32) | b : (b << 32) | a;
+    }
+
+    ByteOrder order() {
+        return big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new CaptureException("cannot close " + name + ": " + e, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.github.pcapunit.core.pcapng.internal;
+
+import io.github.pcapunit.core.PcapFormatException;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.LinkType;
+import io.github.pcapunit.core.pcapng.PcapReader.RecordKind;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Classic pcap (the file libpcap's dumper writes): a 24-byte file header, then 16-byte record
+ * headers each followed by the packet. All four magics (µs/ns, either byte order) are read. The
+ * engine also reads the native files of a running capture with it, from a record offset found by
+ * an earlier pass and up to the bytes flushed so far ({@link #open(Path, long, long)}).
+ *
+ * <pre>{@code
+ * try (ClassicCursor c = ClassicCursor.open(Path.of("eth0.pcap"), 0, -1)) {
+ *     while (c.nextPacket()) { count++; }
+ * }
+ * }</pre>
+ */
+public final class ClassicCursor extends RecordCursor {
+
+    static final int FILE_HEADER = 24;
+    private static final int RECORD_HEADER = 16;
+
+    private final long subsecondNanos;
+    private final SectionHeader section;
+
+    ClassicCursor(ByteSource in) {
+        super(in);
+        int le = in.le32(in.start);
+        int be = Integer.reverseBytes(le);
+        if (le == Pcapng.PCAP_MICROS || be == Pcapng.PCAP_MICROS) {
+            subsecondNanos = 1000;
+        } else if (le == Pcapng.PCAP_NANOS || be == Pcapng.PCAP_NANOS) {
+            subsecondNanos = 1;
+        } else {
+            throw new PcapFormatException(String.format("%s: not a pcap or pcapng file: it starts with"
+                    + " 0x%08X at byte offset 0; expected the pcapng block type 0x0A0D0D0A or a pcap"
+                    + " magic (0xA1B2C3D4 microseconds, 0xA1B23C4D nanoseconds, either byte order)",
+                    in.name, be), 0, -1);
+        }
+        in.big = be == Pcapng.PCAP_MICROS || be == Pcapng.PCAP_NANOS;
+        if (!in.ensure(FILE_HEADER)) {
+            throw new PcapFormatException(in.name + ": pcap file header at byte offset 0 is incomplete: "
+                    + in.remaining() + " of 24 bytes", 0, -1);
+        }
+        int major = in.u16(4);
+        if (major != 2) {
+            throw new PcapFormatException(in.name + ": pcap file header at byte offset 0 has version "
+                    + major + "." + in.u16(6) + "; only version 2.x exists", 0, -1);
+        }
+        section = SectionHeader.builder().byteOrder(in.order()).build();
+        addInterface(InterfaceDescription.builder()
+                .linkType(LinkType.of(in.i32(20) & 0x03FF_FFFF))
+                .snaplen(Math.max(0, in.i32(16)))
+                .tsresol(subsecondNanos == 1 ? InterfaceDescription.TSRESOL_NANOS : InterfaceDescription.TSRESOL_MICROS)
+                .build());
+        in.start = FILE_HEADER;
+    }
+
+    /**
+     * Opens a classic pcap file at record offset {@code from} (0 or the header size: the first
+     * record), reading at most its first {@code limit} bytes (all if negative). A record cut short
+     * at the limit counts as the end, as in a file still being written.
+     *
+     * @throws PcapFormatException if it is not a classic pcap file
+     */
+    public static ClassicCursor open(Path file, long from, long limit) {
+        ByteSource in = ByteSource.open(file, limit);
+        try {
+            if (!in.ensure(4)) {
+                throw new PcapFormatException(file + ": file is " + in.remaining()
+                        + " bytes long, too short for a pcap header (offset 0)", 0, -1);
+            }
+            if (in.le32(in.start) == Pcapng.SHB) {
+                throw new PcapFormatException(file + " is a pcapng file (byte offset 0); a classic pcap"
+                        + " file, as libpcap writes it, is expected here", 0, Pcapng.SHB);
+            }
+            ClassicCursor c = new ClassicCursor(in);
+            if (from > FILE_HEADER) {
+                in.seek(from);
+            }
+            return c;
+        } catch (RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean isPcapng() {
+        return false;
+    }
+
+    @Override
+    RecordKind step() {
+        if (!in.ensure(RECORD_HEADER)) {
+            return end();
+        }
+        int s = in.start;
+        long incl = in.u32(s + 8);
+        if (incl > Pcapng.MAX_BLOCK) {
+            throw error(in.offsetOf(s), -1, "captured length " + incl + " exceeds the 64 MiB limit;"
+                    + " the file is damaged or not a pcap file");
+        }
+        if (!in.ensure(RECORD_HEADER + (int) incl)) {
+            return end();
+        }
+        s = in.start;
+        recordOffset = in.offsetOf(s);
+        ts = in.u32(s) * NS + in.u32(s + 4) * subsecondNanos;
+        capLen = (int) incl;
+        origLen = saturated(in.u32(s + 12));
+        dataOff = s + RECORD_HEADER;
+        in.start = dataOff + capLen;
+        frame++;
+        return RecordKind.PACKET;
+    }
+
+    /** File offset just after the current record. */
+    public long endOfRecord() {
+        return recordOffset + RECORD_HEADER + capLen;
+    }
+
+    @Override
+    public List<SectionHeader> sections() {
+        return List.of(section);
+    }
+}
