@@ -23,7 +23,7 @@ import java.util.List;
  *         return big.contains(frame) ? List.of("near the MTU") : List.of();
  *     }
  * };
- * // the engine's conversion of its native captures takes it as its last argument
+ * PcapConversion.builder().addInput(Path.of("raw.pcap")).commenter(bigOnes).build().convert(out);
  * }</pre>
  *
  * <p>Called from the converting thread only. A {@link RuntimeException} thrown by it fails the

@@ -3,8 +3,8 @@ package io.github.pcapunit.core.pcapng;
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.PcapFormatException;
 
-import io.github.pcapunit.core.pcapng.internal.Converter;
 import io.github.pcapunit.core.pcapng.internal.FrameAnnotator;
+import io.github.pcapunit.core.pcapng.internal.Merger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,9 @@ import java.util.OptionalLong;
  * }</pre>
  *
  * <p>With a size cap, writing stops before the file would exceed it; the summary says so and
- * the file ends with a journal entry (and statistics comment) saying where it was cut.
+ * the file ends with a journal entry ({@code PCAPUNIT_EVENT=size_cap}) and statistics comments
+ * saying where it was cut. A {@link FrameCommenter} given to {@link Builder#commenter} comments
+ * packets as they are written.
  */
 public final class PcapConversion {
 
@@ -43,6 +45,7 @@ public final class PcapConversion {
     private final List<InterfaceStatistics> stats;
     private final List<JournalEntry> journal;
     private final long maxBytes;
+    private final FrameCommenter commenter;
 
     private PcapConversion(Builder b) {
         this.section = b.section;
@@ -51,6 +54,7 @@ public final class PcapConversion {
         this.stats = new ArrayList<>(b.stats);
         this.journal = List.copyOf(b.journal);
         this.maxBytes = b.maxBytes;
+        this.commenter = b.commenter;
     }
 
     /** A builder with no inputs, an empty section header and no size cap. */
@@ -70,7 +74,15 @@ public final class PcapConversion {
      */
     public Summary convert(Path out) {
         Objects.requireNonNull(out, "out");
-        Converter.Result r = new Converter(section, inputs, overrides, stats, journal, maxBytes).run(out);
+        List<Merger.Input> in = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            in.add(Merger.Input.whole(inputs.get(i), overrides.get(i)));
+        }
+        Merger.Result r = new Merger(in, journal)
+                .maxBytes(maxBytes)
+                .statistics((i, written, loopback) -> stats.get(i))
+                .commenter(commenter)
+                .convert(out, cut -> section);
         return new Summary(r.packets, r.journalEntries, r.bytes, r.capped, r.packetsNotWritten,
                 r.inputTruncatedAt);
     }
@@ -109,8 +121,21 @@ public final class PcapConversion {
         private final List<InterfaceStatistics> stats = new ArrayList<>();
         private final List<JournalEntry> journal = new ArrayList<>();
         private long maxBytes = Long.MAX_VALUE;
+        private FrameCommenter commenter;
 
         private Builder() {
+        }
+
+        /**
+         * Comments packets while they are written (default: none): the commenter sees every
+         * packet first, then gives each its comments. Within a size cap, comments that would not
+         * fit are left out, never packets.
+         *
+         * <pre>{@code builder.commenter(new DropCommenter(drops)); }</pre>
+         */
+        public Builder commenter(FrameCommenter commenter) {
+            this.commenter = Objects.requireNonNull(commenter, "commenter");
+            return this;
         }
 
         /** Sets the section header (default: empty). */

@@ -342,6 +342,11 @@ public final class BlockWriter implements AutoCloseable {
 
     // ---- helpers ----------------------------------------------------------------------------
 
+    /** The resolution of interface {@code ifId} of the current section. */
+    public Tsresol resolutionOf(int ifId) {
+        return resolution(ifId);
+    }
+
     private Tsresol resolution(int ifId) {
         checkOpen();
         if (ifId < 0 || ifId >= resolutions.size()) {

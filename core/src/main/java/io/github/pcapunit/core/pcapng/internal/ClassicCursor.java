@@ -76,8 +76,8 @@ public final class ClassicCursor extends RecordCursor {
                         + " bytes long, too short for a pcap header (offset 0)", 0, -1);
             }
             if (in.le32(in.start) == Pcapng.SHB) {
-                throw new PcapFormatException(file + " is a pcapng file (byte offset 0); a classic pcap"
-                        + " file, as libpcap writes it, is expected here", 0, Pcapng.SHB);
+                throw new PcapFormatException(file + " is already a pcapng file (byte offset 0);"
+                        + " conversion takes classic pcap inputs, as libpcap writes them", 0, Pcapng.SHB);
             }
             ClassicCursor c = new ClassicCursor(in);
             if (from > FILE_HEADER) {
