@@ -92,7 +92,7 @@ public final class ConnectionChecks {
             if (unanswered.isEmpty()) {
                 return Optional.empty();
             }
-            Instant base = traffic.firstPacketTime().orElse(unanswered.get(0).requestTime());
+            Instant base = traffic.fileFirstPacketTime().orElse(unanswered.get(0).requestTime());
             List<String> lines = unanswered.stream().limit(FailureText.MAX_LINES + 1L)
                     .map(e -> e.summary() + sentTimes(e, base)).toList();
             return Optional.of(ShouldAllBeAnswered.shouldAllBeAnswered(Contexts.of(traffic), all.size(), lines,

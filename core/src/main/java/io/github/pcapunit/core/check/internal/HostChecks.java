@@ -77,7 +77,7 @@ public final class HostChecks {
     }
 
     private static Offenders offenders(CapturedTraffic traffic, Predicate<DecodedPacket> offending) {
-        Offenders o = new Offenders(traffic.firstPacketTime().orElse(Instant.EPOCH));
+        Offenders o = new Offenders(traffic.fileFirstPacketTime().orElse(Instant.EPOCH));
         try (Stream<DecodedPacket> packets = traffic.packets()) {
             packets.forEach(p -> {
                 if (p.sourceAddress().isPresent() && p.destinationAddress().isPresent()) {

@@ -85,9 +85,11 @@ public final class PacketChecks {
     /**
      * The first packets matching {@code which} as {@code #7 +0.012 s TCP ...}: at most a screenful
      * plus one, read lazily (the factory shows {@value FailureText#MAX_LINES} and says "and N more").
+     * Times count from the file's first packet, as in drop lines and listings, also when a filter
+     * selected later packets.
      */
     static List<String> lines(CapturedTraffic traffic, Predicate<? super DecodedPacket> which) {
-        Instant base = traffic.firstPacketTime().orElse(Instant.EPOCH);
+        Instant base = traffic.fileFirstPacketTime().orElse(Instant.EPOCH);
         try (Stream<DecodedPacket> packets = traffic.packets()) {
             return packets.filter(which).limit(FailureText.MAX_LINES + 1L)
                     .map(p -> "#" + p.frameNumber() + " " + Contexts.relative(p.time(), base) + " " + p.summary())
