@@ -3,7 +3,7 @@
 def log = new File(basedir, 'build.log').text
 
 assert log =~ /--- capture:[^:]+:start \(default-cli\) @ command-line ---/
-assert log.contains("pcapunit: capturing 'udp port 29426' on lo ")
+assert log.contains("pcapunit: capturing 'udp port 29426' on lo (snaplen 262144, buffer 4.0 MiB, ") : '-Dcapture.bufferSize reaches the capture'
 assert log =~ /pcapunit: captured 0 packets, [^,]+, capture loss 0, kernel drops seen [^ ]+ -> target\/pcapunit\/command-line\.pcapng/
 assert log.contains('pcapunit: 1 rule passed: complete')
 assert new File(basedir, 'target/pcapunit/command-line.pcapng').isFile()
@@ -21,9 +21,15 @@ proc.waitForProcessOutput(out, err)
 assert proc.exitValue() == 0 : "capinfos refused ${abandoned}: ${err}"
 assert out.toString() =~ /pcapng/
 
+// The fifth invocation: a value core refuses, named as the user wrote it, before any side effect.
+assert log.contains('on project command-line: <bufferSize>1KB</bufferSize> (capture.bufferSize) is refused:' +
+        ' bufferSize 1024 bytes is outside 65536 (64 KiB) to 1073741824 (1 GiB): use e.g. bufferSize(32 << 20) for 32 MiB -> [Help 1]')
+assert !new File(basedir, 'target/refused').exists() : 'nothing was created for the refused start'
+
 // The fourth invocation: generated help with the parameters' Javadoc and user properties.
 assert log.contains('capture:verify')
 assert log =~ /noDropsTo\s+No packet to this port/
 assert log.contains('User property: capture.complete')
 assert log.contains('User property: capture.skip')
+assert log =~ /allEstablished\s+Every TCP connection to this port completed its handshake/
 return true

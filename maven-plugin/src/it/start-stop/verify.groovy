@@ -4,6 +4,7 @@ def pcapng = new File(basedir, 'target/pcapunit/start-stop.pcapng')
 
 assert log.contains("[INFO] pcapunit: capturing 'tcp port 29421' on lo ") : 'start logs one line of what and where'
 assert log.contains('into target/pcapunit/start-stop.pcapng')
+assert log.contains("on lo (snaplen 262144, buffer 8.0 MiB, ") : '<bufferSize>8MB</bufferSize> reaches the capture'
 def summary = (log =~ /\[INFO\] pcapunit: captured (\d+) packets, [^,]+, capture loss (\d+), kernel drops seen ([^ ,]+) -> target\/pcapunit\/start-stop\.pcapng/)
 assert summary.find() : 'stop logs the one-line summary'
 def logged = summary.group(1) as int

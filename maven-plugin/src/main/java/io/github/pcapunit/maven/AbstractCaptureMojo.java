@@ -2,7 +2,6 @@ package io.github.pcapunit.maven;
 
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.ConfigurationCheck;
-import io.github.pcapunit.maven.internal.RuleNames;
 import io.github.pcapunit.maven.internal.Skips;
 import java.io.File;
 import java.nio.file.Path;
@@ -87,8 +86,7 @@ abstract class AbstractCaptureMojo extends AbstractMojo {
             throw new MojoExecutionException("capture-maven-plugin has no parameter or rule "
                     + unknown.stream().map(u -> "<" + u + ">").collect(Collectors.joining(", "))
                     + ": check the spelling; the rules of capture:verify are "
-                    + RuleNames.ALL.stream().map(n -> "<" + n + ">")
-                            .collect(Collectors.joining(", "))
+                    + VerifyRule.elements()
                     + " (mvn capture:help -Ddetail lists every parameter)");
         }
     }

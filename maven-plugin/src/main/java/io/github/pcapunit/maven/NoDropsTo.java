@@ -1,5 +1,9 @@
 package io.github.pcapunit.maven;
 
+import io.github.pcapunit.core.check.TrafficExpectations;
+import io.github.pcapunit.maven.internal.Rules;
+import org.apache.maven.plugin.MojoExecutionException;
+
 /**
  * Rule of {@code capture:verify}: no packet to this port (optionally on this host) was dropped —
  * no unanswered SYN, reset, ICMP unreachable or kernel/firewall drop. Same check and message as
@@ -49,6 +53,18 @@ public class NoDropsTo {
     /** Sets the destination address, e.g. {@code setHost("10.0.1.20")}. */
     public void setHost(String host) {
         this.host = host;
+    }
+
+    /** This rule for {@code capture:verify}; a missing port is refused with an example. */
+    Rules.Configured configured() throws MojoExecutionException {
+        String element = "<noDropsTo>" + (port == null ? "" : "<port>" + port + "</port>")
+                + (host == null ? "" : "<host>" + host + "</host>") + "</noDropsTo>";
+        if (port == null) {
+            throw new MojoExecutionException(element + " needs a port: e.g."
+                    + " <noDropsTo><port>1433</port></noDropsTo>");
+        }
+        return new Rules.Configured(toString(), element, () -> host == null
+                ? TrafficExpectations.noDropsTo(port) : TrafficExpectations.noDropsTo(host, port));
     }
 
     /** {@code noDropsTo(port 1433)} or {@code noDropsTo(10.0.1.20:1433)}. */

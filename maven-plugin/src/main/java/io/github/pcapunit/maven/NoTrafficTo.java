@@ -1,5 +1,9 @@
 package io.github.pcapunit.maven;
 
+import io.github.pcapunit.core.check.TrafficExpectations;
+import io.github.pcapunit.maven.internal.Rules;
+import org.apache.maven.plugin.MojoExecutionException;
+
 /**
  * Rule of {@code capture:verify}: no IP packet goes to this host or network (and port, if
  * given) — e.g. "nothing was sent to the production database". Same check and message as the
@@ -44,6 +48,19 @@ public class NoTrafficTo {
     /** Sets the port, e.g. {@code setPort(5432)}. */
     public void setPort(Integer port) {
         this.port = port;
+    }
+
+    /** This rule for {@code capture:verify}; a missing host is refused with an example. */
+    Rules.Configured configured() throws MojoExecutionException {
+        String element = "<noTrafficTo>" + (host == null ? "" : "<host>" + host + "</host>")
+                + (port == null ? "" : "<port>" + port + "</port>") + "</noTrafficTo>";
+        if (host == null) {
+            throw new MojoExecutionException(element + " needs a host or network: e.g."
+                    + " <noTrafficTo><host>10.0.0.0/8</host></noTrafficTo>");
+        }
+        return new Rules.Configured(toString(), element, () -> port == null
+                ? TrafficExpectations.noTrafficTo(host)
+                : TrafficExpectations.noTrafficTo(host, port));
     }
 
     /** {@code noTrafficTo(10.0.0.0/8)} or {@code noTrafficTo(10.0.0.0/8 port 5432)}. */

@@ -1,7 +1,11 @@
 package io.github.pcapunit.maven;
 
+import io.github.pcapunit.core.check.TrafficExpectations;
+import io.github.pcapunit.maven.internal.Rules;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.maven.plugin.MojoExecutionException;
 
 /**
  * Rule of {@code capture:verify}: every IP packet captured has its source or destination in one
@@ -37,6 +41,20 @@ public class OnlyTalksTo {
     /** Sets the allowed hosts and networks, e.g. {@code setHosts(List.of("127.0.0.0/8"))}. */
     public void setHosts(List<String> hosts) {
         this.hosts = hosts == null ? new ArrayList<>() : new ArrayList<>(hosts);
+    }
+
+    /** This rule for {@code capture:verify}; an empty host list is refused with an example. */
+    Rules.Configured configured() throws MojoExecutionException {
+        String element = "<onlyTalksTo><hosts>" + hosts.stream()
+                .map(h -> "<host>" + h + "</host>").collect(Collectors.joining())
+                + "</hosts></onlyTalksTo>";
+        if (hosts.isEmpty()) {
+            throw new MojoExecutionException(element + " lists no host: name the allowed"
+                    + " hosts or networks, e.g. <onlyTalksTo><hosts><host>127.0.0.0/8</host>"
+                    + "</hosts></onlyTalksTo>");
+        }
+        return new Rules.Configured(toString(), element,
+                () -> TrafficExpectations.onlyTalksTo(hosts.toArray(String[]::new)));
     }
 
     /** {@code onlyTalksTo[127.0.0.0/8, ::1]}. */

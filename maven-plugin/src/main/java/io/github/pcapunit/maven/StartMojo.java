@@ -1,11 +1,15 @@
 package io.github.pcapunit.maven;
 
-import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.CaptureSpec.Builder;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.ClassPreloader;
-import io.github.pcapunit.maven.internal.SpecFactory;
+import io.github.pcapunit.maven.internal.Sizes;
+import io.github.pcapunit.maven.internal.SpecBinder;
+import io.github.pcapunit.maven.internal.Summary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,7 +151,8 @@ public class StartMojo extends AbstractCaptureMojo {
         }
         Path file = outputPath();
         quietPcap4j(mavenVersion);
-        CaptureSpec spec = SpecFactory.create(parameters(file));
+        CaptureSpec spec = options(file,
+                "capture-maven-plugin " + projectKey() + " " + goalName()).build();
         long t0 = System.nanoTime();
         int preloaded = ClassPreloader.preload(getClass().getClassLoader(),
                 "io.github.pcapunit.core.capture.Capture", "org.pcap4j.core.PcapHandle",
@@ -170,7 +175,8 @@ public class StartMojo extends AbstractCaptureMojo {
         registry.putRunning(new CaptureRegistry.Running(capture, file, goalName()));
         getLog().info("pcapunit: capturing " + spec.filter().map(f -> "'" + f + "'")
                 .orElse("all packets") + " on " + String.join(",", spec.effectiveInterfaces())
-                + " (snaplen " + spec.snaplen() + ", kernel evidence " + spec.kernelEvidence()
+                + " (snaplen " + spec.snaplen() + ", buffer " + Summary.bytes(spec.bufferSize())
+                + ", kernel evidence " + spec.kernelEvidence()
                 + spec.maxFileSize().map(m -> ", cap " + m + " bytes").orElse("")
                 + spec.explainFirewall().map(m -> ", explaining firewall drops of '" + m + "'").orElse("") + ") into "
                 + displayPath(file));
@@ -190,18 +196,26 @@ public class StartMojo extends AbstractCaptureMojo {
         }
     }
 
-    private SpecFactory.Parameters parameters(Path file) {
-        SpecFactory.Parameters p = new SpecFactory.Parameters();
-        p.filter = filter;
-        p.interfaces = interfaces;
-        p.snaplen = snaplen;
-        p.bufferSize = bufferSize;
-        p.maxFileSize = maxFileSize;
-        p.kernelEvidence = kernelEvidence;
-        p.explainFirewall = explainFirewall;
-        p.explainNamespaces = explainNamespaces;
-        p.output = file;
-        p.comment = "capture-maven-plugin " + projectKey() + " " + goalName();
-        return p;
+    /**
+     * The capture options, bound onto core's spec: one line per parameter above, named as the
+     * field (and so as the builder method it feeds); its user property is {@code capture.<name>}.
+     * Adding an option is a field above plus a line here.
+     *
+     * @param comment for the pcapng section comment, e.g. which project and goal captured
+     * @throws MojoExecutionException naming the parameter, its value and the fix
+     */
+    SpecBinder options(Path file, String comment) throws MojoExecutionException {
+        return SpecBinder.of(CaptureSpec.builder().comment(comment))
+                .option("output", file, Builder::output)
+                .option("filter", filter, Builder::filter)
+                .option("interfaces", interfaces, Builder::interfaces)
+                .option("snaplen", snaplen, Builder::snaplen)
+                .option("bufferSize", bufferSize, Sizes::parseInt, Builder::bufferSize)
+                .option("maxFileSize", maxFileSize, Sizes::parse, Builder::maxFileSize)
+                .option("kernelEvidence", kernelEvidence, SpecBinder.choice(KernelEvidence.class),
+                        Builder::kernelEvidence)
+                .option("explainFirewall", explainFirewall, Builder::explainFirewall)
+                .option("explainNamespaces", explainNamespaces, l -> l.toArray(String[]::new),
+                        Builder::explainNamespaces);
     }
 }

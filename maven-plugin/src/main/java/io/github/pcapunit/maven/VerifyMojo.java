@@ -38,6 +38,9 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class VerifyMojo extends AbstractCaptureMojo {
 
+    // One field per rule: Maven injects the pom's value, its Javadoc and property are the help;
+    // what the rule checks and in which order is defined once, in VerifyRule.
+
     /**
      * {@code true}: the capture itself lost no packet and was not cut by the size cap, so an
      * absence of packets in it means they were not sent.
@@ -142,7 +145,7 @@ public class VerifyMojo extends AbstractCaptureMojo {
             return;
         }
         checkConfiguration();
-        Rules rules = Rules.from(rulesConfig());
+        Rules rules = VerifyRule.configured(this);
         Optional<CaptureRegistry.Running> running = registry.running();
         if (running.isPresent()) {
             throw new MojoExecutionException("the capture of " + projectKey() + " is still running"
@@ -186,21 +189,6 @@ public class VerifyMojo extends AbstractCaptureMojo {
         getLog().info("pcapunit: report " + displayPath(report));
         throw new MojoFailureException(failed.stream().map(r -> r.message().orElseThrow())
                 .collect(Collectors.joining(System.lineSeparator() + System.lineSeparator())));
-    }
-
-    private Rules.Config rulesConfig() {
-        Rules.Config c = new Rules.Config();
-        c.complete = complete;
-        c.noDrops = noDrops;
-        c.noDropsTo = noDropsTo;
-        c.onlyTalksTo = onlyTalksTo;
-        c.noTrafficTo = noTrafficTo;
-        c.allEstablished = allEstablished;
-        c.noneReset = noneReset;
-        c.noneRetransmitted = noneRetransmitted;
-        c.echoRequestsAnswered = echoRequestsAnswered;
-        c.allowNoTraffic = allowNoTraffic;
-        return c;
     }
 
     private static String passedLine(List<RuleResult> results) {

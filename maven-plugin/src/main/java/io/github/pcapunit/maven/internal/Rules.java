@@ -2,11 +2,7 @@ package io.github.pcapunit.maven.internal;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.check.Expectation;
-import io.github.pcapunit.core.check.TrafficExpectations;
 import io.github.pcapunit.core.check.Violation;
-import io.github.pcapunit.maven.NoDropsTo;
-import io.github.pcapunit.maven.NoTrafficTo;
-import io.github.pcapunit.maven.OnlyTalksTo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,117 +13,61 @@ import org.apache.maven.plugin.MojoExecutionException;
  * The configured rules of {@code capture:verify} as core {@link Expectation}s — the same
  * framework-free checks behind the AssertJ assertions, so the messages are identical. Every
  * rule is built (and so validated) before the capture is read.
+ *
+ * <pre>{@code
+ * Rules rules = Rules.of(List.of(new Rules.Configured("noneReset(port 1433)",
+ *         "<noneReset>1433</noneReset>", () -> TrafficExpectations.noneReset(1433))), false);
+ * List<RuleResult> results = rules.evaluate(CapturedTraffic.read(file));
+ * }</pre>
  */
 public final class Rules {
 
-    /** The rule parameters as Maven injected them; {@code null} or {@code false}: not set. */
-    public static final class Config {
-        public Boolean complete;
-        public Boolean noDrops;
-        public NoDropsTo noDropsTo;
-        public OnlyTalksTo onlyTalksTo;
-        public NoTrafficTo noTrafficTo;
-        public Integer allEstablished;
-        public Integer noneReset;
-        public Integer noneRetransmitted;
-        public Boolean echoRequestsAnswered;
-        public boolean allowNoTraffic;
+    /**
+     * One rule as configured in the pom.
+     *
+     * @param shownAs how messages and the report name it, e.g. {@code noDropsTo(port 1433)}
+     * @param asWritten the element as the pom has it, e.g. {@code <noneReset>1433</noneReset>}
+     * @param check makes core's expectation; throws {@link IllegalArgumentException} for a
+     *     value core refuses
+     */
+    public record Configured(String shownAs, String asWritten, Supplier<Expectation> check) {
     }
 
-    private final List<String> names = new ArrayList<>();
-    private final List<Expectation> expectations = new ArrayList<>();
+    private final List<String> names;
+    private final List<Expectation> expectations;
 
-    private Rules() {
+    private Rules(List<String> names, List<Expectation> expectations) {
+        this.names = List.copyOf(names);
+        this.expectations = List.copyOf(expectations);
     }
 
     /**
-     * The rules, validated.
+     * The rules, validated by core.
      *
-     * @throws MojoExecutionException naming the rule element, the bad value and the fix
+     * @param allowNoTraffic whether a rule about some traffic passes when none was captured
+     * @throws MojoExecutionException naming the rule element as written and core's reason
      */
-    public static Rules from(Config c) throws MojoExecutionException {
-        Rules rules = new Rules();
-        if (Boolean.TRUE.equals(c.complete)) {
-            rules.add("complete", "<complete>true</complete>", TrafficExpectations::complete, c);
-        }
-        if (Boolean.TRUE.equals(c.noDrops)) {
-            rules.add("noDrops", "<noDrops>true</noDrops>", TrafficExpectations::noDrops, c);
-        }
-        if (c.noDropsTo != null) {
-            NoDropsTo r = c.noDropsTo;
-            String element = "<noDropsTo>" + (r.getPort() == null ? "" : "<port>" + r.getPort()
-                    + "</port>") + (r.getHost() == null ? "" : "<host>" + r.getHost() + "</host>")
-                    + "</noDropsTo>";
-            if (r.getPort() == null) {
-                throw new MojoExecutionException(element + " needs a port: e.g."
-                        + " <noDropsTo><port>1433</port></noDropsTo>");
-            }
-            rules.add(r.toString(), element, () -> r.getHost() == null
-                    ? TrafficExpectations.noDropsTo(r.getPort())
-                    : TrafficExpectations.noDropsTo(r.getHost(), r.getPort()), c);
-        }
-        if (c.onlyTalksTo != null) {
-            OnlyTalksTo r = c.onlyTalksTo;
-            String element = "<onlyTalksTo><hosts>" + r.getHosts().stream()
-                    .map(h -> "<host>" + h + "</host>").reduce("", String::concat)
-                    + "</hosts></onlyTalksTo>";
-            if (r.getHosts().isEmpty()) {
-                throw new MojoExecutionException(element + " lists no host: name the allowed"
-                        + " hosts or networks, e.g. <onlyTalksTo><hosts><host>127.0.0.0/8</host>"
-                        + "</hosts></onlyTalksTo>");
-            }
-            rules.add(r.toString(), element,
-                    () -> TrafficExpectations.onlyTalksTo(r.getHosts().toArray(String[]::new)), c);
-        }
-        if (c.noTrafficTo != null) {
-            NoTrafficTo r = c.noTrafficTo;
-            String element = "<noTrafficTo>" + (r.getHost() == null ? "" : "<host>" + r.getHost()
-                    + "</host>") + (r.getPort() == null ? "" : "<port>" + r.getPort() + "</port>")
-                    + "</noTrafficTo>";
-            if (r.getHost() == null) {
-                throw new MojoExecutionException(element + " needs a host or network: e.g."
-                        + " <noTrafficTo><host>10.0.0.0/8</host></noTrafficTo>");
-            }
-            rules.add(r.toString(), element, () -> r.getPort() == null
-                    ? TrafficExpectations.noTrafficTo(r.getHost())
-                    : TrafficExpectations.noTrafficTo(r.getHost(), r.getPort()), c);
-        }
-        if (c.allEstablished != null) {
-            rules.add("allEstablished(port " + c.allEstablished + ")", "<allEstablished>"
-                    + c.allEstablished + "</allEstablished>",
-                    () -> TrafficExpectations.allEstablished(c.allEstablished), c);
-        }
-        if (c.noneReset != null) {
-            rules.add("noneReset(port " + c.noneReset + ")", "<noneReset>" + c.noneReset
-                    + "</noneReset>", () -> TrafficExpectations.noneReset(c.noneReset), c);
-        }
-        if (c.noneRetransmitted != null) {
-            rules.add("noneRetransmitted(port " + c.noneRetransmitted + ")", "<noneRetransmitted>"
-                    + c.noneRetransmitted + "</noneRetransmitted>",
-                    () -> TrafficExpectations.noneRetransmitted(c.noneRetransmitted), c);
-        }
-        if (Boolean.TRUE.equals(c.echoRequestsAnswered)) {
-            rules.add("echoRequestsAnswered", "<echoRequestsAnswered>true</echoRequestsAnswered>",
-                    TrafficExpectations::echoRequestsAnswered, c);
-        }
-        return rules;
-    }
-
-    private void add(String name, String element, Supplier<Expectation> factory, Config c)
+    public static Rules of(List<Configured> configured, boolean allowNoTraffic)
             throws MojoExecutionException {
-        Expectation e;
-        try {
-            e = factory.get();
-        } catch (IllegalArgumentException ex) {
-            throw new MojoExecutionException(element + " is refused: " + ex.getMessage(), ex);
+        List<String> names = new ArrayList<>();
+        List<Expectation> expectations = new ArrayList<>();
+        for (Configured rule : configured) {
+            Expectation e;
+            try {
+                e = rule.check().get();
+            } catch (IllegalArgumentException ex) {
+                throw new MojoExecutionException(rule.asWritten() + " is refused: "
+                        + ex.getMessage(), ex);
+            }
+            names.add(rule.shownAs());
+            expectations.add(allowNoTraffic ? e.allowingNoTraffic() : e);
         }
-        names.add(name);
-        expectations.add(c.allowNoTraffic ? e.allowingNoTraffic() : e);
+        return new Rules(names, expectations);
     }
 
     /** The rule names as shown to the user, e.g. {@code [complete, noDropsTo(port 1433)]}. */
     public List<String> names() {
-        return List.copyOf(names);
+        return names;
     }
 
     /** Each rule's outcome, in evaluation order. */
