@@ -1,6 +1,6 @@
 package io.github.pcapunit.core.capture.internal;
 
-import java.nio.charset.StandardCharsets;
+import io.github.pcapunit.core.pcapng.JournalEntry;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,13 +55,14 @@ public final class JournalFields {
         return fields;
     }
 
-    /** The entry in journal export text, as the pcapng block carries it. */
-    byte[] exportText() {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            sb.append(e.getKey()).append('=').append(e.getValue()).append('\n');
-        }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    /**
+     * The entry as the pcapng layer writes it (a Journal Export Block): the same fields, the
+     * timestamp at the microsecond precision of {@code __REALTIME_TIMESTAMP}.
+     */
+    public JournalEntry toJournalEntry() {
+        Map<String, String> rest = new LinkedHashMap<>(fields);
+        rest.remove(JournalEntry.REALTIME_TIMESTAMP);
+        return JournalEntry.of(Instant.ofEpochSecond(0, timestampNanos), rest);
     }
 
     @Override
