@@ -1,15 +1,19 @@
 package io.github.pcapunit.junit;
 
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.junit.internal.CaptureEnvironment;
 import io.github.pcapunit.junit.internal.CaptureLifecycle;
-import io.github.pcapunit.junit.internal.CaptureOptions;
+import io.github.pcapunit.junit.internal.DeclaredOptions;
 import io.github.pcapunit.junit.internal.EngineEnvironment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
@@ -37,6 +41,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *         .build();
  * }</pre>
  *
+ * <p>Every capture option of the engine is reachable through {@link Builder#spec(Consumer)}, e.g.
+ * the kernel buffer: {@code .spec(spec -> spec.bufferSize(4 << 20))}; {@code @CaptureTraffic}
+ * exposes the same options as attributes of the same names.
+ *
+ * <p>This class is also the implementation behind {@link CaptureTraffic}; it is not meant to be
+ * subclassed (its constructor is not public).
+ *
  * <p>Configuration parameters ({@code junit-platform.properties} or {@code -D...}); each replaces
  * the built-in default of an option the annotation or builder leaves unset, and an option that
  * is set wins over the parameter:
@@ -55,21 +66,47 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} naming it and the
  * accepted values.
  */
-public final class CaptureTrafficExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-        BeforeTestExecutionCallback, AfterTestExecutionCallback, AfterEachCallback, ParameterResolver,
-        InvocationInterceptor {
+public class CaptureTrafficExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
+        BeforeEachCallback, BeforeTestExecutionCallback, AfterTestExecutionCallback, AfterEachCallback,
+        ParameterResolver, InvocationInterceptor {
 
-    private final CaptureOptions options;
+    /**
+     * Test seam: when set, capture is reported unavailable with this exception instead of asking
+     * the machine. Only tests of this package set it (and reset it afterwards).
+     */
+    static volatile CaptureException simulatedUnavailability;
+
     private final CaptureLifecycle lifecycle;
 
-    private CaptureTrafficExtension(Builder builder) {
-        this.options = new CaptureOptions(CaptureOptions.Origin.BUILDER, builder.filter, builder.interfaces,
-                builder.snaplen, builder.headersOnly, builder.keep,
-                builder.outputDirectory == null ? null : builder.outputDirectory.toString(),
-                builder.kernelEvidence, builder.onUnavailable, builder.scope, builder.explainFirewall,
-                builder.explainNamespaces);
-        CaptureEnvironment environment = builder.environment;
-        this.lifecycle = new CaptureLifecycle(context -> Optional.of(options), () -> environment);
+    /** An extension capturing with the options {@code declarations} finds for a test (empty: none). */
+    CaptureTrafficExtension(Function<ExtensionContext, Optional<DeclaredOptions>> declarations) {
+        this.lifecycle = new CaptureLifecycle(declarations, CaptureTrafficExtension::environment);
+    }
+
+    /** The environment, or the simulated one of the test seam. */
+    static CaptureEnvironment environment() {
+        CaptureException simulated = simulatedUnavailability;
+        return simulated == null ? EngineEnvironment.INSTANCE : unavailableEnvironment(simulated);
+    }
+
+    /** An environment like the real one except that no capture is available, for {@code reason}. */
+    private static CaptureEnvironment unavailableEnvironment(CaptureException reason) {
+        return new CaptureEnvironment() {
+            @Override
+            public Optional<String> checkFilter(String filter) {
+                return EngineEnvironment.INSTANCE.checkFilter(filter);
+            }
+
+            @Override
+            public Optional<String> checkInterfaces(List<String> interfaces) {
+                return EngineEnvironment.INSTANCE.checkInterfaces(interfaces);
+            }
+
+            @Override
+            public Optional<CaptureException> unavailable() {
+                return Optional.of(reason);
+            }
+        };
     }
 
     /**
@@ -83,46 +120,74 @@ public final class CaptureTrafficExtension implements ExecutionCondition, Before
         return new Builder();
     }
 
-    /** Builds a {@link CaptureTrafficExtension}; options mirror {@link CaptureTraffic}'s attributes. */
+    /**
+     * Builds a {@link CaptureTrafficExtension}; options mirror {@link CaptureTraffic}'s attributes.
+     * Capture options apply in the order they are called, so a later call wins.
+     */
     public static final class Builder {
-        private String filter = "";
-        private final List<String> interfaces = new ArrayList<>();
-        private int snaplen;
-        private boolean headersOnly;
+        private final List<Consumer<CaptureSpec.Builder>> spec = new ArrayList<>();
         private Keep keep;
         private Path outputDirectory;
-        private KernelEvidence kernelEvidence;
         private OnUnavailable onUnavailable;
         private Scope scope;
-        private String explainFirewall = "";
-        private List<String> explainNamespaces = List.of();
-        private CaptureEnvironment environment = EngineEnvironment.INSTANCE;
 
         private Builder() {
         }
 
         /** Capture filter in tcpdump syntax, e.g. {@code "tcp port 1433"}; default: everything. */
         public Builder filter(String bpf) {
-            this.filter = Objects.requireNonNull(bpf, "filter");
-            return this;
+            Objects.requireNonNull(bpf, "filter");
+            return spec(s -> s.filter(bpf));
         }
 
-        /** Interfaces, e.g. {@code "lo"}; default: the engine's ({@code any}). */
+        /** Interfaces, e.g. {@code "lo"}; default: {@code pcapunit.interfaces}, else the engine's ({@code any}). */
         public Builder interfaces(String... names) {
-            this.interfaces.clear();
-            this.interfaces.addAll(List.of(names));
-            return this;
+            List<String> copy = List.of(names);
+            return spec(s -> s.interfaces(copy));
         }
 
         /** Bytes kept per packet; 0 (default) for whole packets; negative values are refused. */
         public Builder snaplen(int bytes) {
-            this.snaplen = bytes;
-            return this;
+            return spec(s -> s.snaplen(bytes == 0 ? CaptureSpec.DEFAULT_SNAPLEN : bytes));
         }
 
         /** Keep packet headers only. */
         public Builder headersOnly() {
-            this.headersOnly = true;
+            return spec(CaptureSpec.Builder::headersOnly);
+        }
+
+        /** Kernel evidence; default: {@code pcapunit.kernel.evidence}, else {@link KernelEvidence#AUTO}. */
+        public Builder kernelEvidence(KernelEvidence mode) {
+            Objects.requireNonNull(mode, "kernelEvidence");
+            return spec(s -> s.kernelEvidence(mode));
+        }
+
+        /** Explain mode with this nft match, e.g. {@code "tcp dport 1433"}; see {@link CaptureTraffic#explainFirewall()}. */
+        public Builder explainFirewall(String nftMatch) {
+            Objects.requireNonNull(nftMatch, "explainFirewall");
+            return spec(s -> s.explainFirewall(nftMatch.isEmpty() ? null : nftMatch));
+        }
+
+        /** Namespaces explain mode also traces; see {@link CaptureTraffic#explainNamespaces()}. */
+        public Builder explainNamespaces(String... namespaces) {
+            String[] copy = namespaces.clone();
+            return spec(s -> s.explainNamespaces(copy));
+        }
+
+        /**
+         * Any option of the capture engine, set on the {@link CaptureSpec.Builder} the test's
+         * capture is built from, e.g. a 4 MiB kernel buffer:
+         *
+         * <pre>{@code
+         * CaptureTrafficExtension.builder().filter("udp port 9999").spec(spec -> spec.bufferSize(4 << 20)).build();
+         * }</pre>
+         *
+         * Values are checked when the first test runs, like the other options. Where the files go
+         * is {@link #outputDirectory(Path)}: the spec's {@code output} is only where the run's
+         * shared capture keeps its native file, and its {@code maxFileSize} caps each test's file.
+         */
+        public Builder spec(Consumer<CaptureSpec.Builder> options) {
+            spec.add(Objects.requireNonNull(options, "spec"));
             return this;
         }
 
@@ -138,12 +203,6 @@ public final class CaptureTrafficExtension implements ExecutionCondition, Before
             return this;
         }
 
-        /** Kernel evidence; default: {@code pcapunit.kernel.evidence}, else {@link KernelEvidence#AUTO}. */
-        public Builder kernelEvidence(KernelEvidence mode) {
-            this.kernelEvidence = Objects.requireNonNull(mode, "kernelEvidence");
-            return this;
-        }
-
         /** What to do when no capture is possible; default: {@code pcapunit.on.unavailable}, else FAIL. */
         public Builder onUnavailable(OnUnavailable behaviour) {
             this.onUnavailable = Objects.requireNonNull(behaviour, "onUnavailable");
@@ -156,30 +215,22 @@ public final class CaptureTrafficExtension implements ExecutionCondition, Before
             return this;
         }
 
-        /** Explain mode with this nft match, e.g. {@code "tcp dport 1433"}; see {@link CaptureTraffic#explainFirewall()}. */
-        public Builder explainFirewall(String nftMatch) {
-            this.explainFirewall = Objects.requireNonNull(nftMatch, "explainFirewall");
-            return this;
-        }
-
-        /** Namespaces explain mode also traces; see {@link CaptureTraffic#explainNamespaces()}. */
-        public Builder explainNamespaces(String... namespaces) {
-            this.explainNamespaces = List.of(namespaces);
-            return this;
-        }
-
-        /** Test seam: the environment asked about filters, interfaces and availability. */
-        Builder environment(CaptureEnvironment environment) {
-            this.environment = environment;
-            return this;
-        }
-
         /**
          * The extension. Options are checked when the first test runs (where configuration
          * parameters are known), before any capture starts.
          */
         public CaptureTrafficExtension build() {
-            return new CaptureTrafficExtension(this);
+            DeclaredOptions declared = new DeclaredOptions(DeclaredOptions.Origin.BUILDER, new SpecSteps(List.copyOf(spec)),
+                    keep, outputDirectory == null ? null : outputDirectory.toString(), onUnavailable, scope);
+            return new CaptureTrafficExtension(context -> Optional.of(declared));
+        }
+    }
+
+    /** The builder's capture options, applied in call order. */
+    private record SpecSteps(List<Consumer<CaptureSpec.Builder>> steps) implements DeclaredOptions.SpecChange {
+        @Override
+        public void applyTo(CaptureSpec.Builder spec) {
+            steps.forEach(step -> step.accept(spec));
         }
     }
 

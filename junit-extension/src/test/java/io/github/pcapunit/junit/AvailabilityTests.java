@@ -25,7 +25,7 @@ class AvailabilityTests {
 
     @AfterEach
     void realAvailabilityAgain() {
-        CaptureTrafficAnnotationExtension.simulatedUnavailability = null;
+        CaptureTrafficExtension.simulatedUnavailability = null;
     }
 
     static class SkipTestCases {
@@ -50,7 +50,7 @@ class AvailabilityTests {
 
     @Test
     void unavailableWithSkip_skipsWithTheReasonAsMessage_testBodyNeverRuns() {
-        CaptureTrafficAnnotationExtension.simulatedUnavailability = new CaptureNotPermittedException(REASON);
+        CaptureTrafficExtension.simulatedUnavailability = new CaptureNotPermittedException(REASON);
         SkipTestCases.ran = false;
 
         EngineExecutionResults results = Fixtures.run(SkipTestCases.class, out);
@@ -64,7 +64,7 @@ class AvailabilityTests {
     @Test
     void unavailableByDefault_failsWithTheReasonAndHowToSkip_keepingTheCause() {
         CaptureNotPermittedException cause = new CaptureNotPermittedException(REASON);
-        CaptureTrafficAnnotationExtension.simulatedUnavailability = cause;
+        CaptureTrafficExtension.simulatedUnavailability = cause;
         FailTestCases.ran = false;
 
         EngineExecutionResults results = Fixtures.run(FailTestCases.class, out);
@@ -82,7 +82,7 @@ class AvailabilityTests {
 
     @Test
     void unavailableWithSkipParameter_skipsTestsThatLeftOnUnavailableAtItsDefault() {
-        CaptureTrafficAnnotationExtension.simulatedUnavailability = new CaptureNotPermittedException(REASON);
+        CaptureTrafficExtension.simulatedUnavailability = new CaptureNotPermittedException(REASON);
 
         EngineExecutionResults results = Fixtures.run(FailTestCases.class, out, Map.of("pcapunit.on.unavailable", "skip"));
 

@@ -2,6 +2,7 @@ package io.github.pcapunit.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pcapunit.core.InvalidCaptureSpecException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,10 +92,12 @@ class MisconfigurationTests {
     void negativeSnaplen_failsWithTheFix() {
         Throwable failure = onlyFailure(NegativeSnaplenTestCases.class, Map.of());
 
-        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessage(
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class)
+                .hasCauseInstanceOf(InvalidCaptureSpecException.class).hasMessage(
                 "@CaptureTraffic(snaplen = -1) on " + NegativeSnaplenTestCases.class.getName()
-                        + ".negativeSnaplen() is negative. Use a positive number of bytes per packet, or 0 for "
-                        + "whole packets.");
+                        + ".negativeSnaplen() is refused by the capture engine: snaplen -1 keeps no bytes of a "
+                        + "packet: use a positive length, e.g. snaplen(262144) for whole packets or headersOnly(). "
+                        + "Leave snaplen unset for the engine's default.");
     }
 
     static class UnwritableDirectoryTestCases {

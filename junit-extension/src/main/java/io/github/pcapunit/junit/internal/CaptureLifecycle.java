@@ -35,20 +35,21 @@ public final class CaptureLifecycle {
     /** File name (without extension) of a class-wide capture. */
     static final String CLASS_FILE = "all-tests";
 
-    private final Function<ExtensionContext, Optional<CaptureOptions>> options;
+    private final Function<ExtensionContext, Optional<DeclaredOptions>> declarations;
     private final Supplier<CaptureEnvironment> environment;
 
     /**
-     * A lifecycle for the options {@code options} finds for a context, checked against
-     * {@code environment} (the seam tests use to simulate an unavailable capture).
+     * A lifecycle for the options {@code declarations} finds for a context (the closest annotation,
+     * or a builder's), checked against {@code environment} (the seam tests use to simulate an
+     * unavailable capture).
      */
-    public CaptureLifecycle(Function<ExtensionContext, Optional<CaptureOptions>> options,
+    public CaptureLifecycle(Function<ExtensionContext, Optional<DeclaredOptions>> declarations,
             Supplier<CaptureEnvironment> environment) {
-        this.options = options;
+        this.declarations = declarations;
         this.environment = environment;
     }
 
-    /** Skips a test when capture is impossible and the settings say SKIP; otherwise lets it run. */
+    /** Skips a test when capture is impossible and the options say SKIP; otherwise lets it run. */
     public ConditionEvaluationResult evaluate(ExtensionContext context) {
         if (context.getTestMethod().isEmpty()) {
             return ConditionEvaluationResult.enabled("pcapunit: nothing to decide here");
@@ -67,19 +68,19 @@ public final class CaptureLifecycle {
                             + "nothing, and this test takes its capture as a parameter")
                     : ConditionEvaluationResult.enabled("pcapunit: disabled, test runs without capture");
         }
-        Optional<CaptureOptions> found = options.apply(context);
+        Optional<DeclaredOptions> found = declarations.apply(context);
         if (found.isEmpty()) {
             return ConditionEvaluationResult.enabled("pcapunit: no capture asked for");
         }
-        CaptureSettings settings;
+        CaptureOptions options;
         try {
-            settings = settings(context, found.get());
+            options = options(context, found.get());
         } catch (RuntimeException e) {
             // Misconfiguration fails the test in beforeEach, with its own exception type.
-            return ConditionEvaluationResult.enabled("pcapunit: settings refused, reported in beforeEach");
+            return ConditionEvaluationResult.enabled("pcapunit: options refused, reported in beforeEach");
         }
         Optional<CaptureException> unavailable = environment.get().unavailable();
-        if (unavailable.isPresent() && settings.onUnavailable() == OnUnavailable.SKIP) {
+        if (unavailable.isPresent() && options.onUnavailable() == OnUnavailable.SKIP) {
             return ConditionEvaluationResult.disabled(unavailable.get().getMessage());
         }
         return ConditionEvaluationResult.enabled("pcapunit: capture possible or required");
@@ -92,10 +93,10 @@ public final class CaptureLifecycle {
             return;
         }
         checkDeclarations(context);
-        Optional<CaptureOptions> found = options.apply(context);
+        Optional<DeclaredOptions> found = declarations.apply(context);
         if (found.isPresent() && found.get().scope() == Scope.CLASS) {
-            CaptureSettings settings = settings(context, found.get());
-            SliceCapture capture = open(context, settings, CLASS_FILE, ClassCapture.class);
+            CaptureOptions options = options(context, found.get());
+            SliceCapture capture = open(context, options, CLASS_FILE, ClassCapture.class);
             capture.mark("class started: " + testClass(context).getName());
         }
     }
@@ -117,14 +118,14 @@ public final class CaptureLifecycle {
             return;
         }
         checkDeclarations(context);
-        Optional<CaptureOptions> found = options.apply(context);
+        Optional<DeclaredOptions> found = declarations.apply(context);
         if (found.isEmpty()) {
             return;
         }
-        CaptureSettings settings = settings(context, found.get());
-        if (settings.scope() == Scope.CLASS) {
+        CaptureOptions options = options(context, found.get());
+        if (options.scope() == Scope.CLASS) {
             if (classCapture(context).isEmpty()) {
-                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(settings.options().origin()
+                throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(options.origin()
                         .describe("scope", "Scope.CLASS") + " on " + testName(context) + " needs a class: one file"
                         + " for a whole class is declared on the class (or, with @RegisterExtension, in a static"
                         + " field). Move it to the class, or use Scope.TEST here.");
@@ -134,7 +135,7 @@ public final class CaptureLifecycle {
         if (AnnotationSupport.isAnnotated(context.getTestMethod(), TestFactory.class)) {
             return;
         }
-        open(context, settings, null, TestCapture.class);
+        open(context, options, null, TestCapture.class);
     }
 
     /** Marks the start of the test body. */
@@ -166,7 +167,7 @@ public final class CaptureLifecycle {
     /** Whether {@code parameter} is something this extension injects. */
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return (type == TestCapture.class || type == CapturedTraffic.class) && options.apply(context).isPresent();
+        return (type == TestCapture.class || type == CapturedTraffic.class) && declarations.apply(context).isPresent();
     }
 
     /** The test's capture. */
@@ -184,18 +185,18 @@ public final class CaptureLifecycle {
     /** Gives each dynamic test its own slice, kept or deleted from its own outcome. */
     public void interceptDynamicTest(InvocationInterceptor.Invocation<Void> invocation, ExtensionContext context)
             throws Throwable {
-        Optional<CaptureOptions> found = parameters(context).enabled() ? options.apply(context) : Optional.empty();
+        Optional<DeclaredOptions> found = parameters(context).enabled() ? declarations.apply(context) : Optional.empty();
         if (found.isEmpty()) {
             invocation.proceed();
             return;
         }
-        CaptureSettings settings = settings(context, found.get());
-        if (settings.scope() == Scope.CLASS) {
+        CaptureOptions options = options(context, found.get());
+        if (options.scope() == Scope.CLASS) {
             // The dynamic tests' traffic goes into their class's file, like every other test's.
             invocation.proceed();
             return;
         }
-        SliceCapture capture = open(context, settings, null, TestCapture.class);
+        SliceCapture capture = open(context, options, null, TestCapture.class);
         capture.mark("test started: " + testName(context));
         Throwable failure = null;
         try {
@@ -223,14 +224,14 @@ public final class CaptureLifecycle {
      * {@code ClassCapture.class} for a class's), in the file named for the test or, with
      * {@code fileName}, for the class.
      */
-    private SliceCapture open(ExtensionContext context, CaptureSettings settings, String fileName, Class<?> key) {
+    private SliceCapture open(ExtensionContext context, CaptureOptions options, String fileName, Class<?> key) {
         Optional<CaptureException> unavailable = environment.get().unavailable();
         if (unavailable.isPresent()) {
             String reason = unavailable.get().getMessage();
-            if (settings.onUnavailable() == OnUnavailable.SKIP) {
+            if (options.onUnavailable() == OnUnavailable.SKIP) {
                 throw new TestAbortedException(reason, unavailable.get());
             }
-            throw new CaptureException(settings.options().origin().describe("onUnavailable", "FAIL") + " on "
+            throw new CaptureException(options.origin().describe("onUnavailable", "FAIL") + " on "
                     + testName(context) + ": no capture can be made here: " + reason
                     + (reason.endsWith(".") ? "" : ".") + " To skip such tests instead, use onUnavailable = SKIP or " + ConfigParameters.ON_UNAVAILABLE
                     + "=SKIP.", unavailable.get());
@@ -244,7 +245,7 @@ public final class CaptureLifecycle {
                     + "CaptureTrafficExtension). Use one of them.");
         }
         RunCaptures run = run(context);
-        Path file = run.names().claim(settings.outputDirectory(), testClass(context),
+        Path file = run.names().claim(options.outputDirectory(), testClass(context),
                 fileName != null ? fileName : methodName(context), context.getUniqueId());
         try {
             Files.deleteIfExists(file);   // a stale file of an earlier run would mislead
@@ -253,14 +254,14 @@ public final class CaptureLifecycle {
             throw new CaptureException("Cannot prepare " + file + " for " + testName(context) + ": " + e
                     + ". Check that the output directory is writable.", e);
         }
-        CaptureSlice slice = run.sharedCapture(settings).slice(name, file);
-        SliceCapture capture = new SliceCapture(slice, settings, run, wholeClass ? "class" : "test", name);
+        CaptureSlice slice = run.sharedCapture(options).slice(name, file);
+        SliceCapture capture = new SliceCapture(slice, options, run, wholeClass ? "class" : "test", name);
         store.put(key, capture);
         return capture;
     }
 
     private static void finish(ExtensionContext context, SliceCapture capture, TestOutcome outcome) {
-        boolean keep = capture.settings().keeps(outcome);
+        boolean keep = capture.options().keeps(outcome);
         CompletableFuture<CaptureResult> done = capture.finish(outcome, keep);
         if (!keep) {
             return;   // written and deleted in the background; the run waits for it at its end
@@ -347,15 +348,16 @@ public final class CaptureLifecycle {
         run.markChecked(testClass.get());
     }
 
-    private CaptureSettings settings(ExtensionContext context, CaptureOptions found) {
+    /** The resolved options of {@code declared}, once per run (resolving asks libpcap). */
+    private CaptureOptions options(ExtensionContext context, DeclaredOptions declared) {
         RunCaptures run = run(context);
-        CaptureSettings cached = run.settingsCache().get(found);
+        CaptureOptions cached = run.optionsCache().get(declared);
         if (cached != null) {
             return cached;
         }
-        CaptureSettings resolved = new SettingsResolver(parameters(context), environment.get())
-                .resolve(found, testName(context));
-        run.settingsCache().put(found, resolved);
+        CaptureOptions resolved = new OptionsResolver(parameters(context), environment.get())
+                .resolve(declared, testName(context));
+        run.optionsCache().put(declared, resolved);
         return resolved;
     }
 

@@ -1,63 +1,61 @@
 package io.github.pcapunit.junit.internal;
 
-import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.junit.Keep;
 import io.github.pcapunit.junit.OnUnavailable;
 import io.github.pcapunit.junit.Scope;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.Objects;
 
 /**
- * What the user wrote, before configuration parameters fill the gaps: from a
- * {@code @CaptureTraffic} annotation or from the extension builder. {@code null} means "not
- * said", so the configuration parameter or the built-in default applies.
+ * The one options value a test's capture runs with, whether it came from {@code @CaptureTraffic},
+ * from {@code CaptureTrafficExtension.builder()} or from configuration parameters: the engine's
+ * {@link CaptureSpec} and the extension's own options, every gap filled and every value checked
+ * by {@link OptionsResolver}.
  *
- * @param origin how error messages name the place the options came from
- * @param filter BPF text, empty for everything
- * @param interfaces interface names, empty for the engine's default
- * @param snaplen bytes per packet, 0 for the engine's default
- * @param headersOnly keep headers only
- * @param keep keep policy, or null
- * @param outputDirectory output directory, or null
- * @param kernelEvidence kernel evidence mode, or null
- * @param onUnavailable behaviour when capture is impossible, or null
- * @param scope one file per test or per class, or null
- * @param explainFirewall nft match of explain mode, empty for off
- * @param explainNamespaces namespaces explain mode also traces
+ * <pre>{@code
+ * CaptureOptions options = resolver.resolve(declared, "com.example.LoginTest.login()");
+ * SharedCapture.start(options.spec());
+ * }</pre>
+ *
+ * @param origin how messages name the annotation or builder the options came from
+ * @param spec what the engine captures (interfaces, filter, snaplen, buffer, kernel evidence, ...)
+ * @param keep which files survive
+ * @param outputDirectory existing, writable directory for the files
+ * @param onUnavailable behaviour when no capture can be made here
+ * @param scope one file per test or per class
  */
-public record CaptureOptions(
-        Origin origin,
-        String filter,
-        List<String> interfaces,
-        int snaplen,
-        boolean headersOnly,
-        Keep keep,
-        String outputDirectory,
-        KernelEvidence kernelEvidence,
-        OnUnavailable onUnavailable,
-        Scope scope,
-        String explainFirewall,
-        List<String> explainNamespaces) {
+public record CaptureOptions(DeclaredOptions.Origin origin, CaptureSpec spec, Keep keep, Path outputDirectory,
+        OnUnavailable onUnavailable, Scope scope) {
 
-    /** Copies the lists so the record stays immutable. */
+    /** Refuses missing parts: every option is resolved by now. */
     public CaptureOptions {
-        interfaces = List.copyOf(interfaces);
-        filter = filter == null ? "" : filter;
-        explainFirewall = explainFirewall == null ? "" : explainFirewall;
-        explainNamespaces = List.copyOf(explainNamespaces);
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(keep, "keep");
+        Objects.requireNonNull(outputDirectory, "outputDirectory");
+        Objects.requireNonNull(onUnavailable, "onUnavailable");
+        Objects.requireNonNull(scope, "scope");
+    }
+
+    /** Whether a test with this outcome keeps its file. */
+    public boolean keeps(TestOutcome outcome) {
+        switch (keep) {
+            case ALWAYS:
+                return true;
+            case NEVER:
+                return false;
+            default:
+                return outcome.failed();
+        }
     }
 
     /**
-     * How messages name one attribute with its value, e.g.
-     * {@code @CaptureTraffic(snaplen = -1)} or {@code CaptureTrafficExtension.builder().snaplen(-1)}.
+     * The key of the shared capture these options can use: equal for equal specs.
+     * TODO key by the spec itself once CaptureSpec (core) has equals/hashCode; its toString names
+     * every option the extension can set.
      */
-    public interface Origin {
-        /** The attribute and its value as the user wrote them. */
-        String describe(String attribute, String valueLiteral);
-
-        /** The origin of annotation attributes. */
-        Origin ANNOTATION = (attribute, value) -> "@CaptureTraffic(" + attribute + " = " + value + ")";
-
-        /** The origin of builder options. */
-        Origin BUILDER = (attribute, value) -> "CaptureTrafficExtension.builder()." + attribute + "(" + value + ")";
+    public String sharedCaptureKey() {
+        return spec.toString();
     }
 }

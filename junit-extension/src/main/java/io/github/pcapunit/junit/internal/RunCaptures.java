@@ -1,7 +1,6 @@
 package io.github.pcapunit.junit.internal;
 
 import io.github.pcapunit.core.capture.CaptureResult;
-import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.spi.SharedCapture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Everything pcapunit keeps for a whole test run, stored as an {@link AutoCloseable} in the root
  * {@code ExtensionContext.Store} so JUnit closes it when the run ends: one {@link SharedCapture}
- * per distinct (interfaces, filter, snaplen, kernel evidence), the file names claimed so far, the
- * resolved settings, and the keep-or-delete actions still waiting for their slice's file.
+ * per distinct capture spec (interfaces, filter, snaplen, buffer, kernel evidence, ...), the file names
+ * claimed so far, the resolved options, and the keep-or-delete actions still waiting for their slice's file.
  *
  * <p>{@link #close()} ends every shared capture (which writes every slice) and only then
  * returns, after every file was kept or deleted.
@@ -26,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RunCaptures implements AutoCloseable {
 
     private final Map<String, SharedCapture> shared = new ConcurrentHashMap<>();
-    private final Map<CaptureOptions, CaptureSettings> settings = new ConcurrentHashMap<>();
+    private final Map<DeclaredOptions, CaptureOptions> options = new ConcurrentHashMap<>();
     private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private final CaptureFileNames names = new CaptureFileNames();
@@ -37,9 +36,9 @@ public final class RunCaptures implements AutoCloseable {
         return names;
     }
 
-    /** Settings resolved once per distinct options. */
-    public Map<CaptureOptions, CaptureSettings> settingsCache() {
-        return settings;
+    /** Options resolved once per distinct declaration. */
+    public Map<DeclaredOptions, CaptureOptions> optionsCache() {
+        return options;
     }
 
     /** Whether {@code testClass}'s declarations passed the once-per-class checks already. */
@@ -53,34 +52,15 @@ public final class RunCaptures implements AutoCloseable {
     }
 
     /**
-     * The shared capture for {@code settings}, started on first use.
+     * The shared capture for {@code options}' spec, started on first use.
      *
      * @throws io.github.pcapunit.core.CaptureException when it cannot start
      */
-    public SharedCapture sharedCapture(CaptureSettings settings) {
+    public SharedCapture sharedCapture(CaptureOptions options) {
         if (closed) {
             throw new IllegalStateException("pcapunit's captures of this run are closed; the run has ended");
         }
-        return shared.computeIfAbsent(settings.sharedCaptureKey(), key -> SharedCapture.start(spec(settings)));
-    }
-
-    static CaptureSpec spec(CaptureSettings settings) {
-        CaptureSpec.Builder builder = CaptureSpec.builder()
-                .interfaces(settings.interfaces())
-                .kernelEvidence(settings.kernelEvidence());
-        if (!settings.filter().isBlank()) {
-            builder.filter(settings.filter());
-        }
-        if (!settings.explainFirewall().isEmpty()) {
-            builder.explainFirewall(settings.explainFirewall())
-                    .explainNamespaces(settings.explainNamespaces().toArray(String[]::new));
-        }
-        if (settings.headersOnly()) {
-            builder.headersOnly();
-        } else if (settings.snaplen() > 0) {
-            builder.snaplen(settings.snaplen());
-        }
-        return builder.build();
+        return shared.computeIfAbsent(options.sharedCaptureKey(), key -> SharedCapture.start(options.spec()));
     }
 
     /**

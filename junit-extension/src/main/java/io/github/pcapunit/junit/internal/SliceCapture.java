@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 public final class SliceCapture implements TestCapture, AutoCloseable {
 
     private final CaptureSlice slice;
-    private final CaptureSettings settings;
+    private final CaptureOptions options;
     private final RunCaptures run;
     private final String kind;
     private final String name;
@@ -26,9 +26,9 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
      * A capture of {@code kind} "test" (name e.g. {@code com.example.LoginTest.login()}) or
      * "class" (name e.g. {@code com.example.LoginTest}).
      */
-    SliceCapture(CaptureSlice slice, CaptureSettings settings, RunCaptures run, String kind, String name) {
+    SliceCapture(CaptureSlice slice, CaptureOptions options, RunCaptures run, String kind, String name) {
         this.slice = slice;
-        this.settings = settings;
+        this.options = options;
         this.run = run;
         this.kind = kind;
         this.name = name;
@@ -54,9 +54,9 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
         return kind + " " + name;
     }
 
-    /** The settings this capture runs with. */
-    public CaptureSettings settings() {
-        return settings;
+    /** The options this capture runs with. */
+    public CaptureOptions options() {
+        return options;
     }
 
     /**
@@ -97,6 +97,6 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
     @Override
     public void close() {
         finish(new TestOutcome(TestOutcome.Kind.FAILED, "test ended before pcapunit's afterEach ran"),
-                settings.keep() != io.github.pcapunit.junit.Keep.NEVER);
+                options.keep() != io.github.pcapunit.junit.Keep.NEVER);
     }
 }
