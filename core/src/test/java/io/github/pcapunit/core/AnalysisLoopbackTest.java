@@ -210,7 +210,7 @@ class AnalysisLoopbackTest {
             assertThat(traffic.kernelEvidenceStatus()).contains(result.kernelEvidenceStatus());
             // Read back later from the file alone, the verdict and the status are the same.
             CapturedTraffic fromFile = CapturedTraffic.read(result.file());
-            assertThat(fromFile.kernelEvidenceStatus()).contains(result.kernelEvidenceStatus());
+            assertThat(fromFile.evidenceStatus()).contains(result.evidenceStatus());
             assertThat(fromFile.drops()).isEqualTo(traffic.drops());
             assertThat(traffic.isComplete()).isTrue();
             assertThat(traffic.connectionsTo(closed)).singleElement().extracting(TcpConnection::isRefused).isEqualTo(true);

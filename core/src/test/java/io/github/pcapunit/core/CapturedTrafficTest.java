@@ -8,6 +8,8 @@ import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.EvidenceSource;
 import io.github.pcapunit.core.analysis.TcpConnection;
 import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.CaptureStatistics;
 import io.github.pcapunit.core.packet.DecodedPacket;
@@ -55,7 +57,8 @@ class CapturedTrafficTest {
         assertThat(t.isComplete()).isFalse();
         assertThat(t.isTruncated()).isFalse();
         assertThat(t.incompleteness()).contains("the capture is incomplete: the kernel buffer dropped 3 packets");
-        assertThat(t.kernelEvidenceStatus()).contains("kernel evidence off");
+        // The section comment says "kernel evidence off" for people; the status is read only from its journal entry.
+        assertThat(t.evidenceStatus()).isEmpty();
         assertThat(t.journal()).extracting(JournalEntry::message).containsExactly("test placesOrder ended");
         assertThat(t.packet(2).orElseThrow().isRst()).isTrue();
         assertThat(t.packet(2).orElseThrow().interfaceName()).contains("eth0");
@@ -75,7 +78,8 @@ class CapturedTrafficTest {
         Path file = TextFormatTest.sample(dir);
         CaptureResult result = new CaptureResult(file, CaptureSpec.builder().build(), TextFormatTest.T0,
                 TextFormatTest.T0.plusSeconds(2), List.of(new CaptureStatistics("any", LinkType.LINUX_SLL2, 3, 3, 0, 2)),
-                null, "kernel evidence recorded (tracefs)");
+                null, EvidenceStatus.builder(KernelEvidence.AUTO)
+                        .source(EvidenceStatus.SourceStatus.recorded(EvidenceStatus.Source.KERNEL_TRACE)).build());
 
         CapturedTraffic t = CapturedTraffic.of(result);
 

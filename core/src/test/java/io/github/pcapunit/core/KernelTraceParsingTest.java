@@ -8,6 +8,8 @@ import io.github.pcapunit.core.capture.internal.kernel.KernelDrop;
 import io.github.pcapunit.core.capture.internal.kernel.KernelDrops;
 import io.github.pcapunit.core.capture.internal.kernel.KernelEvent;
 import io.github.pcapunit.core.capture.internal.kernel.KernelJournal;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
 import io.github.pcapunit.core.capture.internal.kernel.KernelTraceText;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -102,19 +104,17 @@ class KernelTraceParsingTest {
         List<KernelEvent> events = TRACE.stream().map(l -> KernelTraceText.parse(l, 1_700_000_000_000_000_000L))
                 .flatMap(java.util.Optional::stream).toList();
         List<KernelDrops.Attributed> attributed = KernelDrops.attribute(events);
-        List<Map<String, String>> entries = events.stream().map(e -> {
+        List<JournalEntry> entries = events.stream().map(e -> {
             KernelDrop drop = attributed.stream().filter(a -> a.event() == e).map(KernelDrops.Attributed::drop)
                     .findFirst().orElse(null);
-            Map<String, String> f = new LinkedHashMap<>();
-            long micros = e.time().getEpochSecond() * 1_000_000L + e.time().getNano() / 1000;
-            f.put("__REALTIME_TIMESTAMP", Long.toString(micros));
-            f.putAll(KernelJournal.fields(e, drop));
-            return f;
+            return JournalEntry.of(e.time(), KernelJournal.fields(e, drop));
         }).toList();
 
-        assertThat(entries.get(1)).containsEntry("PCAPUNIT_EVENT", "kfree_skb").containsEntry("PCAPUNIT_REASON", "NETFILTER_DROP")
+        assertThat(entries.get(1).fields()).containsEntry("PCAPUNIT_EVENT", "kfree_skb")
+                .containsEntry("PCAPUNIT_REASON", "NETFILTER_DROP")
                 .containsEntry("PCAPUNIT_COMPONENT", "netfilter (nftables)").containsEntry("PCAPUNIT_DPORT", "1433")
                 .containsEntry("_COMM", "python3");
+        assertThat(entries.get(1).get(JournalKey.PCAPUNIT_REASON)).contains("NETFILTER_DROP");
         assertThat(KernelJournal.drops(entries)).isEqualTo(KernelDrops.correlate(events));
     }
 }

@@ -7,6 +7,7 @@ import io.github.pcapunit.core.InvalidFilterException;
 import io.github.pcapunit.core.PcapFormatException;
 
 import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.packet.DecodedPacket;
 import io.github.pcapunit.core.packet.Endpoint;
 import io.github.pcapunit.core.pcapng.JournalEntry;
@@ -249,16 +250,28 @@ public final class CapturedTraffic {
     }
 
     /**
-     * One sentence on kernel drop evidence: from the {@link CaptureResult} when built with
-     * {@link #of(CaptureResult)}, else from the file: the section comment line
-     * {@code kernel evidence: <sentence>} that pcapunit's engine writes (any comment line starting
-     * with "kernel evidence" is taken). Empty when the file does not say.
+     * What evidence beyond the packets the capture recorded, as pcapunit's engine stored it in the
+     * file (a journal entry with one field per fact; with {@link #of(CaptureResult)}, the result's,
+     * which is the same value). Empty when the file does not say (another tool wrote it).
+     *
+     * <pre>{@code
+     * boolean kernel = traffic.evidenceStatus()
+     *         .map(s -> s.recorded(EvidenceStatus.Source.KERNEL_TRACE)).orElse(false);
+     * }</pre>
      */
-    public Optional<String> kernelEvidenceStatus() {
-        return Optional.ofNullable(scan().kernelEvidenceStatus);
+    public Optional<EvidenceStatus> evidenceStatus() {
+        return Optional.ofNullable(scan().evidenceStatus);
     }
 
-    /** Journal entries stored in the file (kernel events, test marks), in file order. */
+    /**
+     * {@link #evidenceStatus()} as one sentence for people, e.g. {@code "kernel evidence off"};
+     * empty when the file does not say. Decide on {@link #evidenceStatus()}, not on this text.
+     */
+    public Optional<String> kernelEvidenceStatus() {
+        return evidenceStatus().map(EvidenceStatus::describe);
+    }
+
+    /** Journal entries stored in the file (kernel events, test marks, the evidence status), in file order. */
     public List<JournalEntry> journal() {
         return scan().journal;
     }

@@ -1,7 +1,5 @@
 package io.github.pcapunit.core.capture;
 
-import io.github.pcapunit.core.analysis.CapturedTraffic;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +26,7 @@ public final class CaptureResult {
     private final Instant end;
     private final List<CaptureStatistics> statistics;
     private final Instant truncatedAt;
-    private final String kernelEvidenceStatus;
+    private final EvidenceStatus evidenceStatus;
 
     /**
      * A result; built by the capture engine.
@@ -39,17 +37,17 @@ public final class CaptureResult {
      * @param end when capturing ended
      * @param statistics per-interface counters, in the order of {@link CaptureSpec#effectiveInterfaces()}
      * @param truncatedAt when the size cap stopped writing, or {@code null}
-     * @param kernelEvidenceStatus one sentence on kernel evidence (recorded, off, or why not)
+     * @param evidenceStatus what evidence beyond the packets was recorded (as stored in the file)
      */
     public CaptureResult(Path file, CaptureSpec spec, Instant start, Instant end, List<CaptureStatistics> statistics,
-            Instant truncatedAt, String kernelEvidenceStatus) {
+            Instant truncatedAt, EvidenceStatus evidenceStatus) {
         this.file = Objects.requireNonNull(file, "file");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.start = Objects.requireNonNull(start, "start");
         this.end = Objects.requireNonNull(end, "end");
         this.statistics = List.copyOf(statistics);
         this.truncatedAt = truncatedAt;
-        this.kernelEvidenceStatus = Objects.requireNonNull(kernelEvidenceStatus, "kernelEvidenceStatus");
+        this.evidenceStatus = Objects.requireNonNull(evidenceStatus, "evidenceStatus");
     }
 
     /** The pcapng file holding the packets and journal entries. */
@@ -97,9 +95,27 @@ public final class CaptureResult {
         return Optional.ofNullable(truncatedAt);
     }
 
-    /** One sentence on kernel evidence: recorded, turned off, or why it was not available. */
+    /**
+     * What evidence beyond the packets the capture recorded: per source (kernel trace, firewall
+     * explain) whether it did and, if not, why. The file holds the same value, so
+     * {@code CapturedTraffic.read(result.file()).evidenceStatus()} equals it.
+     *
+     * <pre>{@code
+     * if (!result.evidenceStatus().recorded(EvidenceStatus.Source.KERNEL_TRACE)) {
+     *     System.err.println(result.kernelEvidenceStatus());
+     * }
+     * }</pre>
+     */
+    public EvidenceStatus evidenceStatus() {
+        return evidenceStatus;
+    }
+
+    /**
+     * {@link #evidenceStatus()} as one sentence for people, e.g. {@code "kernel evidence off"} or
+     * {@code "kernel evidence recorded (tracefs): 41 events"}. Decide on {@link #evidenceStatus()}, not on this text.
+     */
     public String kernelEvidenceStatus() {
-        return kernelEvidenceStatus;
+        return evidenceStatus.describe();
     }
 
     @Override

@@ -7,7 +7,9 @@ import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.packet.DecodedPacket;
 import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
 
 import io.github.pcapunit.core.analysis.internal.TrafficScan;
 import io.github.pcapunit.core.packet.internal.PacketFields;
@@ -96,8 +98,9 @@ public final class TextFormat {
     }
 
     private String journalLine(JournalEntry e, long base) {
-        String event = e.field("PCAPUNIT_EVENT");
-        String msg = e.message() != null ? e.message() : e.fields().toString();
+        String event = e.get(JournalKey.PCAPUNIT_EVENT).orElse(null);
+        String msg = e.has(JournalKey.MESSAGE) ? e.message()
+                : EvidenceStatus.fromJournalEntry(e).map(EvidenceStatus::describe).orElse(e.fields().toString());
         return String.format(Locale.ROOT, "%6s %s %-8s    Journal: %s%s", "", time(nanos(e.timestamp()), base),
                 "journal", event != null ? event + ": " : "", msg);
     }

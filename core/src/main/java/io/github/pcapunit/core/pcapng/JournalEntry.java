@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A non-packet event stored in a pcapng file as a systemd Journal Export Block (block type 9):
@@ -15,10 +16,11 @@ import java.util.Objects;
  *
  * <pre>{@code
  * JournalEntry mark = JournalEntry.builder(Instant.now())
- *         .field("MESSAGE", "test placesOrder started")
- *         .field("PCAPUNIT_EVENT", "mark")
+ *         .field(JournalKey.MESSAGE, "test placesOrder started")
+ *         .field(JournalKey.PCAPUNIT_EVENT, "mark")
  *         .build();
- * mark.message();   // "test placesOrder started"
+ * mark.message();                          // "test placesOrder started"
+ * mark.get(JournalKey.PCAPUNIT_EVENT);     // Optional["mark"]
  * }</pre>
  *
  * <p>The timestamp is stored as {@code __REALTIME_TIMESTAMP} in microseconds, so it is truncated
@@ -77,6 +79,34 @@ public final class JournalEntry {
         return fields.get(name);
     }
 
+    /**
+     * The field {@code key}, or empty when the entry has none.
+     *
+     * <pre>{@code entry.get(JournalKey.PCAPUNIT_REASON).orElse("unknown")}</pre>
+     */
+    public Optional<String> get(JournalKey key) {
+        return Optional.ofNullable(fields.get(key.fieldName()));
+    }
+
+    /** The field {@code key}, or {@code fallback} when the entry has none. */
+    public String getOrDefault(JournalKey key, String fallback) {
+        return fields.getOrDefault(key.fieldName(), fallback);
+    }
+
+    /** Whether the entry has the field {@code key}. */
+    public boolean has(JournalKey key) {
+        return fields.containsKey(key.fieldName());
+    }
+
+    /**
+     * Whether the entry's {@link JournalKey#PCAPUNIT_EVENT} is {@code event}.
+     *
+     * <pre>{@code entry.isEvent("kfree_skb")}</pre>
+     */
+    public boolean isEvent(String event) {
+        return event.equals(fields.get(JournalKey.PCAPUNIT_EVENT.fieldName()));
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof JournalEntry && ((JournalEntry) o).timestamp.equals(timestamp)
@@ -125,6 +155,15 @@ public final class JournalEntry {
                 fields.put(name, value);
             }
             return this;
+        }
+
+        /**
+         * Adds (or replaces) the field {@code key}.
+         *
+         * <pre>{@code builder.field(JournalKey.PCAPUNIT_EVENT, "mark")}</pre>
+         */
+        public Builder field(JournalKey key, String value) {
+            return field(key.fieldName(), value);
         }
 
         /** The immutable entry. */

@@ -62,7 +62,6 @@ public class TextFormatTest {
             "       +0.001000 journal     Journal: mark: test placesOrder ended",
             "     3 +1.500000 eth0     -- ICMP 10.0.1.10 \u2192 10.0.1.30 echo request id=77 seq=1 ttl=64 (50 bytes, 44 captured)",
             "3 packets; the capture is incomplete: the kernel buffer dropped 3 packets",
-            "kernel evidence off",
             "Drop: [CAPTURE CAPTURE_LOSS] capture lost packets on eth0: 3 dropped by the kernel buffer",
             "Drop: [WIRE REFUSED] SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433 at +0.000 s refused: RST from 10.0.1.20:1433 at +0.000 s",
             "Drop: [WIRE ECHO_WITHOUT_REPLY] ICMP echo request 10.0.1.10 \u2192 10.0.1.30 id=77 sent 1\u00d7 (seq 1) at +1.500 s, no echo reply",

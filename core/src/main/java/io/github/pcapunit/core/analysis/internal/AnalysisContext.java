@@ -35,7 +35,7 @@ public final class AnalysisContext {
 
     /** Journal entries whose {@code PCAPUNIT_EVENT} is {@code event}. */
     public List<JournalEntry> journal(String event) {
-        return journal.stream().filter(e -> event.equals(e.field("PCAPUNIT_EVENT"))).toList();
+        return journal.stream().filter(e -> e.isEvent(event)).toList();
     }
 
     /** TCP connections seen on the wire (client → server). */

@@ -2,6 +2,7 @@ package io.github.pcapunit.core.analysis.internal;
 
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureStatistics;
+import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.pcapng.InterfaceDescription;
 import io.github.pcapunit.core.pcapng.InterfaceStatistics;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -37,20 +37,21 @@ public final class TrafficScan {
         public final long ifDrop;
         /** Why the file is cut short, or null. */
         public final String truncation;
-        public final String kernelEvidenceStatus;
+        /** The evidence status stored in the file (or the capture's), or null when the file has none. */
+        public final EvidenceStatus evidenceStatus;
         public final List<Drop> drops;
         /** Time of the file's first packet (before any filter), the zero of relative times; -1 if none. */
         public final long baseNanos;
         final String lossText;
 
         Scan(AnalysisResult wire, List<JournalEntry> journal, long osDrop, long ifDrop, String truncation,
-                String kernelEvidenceStatus, List<Drop> drops, long baseNanos, String lossText) {
+                EvidenceStatus evidenceStatus, List<Drop> drops, long baseNanos, String lossText) {
             this.wire = wire;
             this.journal = List.copyOf(journal);
             this.osDrop = osDrop;
             this.ifDrop = ifDrop;
             this.truncation = truncation;
-            this.kernelEvidenceStatus = kernelEvidenceStatus;
+            this.evidenceStatus = evidenceStatus;
             this.drops = List.copyOf(drops);
             this.baseNanos = baseNanos;
             this.lossText = lossText;
@@ -112,7 +113,6 @@ public final class TrafficScan {
         Names names = new Names();
         long fileFirstNanos = -1;
         List<JournalEntry> journal;
-        List<SectionHeader> sections;
         Map<String, long[]> lossByInterface = new LinkedHashMap<>();
         String truncation = null;
         try (PcapReader r = PcapReader.open(file)) {
@@ -142,7 +142,6 @@ public final class TrafficScan {
                 }
             }
             journal = new ArrayList<>(r.journalEntries());
-            sections = r.sections();
             if (r.truncatedAt().isPresent()) {
                 truncation = "the file " + file + " ends in an incomplete record at byte "
                         + r.truncatedAt().getAsLong();
@@ -184,7 +183,7 @@ public final class TrafficScan {
             }
             lossText = s.toString();
         }
-        String status = result != null ? result.kernelEvidenceStatus() : statusFromFile(sections);
+        EvidenceStatus status = result != null ? result.evidenceStatus() : statusOf(journal);
 
         List<Drop> drops = new ArrayList<>(WireDrops.captureLoss(perInterface));
         long base = fileFirstNanos >= 0 ? fileFirstNanos : wire.firstNanos;
@@ -220,16 +219,12 @@ public final class TrafficScan {
         return f;
     }
 
-    private static String statusFromFile(List<SectionHeader> sections) {
-        for (SectionHeader h : sections) {
-            for (String c : h.comments()) {
-                for (String line : c.split("\n")) {
-                    String l = line.trim();
-                    if (l.toLowerCase(Locale.ROOT).startsWith("kernel evidence")) {
-                        // pcapunit's engine writes "kernel evidence: <status sentence>".
-                        return l.regionMatches(true, 0, "kernel evidence: ", 0, 17) ? l.substring(17).trim() : l;
-                    }
-                }
+    /** The evidence status entry of the journal (the first, if a file holds several), or null. */
+    private static EvidenceStatus statusOf(List<JournalEntry> journal) {
+        for (JournalEntry e : journal) {
+            java.util.Optional<EvidenceStatus> status = EvidenceStatus.fromJournalEntry(e);
+            if (status.isPresent()) {
+                return status.get();
             }
         }
         return null;

@@ -4,6 +4,8 @@ import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.CaptureStatistics;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.internal.kernel.DropComments;
 import io.github.pcapunit.core.pcapng.LinkType;
 import io.github.pcapunit.core.capture.internal.libpcap.Libpcap;
 import java.io.IOException;
@@ -34,9 +36,14 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         this.recorder = recorder;
     }
 
-    /** Validates, opens and starts. */
+    /** Validates, opens and starts, with the sidecars the spec asks for. */
     public static CaptureSession start(CaptureSpec spec) {
         Objects.requireNonNull(spec, "spec");
+        return start(spec, Sidecars.of(spec));
+    }
+
+    /** As {@link #start(CaptureSpec)}, with these (unstarted) sidecars instead; for tests. */
+    static CaptureSession start(CaptureSpec spec, List<CaptureSidecar> sidecars) {
         Path file = spec.output().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"),
                 "pcapunit-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".pcapng"))
                 .toAbsolutePath();
@@ -44,7 +51,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         // least as many packets as the pcapng can hold: capping the native file at the same size
         // bounds the disk without cutting earlier than the pcapng cap does.
         Recorder recorder = Recorder.start(spec, file.resolveSibling("." + file.getFileName()),
-                spec.maxFileSize().orElse(0L));
+                spec.maxFileSize().orElse(0L), sidecars);
         CaptureSession session = new CaptureSession(spec, file, recorder);
         ShutdownFinalizer.register(session);
         return session;
@@ -144,18 +151,30 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
                     recorder.handles.get(i).linkType(), spec.snaplen(), recorder.nativeFiles.get(i), 0, sizes[i],
                     spec.filter().orElse(null), stats[i]));
         }
+        EvidenceStatus status = recorder.evidenceStatus();
+        List<JournalFields> all = withStatus(entries, status, recorder.startNanos);
         String comment = describe(spec, recorder.startNanos, end) + (kind == null ? "" : " (" + kind + ")")
-                + "\nkernel evidence: " + recorder.kernelEvidenceStatus();
-        Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, entries, comment,
-                recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos(), null);
-        if (kind == null) {
-            Recorder.finishFile(out, entries, spec.maxFileSize().orElse(0L));
-        }
-        return result(out, spec, recorder, sources, o, recorder.startNanos, end);
+                + "\nkernel evidence: " + status.describe();
+        Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, all, comment,
+                recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos(),
+                DropComments.of(all).orElse(null));
+        return result(out, spec, sources, o, recorder.startNanos, end, status);
     }
 
-    static CaptureResult result(Path out, CaptureSpec spec, Recorder recorder, List<Conversion.Source> sources,
-            Conversion.Outcome o, long start, long end) {
+    /**
+     * {@code entries} plus the evidence status as data, at the window's start {@code startNanos}:
+     * first in the file, so a size cap never cuts it off.
+     */
+    static List<JournalFields> withStatus(List<JournalFields> entries, EvidenceStatus status, long startNanos) {
+        List<JournalFields> all = new ArrayList<>(entries.size() + 1);
+        java.time.Instant at = Conversion.instant(startNanos);
+        all.add(new JournalFields(at, status.toJournalEntry(at).fields()));
+        all.addAll(entries);
+        return all;
+    }
+
+    static CaptureResult result(Path out, CaptureSpec spec, List<Conversion.Source> sources,
+            Conversion.Outcome o, long start, long end, EvidenceStatus status) {
         List<CaptureStatistics> stats = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             Conversion.Source s = sources.get(i);
@@ -164,8 +183,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
                     s.stats[2]));
         }
         return new CaptureResult(out, spec, Conversion.instant(start), Conversion.instant(end), stats,
-                o.truncatedAtNanos >= 0 ? Conversion.instant(o.truncatedAtNanos) : null,
-                recorder.kernelEvidenceStatus());
+                o.truncatedAtNanos >= 0 ? Conversion.instant(o.truncatedAtNanos) : null, status);
     }
 
     static String describe(CaptureSpec spec, long start, long end) {

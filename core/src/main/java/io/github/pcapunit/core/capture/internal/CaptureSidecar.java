@@ -1,34 +1,25 @@
 package io.github.pcapunit.core.capture.internal;
 
-import io.github.pcapunit.core.CaptureException;
-
 import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus;
 import java.util.List;
 
 /**
- * Something that observes alongside a capture (the kernel evidence recorder) and contributes
- * journal entries to its pcapng. The engine starts a sidecar after the capture handles are open
- * and stops it before converting, merging its entries into the file in timestamp order.
+ * Something that observes alongside a capture (the kernel trace recorder, firewall explain mode)
+ * and contributes journal entries to its pcapng. The engine builds its sidecars from the spec
+ * ({@link Sidecars#of(CaptureSpec)}), starts them after the capture handles are open and stops
+ * them before converting, merging their entries into the file in timestamp order.
  *
  * <p>Lifecycle: {@link #start(CaptureSpec)} once; {@link #collect()} any number of times (shared
- * captures call it when a slice is finalized); {@link #stop()} once; {@link #close()} always,
- * also after a failed start. Implementations are registered with {@link CaptureSidecars}.
+ * captures call it when a slice is written); {@link #stop()} once; {@link #close()} always,
+ * also after a failed start.
  */
 public interface CaptureSidecar extends AutoCloseable {
 
-    /** Creates a sidecar for a capture, or returns {@code null} when it has nothing to do for it. */
-    interface Factory {
-        /**
-         * A new, unstarted sidecar for {@code spec}, or {@code null} (e.g. kernel evidence OFF).
-         * Must not have side effects; {@link CaptureSidecar#start(CaptureSpec)} has them.
-         */
-        CaptureSidecar create(CaptureSpec spec);
-    }
-
     /**
      * Starts observing. Throws a {@code CaptureException} when it cannot and the spec requires it
-     * (e.g. {@code KernelEvidence.REQUIRED}); otherwise it should degrade and say so in
-     * {@link #status()}.
+     * (e.g. {@code KernelEvidence.REQUIRED}); otherwise it degrades and says why in
+     * {@link #status()}. Any other exception is a bug and propagates.
      */
     void start(CaptureSpec spec);
 
@@ -38,8 +29,11 @@ public interface CaptureSidecar extends AutoCloseable {
     /** Stops observing; returns the entries not yet collected. */
     List<JournalFields> stop();
 
-    /** One sentence for {@code CaptureResult.kernelEvidenceStatus()}, e.g. "kernel evidence recorded (tracefs)". */
-    String status();
+    /**
+     * Whether it records and, if not, why: while running, recorded without counts; after
+     * {@link #stop()}, with the counts.
+     */
+    EvidenceStatus.SourceStatus status();
 
     /** Releases everything (tracing instances, threads); idempotent, never throws. */
     @Override

@@ -2,7 +2,7 @@ package io.github.pcapunit.core.capture.internal;
 
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureSpec;
-import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.capture.internal.libpcap.Libpcap;
 import io.github.pcapunit.core.capture.internal.libpcap.NativeHandle;
 import java.io.IOException;
@@ -24,7 +24,7 @@ final class Recorder {
     final List<NativeHandle> handles;
     final List<Path> nativeFiles = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final List<CaptureSidecar> sidecars = new ArrayList<>();
+    private final List<CaptureSidecar> sidecars;
     private final List<CaptureException> loopFailures = new ArrayList<>();
     final long startNanos;
     private final CountDownLatch looping;
@@ -34,8 +34,10 @@ final class Recorder {
 
     private final long nativeCap;
 
-    private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos, long nativeCap) {
+    private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos, long nativeCap,
+            List<CaptureSidecar> sidecars) {
         this.nativeCap = nativeCap;
+        this.sidecars = sidecars;
         this.spec = spec;
         this.handles = handles;
         this.startNanos = startNanos;
@@ -48,14 +50,10 @@ final class Recorder {
      *
      * @param nativeBase the native files are {@code nativeBase + "." + interface + ".pcap"}
      * @param nativeCap size cap of each native file in bytes, 0 for none
+     * @param sidecars the unstarted sidecars, usually {@link Sidecars#of(CaptureSpec)}
      */
-    static Recorder start(CaptureSpec spec, Path nativeBase, long nativeCap) {
+    static Recorder start(CaptureSpec spec, Path nativeBase, long nativeCap, List<CaptureSidecar> sidecars) {
         SpecValidation.validate(spec);
-        List<CaptureSidecar.Factory> factories = CaptureSidecars.factories();
-        if (spec.kernelEvidence() == KernelEvidence.REQUIRED && factories.isEmpty()) {
-            throw new CaptureException("kernelEvidence REQUIRED, but no kernel evidence recorder is available in "
-                    + "this JVM: use KernelEvidence.AUTO to capture packets without it, or OFF");
-        }
         List<NativeHandle> handles = new ArrayList<>();
         try {
             for (String name : spec.effectiveInterfaces()) {
@@ -68,7 +66,7 @@ final class Recorder {
             handles.forEach(NativeHandle::close);
             throw e;
         }
-        Recorder r = new Recorder(spec, handles, nowNanos(), nativeCap);
+        Recorder r = new Recorder(spec, handles, nowNanos(), nativeCap, List.copyOf(sidecars));
         try {
             Path dir = nativeBase.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -88,12 +86,8 @@ final class Recorder {
             if (!r.looping.await(10, TimeUnit.SECONDS)) {
                 throw new CaptureException("capture threads did not start within 10 s");
             }
-            for (CaptureSidecar.Factory f : factories) {
-                CaptureSidecar s = f.create(spec);
-                if (s != null) {
-                    r.sidecars.add(s);
-                    s.start(spec);
-                }
+            for (CaptureSidecar s : r.sidecars) {
+                s.start(spec);
             }
             return r;
         } catch (IOException | RuntimeException | InterruptedException e) {
@@ -214,13 +208,6 @@ final class Recorder {
         return s;
     }
 
-    /** Lets each {@link CaptureFileFinisher} finish a file just written with {@code entries}. */
-    static void finishFile(java.nio.file.Path pcapng, List<JournalFields> entries, long maxFileSize) {
-        for (CaptureFileFinisher f : CaptureSidecars.finishers()) {
-            f.finish(pcapng, entries, maxFileSize);
-        }
-    }
-
     /** Entries the sidecars recorded since the last call. */
     List<JournalFields> collectSidecars() {
         List<JournalFields> all = new ArrayList<>();
@@ -251,9 +238,17 @@ final class Recorder {
         statsAtStop = last;
         handles.forEach(NativeHandle::closeDumper);
         List<JournalFields> entries = new ArrayList<>();
+        RuntimeException sidecarFailure = null;
         for (CaptureSidecar s : sidecars) {
             try {
                 entries.addAll(s.stop());
+            } catch (RuntimeException e) {
+                // every sidecar is still stopped and every handle closed; then the first failure is thrown
+                if (sidecarFailure == null) {
+                    sidecarFailure = e;
+                } else {
+                    sidecarFailure.addSuppressed(e);
+                }
             } finally {
                 s.close();
             }
@@ -264,26 +259,22 @@ final class Recorder {
                 throw loopFailures.get(0);
             }
         }
+        if (sidecarFailure != null) {
+            throw sidecarFailure;
+        }
         return entries;
     }
 
-    /** The sidecars' status sentences, or why there is none. */
-    String kernelEvidenceStatus() {
-        if (spec.kernelEvidence() == KernelEvidence.OFF) {
-            StringBuilder off = new StringBuilder("kernel evidence off");
-            for (CaptureSidecar s : sidecars) {
-                off.append("; ").append(s.status());   // e.g. explain mode, which runs without it
-            }
-            return off.toString();
-        }
-        if (sidecars.isEmpty()) {
-            return "kernel evidence not recorded: no kernel evidence recorder is available in this JVM";
-        }
-        StringBuilder sb = new StringBuilder();
+    /**
+     * What evidence the sidecars recorded so far (after {@link #stop()}: with their counts); a
+     * source the spec did not ask for is {@code NOT_REQUESTED}.
+     */
+    EvidenceStatus evidenceStatus() {
+        EvidenceStatus.Builder status = EvidenceStatus.builder(spec.kernelEvidence());
         for (CaptureSidecar s : sidecars) {
-            sb.append(sb.length() == 0 ? "" : "; ").append(s.status());
+            status.source(s.status());
         }
-        return sb.toString();
+        return status.build();
     }
 
     /** Releases everything after a failed start, deleting the native files. */

@@ -3,6 +3,8 @@ package io.github.pcapunit.core.capture.internal;
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.internal.kernel.DropComments;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                         + COUNTER.incrementAndGet()).toAbsolutePath());
         // No cap on the shared native files: a cap there would leave every later slice empty. The
         // cap applies to each slice's pcapng instead.
-        Recorder recorder = Recorder.start(spec, base.resolveSibling("." + base.getFileName()), 0);
+        Recorder recorder = Recorder.start(spec, base.resolveSibling("." + base.getFileName()), 0, Sidecars.of(spec));
         SharedSession session = new SharedSession(spec, recorder);
         ShutdownFinalizer.register(session);
         return session;
@@ -142,14 +144,10 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
     }
 
     /**
-     * What {@link #write} wrote: the result, and for a slice's final file the journal entries of
-     * its window (for the {@link CaptureFileFinisher}s, which run after, outside the lock).
+     * Writes {@code s}'s window [start, end] to {@code out}, with the evidence status and the drop
+     * comments; serialized with other writes.
      */
-    private record Written(CaptureResult result, List<JournalFields> entries) {
-    }
-
-    /** Writes {@code s}'s window [start, end] to {@code out}; serialized with other writes. */
-    private synchronized Written write(Slice s, long end, long[][] now, Path out, String extraComment,
+    private synchronized CaptureResult write(Slice s, long end, long[][] now, Path out, String extraComment,
             boolean last) {
         recorder.awaitLoopsIdle(2000);
         long[] sizes = recorder.flush();
@@ -168,16 +166,19 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         }
         List<JournalFields> entries = new ArrayList<>(s.marks());
         entries.addAll(sidecarEntries);
+        EvidenceStatus status = recorder.evidenceStatus();
         String comment = "Slice \"" + s.name + "\" of a shared " + CaptureSession.describe(spec, s.start, end)
-                + "\nkernel evidence: " + recorder.kernelEvidenceStatus()
+                + "\nkernel evidence: " + status.describe()
                 + (extraComment == null ? "" : "\n" + extraComment);
         long cap = spec.maxFileSize().orElse(0L);
-        Conversion.Outcome o = Conversion.convert(out, sources, s.start, end, entries, comment,
-                recorder.application(), cap, -1, null);
-        List<JournalFields> window = List.of();
+        // Drops recorded just before the window may still be of packets inside it.
+        long from = s.start - REORDER_SLACK_NANOS;
+        DropComments comments = DropComments.of(entries.stream()
+                .filter(e -> e.timestampNanos() >= from && e.timestampNanos() <= end).toList()).orElse(null);
+        Conversion.Outcome o = Conversion.convert(out, sources, s.start, end,
+                CaptureSession.withStatus(entries, status, s.start), comment, recorder.application(), cap, -1,
+                comments);
         if (last) {
-            long from = s.start - REORDER_SLACK_NANOS;
-            window = entries.stream().filter(e -> e.timestampNanos() >= from && e.timestampNanos() <= end).toList();
             long[] resume = o.resumeOffsets.clone();
             for (int i = 0; i < resume.length; i++) {
                 if (resume[i] < 0) {
@@ -189,7 +190,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 checkpoints.pollFirstEntry();
             }
         }
-        return new Written(CaptureSession.result(out, spec, recorder, sources, o, s.start, end), window);
+        return CaptureSession.result(out, spec, sources, o, s.start, end, status);
     }
 
     /** One slice. */
@@ -250,8 +251,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            // A snapshot is read at once by the test's assertion: nothing finishes it.
-            return write(this, end, stats, file, null, false).result();
+            return write(this, end, stats, file, null, false);
         }
 
         @Override
@@ -273,10 +273,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             }
             Runnable task = () -> {
                 try {
-                    Written written = write(this, end, stats, file, comment, true);
-                    // Outside the session's lock: the next slice need not wait for the comments.
-                    Recorder.finishFile(file, written.entries(), spec.maxFileSize().orElse(0L));
-                    f.complete(written.result());
+                    f.complete(write(this, end, stats, file, comment, true));
                 } catch (RuntimeException e) {
                     f.completeExceptionally(e);
                 } finally {

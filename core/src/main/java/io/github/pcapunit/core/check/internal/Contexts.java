@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.check.internal;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.capture.EvidenceStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -19,12 +20,12 @@ public final class Contexts {
         if (loss.isPresent()) {
             context = context.withCaptureLoss(sentence(loss.get()));
         }
-        Optional<String> kernel = traffic.kernelEvidenceStatus();
-        if (kernel.isEmpty()) {
+        Optional<EvidenceStatus> status = traffic.evidenceStatus();
+        if (status.isEmpty()) {
             context = context.withKernelEvidenceMissing("Kernel drop evidence: none in this file (it is recorded"
                     + " only by a pcapunit capture that may use tracefs, e.g. as root).");
-        } else if (!kernel.get().startsWith("kernel evidence recorded")) {
-            context = context.withKernelEvidenceMissing(sentence(kernel.get()));
+        } else if (!status.get().recorded(EvidenceStatus.Source.KERNEL_TRACE)) {
+            context = context.withKernelEvidenceMissing(sentence(status.get().describe()));
         }
         return context;
     }

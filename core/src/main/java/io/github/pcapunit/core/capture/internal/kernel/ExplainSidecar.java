@@ -2,10 +2,14 @@ package io.github.pcapunit.core.capture.internal.kernel;
 
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus.Source;
+import io.github.pcapunit.core.capture.EvidenceStatus.SourceStatus;
 import io.github.pcapunit.core.capture.internal.CaptureSidecar;
 import io.github.pcapunit.core.capture.internal.JournalFields;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.github.pcapunit.core.pcapng.JournalKey;
 
 /**
  * Explain mode alongside a capture ({@link CaptureSpec#explainFirewall()}): one {@link NftExplain}
@@ -19,19 +23,12 @@ import java.util.List;
  */
 public final class ExplainSidecar implements CaptureSidecar {
 
-    /** Registered through META-INF/services; creates nothing unless explain mode is on. */
-    public static final class Factory implements CaptureSidecar.Factory {
-        @Override
-        public CaptureSidecar create(CaptureSpec spec) {
-            return spec.explainFirewall().isPresent() ? new ExplainSidecar() : null;
-        }
-    }
-
     private final List<NftExplain> explains = new ArrayList<>();
     private final List<Integer> emitted = new ArrayList<>();
-    private String status = "firewall explain not started";
+    private SourceStatus status = SourceStatus.failed(Source.FIREWALL_EXPLAIN, "firewall explain was not started");
 
-    ExplainSidecar() {
+    /** A sidecar for a spec with {@link CaptureSpec#explainFirewall()} set. */
+    public ExplainSidecar() {
     }
 
     /** Starts a trace per namespace; a failure removes what was set up and is thrown (explain was asked for). */
@@ -51,8 +48,8 @@ public final class ExplainSidecar implements CaptureSidecar {
             throw e instanceof CaptureException ce ? ce
                     : new CaptureException("firewall explain mode could not start: " + e.getMessage(), e);
         }
-        status = "firewall explain tracing \"" + match + "\" in the JVM's namespace"
-                + (spec.explainNamespaces().isEmpty() ? "" : " and " + String.join(", ", spec.explainNamespaces()));
+        status = SourceStatus.recorded(Source.FIREWALL_EXPLAIN).withScope("\"" + match + "\" in the JVM's namespace"
+                + (spec.explainNamespaces().isEmpty() ? "" : " and " + String.join(", ", spec.explainNamespaces())));
     }
 
     @Override
@@ -80,19 +77,20 @@ public final class ExplainSidecar implements CaptureSidecar {
             emitted.set(i, all.size());
             drops += all.size();
         }
-        status = status.replace("firewall explain tracing", "firewall explain traced") + ": " + drops
-                + (drops == 1 ? " drop verdict" : " drop verdicts");
+        if (status.recorded()) {
+            status = status.withCounts(drops, 0);
+        }
         return out;
     }
 
     private static JournalFields entry(NftExplain.Verdict v, String namespace) {
-        var fields = v.journalFields();
-        fields.put("PCAPUNIT_NETNS", namespace == null ? "(JVM)" : namespace);
+        Map<String, String> fields = v.journalFields();
+        fields.put(JournalKey.PCAPUNIT_NETNS.fieldName(), namespace == null ? "(JVM)" : namespace);
         return new JournalFields(v.time(), fields);
     }
 
     @Override
-    public synchronized String status() {
+    public synchronized SourceStatus status() {
         return status;
     }
 

@@ -1,7 +1,11 @@
 package io.github.pcapunit.core.capture.internal.kernel;
 
+import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.packet.Flow;
+import io.github.pcapunit.core.packet.IpProtocol;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One correlated kernel drop: the packets the kernel freed with {@code reason} at {@code location},
@@ -37,6 +41,15 @@ public record KernelDrop(String reason, String location, String component, Strin
     /** Whether the drop is attributed to a flow (addresses known). */
     public boolean hasFlow() {
         return !saddr.isEmpty() && !daddr.isEmpty();
+    }
+
+    /** The TCP flow of the dropped packets, when the drop is attributed to one (unknown ports as 0). */
+    public Optional<Flow> flow() {
+        if (!hasFlow()) {
+            return Optional.empty();
+        }
+        return Optional.of(Flow.of(IpProtocol.TCP, Endpoint.of(saddr, Math.max(sport, 0)),
+                Endpoint.of(daddr, Math.max(dport, 0))));
     }
 
     /**

@@ -1,22 +1,59 @@
 package io.github.pcapunit.core.capture.internal.kernel;
 
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.packet.Flow;
+import io.github.pcapunit.core.packet.IpProtocol;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Kernel events as journal-entry fields (docs/DESIGN.md) and back, so a pcapng read later gives
- * the same drop records as the live capture. Field {@code PCAPUNIT_CPU} carries the CPU, needed
- * for correlation. A {@code kfree_skb} entry's {@code MESSAGE} is its drop record's pktmon-like
- * line, and its flow fields are filled from the correlation.
+ * Kernel events and firewall verdicts as journal-entry fields (docs/DESIGN.md) and back, so a
+ * pcapng read later gives the same drop records as the live capture, and the engine can comment
+ * the dropped packets from the entries it is writing. Field {@code PCAPUNIT_CPU} carries the
+ * CPU, needed for correlation. A {@code kfree_skb} entry's {@code MESSAGE} is its drop record's
+ * pktmon-like line, and its flow fields are filled from the correlation.
+ *
+ * <pre>{@code
+ * List<KernelDrop> drops = KernelJournal.drops(traffic.journal());
+ * List<KernelJournal.FirewallVerdict> verdicts = KernelJournal.firewallVerdicts(traffic.journal());
+ * }</pre>
  */
 public final class KernelJournal {
 
-    private static final List<String> KEYS = List.of("reason", "location", "protocol", "saddr", "daddr", "sport",
-            "dport", "oldstate", "newstate");
+    /** {@code PCAPUNIT_EVENT} of a firewall explain verdict. */
+    public static final String NFTRACE = "nftrace";
+    /** {@code PCAPUNIT_EVENT} of a kernel drop. */
+    public static final String KFREE_SKB = "kfree_skb";
+
+    /** Event field name → journal key. */
+    private static final Map<String, JournalKey> KEYS = keys();
+    /** The tracepoints the recorder enables whose events become entries. */
+    private static final Set<String> KERNEL_EVENTS = Set.of(KFREE_SKB, "inet_sock_set_state", "tcp_retransmit_skb",
+            "tcp_send_reset", "tcp_receive_reset");
 
     private KernelJournal() {
+    }
+
+    private static Map<String, JournalKey> keys() {
+        Map<String, JournalKey> k = new LinkedHashMap<>();
+        k.put("reason", JournalKey.PCAPUNIT_REASON);
+        k.put("location", JournalKey.PCAPUNIT_LOCATION);
+        k.put("protocol", JournalKey.PCAPUNIT_PROTOCOL);
+        k.put("saddr", JournalKey.PCAPUNIT_SADDR);
+        k.put("daddr", JournalKey.PCAPUNIT_DADDR);
+        k.put("sport", JournalKey.PCAPUNIT_SPORT);
+        k.put("dport", JournalKey.PCAPUNIT_DPORT);
+        k.put("oldstate", JournalKey.PCAPUNIT_OLDSTATE);
+        k.put("newstate", JournalKey.PCAPUNIT_NEWSTATE);
+        return k;
     }
 
     /**
@@ -26,57 +63,151 @@ public final class KernelJournal {
     public static Map<String, String> fields(KernelEvent event, KernelDrop drop) {
         Map<String, String> f = new LinkedHashMap<>();
         // One entry is one event: its message describes this drop, not the whole record's count.
-        f.put("MESSAGE", drop != null ? drop.single(event.time()).line() : message(event));
-        f.put("PCAPUNIT_EVENT", event.name());
-        for (String key : KEYS) {
-            String value = event.field(key);
+        put(f, JournalKey.MESSAGE, drop != null ? drop.single(event.time()).line() : message(event));
+        put(f, JournalKey.PCAPUNIT_EVENT, event.name());
+        for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
+            String value = event.field(k.getKey());
             if (!value.isEmpty()) {
-                f.put("PCAPUNIT_" + key.toUpperCase(java.util.Locale.ROOT), value);
+                put(f, k.getValue(), value);
             }
         }
-        if (event.name().equals("kfree_skb")) {
-            f.put("PCAPUNIT_COMPONENT", Components.of(event.field("location"), event.field("reason")));
+        if (event.name().equals(KFREE_SKB)) {
+            put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(event.field("location"), event.field("reason")));
             if (drop != null && drop.hasFlow()) {
-                f.put("PCAPUNIT_FLOW_PROTOCOL", drop.protocol());
-                f.put("PCAPUNIT_SADDR", drop.saddr());
-                f.put("PCAPUNIT_DADDR", drop.daddr());
-                f.put("PCAPUNIT_SPORT", Integer.toString(drop.sport()));
-                f.put("PCAPUNIT_DPORT", Integer.toString(drop.dport()));
+                put(f, JournalKey.PCAPUNIT_FLOW_PROTOCOL, drop.protocol());
+                put(f, JournalKey.PCAPUNIT_SADDR, drop.saddr());
+                put(f, JournalKey.PCAPUNIT_DADDR, drop.daddr());
+                put(f, JournalKey.PCAPUNIT_SPORT, Integer.toString(drop.sport()));
+                put(f, JournalKey.PCAPUNIT_DPORT, Integer.toString(drop.dport()));
             }
         }
-        f.put("PCAPUNIT_CPU", Integer.toString(event.cpu()));
-        f.put("_PID", Long.toString(event.pid()));
-        f.put("_COMM", event.comm());
+        put(f, JournalKey.PCAPUNIT_CPU, Integer.toString(event.cpu()));
+        put(f, JournalKey.PID, Long.toString(event.pid()));
+        put(f, JournalKey.COMM, event.comm());
         return f;
     }
 
-    /**
-     * The event an entry describes, or null when the entry is not a kernel event (a mark).
-     * {@code timestampMicros} is {@code __REALTIME_TIMESTAMP}.
-     */
-    public static KernelEvent event(Map<String, String> fields) {
-        String name = fields.getOrDefault("PCAPUNIT_EVENT", "");
-        if (name.isEmpty() || name.equals("mark") || name.equals("nftrace")) {
-            return null;
-        }
-        long micros = Long.parseLong(fields.getOrDefault("__REALTIME_TIMESTAMP", "0"));
-        Instant time = Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1000);
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String key : KEYS) {
-            String value = fields.get("PCAPUNIT_" + key.toUpperCase(java.util.Locale.ROOT));
-            if (value != null && !(name.equals("kfree_skb") && List.of("saddr", "daddr", "sport", "dport").contains(key))) {
-                values.put(key, value);
-            }
-        }
-        int cpu = Integer.parseInt(fields.getOrDefault("PCAPUNIT_CPU", "-1"));
-        long pid = Long.parseLong(fields.getOrDefault("_PID", "-1"));
-        return new KernelEvent(name, time, cpu, pid, fields.getOrDefault("_COMM", ""), values);
+    private static void put(Map<String, String> fields, JournalKey key, String value) {
+        fields.put(key.fieldName(), value);
     }
 
-    /** The drop records of journal entries read back from a pcapng (other entries are ignored). */
-    public static List<KernelDrop> drops(List<Map<String, String>> entries) {
-        return KernelDrops.correlate(entries.stream().map(KernelJournal::event)
-                .filter(java.util.Objects::nonNull).toList());
+    /**
+     * The kernel event an entry describes, or empty when the entry is something else (a mark, a
+     * firewall verdict, an evidence status, another tool's entry).
+     *
+     * @throws CaptureException when a kernel event entry has a malformed number (names the field)
+     */
+    public static Optional<KernelEvent> event(JournalEntry entry) {
+        String name = entry.getOrDefault(JournalKey.PCAPUNIT_EVENT, "");
+        if (!KERNEL_EVENTS.contains(name)) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        boolean kfree = name.equals(KFREE_SKB);
+        for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
+            String value = entry.get(k.getValue()).orElse(null);
+            // a kfree_skb's flow fields are the correlation's result, not the event's own fields
+            if (value != null && !(kfree && List.of("saddr", "daddr", "sport", "dport").contains(k.getKey()))) {
+                values.put(k.getKey(), value);
+            }
+        }
+        int cpu = (int) number(entry, JournalKey.PCAPUNIT_CPU, -1);
+        long pid = number(entry, JournalKey.PID, -1);
+        return Optional.of(new KernelEvent(name, entry.timestamp(), cpu, pid,
+                entry.getOrDefault(JournalKey.COMM, ""), values));
+    }
+
+    /**
+     * The kernel drop records of journal entries (other entries are ignored), correlated as the
+     * live capture did.
+     */
+    public static List<KernelDrop> drops(List<JournalEntry> entries) {
+        List<KernelEvent> events = new ArrayList<>();
+        for (JournalEntry e : entries) {
+            event(e).ifPresent(events::add);
+        }
+        return KernelDrops.correlate(events);
+    }
+
+    /**
+     * A packet the firewall dropped, read back from a {@code nftrace} entry.
+     *
+     * @param time        when the verdict was read
+     * @param table       family and table, e.g. {@code inet filter}
+     * @param chain       chain name
+     * @param handle      rule handle, -1 for a chain policy
+     * @param comment     rule comment, empty when none
+     * @param flow        the traced packet's flow, when its addresses were traced
+     * @param description the entry's message, e.g. {@code Drop: verdict drop by rule table inet filter ...}
+     */
+    public record FirewallVerdict(Instant time, String table, String chain, long handle, Optional<String> comment,
+            Optional<Flow> flow, String description) {
+    }
+
+    /**
+     * The firewall verdicts of journal entries (other entries are ignored).
+     *
+     * @throws CaptureException when an {@code nftrace} entry has a malformed number (names the field)
+     */
+    public static List<FirewallVerdict> firewallVerdicts(List<JournalEntry> entries) {
+        List<FirewallVerdict> out = new ArrayList<>();
+        for (JournalEntry e : entries) {
+            if (e.isEvent(NFTRACE)) {
+                out.add(firewallVerdict(e));
+            }
+        }
+        return out;
+    }
+
+    private static FirewallVerdict firewallVerdict(JournalEntry e) {
+        Optional<Flow> flow = Optional.empty();
+        if (e.has(JournalKey.PCAPUNIT_SADDR) && e.has(JournalKey.PCAPUNIT_DADDR)) {
+            IpProtocol p = switch (e.getOrDefault(JournalKey.PCAPUNIT_PROTOCOL, "")) {
+                case "tcp" -> IpProtocol.TCP;
+                case "udp" -> IpProtocol.UDP;
+                case "icmp" -> IpProtocol.ICMP;
+                case "ipv6-icmp", "icmpv6" -> IpProtocol.ICMPV6;
+                default -> IpProtocol.OTHER;
+            };
+            try {
+                flow = Optional.of(Flow.of(p,
+                        Endpoint.of(e.get(JournalKey.PCAPUNIT_SADDR).orElseThrow(), port(e, JournalKey.PCAPUNIT_SPORT)),
+                        Endpoint.of(e.get(JournalKey.PCAPUNIT_DADDR).orElseThrow(), port(e, JournalKey.PCAPUNIT_DPORT))));
+            } catch (IllegalArgumentException ex) {
+                throw malformed(e, "addresses " + e.get(JournalKey.PCAPUNIT_SADDR).orElseThrow() + " → "
+                        + e.get(JournalKey.PCAPUNIT_DADDR).orElseThrow(), ex);
+            }
+        }
+        String comment = e.getOrDefault(JournalKey.PCAPUNIT_NFT_COMMENT, "");
+        return new FirewallVerdict(e.timestamp(), e.getOrDefault(JournalKey.PCAPUNIT_NFT_TABLE, "?"),
+                e.getOrDefault(JournalKey.PCAPUNIT_NFT_CHAIN, "?"), number(e, JournalKey.PCAPUNIT_NFT_HANDLE, -1),
+                comment.isEmpty() ? Optional.empty() : Optional.of(comment), flow,
+                e.getOrDefault(JournalKey.MESSAGE, "firewall drop"));
+    }
+
+    private static int port(JournalEntry e, JournalKey key) {
+        long port = number(e, key, -1);
+        if (port < -1 || port > 65535) {
+            throw malformed(e, key + "=" + port + " (not a port)", null);
+        }
+        return (int) port;
+    }
+
+    private static long number(JournalEntry e, JournalKey key, long fallback) {
+        Optional<String> value = e.get(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.get());
+        } catch (NumberFormatException ex) {
+            throw malformed(e, key + "=\"" + value.get() + "\" (not a number)", ex);
+        }
+    }
+
+    private static CaptureException malformed(JournalEntry e, String what, Exception cause) {
+        return new CaptureException("journal entry " + e.getOrDefault(JournalKey.PCAPUNIT_EVENT, "?") + " at "
+                + e.timestamp() + " has " + what + ": the file was not written by pcapunit, or was edited", cause);
     }
 
     private static String message(KernelEvent e) {

@@ -46,6 +46,8 @@ public final class KernelRecorder implements AutoCloseable {
     private final Thread shutdownHook;
     private final AtomicInteger overflow = new AtomicInteger();
     private final java.util.Map<Long, String> commByPid = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What stopped the recording early (the reader failed, the buffer could not be drained), or null. */
+    private volatile String failure;
     private FileChannel pipe;
     private Thread reader;
     private volatile boolean stopped;
@@ -59,7 +61,10 @@ public final class KernelRecorder implements AutoCloseable {
         this.shutdownHook = new Thread(this::abort, "pcapunit-kernel-trace-cleanup");
     }
 
-    /** Why recording is impossible here (one sentence), or empty when {@link #start()} can work. */
+    /**
+     * Why recording is impossible here (one clause, e.g. "tracefs is not mounted at ..."), or empty
+     * when {@link #start()} can work.
+     */
     public static Optional<String> unavailableReason() {
         return Tracefs.unavailableReason();
     }
@@ -73,7 +78,7 @@ public final class KernelRecorder implements AutoCloseable {
     public static KernelRecorder start() {
         Optional<String> reason = Tracefs.unavailableReason();
         if (reason.isPresent()) {
-            throw new CaptureException(reason.get());
+            throw new CaptureException("kernel evidence unavailable: " + reason.get());
         }
         Path root = Tracefs.root().orElseThrow();
         removeStaleInstances(root.resolve("instances"));
@@ -84,8 +89,7 @@ public final class KernelRecorder implements AutoCloseable {
             reasons = DropReasons.parse(Files.readString(root.resolve("events/skb/kfree_skb/format")));
             Files.createDirectory(instance);
         } catch (IOException e) {
-            throw new CaptureException("kernel evidence unavailable: cannot create tracefs instance " + instance
-                    + ": " + e.getMessage(), e);
+            throw new CaptureException("cannot create tracefs instance " + instance + ": " + e.getMessage(), e);
         }
         KernelRecorder recorder = new KernelRecorder(instance, reasons);
         Runtime.getRuntime().addShutdownHook(recorder.shutdownHook);
@@ -93,10 +97,12 @@ public final class KernelRecorder implements AutoCloseable {
             recorder.configure();
             recorder.startReader();
             return recorder;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             recorder.abort();
-            throw new CaptureException("kernel evidence unavailable: cannot set up tracefs instance " + instance
-                    + ": " + e.getMessage(), e);
+            throw new CaptureException("cannot set up tracefs instance " + instance + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            recorder.abort(); // a bug: nothing left behind, and the caller sees it as it is
+            throw e;
         }
     }
 
@@ -109,11 +115,12 @@ public final class KernelRecorder implements AutoCloseable {
             for (Path dir : dirs.toList()) {
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-.*")
                         .matcher(dir.getFileName().toString());
-                if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
+                if (m.matches() && m.group(1).length() < 19
+                        && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
                     removeInstanceDir(dir);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // Best effort: a stale instance is reported by the leftovers checks, never fatal here.
         }
     }
@@ -140,6 +147,14 @@ public final class KernelRecorder implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the events are incomplete, when the reader thread failed or {@link #stop()} could not
+     * drain the trace buffer (one clause naming the exception); empty when recording worked.
+     */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
     /** Events not stored because more than {@link #MAX_EVENTS} arrived. */
     public int overflow() {
         return overflow.get();
@@ -160,9 +175,14 @@ public final class KernelRecorder implements AutoCloseable {
             try {
                 write("events/enable", "0");
                 write("trace_marker", stopMarker);
-                readerDone.await(2, TimeUnit.SECONDS);
-            } catch (IOException | RuntimeException e) {
-                // The instance is removed below either way; the events read so far stay valid.
+                if (!readerDone.await(2, TimeUnit.SECONDS) && failure == null) {
+                    failure = "the trace reader did not reach the stop marker within 2 s: later events are missing";
+                }
+            } catch (IOException e) {
+                // The instance is removed below either way; the events read so far stay valid but may lack a tail.
+                if (failure == null) {
+                    failure = "cannot drain the trace buffer of " + instance + ": " + e;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -217,7 +237,13 @@ public final class KernelRecorder implements AutoCloseable {
                 parser.parse(line).ifPresent(this::keep);
             }
         } catch (IOException e) {
-            // Closed by abort(): the recorder is stopping.
+            if (!stopped) {
+                failure = "reading " + instance.resolve("trace_pipe") + " failed: " + e;
+            } // else closed by abort(): the recorder is stopping
+        } catch (RuntimeException e) {
+            // A bug in parsing: the recording stops here, and the status says so with the cause.
+            failure = "the trace reader stopped on " + e;
+            throw e;
         } finally {
             readerDone.countDown();
         }
@@ -293,7 +319,7 @@ public final class KernelRecorder implements AutoCloseable {
         try {
             write("tracing_on", "0");
             write("events/enable", "0");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // rmdir below still removes the instance.
         }
         for (int attempt = 0; attempt < 20 && Files.isDirectory(instance); attempt++) {

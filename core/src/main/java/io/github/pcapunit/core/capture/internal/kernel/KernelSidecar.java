@@ -2,6 +2,8 @@ package io.github.pcapunit.core.capture.internal.kernel;
 
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus.Source;
+import io.github.pcapunit.core.capture.EvidenceStatus.SourceStatus;
 import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.capture.internal.CaptureSidecar;
 import io.github.pcapunit.core.capture.internal.JournalFields;
@@ -10,53 +12,67 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runs a {@link KernelRecorder} alongside a capture and hands its events to the engine as journal
- * entries. {@link KernelEvidence#AUTO} degrades to a one-sentence status when the machine does not
- * allow tracing; {@link KernelEvidence#REQUIRED} refuses to start instead.
+ * entries. With {@link KernelEvidence#AUTO} a machine that does not allow tracing, or a recorder
+ * that fails, becomes a status ({@code UNAVAILABLE} or {@code FAILED}, with the cause);
+ * {@link KernelEvidence#REQUIRED} refuses to start instead. Anything but a
+ * {@link CaptureException} from the recorder is a bug and propagates.
+ *
+ * <pre>{@code
+ * CaptureSidecar kernel = new KernelSidecar(KernelEvidence.AUTO);
+ * kernel.start(spec);
+ * ... traffic ...
+ * List<JournalFields> entries = kernel.stop();
+ * kernel.status();   // RECORDED, 41 events
+ * }</pre>
  */
 public final class KernelSidecar implements CaptureSidecar {
 
-    /** Registered through META-INF/services; creates nothing for {@link KernelEvidence#OFF}. */
-    public static final class Factory implements CaptureSidecar.Factory {
-        @Override
-        public CaptureSidecar create(CaptureSpec spec) {
-            return spec.kernelEvidence() == KernelEvidence.OFF ? null : new KernelSidecar(spec.kernelEvidence());
-        }
-    }
-
     private final KernelEvidence mode;
+    private final Supplier<Optional<String>> unavailable;
+    private final Supplier<KernelRecorder> starter;
     private KernelRecorder recorder;
     private int emitted;
-    private int dropRecords;
-    private String status = "kernel evidence not started";
+    private SourceStatus status = SourceStatus.failed(Source.KERNEL_TRACE, "the kernel trace recorder was not started");
 
-    KernelSidecar(KernelEvidence mode) {
+    /** A sidecar for {@code mode} ({@link KernelEvidence#AUTO} or {@link KernelEvidence#REQUIRED}). */
+    public KernelSidecar(KernelEvidence mode) {
+        this(mode, KernelRecorder::unavailableReason, KernelRecorder::start);
+    }
+
+    /** For tests: how availability is checked and the recorder started. */
+    KernelSidecar(KernelEvidence mode, Supplier<Optional<String>> unavailable, Supplier<KernelRecorder> starter) {
+        if (mode == KernelEvidence.OFF) {
+            throw new IllegalArgumentException("a kernel sidecar for KernelEvidence.OFF: create none instead");
+        }
         this.mode = mode;
+        this.unavailable = unavailable;
+        this.starter = starter;
     }
 
     @Override
     public synchronized void start(CaptureSpec spec) {
-        Optional<String> unavailable = KernelRecorder.unavailableReason();
-        if (unavailable.isPresent()) {
-            status = unavailable.get();
+        Optional<String> reason = unavailable.get();
+        if (reason.isPresent()) {
+            status = SourceStatus.unavailable(Source.KERNEL_TRACE, reason.get());
             if (mode == KernelEvidence.REQUIRED) {
-                throw new CaptureException(status + "; kernelEvidence is REQUIRED — run as root, or use "
-                        + "KernelEvidence.AUTO to capture packets without it");
+                throw new CaptureException("kernel evidence unavailable: " + reason.get()
+                        + "; kernelEvidence is REQUIRED — run as root, or use KernelEvidence.AUTO to capture"
+                        + " packets without it");
             }
             return;
         }
         try {
-            recorder = KernelRecorder.start();
-            // Starts like the final status: a slice cut while capturing (a JUnit test's file, a live
-            // view) has kernel evidence, it is not "missing".
-            status = "kernel evidence recorded while capturing (tracefs instance "
-                    + recorder.instance().getFileName() + ")";
+            recorder = starter.get();
+            status = SourceStatus.recorded(Source.KERNEL_TRACE);
         } catch (CaptureException e) {
-            status = e.getMessage();
+            status = SourceStatus.failed(Source.KERNEL_TRACE, e.getMessage());
             if (mode == KernelEvidence.REQUIRED) {
-                throw new CaptureException(status + "; kernelEvidence is REQUIRED", e);
+                throw new CaptureException("kernel evidence failed: " + e.getMessage() + "; kernelEvidence is REQUIRED",
+                        e);
             }
         }
     }
@@ -73,13 +89,24 @@ public final class KernelSidecar implements CaptureSidecar {
         }
         List<KernelEvent> events = recorder.stop();
         List<JournalFields> rest = entries(events);
-        status = "kernel evidence recorded (tracefs): " + events.size() + " events, " + dropRecords
-                + " drop records" + (recorder.overflow() > 0 ? ", " + recorder.overflow() + " events over the limit not kept" : "");
+        Optional<String> failure = recorder.failure();
+        if (failure.isPresent()) {
+            status = SourceStatus.failed(Source.KERNEL_TRACE, failure.get() + " (" + events.size()
+                    + " events recorded before)");
+            if (mode == KernelEvidence.REQUIRED) {
+                throw new CaptureException("kernel evidence failed: " + failure.get() + "; kernelEvidence is REQUIRED");
+            }
+        } else {
+            status = SourceStatus.recorded(Source.KERNEL_TRACE).withCounts(events.size(), recorder.overflow());
+        }
         return rest;
     }
 
     @Override
-    public synchronized String status() {
+    public synchronized SourceStatus status() {
+        if (recorder != null && status.recorded() && recorder.failure().isPresent()) {
+            return SourceStatus.failed(Source.KERNEL_TRACE, recorder.failure().get());
+        }
         return status;
     }
 
@@ -93,7 +120,6 @@ public final class KernelSidecar implements CaptureSidecar {
     /** Entries for the events not handed out yet; kfree_skb entries carry their correlated record. */
     private List<JournalFields> entries(List<KernelEvent> events) {
         List<KernelDrops.Attributed> attributed = KernelDrops.attribute(events);
-        dropRecords = KernelDrops.distinct(attributed).size();
         Map<KernelEvent, KernelDrop> dropOf = new IdentityHashMap<>();
         attributed.forEach(a -> dropOf.put(a.event(), a.drop()));
         List<JournalFields> out = new ArrayList<>();

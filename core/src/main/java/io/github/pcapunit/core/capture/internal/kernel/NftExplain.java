@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.capture.internal.kernel;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.pcapng.JournalKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -55,18 +56,23 @@ public final class NftExplain implements AutoCloseable {
     public record Verdict(Instant time, String family, String table, String chain, long handle, String comment,
             String rule, Map<String, String> packet) {
 
+        /** The journal key of each traced packet field. */
+        private static final Map<String, JournalKey> PACKET_KEYS = Map.of("saddr", JournalKey.PCAPUNIT_SADDR,
+                "daddr", JournalKey.PCAPUNIT_DADDR, "sport", JournalKey.PCAPUNIT_SPORT, "dport",
+                JournalKey.PCAPUNIT_DPORT, "protocol", JournalKey.PCAPUNIT_PROTOCOL, "flags", JournalKey.PCAPUNIT_FLAGS);
+
         /** The journal fields of this verdict (PCAPUNIT_EVENT=nftrace). */
         public Map<String, String> journalFields() {
             Map<String, String> f = new LinkedHashMap<>();
-            f.put("MESSAGE", line());
-            f.put("PCAPUNIT_EVENT", "nftrace");
-            f.put("PCAPUNIT_REASON", "NETFILTER_DROP");
-            f.put("PCAPUNIT_COMPONENT", "netfilter (nftables)");
-            f.put("PCAPUNIT_NFT_TABLE", family + " " + table);
-            f.put("PCAPUNIT_NFT_CHAIN", chain);
-            f.put("PCAPUNIT_NFT_HANDLE", Long.toString(handle));
-            f.put("PCAPUNIT_NFT_COMMENT", comment);
-            packet.forEach((k, v) -> f.put("PCAPUNIT_" + k.toUpperCase(java.util.Locale.ROOT), v));
+            f.put(JournalKey.MESSAGE.fieldName(), line());
+            f.put(JournalKey.PCAPUNIT_EVENT.fieldName(), KernelJournal.NFTRACE);
+            f.put(JournalKey.PCAPUNIT_REASON.fieldName(), "NETFILTER_DROP");
+            f.put(JournalKey.PCAPUNIT_COMPONENT.fieldName(), "netfilter (nftables)");
+            f.put(JournalKey.PCAPUNIT_NFT_TABLE.fieldName(), family + " " + table);
+            f.put(JournalKey.PCAPUNIT_NFT_CHAIN.fieldName(), chain);
+            f.put(JournalKey.PCAPUNIT_NFT_HANDLE.fieldName(), Long.toString(handle));
+            f.put(JournalKey.PCAPUNIT_NFT_COMMENT.fieldName(), comment);
+            packet.forEach((k, v) -> f.put(PACKET_KEYS.get(k).fieldName(), v));
             return f;
         }
 

@@ -50,27 +50,27 @@ final class Tracefs {
     }
 
     /**
-     * Why kernel evidence is unavailable here, as one sentence, or empty when it is available.
-     * Example: "kernel evidence unavailable: tracefs is not mounted at /sys/kernel/tracing and
-     * cannot be mounted (not root?); run as root or mount tracefs".
+     * Why kernel evidence is unavailable here, as one clause, or empty when it is available.
+     * Example: "tracefs is not mounted at /sys/kernel/tracing and cannot be mounted (needs root;
+     * in a container, mount it from the host)".
      */
     static Optional<String> unavailableReason() {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-            return Optional.of("kernel evidence unavailable: it needs Linux tracefs, this is "
+            return Optional.of("it needs Linux tracefs, this is "
                     + System.getProperty("os.name"));
         }
         Optional<Path> root = root();
         if (root.isEmpty()) {
-            return Optional.of("kernel evidence unavailable: tracefs is not mounted at " + TRACING
+            return Optional.of("tracefs is not mounted at " + TRACING
                     + " and cannot be mounted (needs root; in a container, mount it from the host)");
         }
         Path instances = root.get().resolve("instances");
         if (!Files.isWritable(instances)) {
-            return Optional.of("kernel evidence unavailable: " + instances
+            return Optional.of(instances
                     + " is not writable (run as root or grant CAP_SYS_ADMIN)");
         }
         if (!Files.isRegularFile(root.get().resolve("events").resolve(EVENTS.get(0)).resolve("format"))) {
-            return Optional.of("kernel evidence unavailable: this kernel has no skb:kfree_skb tracepoint");
+            return Optional.of("this kernel has no skb:kfree_skb tracepoint");
         }
         return Optional.empty();
     }

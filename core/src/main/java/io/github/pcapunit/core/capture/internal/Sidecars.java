@@ -1,0 +1,35 @@
+package io.github.pcapunit.core.capture.internal;
+
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.kernel.ExplainSidecar;
+import io.github.pcapunit.core.capture.internal.kernel.KernelSidecar;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sidecars a spec asks for, wired here and nowhere else: the kernel trace recorder unless
+ * {@link KernelEvidence#OFF}, firewall explain mode when {@link CaptureSpec#explainFirewall()} is
+ * set.
+ *
+ * <pre>{@code
+ * List<CaptureSidecar> sidecars = Sidecars.of(spec);   // unstarted
+ * }</pre>
+ */
+public final class Sidecars {
+
+    private Sidecars() {
+    }
+
+    /** New, unstarted sidecars for {@code spec}; creating them has no side effect. */
+    public static List<CaptureSidecar> of(CaptureSpec spec) {
+        List<CaptureSidecar> sidecars = new ArrayList<>();
+        if (spec.kernelEvidence() != KernelEvidence.OFF) {
+            sidecars.add(new KernelSidecar(spec.kernelEvidence()));
+        }
+        if (spec.explainFirewall().isPresent()) {
+            sidecars.add(new ExplainSidecar());
+        }
+        return sidecars;
+    }
+}
