@@ -46,8 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * defaults of the attributes left at their defaults; see {@link CaptureTrafficExtension} for
  * the list.
  *
- * <p>Misconfiguration (bad filter, unknown interface, negative snaplen, unwritable output
- * directory, annotation on a method that is not a test) fails with an
+ * <p>Misconfiguration (bad filter, unknown interface, negative snaplen or buffer size, unwritable
+ * output directory, annotation on a method that is not a test) fails with an
  * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} that names the
  * attribute, the value and the fix, before any capture starts.
  */
@@ -75,6 +75,14 @@ public @interface CaptureTraffic {
      * (whole packets). Negative values are refused.
      */
     int snaplen() default 0;
+
+    /**
+     * Bytes of the kernel's capture buffer per interface, e.g. {@code bufferSize = 128 << 20} when
+     * bursts of traffic make the kernel drop packets before they are captured; {@code 0} (the
+     * default) means the capture engine's default. Values outside the engine's range (see
+     * {@code CaptureSpec.Builder.bufferSize(int)}) are refused.
+     */
+    int bufferSize() default 0;
 
     /**
      * Keep only packet headers (link, IP and transport) and drop payloads: smaller files, no

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -98,6 +99,61 @@ class MisconfigurationTests {
                         + ".negativeSnaplen() is refused by the capture engine: snaplen -1 keeps no bytes of a "
                         + "packet: use a positive length, e.g. snaplen(262144) for whole packets or headersOnly(). "
                         + "Leave snaplen unset for the engine's default.");
+    }
+
+    static class NegativeBufferSizeTestCases {
+        static boolean ran;
+
+        @CaptureTraffic(bufferSize = -1)
+        @Test
+        void negativeBufferSize() {
+            ran = true;
+        }
+    }
+
+    static class NegativeBufferSizeBuilderTestCases {
+        static boolean ran;
+
+        @RegisterExtension
+        static CaptureTrafficExtension capture = CaptureTrafficExtension.builder()
+                .spec(spec -> spec.bufferSize(-1))
+                .build();
+
+        @Test
+        void negativeBufferSize() {
+            ran = true;
+        }
+    }
+
+    @Test
+    void negativeBufferSize_failsNamingTheAttributeAndTheFix_beforeAnySideEffect() {
+        NegativeBufferSizeTestCases.ran = false;
+        Path notYetCreated = out.resolve("not-yet-created");
+
+        List<Throwable> failures = failures(Fixtures.run(NegativeBufferSizeTestCases.class, notYetCreated));
+
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0)).isInstanceOf(ExtensionConfigurationException.class)
+                .hasCauseInstanceOf(InvalidCaptureSpecException.class).hasMessage(
+                "@CaptureTraffic(bufferSize = -1) on " + NegativeBufferSizeTestCases.class.getName()
+                        + ".negativeBufferSize() is refused by the capture engine: bufferSize -1 bytes is outside "
+                        + "65536 (64 KiB) to 1073741824 (1 GiB): use e.g. bufferSize(32 << 20) for 32 MiB. "
+                        + "Leave bufferSize unset for the engine's default.");
+        assertThat(NegativeBufferSizeTestCases.ran).isFalse();
+        assertThat(notYetCreated).as("output directory, created only after every check").doesNotExist();
+    }
+
+    @Test
+    void negativeBufferSizeInTheBuildersSpec_failsNamingTheOptionAndTheFix() {
+        NegativeBufferSizeBuilderTestCases.ran = false;
+
+        Throwable failure = onlyFailure(NegativeBufferSizeBuilderTestCases.class, Map.of());
+
+        assertThat(failure).isInstanceOf(ExtensionConfigurationException.class).hasMessageStartingWith(
+                "CaptureTrafficExtension.builder() with bufferSize = -1 on "
+                        + NegativeBufferSizeBuilderTestCases.class.getName() + ".negativeBufferSize() is refused by "
+                        + "the capture engine: bufferSize -1 bytes is outside 65536 (64 KiB) to 1073741824 (1 GiB)");
+        assertThat(NegativeBufferSizeBuilderTestCases.ran).isFalse();
     }
 
     static class UnwritableDirectoryTestCases {

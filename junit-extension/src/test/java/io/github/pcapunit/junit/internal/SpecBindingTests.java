@@ -34,6 +34,10 @@ class SpecBindingTests {
         void snaplen() {
         }
 
+        @CaptureTraffic(bufferSize = 1 << 20)
+        void bufferSize() {
+        }
+
         @CaptureTraffic(headersOnly = true)
         void headersOnly() {
         }
@@ -59,7 +63,7 @@ class SpecBindingTests {
         covered.addAll(SpecBinding.EXTENSION_ATTRIBUTES);
 
         assertThat(covered).isEqualTo(attributes);
-        assertThat(SpecBinding.carriedAttributes()).doesNotContainAnyElementsOf(
+        assertThat(SpecBinding.carriedAttributes()).contains("bufferSize").doesNotContainAnyElementsOf(
                 SpecBinding.EXTENSION_ATTRIBUTES);
     }
 
