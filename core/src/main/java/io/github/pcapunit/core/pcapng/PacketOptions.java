@@ -1,5 +1,6 @@
 package io.github.pcapunit.core.pcapng;
 
+import io.github.pcapunit.core.pcapng.internal.LinkFlags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -210,6 +211,30 @@ public final class PacketOptions {
         public Builder flags(int epbFlags) {
             this.flags = epbFlags;
             this.flagsSet = true;
+            return this;
+        }
+
+        /**
+         * Sets {@code epb_flags} from a Linux cooked header ({@link LinkType#LINUX_SLL},
+         * {@link LinkType#LINUX_SLL2}): direction and reception type from its packet type, the
+         * same rule pcapunit's conversions use. Leaves the flags unset when the header does not
+         * tell (another link type, a frame too short, an unknown packet type).
+         *
+         * <pre>{@code
+         * w.writePacket(0, ts, frame.length, frame, 0, frame.length,
+         *         PacketOptions.builder().flagsFromCookedHeader(LinkType.LINUX_SLL2, frame, 0, frame.length).build());
+         * }</pre>
+         */
+        public Builder flagsFromCookedHeader(LinkType linkType, byte[] frame, int offset, int length) {
+            Objects.requireNonNull(linkType, "linkType");
+            Objects.checkFromIndexSize(offset, length, frame.length);
+            int value = linkType.value();
+            if (value == LinkFlags.LINUX_SLL || value == LinkFlags.LINUX_SLL2) {
+                int f = LinkFlags.epbFlags(value, null, frame, offset, length);
+                if (f >= 0) {
+                    flags(f);
+                }
+            }
             return this;
         }
 
