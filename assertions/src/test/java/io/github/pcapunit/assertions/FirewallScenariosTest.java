@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.packet.DecodedPacket;
 import io.github.pcapunit.core.pcapng.InterfaceDescription;
@@ -219,7 +220,7 @@ class FirewallScenariosTest {
     }
 
     private boolean kernelEvidence() {
-        return failing.kernelEvidenceStatus().orElse("").startsWith("kernel evidence recorded");
+        return failing.evidenceStatus().map(s -> s.recorded(EvidenceStatus.Source.KERNEL_TRACE)).orElse(false);
     }
 
     @Test
@@ -253,7 +254,7 @@ class FirewallScenariosTest {
     void outboundDrop_leavesNoPacketOnTheWire_andTheFailureSaysWhy() {
         assertThat(failing.packetsTo(OUTBOUND_DROPPED)).isZero();
         String status = failing.kernelEvidenceStatus().orElse("");
-        if (status.startsWith("kernel evidence recorded")) {
+        if (kernelEvidence()) {
             assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).hasNoDroppedPacketsTo(OUTBOUND_DROPPED))
                     .hasMessageContaining("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain)")
                     .hasMessageContaining(":" + OUTBOUND_DROPPED);

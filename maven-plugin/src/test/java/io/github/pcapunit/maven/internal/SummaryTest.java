@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.capture.CaptureStatistics;
 import io.github.pcapunit.core.pcapng.LinkType;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ class SummaryTest {
         Instant now = Instant.now();
         return new CaptureResult(file, CaptureSpec.builder().build(), now, now.plusSeconds(1),
                 List.of(new CaptureStatistics("lo", LinkType.ETHERNET, 42, 45, kernelBufferDrops,
-                        interfaceDrops)), truncatedAt, "recorded");
+                        interfaceDrops)), truncatedAt, EvidenceStatus.builder(KernelEvidence.AUTO)
+                        .source(EvidenceStatus.SourceStatus.recorded(EvidenceStatus.Source.KERNEL_TRACE)).build());
     }
 
     @Test
