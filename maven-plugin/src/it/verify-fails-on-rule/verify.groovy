@@ -28,8 +28,8 @@ assert refused : "the refused connection is listed: ${message}"
 
 assert report.isFile()
 def text = report.text
-assert text.contains('passed complete')
-assert text.contains('FAILED noDropsTo(port 29427)')
+assert text.contains('passed complete: a complete capture\n')
+assert text.contains('FAILED noDropsTo(port 29427): no dropped packets to port 29427\n')
 assert text.contains(lines.collect { '      ' + it }.join('\n')) : 'the report holds the same message'
 assert text =~ /\n\s+\d+ \+0\.000000 lo\s+\S+ TCP 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:29427 \[SYN\]/ : "the packet listing:\n${text}"
 assert log.contains('pcapunit: report target/pcapunit/verify-fails-on-rule-report.txt')

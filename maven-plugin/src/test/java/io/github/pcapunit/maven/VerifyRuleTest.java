@@ -88,9 +88,15 @@ class VerifyRuleTest {
 
         assertThat(strict).singleElement().satisfies(r -> {
             assertThat(r.failed()).isTrue();
+            assertThat(r.rule()).isEqualTo("noneReset(port 1433)");
+            assertThat(r.description()).isEqualTo("no connection to port 1433 reset");
             assertThat(r.message().orElseThrow()).contains("1433");
         });
-        assertThat(lenient).singleElement().satisfies(r -> assertThat(r.failed()).isFalse());
+        assertThat(lenient).singleElement().satisfies(r -> {
+            assertThat(r.failed()).isFalse();
+            assertThat(r.description())
+                    .isEqualTo("no connection to port 1433 reset (no traffic allowed)");
+        });
     }
 
     @Test

@@ -54,7 +54,8 @@ public final class Report {
                 w.write("  (none configured)\n");
             }
             for (RuleResult r : results) {
-                w.write("  " + (r.failed() ? "FAILED " : "passed ") + r.rule() + "\n");
+                w.write("  " + (r.failed() ? "FAILED " : "passed ") + r.rule() + ": "
+                        + r.description() + "\n");
                 if (r.failed()) {
                     for (String line : r.message().orElseThrow().split("\n")) {
                         w.write("      " + line + "\n");

@@ -74,9 +74,10 @@ public final class Rules {
     public List<RuleResult> evaluate(CapturedTraffic traffic) {
         List<RuleResult> results = new ArrayList<>();
         for (int i = 0; i < expectations.size(); i++) {
-            Optional<Violation> v = expectations.get(i).check(traffic);
-            results.add(v.isPresent() ? RuleResult.failed(names.get(i), v.get().message())
-                    : RuleResult.passed(names.get(i)));
+            Expectation e = expectations.get(i);
+            Optional<Violation> v = e.check(traffic);
+            results.add(v.isPresent() ? RuleResult.failed(names.get(i), e.toString(),
+                    v.get().message()) : RuleResult.passed(names.get(i), e.toString()));
         }
         return results;
     }
