@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import java.nio.file.Path;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
@@ -26,7 +27,12 @@ final class Expected {
 
     /** "Expecting the traffic captured in FILE", then {@code lines}, joined by newlines. */
     static String message(CapturedTraffic traffic, String... lines) {
-        return "Expecting the traffic captured in " + traffic.path() + "\n" + String.join("\n", lines);
+        return message(traffic.path(), lines);
+    }
+
+    /** "Expecting the traffic captured in FILE", then {@code lines}, joined by newlines. */
+    static String message(Path file, String... lines) {
+        return "Expecting the traffic captured in " + file + "\n" + String.join("\n", lines);
     }
 
     /** "but no traffic to TARGET was seen ..." of a drop expectation that met no such traffic. */

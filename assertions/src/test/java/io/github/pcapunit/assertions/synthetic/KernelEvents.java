@@ -1,6 +1,7 @@
 package io.github.pcapunit.assertions.synthetic;
 
 import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
 import java.time.Instant;
 
 /**
@@ -14,9 +15,6 @@ import java.time.Instant;
  *         .journal(KernelEvents.drop(at(11), "NETFILTER_DROP", "nft_do_chain"));}</pre>
  */
 final class KernelEvents {
-
-    /** The status sentence of a capture that recorded kernel evidence. */
-    static final String RECORDED = "kernel evidence recorded while capturing (tracefs instance pcapunit-4242-1)";
 
     private static final String CPU = "1";
     private static final String PID = "4242";
@@ -38,7 +36,7 @@ final class KernelEvents {
     static JournalEntry retransmitSyn(Instant t, String saddr, int sport, String daddr, int dport) {
         return flowEvent(t, "tcp_retransmit_skb", "TCP retransmission in TCP_SYN_SENT, TCP " + saddr + ":" + sport
                 + " \u2192 " + daddr + ":" + dport, saddr, sport, daddr, dport, "0", "<idle>")
-                .field("PCAPUNIT_NEWSTATE", "TCP_SYN_SENT").build();
+                .field(JournalKey.PCAPUNIT_NEWSTATE, "TCP_SYN_SENT").build();
     }
 
     /** {@code kfree_skb} of an IPv4 packet by the process (e.g. NETFILTER_DROP at nft_do_chain). */
@@ -54,16 +52,16 @@ final class KernelEvents {
     /** {@code kfree_skb} by another process, e.g. {@code ping}. */
     static JournalEntry drop(Instant t, String reason, String location, String pid, String comm) {
         return JournalEntry.builder(t)
-                .field("MESSAGE", "Drop: reason " + reason + ", component netfilter (nftables, " + location
+                .field(JournalKey.MESSAGE, "Drop: reason " + reason + ", component netfilter (nftables, " + location
                         + "), IPv4 packet")
-                .field("PCAPUNIT_EVENT", "kfree_skb")
-                .field("PCAPUNIT_REASON", reason)
-                .field("PCAPUNIT_LOCATION", location)
-                .field("PCAPUNIT_PROTOCOL", "IPv4")
-                .field("PCAPUNIT_COMPONENT", "netfilter (nftables)")
-                .field("PCAPUNIT_CPU", CPU)
-                .field("_PID", pid)
-                .field("_COMM", comm)
+                .field(JournalKey.PCAPUNIT_EVENT, "kfree_skb")
+                .field(JournalKey.PCAPUNIT_REASON, reason)
+                .field(JournalKey.PCAPUNIT_LOCATION, location)
+                .field(JournalKey.PCAPUNIT_PROTOCOL, "IPv4")
+                .field(JournalKey.PCAPUNIT_COMPONENT, "netfilter (nftables)")
+                .field(JournalKey.PCAPUNIT_CPU, CPU)
+                .field(JournalKey.PID, pid)
+                .field(JournalKey.COMM, comm)
                 .build();
     }
 
@@ -72,23 +70,23 @@ final class KernelEvents {
         return flowEvent(t, "inet_sock_set_state", "TCP state " + from + " \u2192 " + to + ", TCP " + saddr + ":"
                 + sport + " \u2192 " + daddr + ":" + dport + ", process " + comm + " (pid " + pid + ")",
                 saddr, sport, daddr, dport, pid, comm)
-                .field("PCAPUNIT_OLDSTATE", from)
-                .field("PCAPUNIT_NEWSTATE", to)
+                .field(JournalKey.PCAPUNIT_OLDSTATE, from)
+                .field(JournalKey.PCAPUNIT_NEWSTATE, to)
                 .build();
     }
 
     private static JournalEntry.Builder flowEvent(Instant t, String event, String message, String saddr, int sport,
                                                   String daddr, int dport, String pid, String comm) {
         return JournalEntry.builder(t)
-                .field("MESSAGE", message)
-                .field("PCAPUNIT_EVENT", event)
-                .field("PCAPUNIT_PROTOCOL", "TCP")
-                .field("PCAPUNIT_SADDR", saddr)
-                .field("PCAPUNIT_DADDR", daddr)
-                .field("PCAPUNIT_SPORT", Integer.toString(sport))
-                .field("PCAPUNIT_DPORT", Integer.toString(dport))
-                .field("PCAPUNIT_CPU", CPU)
-                .field("_PID", pid)
-                .field("_COMM", comm);
+                .field(JournalKey.MESSAGE, message)
+                .field(JournalKey.PCAPUNIT_EVENT, event)
+                .field(JournalKey.PCAPUNIT_PROTOCOL, "TCP")
+                .field(JournalKey.PCAPUNIT_SADDR, saddr)
+                .field(JournalKey.PCAPUNIT_DADDR, daddr)
+                .field(JournalKey.PCAPUNIT_SPORT, Integer.toString(sport))
+                .field(JournalKey.PCAPUNIT_DPORT, Integer.toString(dport))
+                .field(JournalKey.PCAPUNIT_CPU, CPU)
+                .field(JournalKey.PID, pid)
+                .field(JournalKey.COMM, comm);
     }
 }

@@ -1,6 +1,10 @@
 package io.github.pcapunit.assertions.synthetic;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.EvidenceStatus.Source;
+import io.github.pcapunit.core.capture.EvidenceStatus.SourceStatus;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.pcapng.InterfaceDescription;
 import io.github.pcapunit.core.pcapng.InterfaceStatistics;
 import io.github.pcapunit.core.pcapng.JournalEntry;
@@ -105,7 +109,17 @@ final class TrafficFile {
 
     /** The file states that kernel drop evidence was recorded while capturing, as the engine writes it. */
     TrafficFile kernelEvidenceRecorded() {
-        section.comment("kernel evidence: " + KernelEvents.RECORDED);
+        return evidence(EvidenceStatus.builder(KernelEvidence.AUTO)
+                .source(SourceStatus.recorded(Source.KERNEL_TRACE)).build());
+    }
+
+    /**
+     * The file states {@code status}, as the engine writes it: the status entry at the start of the
+     * window, its sentence in the section comment for people.
+     */
+    TrafficFile evidence(EvidenceStatus status) {
+        section.comment("captured by a synthetic test\nkernel evidence: " + status.describe());
+        blocks.add(0, w -> w.writeJournal(status.toJournalEntry(T0)));
         return this;
     }
 
