@@ -9,6 +9,7 @@ import io.github.pcapunit.core.packet.internal.PacketDecoder;
 import io.github.pcapunit.core.packet.internal.PacketFields;
 import io.github.pcapunit.core.pcapng.FrameCommenter;
 import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,6 +70,9 @@ public final class DropComments implements FrameCommenter {
      * or firewall drop tied to a flow (then there is nothing to comment).
      */
     public static Optional<DropComments> of(List<JournalFields> entries) {
+        if (entries.stream().noneMatch(DropComments::isFlowDrop)) {
+            return Optional.empty(); // the common case, decided without copying or correlating anything
+        }
         // As the file will hold them (microsecond timestamps), so the analysis of the file agrees.
         List<JournalEntry> journal = new ArrayList<>(entries.size());
         for (JournalFields e : entries) {
@@ -84,6 +88,12 @@ public final class DropComments implements FrameCommenter {
             }
         }
         return targets.isEmpty() ? Optional.empty() : Optional.of(new DropComments(targets));
+    }
+
+    private static boolean isFlowDrop(JournalFields e) {
+        String event = e.fields().get(JournalKey.PCAPUNIT_EVENT.fieldName());
+        return (KernelJournal.KFREE_SKB.equals(event) || KernelJournal.NFTRACE.equals(event))
+                && e.fields().containsKey(JournalKey.PCAPUNIT_SADDR.fieldName());
     }
 
     /** Sees one packet that will be written as frame {@code frameNumber}; {@code data} is not kept. */
