@@ -25,7 +25,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.opentest4j.TestAbortedException;
 
 /**
- * The behaviour shared by the annotation-driven extension and the programmatic one: each test
+ * What {@code CaptureTrafficExtension} does, for the annotation and for {@code @RegisterExtension}
+ * alike, with the {@link CaptureOptions} resolved from what either declared: each test
  * gets a slice of a run-wide shared capture, opened in {@code beforeEach}, marked around the test
  * body, ended in {@code afterEach} with the outcome, then kept or deleted in the background.
  */
