@@ -92,10 +92,11 @@ public final class EvidenceStatus {
         private SourceStatus(Source source, State state, String cause, long events, long notKept, String scope) {
             this.source = Objects.requireNonNull(source, "source");
             this.state = Objects.requireNonNull(state, "state");
-            this.cause = cause;
+            // one line each, as a journal field holds it: the value read back equals this one
+            this.cause = cause == null ? null : cause.replace('\n', ' ');
             this.events = events;
             this.notKept = notKept;
-            this.scope = scope;
+            this.scope = scope == null ? null : scope.replace('\n', ' ');
         }
 
         /** {@code source} recorded. */
@@ -319,14 +320,14 @@ public final class EvidenceStatus {
         for (SourceStatus s : sources.values()) {
             b.field(s.source.stateKey, s.state.name());
             if (s.cause != null) {
-                b.field(s.source.causeKey, s.cause.replace('\n', ' '));
+                b.field(s.source.causeKey, s.cause);
             }
             if (s.events >= 0) {
                 b.field(s.source.eventsKey, Long.toString(s.events));
                 b.field(s.source.notKeptKey, Long.toString(s.notKept));
             }
             if (s.scope != null) {
-                b.field(s.source.scopeKey, s.scope.replace('\n', ' '));
+                b.field(s.source.scopeKey, s.scope);
             }
         }
         return b.build();

@@ -43,8 +43,10 @@ class EvidenceStatusTest {
                 .source(SourceStatus.failed(Source.KERNEL_TRACE, "cannot create tracefs instance x: File exists"))
                 .build();
         EvidenceStatus off = EvidenceStatus.builder(KernelEvidence.OFF).build();
+        EvidenceStatus multiLine = EvidenceStatus.builder(KernelEvidence.REQUIRED)
+                .source(SourceStatus.failed(Source.KERNEL_TRACE, "nft said:\nError: syntax error")).build();
 
-        for (EvidenceStatus s : new EvidenceStatus[] {recorded, unavailable, failed, off}) {
+        for (EvidenceStatus s : new EvidenceStatus[] {recorded, unavailable, failed, off, multiLine}) {
             assertThat(EvidenceStatus.fromJournalEntry(s.toJournalEntry(T0))).as(s.toString()).contains(s);
         }
         assertThat(failed.source(Source.KERNEL_TRACE).state()).isEqualTo(State.FAILED);
