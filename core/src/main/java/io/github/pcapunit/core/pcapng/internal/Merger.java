@@ -5,6 +5,7 @@ import io.github.pcapunit.core.pcapng.FrameCommenter;
 import io.github.pcapunit.core.pcapng.InterfaceDescription;
 import io.github.pcapunit.core.pcapng.InterfaceStatistics;
 import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
 import io.github.pcapunit.core.pcapng.PacketOptions;
 import io.github.pcapunit.core.pcapng.SectionHeader;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.function.Function;
  */
 public final class Merger {
 
-    /** Message prefix of the journal entry a size cap leaves at the end of the file. */
+    /** {@link JournalKey#PCAPUNIT_EVENT} of the journal entry a size cap leaves at the end of the file. */
     public static final String SIZE_CAP_EVENT = "size_cap";
 
     /** One classic pcap input, becoming one interface of the output. */
@@ -356,9 +357,9 @@ public final class Merger {
                     + r.packetsNotWritten + " later packet(s) were not written"
                     + (journalLeft > 0 ? " nor " + journalLeft + " journal entr(y/ies)" : "");
             w.writeJournal(JournalEntry.builder(instant(walk.cutNanos))
-                    .field(JournalEntry.MESSAGE, note)
-                    .field("SYSLOG_IDENTIFIER", "pcapunit")
-                    .field("PCAPUNIT_EVENT", SIZE_CAP_EVENT)
+                    .field(JournalKey.MESSAGE, note)
+                    .field(JournalKey.SYSLOG_IDENTIFIER, "pcapunit")
+                    .field(JournalKey.PCAPUNIT_EVENT, SIZE_CAP_EVENT)
                     .build());
             r.journalEntries++;
         }
