@@ -18,13 +18,7 @@ import org.apache.maven.plugin.MojoExecutionException;
  *
  * @since 0.1.0
  */
-public class NoDropsTo {
-
-    /** The destination port, 0-65535. Required. */
-    private Integer port;
-
-    /** The destination address as a numeric literal; unset means any address. */
-    private String host;
+public class NoDropsTo extends Destination {
 
     /** For Maven's configurator. */
     public NoDropsTo() {
@@ -35,30 +29,10 @@ public class NoDropsTo {
         this.port = port;
     }
 
-    /** The destination port, or {@code null} when not configured. */
-    public Integer getPort() {
-        return port;
-    }
-
-    /** Sets the destination port, e.g. {@code setPort(1433)}. */
-    public void setPort(Integer port) {
-        this.port = port;
-    }
-
-    /** The destination address, or {@code null} for any. */
-    public String getHost() {
-        return host;
-    }
-
-    /** Sets the destination address, e.g. {@code setHost("10.0.1.20")}. */
-    public void setHost(String host) {
-        this.host = host;
-    }
-
     /** This rule for {@code capture:verify}; a missing port is refused with an example. */
     Rules.Configured configured() throws MojoExecutionException {
-        String element = "<noDropsTo>" + (port == null ? "" : "<port>" + port + "</port>")
-                + (host == null ? "" : "<host>" + host + "</host>") + "</noDropsTo>";
+        String element = Rules.element("noDropsTo", Rules.optional("port", port),
+                Rules.optional("host", host));
         if (port == null) {
             throw new MojoExecutionException(element + " needs a port: e.g."
                     + " <noDropsTo><port>1433</port></noDropsTo>");

@@ -18,42 +18,16 @@ import org.apache.maven.plugin.MojoExecutionException;
  *
  * @since 0.1.0
  */
-public class NoTrafficTo {
-
-    /** A numeric address or a network in CIDR form. Required. */
-    private String host;
-
-    /** A TCP/UDP port 0-65535; unset means any packet to the host. */
-    private Integer port;
+public class NoTrafficTo extends Destination {
 
     /** For Maven's configurator. */
     public NoTrafficTo() {
     }
 
-    /** The host or network, or {@code null} when not configured. */
-    public String getHost() {
-        return host;
-    }
-
-    /** Sets the host or network, e.g. {@code setHost("10.0.0.0/8")}. */
-    public void setHost(String host) {
-        this.host = host;
-    }
-
-    /** The port, or {@code null} for any. */
-    public Integer getPort() {
-        return port;
-    }
-
-    /** Sets the port, e.g. {@code setPort(5432)}. */
-    public void setPort(Integer port) {
-        this.port = port;
-    }
-
     /** This rule for {@code capture:verify}; a missing host is refused with an example. */
     Rules.Configured configured() throws MojoExecutionException {
-        String element = "<noTrafficTo>" + (host == null ? "" : "<host>" + host + "</host>")
-                + (port == null ? "" : "<port>" + port + "</port>") + "</noTrafficTo>";
+        String element = Rules.element("noTrafficTo", Rules.optional("host", host),
+                Rules.optional("port", port));
         if (host == null) {
             throw new MojoExecutionException(element + " needs a host or network: e.g."
                     + " <noTrafficTo><host>10.0.0.0/8</host></noTrafficTo>");

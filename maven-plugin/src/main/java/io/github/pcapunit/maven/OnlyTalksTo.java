@@ -4,7 +4,6 @@ import io.github.pcapunit.core.check.TrafficExpectations;
 import io.github.pcapunit.maven.internal.Rules;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.maven.plugin.MojoExecutionException;
 
 /**
@@ -45,9 +44,8 @@ public class OnlyTalksTo {
 
     /** This rule for {@code capture:verify}; an empty host list is refused with an example. */
     Rules.Configured configured() throws MojoExecutionException {
-        String element = "<onlyTalksTo><hosts>" + hosts.stream()
-                .map(h -> "<host>" + h + "</host>").collect(Collectors.joining())
-                + "</hosts></onlyTalksTo>";
+        String element = Rules.element("onlyTalksTo",
+                Rules.element("hosts", hosts.stream().map(h -> Rules.element("host", h)).toArray()));
         if (hosts.isEmpty()) {
             throw new MojoExecutionException(element + " lists no host: name the allowed"
                     + " hosts or networks, e.g. <onlyTalksTo><hosts><host>127.0.0.0/8</host>"

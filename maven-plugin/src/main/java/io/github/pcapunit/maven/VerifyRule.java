@@ -88,8 +88,7 @@ enum VerifyRule {
     /** A rule switched on by {@code <parameter>true</parameter>}. */
     private static Reader flag(Function<VerifyMojo, Boolean> value, Supplier<Expectation> check) {
         return (parameter, mojo) -> Boolean.TRUE.equals(value.apply(mojo))
-                ? Optional.of(new Rules.Configured(parameter,
-                        "<" + parameter + ">true</" + parameter + ">", check))
+                ? Optional.of(new Rules.Configured(parameter, Rules.element(parameter, true), check))
                 : Optional.empty();
     }
 
@@ -97,7 +96,7 @@ enum VerifyRule {
     private static Reader port(Function<VerifyMojo, Integer> value, IntFunction<Expectation> check) {
         return (parameter, mojo) -> Optional.ofNullable(value.apply(mojo))
                 .map(port -> new Rules.Configured(parameter + "(port " + port + ")",
-                        "<" + parameter + ">" + port + "</" + parameter + ">",
+                        Rules.element(parameter, port),
                         () -> check.apply(port)));
     }
 

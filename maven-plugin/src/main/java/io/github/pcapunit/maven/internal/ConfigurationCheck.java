@@ -51,19 +51,6 @@ public final class ConfigurationCheck {
         return unknown;
     }
 
-    /** The parameter names the given goal declares, sorted, for "known are ..." messages. */
-    public static Set<String> parameterNames(MojoDescriptor mojo) {
-        Set<String> names = new TreeSet<>();
-        if (mojo.getParameters() != null) {
-            for (Parameter p : mojo.getParameters()) {
-                if (p.isEditable()) {
-                    names.add(p.getName());
-                }
-            }
-        }
-        return names;
-    }
-
     private static List<Xpp3Dom> configurations(MavenProject project, String pluginKey,
             String executionId) {
         List<Xpp3Dom> found = new ArrayList<>();

@@ -65,6 +65,27 @@ public final class Rules {
         return new Rules(names, expectations);
     }
 
+    /**
+     * A configuration element as the pom has it, for messages: {@code element("noDropsTo",
+     * element("port", 1433))} is {@code <noDropsTo><port>1433</port></noDropsTo>}.
+     *
+     * @param content text and nested elements; {@code null} ones (unset) are left out
+     */
+    public static String element(String name, Object... content) {
+        StringBuilder xml = new StringBuilder("<").append(name).append('>');
+        for (Object c : content) {
+            if (c != null) {
+                xml.append(c);
+            }
+        }
+        return xml.append("</").append(name).append('>').toString();
+    }
+
+    /** {@link #element(String, Object...)} of {@code value}, or {@code null} when it is unset. */
+    public static String optional(String name, Object value) {
+        return value == null ? null : element(name, value);
+    }
+
     /** The rule names as shown to the user, e.g. {@code [complete, noDropsTo(port 1433)]}. */
     public List<String> names() {
         return names;
