@@ -20,8 +20,9 @@ import java.util.stream.StreamSupport;
 
 /**
  * Reads classic pcap (all four magics: µs/ns, little/big endian) and pcapng files (both byte
- * orders, several sections and interfaces, EPB/SPB/obsolete PB, ISB, Journal Export blocks;
- * NRB, DSB, custom and unknown blocks are skipped). The format is detected from the first bytes.
+ * orders, several sections and interfaces, EPB/SPB/obsolete PB, ISB, Journal Export, Name
+ * Resolution and Decryption Secrets blocks; custom and unknown blocks are skipped). The format is
+ * detected from the first bytes.
  *
  * <p>Two ways to walk a file:
  * <ul>

@@ -172,14 +172,14 @@ public final class Merger {
                         + " write the pcapng to another path");
             }
         }
-        Heads heads = new Heads();
+        Heads heads = new Heads(inputs, fromNanos, toNanos);
         try {
             InterfaceDescription[] idbs = heads.descriptions();
             Plan plan = null;
             if (commenter != null || (maxBytes != Long.MAX_VALUE && sectionReserve > 0)) {
                 plan = plan(heads, idbs, section.apply(OptionalLong.empty()));
                 heads.close();
-                heads = new Heads();
+                heads = new Heads(inputs, fromNanos, toNanos);
             }
             SectionHeader header = section.apply(plan == null || plan.cutNanos < 0
                     ? OptionalLong.empty() : OptionalLong.of(plan.cutNanos));
@@ -456,71 +456,5 @@ public final class Merger {
 
     private static Instant instant(long ns) {
         return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));
-    }
-
-    /** The inputs' cursors, each at its first packet of the window: a k-way merge by timestamp. */
-    private final class Heads implements AutoCloseable {
-        final ClassicCursor[] cursors = new ClassicCursor[inputs.size()];
-        final boolean[] has = new boolean[inputs.size()];
-
-        Heads() {
-            try {
-                for (int i = 0; i < cursors.length; i++) {
-                    Input in = inputs.get(i);
-                    cursors[i] = ClassicCursor.open(in.pcap, in.from, in.limit);
-                    while ((has[i] = cursors[i].nextPacket()) && cursors[i].timestampNanos() < fromNanos) {
-                        // before the window
-                    }
-                }
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
-        }
-
-        /** Each input's interface: the given description, link type and snaplen from the header unless set. */
-        InterfaceDescription[] descriptions() {
-            InterfaceDescription[] idbs = new InterfaceDescription[cursors.length];
-            for (int i = 0; i < idbs.length; i++) {
-                InterfaceDescription header = cursors[i].interfaces().get(0);
-                InterfaceDescription o = inputs.get(i).description;
-                InterfaceDescription.Builder b = o == null ? InterfaceDescription.builder() : o.toBuilder();
-                if (o == null || !o.isLinkTypeSet()) {
-                    b.linkType(header.linkType());
-                }
-                if (o == null || !o.isSnaplenSet()) {
-                    b.snaplen(header.snaplen());
-                }
-                idbs[i] = b.build();
-            }
-            return idbs;
-        }
-
-        /** The input whose packet comes next in the window, or -1. */
-        int pick() {
-            int pick = -1;
-            long best = Long.MAX_VALUE;
-            for (int i = 0; i < cursors.length; i++) {
-                if (has[i] && cursors[i].timestampNanos() <= toNanos
-                        && (pick < 0 || cursors[i].timestampNanos() < best)) {
-                    pick = i;
-                    best = cursors[i].timestampNanos();
-                }
-            }
-            return pick;
-        }
-
-        void advance(int i) {
-            has[i] = cursors[i].nextPacket();
-        }
-
-        @Override
-        public void close() {
-            for (ClassicCursor c : cursors) {
-                if (c != null) {
-                    c.close();
-                }
-            }
-        }
     }
 }
