@@ -89,17 +89,20 @@ public class CaptureTrafficExtension implements ExecutionCondition, BeforeAllCal
         return simulated == null ? EngineEnvironment.INSTANCE : unavailableEnvironment(simulated);
     }
 
-    /** An environment like the real one except that no capture is available, for {@code reason}. */
+    /**
+     * An environment where no capture is available, for {@code reason}; like a machine without
+     * libpcap, it cannot check filters or interfaces either (the check throws {@code reason}).
+     */
     private static CaptureEnvironment unavailableEnvironment(CaptureException reason) {
         return new CaptureEnvironment() {
             @Override
             public Optional<String> checkFilter(String filter) {
-                return EngineEnvironment.INSTANCE.checkFilter(filter);
+                throw reason;
             }
 
             @Override
             public Optional<String> checkInterfaces(List<String> interfaces) {
-                return EngineEnvironment.INSTANCE.checkInterfaces(interfaces);
+                throw reason;
             }
 
             @Override

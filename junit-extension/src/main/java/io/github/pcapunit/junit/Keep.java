@@ -1,9 +1,11 @@
 package io.github.pcapunit.junit;
 
 /**
- * Which capture files survive the test run. A kept file is named in the report entry
- * {@code pcapunit.capture}; the file of a failed test is also attached with
- * {@code ExtensionContext.publishFile}.
+ * Which capture files survive the test run. Each kept file is named in one line of the test
+ * output, {@code pcapunit: kept <absolute path> (test failed)} (or {@code (keep = ALWAYS)}), and in
+ * the report entry {@code pcapunit.capture}. It stays where it was written, the only copy (it is
+ * not attached with {@code publishFile}, which would copy it under JUnit's report directory): archive
+ * {@code target/pcapunit/} in CI.
  *
  * <pre>{@code
  * @CaptureTraffic(keep = Keep.ALWAYS)
@@ -18,8 +20,8 @@ public enum Keep {
     /** Keep the file of a test that failed; delete it when the test passed or was aborted. The default. */
     ON_FAILURE,
     /**
-     * Keep every file. Files of passed tests are named in a report entry but not attached to the
-     * report (attaching waits for the file; failed tests' files are attached).
+     * Keep every file. A passed test does not wait for its file: it is written in the background
+     * and complete when the run ends.
      */
     ALWAYS,
     /** Delete every file, also of failed tests (the capture is still available inside the test). */

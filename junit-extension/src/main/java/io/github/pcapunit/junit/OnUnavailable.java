@@ -13,6 +13,10 @@ package io.github.pcapunit.junit;
 public enum OnUnavailable {
     /** Fail the test with the reason and the fix. The default: a capture asked for is expected. */
     FAIL,
-    /** Skip the test (aborted, not failed); the skip message is the reason. */
+    /**
+     * Skip the test (reported as skipped, not failed); the skip message is the reason, which is
+     * also printed once per run to the test output:
+     * {@code pcapunit: skipping tests that capture (onUnavailable = SKIP): <reason>}.
+     */
     SKIP
 }

@@ -1,7 +1,8 @@
 /**
  * pcapunit's JUnit Jupiter extension: {@link io.github.pcapunit.junit.CaptureTraffic} captures
- * the packets of each test into a pcapng file under {@code target/pcapunit/}, kept (and attached
- * to the report) when the test fails.
+ * the packets of each test into a pcapng file under {@code target/pcapunit/}, kept when the test
+ * fails and then named in the test output:
+ * {@code pcapunit: kept /.../target/pcapunit/com.example.OrderRepositoryTest/savesOrder.pcapng (test failed)}.
  *
  * <pre>{@code
  * @CaptureTraffic(filter = "tcp port 1433")

@@ -38,6 +38,32 @@ class AvailabilityTests {
         }
     }
 
+    /** SKIP with a filter and interfaces (which libpcap would check) on tests and a whole class. */
+    static class SkipWithFilterTestCases {
+        static boolean ran;
+
+        @CaptureTraffic(filter = "tcp port 28131", interfaces = "lo", onUnavailable = OnUnavailable.SKIP)
+        @org.junit.jupiter.api.Test
+        void first() {
+            ran = true;
+        }
+
+        @CaptureTraffic(filter = "udp", onUnavailable = OnUnavailable.SKIP)
+        @org.junit.jupiter.api.Test
+        void second() {
+            ran = true;
+        }
+
+        @CaptureTraffic(filter = "tcp port 28131", onUnavailable = OnUnavailable.SKIP, scope = Scope.CLASS)
+        @org.junit.jupiter.api.Nested
+        class WholeClass {
+            @org.junit.jupiter.api.Test
+            void third() {
+                ran = true;
+            }
+        }
+    }
+
     static class FailTestCases {
         static boolean ran;
 
@@ -62,6 +88,24 @@ class AvailabilityTests {
     }
 
     @Test
+    void unavailableWithSkipAndAFilter_skipsEveryTestAndClass_printingTheReasonOnce() {
+        CaptureTrafficExtension.simulatedUnavailability = new CaptureNotPermittedException(REASON);
+        SkipWithFilterTestCases.ran = false;
+
+        Fixtures.Printed run = Fixtures.runPrinting(SkipWithFilterTestCases.class, out, Map.of());
+
+        run.results().testEvents().assertStatistics(s -> s.skipped(2).started(0));
+        assertThat(run.results().testEvents().skipped().stream().map(e -> e.getRequiredPayload(String.class)))
+                .containsExactly(REASON, REASON);
+        // The whole-class capture cannot start: its class is aborted with the reason, its test never runs.
+        assertThat(run.results().containerEvents().aborted().stream().map(e -> e.getRequiredPayload(
+                TestExecutionResult.class).getThrowable().orElseThrow().getMessage())).containsExactly(REASON);
+        assertThat(SkipWithFilterTestCases.ran).isFalse();
+        assertThat(run.pcapunitLines()).containsExactly(
+                "pcapunit: skipping tests that capture (onUnavailable = SKIP): " + REASON);
+    }
+
+    @Test
     void unavailableByDefault_failsWithTheReasonAndHowToSkip_keepingTheCause() {
         CaptureNotPermittedException cause = new CaptureNotPermittedException(REASON);
         CaptureTrafficExtension.simulatedUnavailability = cause;
@@ -78,6 +122,27 @@ class AvailabilityTests {
                         + "can be made here: " + REASON + ". To skip such tests instead, use onUnavailable = SKIP or "
                         + "pcapunit.on.unavailable=SKIP.");
         assertThat(FailTestCases.ran).isFalse();
+    }
+
+    static class FailWithFilterTestCases {
+        @CaptureTraffic(filter = "tcp port 28131", interfaces = "lo")
+        @org.junit.jupiter.api.Test
+        void failed() {
+        }
+    }
+
+    @Test
+    void unavailableByDefaultWithAFilter_failsWithTheUnavailabilityNotWithTheFilterCheck() {
+        CaptureNotPermittedException cause = new CaptureNotPermittedException(REASON);
+        CaptureTrafficExtension.simulatedUnavailability = cause;
+
+        EngineExecutionResults results = Fixtures.run(FailWithFilterTestCases.class, out);
+
+        assertThat(results.testEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow()))
+                .singleElement().satisfies(t -> assertThat(t).hasCause(cause).hasMessageStartingWith(
+                        "@CaptureTraffic(onUnavailable = FAIL) on " + FailWithFilterTestCases.class.getName()
+                                + ".failed(): no capture can be made here: " + REASON));
     }
 
     @Test

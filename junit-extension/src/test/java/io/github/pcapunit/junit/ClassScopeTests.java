@@ -21,12 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
  * {@code scope = Scope.CLASS}: one file for a whole class (and one per {@code @Nested} class),
- * each test marked in it, kept when a test failed; and files kept by ALWAYS are attached too.
+ * each test marked in it, kept when a test failed; every kept file named in one line of output.
  */
 class ClassScopeTests {
 
@@ -63,7 +62,8 @@ class ClassScopeTests {
 
     @Test
     void aFailingTest_keepsTheClassFileWithEveryTestMarked_nestedClassHasItsOwn() {
-        EngineExecutionResults results = Fixtures.run(OneFailsTestCases.class, out);
+        Fixtures.Printed run = Fixtures.runPrinting(OneFailsTestCases.class, out, java.util.Map.of());
+        EngineExecutionResults results = run.results();
 
         results.testEvents().assertStatistics(s -> s.succeeded(2).failed(1));
         Path file = Fixtures.fileOf(out, OneFailsTestCases.class, "all-tests.pcapng");
@@ -89,8 +89,10 @@ class ClassScopeTests {
         assertThat(Fixtures.fileOf(out, OneFailsTestCases.class, "second.pcapng")).doesNotExist();
         // The nested class passed: its own class file is deleted.
         assertThat(Fixtures.fileOf(out, OneFailsTestCases.Inner.class, "all-tests.pcapng")).doesNotExist();
-        List<FileEntry> published = Fixtures.publishedFiles(results.allEvents());
-        assertThat(published).singleElement().satisfies(f -> assertThat(f.getPath()).hasSameBinaryContentAs(file));
+        // One line names the one file; nothing is copied to the report directory.
+        assertThat(run.pcapunitLines()).containsExactly("pcapunit: kept " + file.toAbsolutePath()
+                + " (class failed: 1 of 2 tests failed)");
+        assertThat(Fixtures.publishedFiles(results.allEvents())).isEmpty();
     }
 
     @CaptureTraffic(filter = "udp port 28122", interfaces = "lo", scope = Scope.CLASS)
@@ -151,31 +153,29 @@ class ClassScopeTests {
     }
 
     @Test
-    void keepAlwaysOnAClass_attachesEachPassedTestsFile_whenTheClassEnds() {
-        EngineExecutionResults results = Fixtures.run(AlwaysOnClassTestCases.class, out);
+    void keepAlwaysOnAClass_namesEachPassedTestsFile_inOneLineAndItsReportEntry() {
+        Fixtures.Printed run = Fixtures.runPrinting(AlwaysOnClassTestCases.class, out, java.util.Map.of());
 
-        results.testEvents().assertStatistics(s -> s.succeeded(2));
-        List<FileEntry> published = Fixtures.publishedFiles(results.containerEvents());
-        assertThat(published).extracting(f -> f.getPath().getFileName().toString())
-                .containsExactlyInAnyOrder("first.pcapng", "second.pcapng");
-        for (FileEntry f : published) {
-            assertThat(f.getPath()).hasSameBinaryContentAs(
-                    Fixtures.fileOf(out, AlwaysOnClassTestCases.class, f.getPath().getFileName().toString()));
-        }
-        // Each test still names its file in its own report entry.
-        assertThat(results.testEvents().reportingEntryPublished().count()).isEqualTo(2);
+        run.results().testEvents().assertStatistics(s -> s.succeeded(2));
+        Path first = Fixtures.fileOf(out, AlwaysOnClassTestCases.class, "first.pcapng");
+        Path second = Fixtures.fileOf(out, AlwaysOnClassTestCases.class, "second.pcapng");
+        assertThat(run.pcapunitLines()).containsExactlyInAnyOrder(
+                "pcapunit: kept " + first.toAbsolutePath() + " (keep = ALWAYS)",
+                "pcapunit: kept " + second.toAbsolutePath() + " (keep = ALWAYS)");
+        // Written by the time the run ended, although the tests did not wait for them.
+        assertThat(CapturedTraffic.read(first).packetsTo(28124)).isEqualTo(1);
+        assertThat(CapturedTraffic.read(second).packetsTo(28124)).isEqualTo(1);
+        assertThat(run.results().testEvents().reportingEntryPublished().count()).isEqualTo(2);
+        assertThat(Fixtures.filesUnder(out.resolve("report"))).isEmpty();
     }
 
     @Test
-    void keepAlways_attachesThePassedTestsFileToo() {
-        EngineExecutionResults results = Fixtures.run(AlwaysTestCases.class, out);
+    void keepAlways_onAMethod_namesThePassedTestsFileToo() {
+        Fixtures.Printed run = Fixtures.runPrinting(AlwaysTestCases.class, out, java.util.Map.of());
 
         Path kept = Fixtures.fileOf(out, AlwaysTestCases.class, "passesAndIsKept.pcapng");
-        assertThat(Fixtures.publishedFiles(results.allEvents()))
-                .singleElement().satisfies(f -> {
-                    assertThat(f.getPath().getFileName().toString()).isEqualTo("passesAndIsKept.pcapng");
-                    assertThat(f.getPath()).hasSameBinaryContentAs(kept);
-                });
+        assertThat(run.pcapunitLines()).containsExactly("pcapunit: kept " + kept.toAbsolutePath() + " (keep = ALWAYS)");
+        assertThat(CapturedTraffic.read(kept).packetsTo(28123)).isEqualTo(2);
     }
 
     static class BadExplainTestCases {

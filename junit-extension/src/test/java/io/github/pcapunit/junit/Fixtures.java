@@ -34,6 +34,42 @@ final class Fixtures {
         return results;
     }
 
+    /** A run's results and what it printed to {@code System.out}. */
+    record Printed(EngineExecutionResults results, String output) {
+        /** The lines pcapunit printed. */
+        List<String> pcapunitLines() {
+            return output.lines().filter(l -> l.startsWith("pcapunit: ")).toList();
+        }
+    }
+
+    /** Runs {@code fixture} like {@link #run}, collecting what it prints to {@code System.out}. */
+    static Printed runPrinting(Class<?> fixture, Path outputDirectory, Map<String, String> parameters) {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        EngineExecutionResults results;
+        try (java.io.PrintStream capture = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            results = run(fixture, outputDirectory, parameters);
+        } finally {
+            System.setOut(original);
+        }
+        String output = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        original.print(output);
+        return new Printed(results, output);
+    }
+
+    /** Every regular file under {@code directory}, e.g. what a run published to its report directory. */
+    static List<Path> filesUnder(Path directory) {
+        if (!java.nio.file.Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(directory)) {
+            return walk.filter(java.nio.file.Files::isRegularFile).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Where published files go: one directory per test, as a build tool's reporter would do. */
     static final class ReportDirectory implements org.junit.platform.engine.OutputDirectoryCreator {
         private final Path root;

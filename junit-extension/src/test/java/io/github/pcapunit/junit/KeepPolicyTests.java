@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.platform.engine.reporting.FileEntry;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
@@ -53,15 +52,14 @@ class KeepPolicyTests {
     }
 
     @Test
-    void failingTest_keptFileIsPublishedAndNamedInAReportEntry() {
-        EngineExecutionResults results = Fixtures.run(PassAndFailTestCases.class, out);
+    void failingTest_keptFileIsNamedInOneOutputLineAndAReportEntry_andNotCopiedToTheReportDirectory() {
+        Fixtures.Printed run = Fixtures.runPrinting(PassAndFailTestCases.class, out, Map.of());
+        EngineExecutionResults results = run.results();
 
         Path kept = Fixtures.fileOf(out, PassAndFailTestCases.class, "fails.pcapng");
-        List<FileEntry> files = Fixtures.publishedFiles(results.allEvents());
-        assertThat(files).singleElement().satisfies(f -> {
-            assertThat(f.getPath().getFileName().toString()).isEqualTo("fails.pcapng");
-            assertThat(f.getPath()).hasSameBinaryContentAs(kept);
-        });
+        assertThat(run.pcapunitLines()).containsExactly("pcapunit: kept " + kept.toAbsolutePath() + " (test failed)");
+        assertThat(Fixtures.publishedFiles(results.allEvents())).isEmpty();
+        assertThat(Fixtures.filesUnder(out.resolve("report"))).isEmpty();
         List<Map<String, String>> entries = results.allEvents().reportingEntryPublished().stream()
                 .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs()).collect(Collectors.toList());
         assertThat(entries).containsExactly(Map.of("pcapunit.capture", kept.toAbsolutePath().toString()));
@@ -83,11 +81,12 @@ class KeepPolicyTests {
     }
 
     @Test
-    void keepAlwaysAndNever_keepPassedFile_deleteFailedFile() {
-        EngineExecutionResults results = Fixtures.run(AlwaysAndNeverTestCases.class, out);
+    void keepAlwaysAndNever_keepPassedFileAndNameIt_deleteFailedFileSilently() {
+        Fixtures.Printed run = Fixtures.runPrinting(AlwaysAndNeverTestCases.class, out, Map.of());
 
-        results.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+        run.results().testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
         Path always = Fixtures.fileOf(out, AlwaysAndNeverTestCases.class, "alwaysPasses.pcapng");
+        assertThat(run.pcapunitLines()).containsExactly("pcapunit: kept " + always.toAbsolutePath() + " (keep = ALWAYS)");
         assertThat(CapturedTraffic.read(always).packetsTo(28102)).isEqualTo(2);
         assertThat(Fixtures.fileOf(out, AlwaysAndNeverTestCases.class, "neverFails.pcapng")).doesNotExist();
     }

@@ -73,23 +73,45 @@ public final class CaptureLifecycle {
         if (found.isEmpty()) {
             return ConditionEvaluationResult.enabled("pcapunit: no capture asked for");
         }
+        Optional<CaptureException> unavailable = environment.get().unavailable();
+        if (unavailable.isEmpty()) {
+            return ConditionEvaluationResult.enabled("pcapunit: capture possible");
+        }
         CaptureOptions options;
         try {
+            // Where capture is unavailable, resolving asks nothing of libpcap (see OptionsResolver).
             options = options(context, found.get());
         } catch (RuntimeException e) {
             // Misconfiguration fails the test in beforeEach, with its own exception type.
             return ConditionEvaluationResult.enabled("pcapunit: options refused, reported in beforeEach");
         }
-        Optional<CaptureException> unavailable = environment.get().unavailable();
-        if (unavailable.isPresent() && options.onUnavailable() == OnUnavailable.SKIP) {
-            return ConditionEvaluationResult.disabled(unavailable.get().getMessage());
+        if (options.onUnavailable() == OnUnavailable.SKIP) {
+            return ConditionEvaluationResult.disabled(skipReason(context, unavailable.get()));
         }
-        return ConditionEvaluationResult.enabled("pcapunit: capture possible or required");
+        return ConditionEvaluationResult.enabled("pcapunit: capture unavailable, the test fails in beforeEach");
+    }
+
+    /** The reason a capture cannot be made here: the engine's, then what else the user must fix. */
+    private static String unavailableReason(CaptureException unavailable) {
+        String reason = unavailable.getMessage();
+        Optional<String> hint = NativeAccess.missingFlagHint();
+        if (hint.isEmpty()) {
+            return reason;
+        }
+        return reason + (reason.endsWith(".") ? " " : ". ") + hint.get();
+    }
+
+    /** The reason a test is skipped, printed to the test output once per run (XML reports alone hide it). */
+    private static String skipReason(ExtensionContext context, CaptureException unavailable) {
+        String reason = unavailableReason(unavailable);
+        if (run(context).firstSkip()) {
+            Console.skipping(reason);
+        }
+        return reason;
     }
 
     /** Checks the class's declarations once (e.g. the annotation on a method that is not a test). */
     public void beforeAll(ExtensionContext context) {
-        context.getStore(TestCapture.NAMESPACE).put(classCallbacksKey(context), Boolean.TRUE);
         if (!parameters(context).enabled()) {
             return;
         }
@@ -104,7 +126,6 @@ public final class CaptureLifecycle {
 
     /** Ends a class-wide capture ({@link Scope#CLASS}): kept when any test of the class failed. */
     public void afterAll(ExtensionContext context) {
-        attachPending(context);
         SliceCapture capture = store(context).remove(ClassCapture.class, SliceCapture.class);
         if (capture == null) {
             return;
@@ -150,7 +171,7 @@ public final class CaptureLifecycle {
                 + " " + TestOutcome.of(context.getExecutionException())));
     }
 
-    /** Ends the slice with the outcome and applies keep/delete; publishes kept files. */
+    /** Ends the slice with the outcome and applies keep/delete; names kept files. */
     public void afterEach(ExtensionContext context) {
         TestOutcome outcome = TestOutcome.of(context.getExecutionException());
         Optional<SliceCapture> own = ownCapture(context);
@@ -228,10 +249,11 @@ public final class CaptureLifecycle {
     private SliceCapture open(ExtensionContext context, CaptureOptions options, String fileName, Class<?> key) {
         Optional<CaptureException> unavailable = environment.get().unavailable();
         if (unavailable.isPresent()) {
-            String reason = unavailable.get().getMessage();
             if (options.onUnavailable() == OnUnavailable.SKIP) {
-                throw new TestAbortedException(reason, unavailable.get());
+                // A class-wide capture (beforeAll) or a dynamic test: no condition ran for them.
+                throw new TestAbortedException(skipReason(context, unavailable.get()), unavailable.get());
             }
+            String reason = unavailableReason(unavailable.get());
             throw new CaptureException(options.origin().describe("onUnavailable", "FAIL") + " on "
                     + testName(context) + ": no capture can be made here: " + reason
                     + (reason.endsWith(".") ? "" : ".") + " To skip such tests instead, use onUnavailable = SKIP or " + ConfigParameters.ON_UNAVAILABLE
@@ -261,6 +283,13 @@ public final class CaptureLifecycle {
         return capture;
     }
 
+    /**
+     * Ends {@code capture}; a kept file is named in the test output and in a report entry
+     * ({@code pcapunit.capture}), once it is written when the test failed (a write error then fails
+     * the test), at once when it passed and is kept by ALWAYS (written in the background; the run
+     * waits for it at its end). The file stays where it is, the one copy: it is not attached with
+     * {@code publishFile}, which would copy it under the build's JUnit report directory.
+     */
     private static void finish(ExtensionContext context, SliceCapture capture, TestOutcome outcome) {
         boolean keep = capture.options().keeps(outcome);
         CompletableFuture<CaptureResult> done = capture.finish(outcome, keep);
@@ -268,49 +297,16 @@ public final class CaptureLifecycle {
             return;   // written and deleted in the background; the run waits for it at its end
         }
         Path file = capture.file();
-        Optional<ExtensionContext> owner = classContext(context);
-        if (!outcome.failed() && context.getTestMethod().isPresent() && owner.isPresent()
-                && owner.get().getStore(TestCapture.NAMESPACE).get(classCallbacksKey(owner.get())) != null) {
-            // Kept although it passed (ALWAYS): name it now and attach it when its class ends
-            // (this extension gets that callback), so the test does not wait for its file.
-            context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
-            owner.get().getStore(TestCapture.NAMESPACE)
-                    .getOrComputeIfAbsent(PendingAttachments.class, k -> new PendingAttachments(),
-                            PendingAttachments.class)
-                    .add(file, done);
-            return;
-        }
-        try {
-            done.join();
-        } catch (CompletionException e) {
-            throw new CaptureException("pcapunit could not write " + file + " for " + capture.describe() + ": "
-                    + e.getCause(), e.getCause());
-        }
-        context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
-        Publishing.publish(context, file);
-    }
-
-    /** Store key saying that this class context gets pcapunit's class callbacks (afterAll). */
-    private static String classCallbacksKey(ExtensionContext classContext) {
-        return "pcapunit.classCallbacks:" + classContext.getUniqueId();
-    }
-
-    /** Attaches the files of passed tests kept by ALWAYS to their class, once each is written. */
-    private static void attachPending(ExtensionContext classContext) {
-        PendingAttachments pending = classContext.getStore(TestCapture.NAMESPACE)
-                .remove(PendingAttachments.class, PendingAttachments.class);
-        if (pending == null) {
-            return;
-        }
-        for (java.util.Map.Entry<Path, CompletableFuture<CaptureResult>> e : pending.files().entrySet()) {
+        if (outcome.failed()) {
             try {
-                e.getValue().join();
-            } catch (CompletionException failed) {
-                throw new CaptureException("pcapunit could not write " + e.getKey() + ": " + failed.getCause(),
-                        failed.getCause());
+                done.join();
+            } catch (CompletionException e) {
+                throw new CaptureException("pcapunit could not write " + file + " for " + capture.describe() + ": "
+                        + e.getCause(), e.getCause());
             }
-            Publishing.publish(classContext, e.getKey());
         }
+        Console.kept(file, capture.keptBecause(outcome));
+        context.publishReportEntry("pcapunit.capture", file.toAbsolutePath().toString());
     }
 
     /** The nearest enclosing context of a test class (not of a method). */
@@ -321,19 +317,6 @@ public final class CaptureLifecycle {
             }
         }
         return Optional.empty();
-    }
-
-    /** Files kept by ALWAYS for passed tests of one class, waiting to be attached at its end. */
-    private static final class PendingAttachments {
-        private final java.util.Map<Path, CompletableFuture<CaptureResult>> files = new java.util.LinkedHashMap<>();
-
-        synchronized void add(Path file, CompletableFuture<CaptureResult> written) {
-            files.put(file, written);
-        }
-
-        synchronized java.util.Map<Path, CompletableFuture<CaptureResult>> files() {
-            return new java.util.LinkedHashMap<>(files);
-        }
     }
 
     private void checkDeclarations(ExtensionContext context) {

@@ -53,6 +53,23 @@ public final class OptionsResolver {
     public CaptureOptions resolve(DeclaredOptions declared, String where) {
         CaptureSpec spec = spec(declared, where);
         DeclaredOptions.Origin origin = declared.origin();
+        if (environment.unavailable().isEmpty()) {
+            checkWithLibpcap(spec, origin, where);
+        }
+        Keep keep = declared.keep() != null ? declared.keep()
+                : parameters.enumValue(ConfigParameters.KEEP, Keep.class).orElse(Keep.ON_FAILURE);
+        OnUnavailable onUnavailable = declared.onUnavailable() != null ? declared.onUnavailable()
+                : parameters.enumValue(ConfigParameters.ON_UNAVAILABLE, OnUnavailable.class).orElse(OnUnavailable.FAIL);
+        Scope scope = declared.scope() != null ? declared.scope() : Scope.TEST;
+        return new CaptureOptions(origin, spec, keep, outputDirectory(declared, where), onUnavailable, scope);
+    }
+
+    /**
+     * Interfaces and filter, checked by libpcap. Only where a capture can be made: elsewhere
+     * libpcap may be missing, and what the test gets is onUnavailable's skip or failure, which
+     * names the reason, instead of the check's error about the loader.
+     */
+    private void checkWithLibpcap(CaptureSpec spec, DeclaredOptions.Origin origin, String where) {
         List<String> interfaces = spec.interfaces();
         environment.checkInterfaces(interfaces).ifPresent(reason -> {
             throw refuse(origin.describe("interfaces", Literals.of(interfaces)), where,
@@ -66,12 +83,6 @@ public final class OptionsResolver {
                     "is not a valid capture filter: " + reason, "Use tcpdump filter syntax, e.g. \"tcp port 1433\".",
                     null);
         });
-        Keep keep = declared.keep() != null ? declared.keep()
-                : parameters.enumValue(ConfigParameters.KEEP, Keep.class).orElse(Keep.ON_FAILURE);
-        OnUnavailable onUnavailable = declared.onUnavailable() != null ? declared.onUnavailable()
-                : parameters.enumValue(ConfigParameters.ON_UNAVAILABLE, OnUnavailable.class).orElse(OnUnavailable.FAIL);
-        Scope scope = declared.scope() != null ? declared.scope() : Scope.TEST;
-        return new CaptureOptions(origin, spec, keep, outputDirectory(declared, where), onUnavailable, scope);
     }
 
     /**

@@ -29,7 +29,13 @@ public final class RunCaptures implements AutoCloseable {
     private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
     private final List<CompletableFuture<?>> pending = new ArrayList<>();
     private final CaptureFileNames names = new CaptureFileNames();
+    private final java.util.concurrent.atomic.AtomicBoolean skipAnnounced = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
+
+    /** True for the first test of the run skipped because no capture can be made, false after. */
+    public boolean firstSkip() {
+        return skipAnnounced.compareAndSet(false, true);
+    }
 
     /** File names of this run. */
     public CaptureFileNames names() {

@@ -54,6 +54,17 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
         return kind + " " + name;
     }
 
+    /**
+     * Why a file with {@code outcome} is kept, for the line naming it: {@code test failed},
+     * {@code class failed: 1 of 3 tests failed} or {@code keep = ALWAYS}.
+     */
+    public String keptBecause(TestOutcome outcome) {
+        if (!outcome.failed()) {
+            return "keep = " + options.keep();
+        }
+        return "class".equals(kind) ? "class failed: " + outcome.detail() : kind + " failed";
+    }
+
     /** The options this capture runs with. */
     public CaptureOptions options() {
         return options;
@@ -96,7 +107,14 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
     /** Ends a slice nobody finished (a failure before afterEach), keeping it unless NEVER. */
     @Override
     public void close() {
-        finish(new TestOutcome(TestOutcome.Kind.FAILED, "test ended before pcapunit's afterEach ran"),
-                options.keep() != io.github.pcapunit.junit.Keep.NEVER);
+        boolean keep = options.keep() != io.github.pcapunit.junit.Keep.NEVER;
+        boolean first;
+        synchronized (this) {
+            first = finished == null;
+        }
+        finish(new TestOutcome(TestOutcome.Kind.FAILED, "test ended before pcapunit's afterEach ran"), keep);
+        if (first && keep) {
+            Console.kept(slice.file(), kind + " ended before pcapunit's afterEach ran");
+        }
     }
 }
