@@ -61,12 +61,17 @@ public final class CaptureStatistics {
         return packetsWritten;
     }
 
-    /** Packets that matched the filter in the kernel, loopback double counting on {@code any} removed. */
+    /** Packets that matched the filter in the kernel, loopback double counting on {@code lo} and {@code any} removed. */
     public long packetsReceived() {
         return packetsReceived;
     }
 
-    /** Packets lost because the kernel capture buffer was full: raise {@code bufferSize} if not 0. */
+    /**
+     * Packets lost because the kernel capture buffer was full: raise {@code bufferSize} if not 0.
+     * On {@code lo} the kernel counts both copies of a lost loopback packet (outgoing and
+     * incoming); the count is halved so it counts packets, like {@link #packetsReceived()}. On
+     * {@code any} the loopback share is unknown and the kernel's count is kept (an upper bound).
+     */
     public long kernelBufferDrops() {
         return kernelBufferDrops;
     }

@@ -168,7 +168,10 @@ public final class EvidenceStatus {
             return events < 0 ? OptionalLong.empty() : OptionalLong.of(events);
         }
 
-        /** Events the source could not keep (over its limit), when counted. */
+        /**
+         * Events the source could not keep one by one (over its limit), when counted. The kernel
+         * trace counts them per reason and flow in {@code kernel_trace_summary} journal entries.
+         */
         public OptionalLong notKept() {
             return notKept < 0 ? OptionalLong.empty() : OptionalLong.of(notKept);
         }
@@ -196,7 +199,9 @@ public final class EvidenceStatus {
                         s.append(": ").append(events).append(kernel ? plural(events, " event", " events")
                                 : plural(events, " drop verdict", " drop verdicts"));
                         if (notKept > 0) {
-                            s.append(", ").append(notKept).append(" over the limit not kept");
+                            s.append(", ").append(notKept).append(kernel
+                                    ? " more counted per reason and flow, not kept one by one"
+                                    : " over the limit not kept");
                         }
                     }
                     break;

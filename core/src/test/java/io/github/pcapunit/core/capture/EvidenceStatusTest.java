@@ -60,7 +60,7 @@ class EvidenceStatusTest {
         assertThat(EvidenceStatus.builder(KernelEvidence.OFF).build().describe()).isEqualTo("kernel evidence off");
         assertThat(EvidenceStatus.builder(KernelEvidence.AUTO)
                 .source(SourceStatus.recorded(Source.KERNEL_TRACE).withCounts(41, 3)).build().describe())
-                .isEqualTo("kernel evidence recorded (tracefs): 41 events, 3 over the limit not kept");
+                .isEqualTo("kernel evidence recorded (tracefs): 41 events, 3 more counted per reason and flow, not kept one by one");
         assertThat(EvidenceStatus.builder(KernelEvidence.OFF)
                 .source(SourceStatus.recorded(Source.FIREWALL_EXPLAIN).withScope("\"tcp dport 1433\" in the JVM's namespace")
                         .withCounts(1, 0)).build().describe())

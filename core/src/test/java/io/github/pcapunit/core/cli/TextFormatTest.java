@@ -115,7 +115,7 @@ public class TextFormatTest {
                 .isEqualTo(2);
 
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("unknown command 'formatt': the only command is 'format'.")
+                .contains("unknown command 'formatt': the commands are 'format' and 'recover'.")
                 .contains("pcapunit format: CapturedTraffic.read(" + dir.resolve("missing.pcapng") + "): no such file.")
                 .contains("filter(\"tcp port bogus\") is not supported: port 'bogus' is not a number");
     }

@@ -87,6 +87,66 @@ public final class KernelJournal {
         return f;
     }
 
+    /**
+     * {@code PCAPUNIT_EVENT} of an entry that counts kernel events not kept one by one (see
+     * {@link KernelRecorder#MAX_EVENTS}); readers of kernel events skip it, so it never becomes
+     * a drop record of its own.
+     */
+    public static final String SUMMARY = "kernel_trace_summary";
+    /** Field of a {@link #SUMMARY} entry: the tracepoint it counts. */
+    public static final String SUMMARY_EVENT = "PCAPUNIT_SUMMARY_EVENT";
+    /** Field of a {@link #SUMMARY} entry: how many events it stands for. */
+    public static final String SUMMARY_COUNT = "PCAPUNIT_SUMMARY_COUNT";
+    /** Field of a {@link #SUMMARY} entry: the last event's time (ISO-8601); the entry's own time is the first's. */
+    public static final String SUMMARY_LAST = "PCAPUNIT_SUMMARY_LAST";
+
+    /**
+     * The journal fields of a summary: {@code MESSAGE} such as "kernel trace: 190385 more kfree_skb
+     * events (reason NO_SOCKET, component udp, __udp4_lib_rcv) counted, not kept one by one, from
+     * ... to ...", the key fields as in an event's entry, the count and the last time.
+     */
+    public static Map<String, String> fields(KernelRecorder.Summary summary) {
+        Map<String, String> f = new LinkedHashMap<>();
+        StringBuilder what = new StringBuilder();
+        for (String k : KernelRecorder.Summary.KEY_FIELDS) {
+            String v = summary.field(k);
+            if (!v.isEmpty()) {
+                what.append(what.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
+            }
+        }
+        put(f, JournalKey.MESSAGE, "kernel trace: " + summary.count() + " more " + summary.event() + " event"
+                + (summary.count() == 1 ? "" : "s") + (what.length() == 0 ? "" : " (" + what + ")")
+                + " counted, not kept one by one, from " + summary.first() + " to " + summary.last());
+        put(f, JournalKey.PCAPUNIT_EVENT, SUMMARY);
+        for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
+            String value = summary.field(k.getKey());
+            if (!value.isEmpty()) {
+                put(f, k.getValue(), value);
+            }
+        }
+        if (summary.event().equals(KFREE_SKB)) {
+            put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(summary.field("location"), summary.field("reason")));
+        }
+        f.put(SUMMARY_EVENT, summary.event());
+        f.put(SUMMARY_COUNT, Long.toString(summary.count()));
+        f.put(SUMMARY_LAST, summary.last().toString());
+        return f;
+    }
+
+    /**
+     * A {@link #SUMMARY} entry for {@code count} events the recorder never read, so neither kept
+     * nor summarized by kind ({@code PCAPUNIT_SUMMARY_EVENT=*}); {@code why} says what happened,
+     * e.g. "left in the trace buffer when stop() stopped waiting for the reader after 500 ms".
+     */
+    public static Map<String, String> unreadFields(long count, String why) {
+        Map<String, String> f = new LinkedHashMap<>();
+        put(f, JournalKey.MESSAGE, "kernel trace: " + count + " event" + (count == 1 ? "" : "s") + " " + why);
+        put(f, JournalKey.PCAPUNIT_EVENT, SUMMARY);
+        f.put(SUMMARY_EVENT, "*");
+        f.put(SUMMARY_COUNT, Long.toString(count));
+        return f;
+    }
+
     private static void put(Map<String, String> fields, JournalKey key, String value) {
         fields.put(key.fieldName(), value);
     }

@@ -89,6 +89,19 @@ public final class KernelSidecar implements CaptureSidecar {
         }
         List<KernelEvent> events = recorder.stop();
         List<JournalFields> rest = entries(events);
+        for (KernelRecorder.Summary summary : recorder.summaries()) {
+            rest.add(new JournalFields(summary.first(), KernelJournal.fields(summary)));
+        }
+        java.time.Instant now = java.time.Instant.now();
+        if (recorder.unread() > 0) {
+            rest.add(new JournalFields(now, KernelJournal.unreadFields(recorder.unread(),
+                    "left unread in the trace buffer: stop() waits " + KernelRecorder.DRAIN_MILLIS
+                            + " ms for the trace reader, which lagged behind the flood")));
+        }
+        if (recorder.overrun() > 0) {
+            rest.add(new JournalFields(now, KernelJournal.unreadFields(recorder.overrun(),
+                    "overwritten in the trace buffer before the trace reader could read them")));
+        }
         Optional<String> failure = recorder.failure();
         if (failure.isPresent()) {
             status = SourceStatus.failed(Source.KERNEL_TRACE, failure.get() + " (" + events.size()
@@ -97,7 +110,8 @@ public final class KernelSidecar implements CaptureSidecar {
                 throw new CaptureException("kernel evidence failed: " + failure.get() + "; kernelEvidence is REQUIRED");
             }
         } else {
-            status = SourceStatus.recorded(Source.KERNEL_TRACE).withCounts(events.size(), recorder.overflow());
+            status = SourceStatus.recorded(Source.KERNEL_TRACE).withCounts(events.size(),
+                    recorder.overflow() + recorder.unread() + recorder.overrun());
         }
         return rest;
     }

@@ -38,7 +38,14 @@ public final class NativeHandle {
     private final PcapHandle handle;
     private final int linkType;
     private final int snaplen;
+    /** Packets per pcap_loop call without a size cap: the loop checks its file after each batch. */
+    private static final int CHECK_BATCH = 4096;
+
     private volatile PcapDumper dumper;
+    private volatile Path dumpFile;
+    /** Why writing the native file failed (e.g. "No space left on device"), or null. */
+    private volatile String writeFailure;
+    private volatile long writeFailedNanos = -1;
     private volatile boolean stopRequested;
     private volatile boolean capReached;
 
@@ -131,6 +138,7 @@ public final class NativeHandle {
     public void openDumper(Path file) {
         try {
             dumper = handle.dumpOpen(file.toString());
+            dumpFile = file;
         } catch (PcapNativeException | NotOpenException e) {
             throw new CaptureException("cannot write the capture file " + file + ": "
                     + Libpcap.reason(e.getMessage()), e);
@@ -142,6 +150,11 @@ public final class NativeHandle {
      * packet natively. With {@code maxBytes > 0} the native file never grows beyond it: the loop
      * runs in batches of packets that surely fit, and stops writing when the next might not.
      *
+     * <p>libpcap's dumper does not report a failed write (a full disk): after every batch of
+     * packets the loop flushes the file and compares its size with what was handed to it. On a
+     * failure it stops writing (the file keeps every packet written before), warns once on
+     * stderr, and {@link #writeFailure()} says why.
+     *
      * @param looping called on this thread once it is about to enter the loop
      * @return true when the size cap stopped writing
      */
@@ -149,7 +162,7 @@ public final class NativeHandle {
         try {
             looping.run();
             while (!stopRequested) {
-                int count = -1;
+                int count = CHECK_BATCH;
                 if (maxBytes > 0) {
                     long room = maxBytes - dumper.ftell();
                     long fit = room / (PCAP_RECORD_HEADER + snaplen);
@@ -164,12 +177,72 @@ public final class NativeHandle {
                 } catch (InterruptedException e) {
                     // pcap_breakloop: the loop re-checks stopRequested.
                 }
+                if (!checkWritten()) {
+                    return false;
+                }
             }
             return false;
         } catch (PcapNativeException | NotOpenException e) {
             throw new CaptureException("capture on \"" + interfaceName + "\" failed: "
                     + Libpcap.reason(e.getMessage()), e);
         }
+    }
+
+    /**
+     * Flushes the dumper and checks the file holds everything handed to it; on a failure records
+     * it, warns once and returns false.
+     */
+    private boolean checkWritten() {
+        PcapDumper d = dumper;
+        Path file = dumpFile;
+        if (d == null || file == null) {
+            return true;
+        }
+        String failure = null;
+        try {
+            d.flush();
+            long expected = d.ftell();
+            long actual = java.nio.file.Files.size(file);
+            if (actual < expected) {
+                failure = "only " + actual + " of " + expected + " bytes reached the disk" + diskSpace(file);
+            }
+        } catch (PcapNativeException | NotOpenException e) {
+            failure = Libpcap.reason(e.getMessage()) + diskSpace(file);
+        } catch (java.io.IOException e) {
+            failure = e.toString();
+        }
+        if (failure == null) {
+            return true;
+        }
+        writeFailedNanos = nowNanos();
+        writeFailure = failure;
+        System.err.println("pcapunit: WARNING: writing the capture of \"" + interfaceName + "\" to " + file
+                + " failed (" + failure + "): packets from now on are lost; the packets written before are kept");
+        return false;
+    }
+
+    private static String diskSpace(Path file) {
+        try {
+            long free = java.nio.file.Files.getFileStore(file).getUsableSpace();
+            return free < (1 << 20) ? " (" + free + " bytes free on its file system: the disk is full)" : "";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static long nowNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** Why writing the native file failed (e.g. the disk is full), or empty while it works. */
+    public java.util.Optional<String> writeFailure() {
+        return java.util.Optional.ofNullable(writeFailure);
+    }
+
+    /** When writing the native file failed (nanos since the epoch), or -1. */
+    public long writeFailedNanos() {
+        return writeFailedNanos;
     }
 
     /** Whether the size cap stopped this handle's writing. */
