@@ -59,6 +59,7 @@ public final class CaptureSpec {
     private final String comment;
     private final String explainFirewall;
     private final List<String> explainNamespaces;
+    private final List<CapturePoint> points;
 
     private CaptureSpec(Builder b) {
         this.interfaces = List.copyOf(b.interfaces);
@@ -72,6 +73,7 @@ public final class CaptureSpec {
         this.comment = b.comment;
         this.explainFirewall = b.explainFirewall;
         this.explainNamespaces = List.copyOf(b.explainNamespaces);
+        this.points = List.copyOf(b.points);
     }
 
     /** A builder with every option at its default. */
@@ -93,6 +95,7 @@ public final class CaptureSpec {
         b.comment = comment;
         b.explainFirewall = explainFirewall;
         b.explainNamespaces = explainNamespaces;
+        b.points = points;
         return b;
     }
 
@@ -166,6 +169,23 @@ public final class CaptureSpec {
     }
 
     /**
+     * Capture points in other network namespaces (namespaces and containers), in the order given;
+     * empty (the default) captures in the JVM's own namespace only. See
+     * {@link Builder#point(CapturePoint)}.
+     */
+    public List<CapturePoint> points() {
+        return points;
+    }
+
+    /**
+     * Whether the JVM's own network namespace is captured: when no {@link #points()} are set, or
+     * when {@link #interfaces()} are named besides them.
+     */
+    public boolean capturesOwnNamespace() {
+        return points.isEmpty() || !interfaces.isEmpty();
+    }
+
+    /**
      * Checks what needs libpcap, without opening a capture: the filter compiles (libpcap's reason
      * otherwise) and every named interface exists.
      *
@@ -192,6 +212,7 @@ public final class CaptureSpec {
                 + ", readTimeout=" + readTimeout.toMillis() + "ms, kernelEvidence=" + kernelEvidence
                 + (explainFirewall == null ? "" : ", explainFirewall=" + explainFirewall
                         + (explainNamespaces.isEmpty() ? "" : " in " + explainNamespaces))
+                + (points.isEmpty() ? "" : ", points=" + points)
                 + "]";
     }
 
@@ -219,8 +240,69 @@ public final class CaptureSpec {
         private String comment;
         private String explainFirewall;
         private List<String> explainNamespaces = List.of();
+        private List<CapturePoint> points = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a capture point in another network namespace: a named namespace, an nsfs path or a
+         * Docker container, each with its interfaces (default all of them). With points set, the
+         * JVM's own namespace is captured only if {@link #interfaces(String...)} are also named.
+         * All points are written to one file in timestamp order, each interface named
+         * {@code <point>/<interface>} (e.g. {@code db/eth0}). Capturing in another namespace
+         * needs {@code CAP_SYS_ADMIN} (to join it) besides the capture capabilities.
+         *
+         * <pre>{@code
+         * CaptureSpec.builder().point(CapturePoint.namespace("app"))
+         *         .point(CapturePoint.container("db").interfaces("eth0")).build();
+         * }</pre>
+         */
+        public Builder point(CapturePoint point) {
+            List<CapturePoint> all = new java.util.ArrayList<>(points);
+            all.add(Objects.requireNonNull(point, "point"));
+            return points(all);
+        }
+
+        /** Replaces the capture points; an empty list (the default) captures in the JVM's namespace only. */
+        public Builder points(List<CapturePoint> newPoints) {
+            List<CapturePoint> copy = List.copyOf(newPoints);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (CapturePoint p : copy) {
+                if (!seen.add(p.kind() + ":" + p.target())) {
+                    throw new InvalidCaptureSpecException(p.kind() == CapturePoint.Kind.NAMESPACE ? "namespaces"
+                            : "containers", p.target(), p.describe() + " is given twice: name each capture point"
+                                    + " once, with all its interfaces (e.g. \"db/eth0\", \"db/lo\")");
+                }
+            }
+            this.points = copy;
+            return this;
+        }
+
+        /**
+         * Network namespaces to capture in, as {@code ip netns} names or nsfs paths; {@code "db"}
+         * captures all of db's interfaces, {@code "db/eth0"} only eth0 there. Adds to the points;
+         * default none. See {@link #point(CapturePoint)}.
+         *
+         * <pre>{@code
+         * CaptureSpec.builder().namespaces("client", "server/eth0").build();
+         * }</pre>
+         */
+        public Builder namespaces(String... namespaces) {
+            List<CapturePoint> all = new java.util.ArrayList<>(points);
+            all.addAll(CapturePoint.parse(CapturePoint.Kind.NAMESPACE, namespaces));
+            return points(all);
+        }
+
+        /**
+         * Docker containers to capture in, by id or name; {@code "db"} captures all of the
+         * container's interfaces, {@code "db/eth0"} only eth0. Adds to the points; default none.
+         * See {@link #point(CapturePoint)}.
+         */
+        public Builder containers(String... containers) {
+            List<CapturePoint> all = new java.util.ArrayList<>(points);
+            all.addAll(CapturePoint.parse(CapturePoint.Kind.CONTAINER, containers));
+            return points(all);
         }
 
         /** Interfaces by name, e.g. {@code "lo", "eth0"}; none (the default) means {@code any} on Linux. */

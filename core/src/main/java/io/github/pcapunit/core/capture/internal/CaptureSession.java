@@ -147,9 +147,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
             String kind) {
         List<Conversion.Source> sources = new ArrayList<>();
         for (int i = 0; i < recorder.handles.size(); i++) {
-            sources.add(new Conversion.Source(recorder.handles.get(i).interfaceName(),
-                    recorder.handles.get(i).linkType(), spec.snaplen(), recorder.nativeFiles.get(i), 0, sizes[i],
-                    spec.filter().orElse(null), stats[i]));
+            sources.add(recorder.source(i, 0, sizes[i], stats[i]));
         }
         EvidenceStatus status = recorder.evidenceStatus();
         List<JournalFields> all = withStatus(entries, status, recorder.startNanos);
@@ -187,7 +185,8 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
     }
 
     static String describe(CaptureSpec spec, long start, long end) {
-        return "pcapunit capture on " + spec.effectiveInterfaces() + ", filter "
+        return "pcapunit capture on " + (spec.points().isEmpty() ? spec.effectiveInterfaces().toString()
+                : (spec.capturesOwnNamespace() ? spec.effectiveInterfaces() + " and " : "") + spec.points()) + ", filter "
                 + spec.filter().map(f -> "\"" + f + "\"").orElse("(none: every packet)") + ", snaplen "
                 + spec.snaplen() + ", buffer " + spec.bufferSize() + " bytes"
                 + spec.maxFileSize().map(m -> ", size cap " + m + " bytes").orElse("") + ", from "

@@ -37,7 +37,12 @@ final class Conversion {
 
     /** One interface's native capture. */
     static final class Source {
+        /** The interface's name in the file: the interface, or {@code <point>/<interface>} in another namespace. */
         final String name;
+        /** The interface as libpcap opened it, e.g. {@code any} or {@code eth0}. */
+        final String iface;
+        /** The interface description (e.g. the namespace or container it is in), or null. */
+        final String description;
         final int linkType;
         final int snaplen;
         final Path pcap;
@@ -51,7 +56,18 @@ final class Conversion {
 
         Source(String name, int linkType, int snaplen, Path pcap, long startOffset, long limit, String filter,
                 long[] stats) {
+            this(name, name, null, true, null, linkType, snaplen, pcap, startOffset, limit, filter, stats);
+        }
+
+        /**
+         * A source named {@code name} in the file, captured on {@code iface}; {@code ownMac} null
+         * with {@code sysfsMac} reads the MAC from sysfs (only right in the JVM's own namespace).
+         */
+        Source(String name, String iface, String description, boolean sysfsMac, byte[] ownMac, int linkType,
+                int snaplen, Path pcap, long startOffset, long limit, String filter, long[] stats) {
             this.name = name;
+            this.iface = iface;
+            this.description = description;
             this.linkType = linkType;
             this.snaplen = snaplen;
             this.pcap = pcap;
@@ -59,7 +75,7 @@ final class Conversion {
             this.limit = limit;
             this.filter = filter;
             this.stats = stats;
-            this.ownMac = linkType == 1 ? macOf(name) : null;
+            this.ownMac = linkType != 1 ? null : ownMac != null ? ownMac.clone() : sysfsMac ? macOf(iface) : null;
         }
     }
 
@@ -109,6 +125,9 @@ final class Conversion {
                     .snaplen(s.snaplen).name(s.name).tsresol(InterfaceDescription.TSRESOL_NANOS);
             if (s.filter != null) {
                 d.filter(s.filter);
+            }
+            if (s.description != null) {
+                d.description(s.description);
             }
             inputs.add(new Merger.Input(s.pcap, d.build(), s.startOffset, s.limit, s.ownMac));
         }
@@ -164,10 +183,10 @@ final class Conversion {
      */
     static long received(Source s, long loopbackWritten) {
         long received = s.stats[0];
-        if ("lo".equals(s.name)) {
+        if ("lo".equals(s.iface)) {
             return received / 2;
         }
-        if ("any".equals(s.name)) {
+        if ("any".equals(s.iface)) {
             return Math.max(0, received - loopbackWritten);
         }
         return received;

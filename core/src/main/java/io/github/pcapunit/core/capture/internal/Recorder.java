@@ -4,7 +4,11 @@ import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.capture.internal.libpcap.Libpcap;
+import io.github.pcapunit.core.capture.internal.libpcap.Devices;
 import io.github.pcapunit.core.capture.internal.libpcap.NativeHandle;
+import io.github.pcapunit.core.capture.internal.netns.Namespaces;
+import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
+import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +20,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The live part of a capture: one libpcap handle, native dumper file and loop thread per
- * interface, plus the sidecars. Shared by standalone and shared captures.
+ * interface, plus the sidecars. Shared by standalone and shared captures. The interfaces of a
+ * capture point in another network namespace ({@link CaptureSpec#points()}) are opened, and
+ * their loops run, on platform threads that joined that namespace.
  */
 final class Recorder {
 
     final CaptureSpec spec;
     final List<NativeHandle> handles;
+    /** Per handle: where it captures (name in the file, description, MAC, namespace). */
+    private final List<Where> where;
     final List<Path> nativeFiles = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<CaptureSidecar> sidecars;
@@ -34,8 +42,17 @@ final class Recorder {
 
     private final long nativeCap;
 
-    private Recorder(CaptureSpec spec, List<NativeHandle> handles, long startNanos, long nativeCap,
-            List<CaptureSidecar> sidecars) {
+    /**
+     * Where one handle captures: {@code name} as the file shows it ({@code db/eth0}, or the bare
+     * interface in the JVM's namespace), its description (null in the JVM's namespace), its MAC
+     * (null: from sysfs, or none), its namespace (null: the JVM's).
+     */
+    record Where(String name, String description, byte[] mac, NetNamespace namespace) {
+    }
+
+    private Recorder(CaptureSpec spec, List<NativeHandle> handles, List<Where> where, long startNanos,
+            long nativeCap, List<CaptureSidecar> sidecars) {
+        this.where = List.copyOf(where);
         this.nativeCap = nativeCap;
         this.sidecars = sidecars;
         this.spec = spec;
@@ -55,10 +72,17 @@ final class Recorder {
     static Recorder start(CaptureSpec spec, Path nativeBase, long nativeCap, List<CaptureSidecar> sidecars) {
         SpecValidation.validate(spec);
         List<NativeHandle> handles = new ArrayList<>();
+        List<Where> where = new ArrayList<>();
         try {
-            for (String name : spec.effectiveInterfaces()) {
-                handles.add(NativeHandle.open(name, spec.snaplen(), spec.bufferSize(),
-                        (int) spec.readTimeout().toMillis(), spec.filter().orElse(null)));
+            if (spec.capturesOwnNamespace()) {
+                for (String name : spec.effectiveInterfaces()) {
+                    handles.add(open(spec, name));
+                    where.add(new Where(name, null, null, null));
+                }
+            }
+            for (CapturePointHandles p : openPoints(spec)) {
+                handles.addAll(p.handles);
+                where.addAll(p.where);
             }
             // after opening, so a missing privilege is reported first; before any file exists
             checkWritable(nativeBase.toAbsolutePath().getParent(), spec);
@@ -66,18 +90,33 @@ final class Recorder {
             handles.forEach(NativeHandle::close);
             throw e;
         }
-        Recorder r = new Recorder(spec, handles, nowNanos(), nativeCap, List.copyOf(sidecars));
+        Recorder r = new Recorder(spec, handles, where, nowNanos(), nativeCap, List.copyOf(sidecars));
         try {
             Path dir = nativeBase.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            for (NativeHandle h : handles) {
-                Path file = nativeBase.resolveSibling(nativeBase.getFileName() + "." + safe(h.interfaceName()) + ".pcap");
-                h.openDumper(file);
+            for (int i = 0; i < handles.size(); i++) {
+                Path file = nativeBase.resolveSibling(nativeBase.getFileName() + "." + safe(where.get(i).name())
+                        + ".pcap");
+                handles.get(i).openDumper(file);
                 r.nativeFiles.add(file);
             }
-            for (NativeHandle h : handles) {
-                Thread t = new Thread(() -> r.loop(h), "pcapunit-capture-" + h.interfaceName());
-                t.setDaemon(true);
+            for (int i = 0; i < handles.size(); i++) {
+                NativeHandle h = handles.get(i);
+                NetNamespace ns = where.get(i).namespace();
+                String name = "pcapunit-capture-" + where.get(i).name();
+                Thread t;
+                if (ns == null) {
+                    t = new Thread(() -> r.loop(h), name);
+                    t.setDaemon(true);
+                } else {
+                    // the loop of a point runs in its namespace, as the handle was opened there
+                    t = NetnsThreads.thread(ns, name, () -> r.loop(h), e -> {
+                        synchronized (r.loopFailures) {
+                            r.loopFailures.add(e);
+                        }
+                        r.looping.countDown();
+                    });
+                }
                 r.threads.add(t);
             }
             r.threads.forEach(Thread::start);
@@ -85,6 +124,11 @@ final class Recorder {
             // only once every thread is entering its loop.
             if (!r.looping.await(10, TimeUnit.SECONDS)) {
                 throw new CaptureException("capture threads did not start within 10 s");
+            }
+            synchronized (r.loopFailures) {
+                if (!r.loopFailures.isEmpty()) {
+                    throw r.loopFailures.get(0);
+                }
             }
             for (CaptureSidecar s : r.sidecars) {
                 s.start(spec);
@@ -100,6 +144,62 @@ final class Recorder {
             }
             throw new CaptureException("cannot start the capture: " + e.getMessage(), e);
         }
+    }
+
+    private static NativeHandle open(CaptureSpec spec, String iface) {
+        return NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), (int) spec.readTimeout().toMillis(),
+                spec.filter().orElse(null));
+    }
+
+    /** The handles of one capture point, opened inside its namespace. */
+    private record CapturePointHandles(List<NativeHandle> handles, List<Where> where) {
+    }
+
+    /**
+     * Opens every point's interfaces on a thread inside the point's namespace (its MACs read
+     * there too); on failure closes what it opened and throws.
+     */
+    private static List<CapturePointHandles> openPoints(CaptureSpec spec) {
+        List<CapturePointHandles> opened = new ArrayList<>();
+        try {
+            for (var point : spec.points()) {
+                NetNamespace ns = Namespaces.resolve(point);
+                opened.add(NetnsThreads.call(ns, () -> {
+                    java.util.Map<String, byte[]> macs = Devices.macsByName();
+                    List<NativeHandle> hs = new ArrayList<>();
+                    List<Where> ws = new ArrayList<>();
+                    try {
+                        for (String iface : point.effectiveInterfaces()) {
+                            hs.add(open(spec, iface));
+                            ws.add(new Where(ns.interfaceName(iface), ns.describe(iface), macs.get(iface), ns));
+                        }
+                    } catch (RuntimeException e) {
+                        hs.forEach(NativeHandle::close);
+                        throw e;
+                    }
+                    return new CapturePointHandles(hs, ws);
+                }));
+            }
+            return opened;
+        } catch (RuntimeException e) {
+            for (CapturePointHandles p : opened) {
+                p.handles.forEach(NativeHandle::close);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The conversion source of handle {@code i}: records from {@code startOffset} up to
+     * {@code limit} bytes of its native file, with {@code stats} (received, kernel drops,
+     * interface drops) over the window.
+     */
+    Conversion.Source source(int i, long startOffset, long limit, long[] stats) {
+        Where w = where.get(i);
+        NativeHandle h = handles.get(i);
+        return new Conversion.Source(w.name(), h.interfaceName(), w.description(), w.namespace() == null,
+                w.mac(), h.linkType(), spec.snaplen(), nativeFiles.get(i), startOffset, limit,
+                spec.filter().orElse(null), stats);
     }
 
     /** Fails before anything is opened when the output directory cannot be created or written. */

@@ -160,9 +160,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 delta[k] = Math.max(0, now[i][k] - s.statsAtStart[i][k]);
             }
             long from = cp == null || cp.getValue()[i] < 0 ? 0 : cp.getValue()[i];
-            sources.add(new Conversion.Source(recorder.handles.get(i).interfaceName(),
-                    recorder.handles.get(i).linkType(), spec.snaplen(), recorder.nativeFiles.get(i), from, sizes[i],
-                    spec.filter().orElse(null), delta));
+            sources.add(recorder.source(i, from, sizes[i], delta));
         }
         List<JournalFields> entries = new ArrayList<>(s.marks());
         entries.addAll(sidecarEntries);

@@ -4,6 +4,7 @@ import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.InvalidFilterException;
 import io.github.pcapunit.core.UnknownInterfaceException;
 import io.github.pcapunit.core.capture.internal.libpcap.Libpcap;
+import io.github.pcapunit.core.capture.internal.netns.Namespaces;
 import java.util.List;
 
 /** The checks of a spec that need libpcap but open nothing. */
@@ -20,8 +21,9 @@ public final class SpecValidation {
     public static void validate(CaptureSpec spec) {
         Libpcap.version();
         validateExplain(spec);
+        Namespaces.check(spec);
         List<String> available = null;
-        for (String name : spec.effectiveInterfaces()) {
+        for (String name : spec.capturesOwnNamespace() ? spec.effectiveInterfaces() : List.<String>of()) {
             if (CaptureSpec.ANY_INTERFACE.equals(name) || isLinuxInterface(name)) {
                 continue; // pcap_findalldevs takes milliseconds with many interfaces; sysfs is enough
             }
