@@ -128,4 +128,29 @@ public @interface CaptureTraffic {
      * {@link #explainFirewall()}. Empty (the default): the JVM's own namespace only.
      */
     String[] explainNamespaces() default {};
+
+    /**
+     * Network namespaces to capture in instead of the JVM's own: {@code ip netns} names or nsfs
+     * paths, {@code "db"} for all of db's interfaces or {@code "db/eth0"} for one; the file names
+     * each interface {@code db/eth0}. Empty (the default): the JVM's own namespace. Needs
+     * {@code CAP_SYS_ADMIN} besides the capture capabilities. See
+     * {@code CaptureSpec.Builder.namespaces(String...)}.
+     *
+     * <pre>{@code
+     * @CaptureTraffic(namespaces = {"app", "db/eth0"}, filter = "tcp port 5432")
+     * }</pre>
+     */
+    String[] namespaces() default {};
+
+    /**
+     * Docker containers to capture in, by name or id, {@code "db"} for all of the container's
+     * interfaces or {@code "db/eth0"} for one; resolved through the Docker engine's socket when
+     * the capture starts. Empty (the default): none. See
+     * {@code CaptureSpec.Builder.containers(String...)}.
+     *
+     * <pre>{@code
+     * @CaptureTraffic(containers = "db", filter = "tcp port 5432")
+     * }</pre>
+     */
+    String[] containers() default {};
 }

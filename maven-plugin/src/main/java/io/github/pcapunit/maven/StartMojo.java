@@ -123,6 +123,29 @@ public class StartMojo extends AbstractCaptureMojo {
     @Parameter(property = "capture.explainNamespaces")
     List<String> explainNamespaces;
 
+    /**
+     * Network namespaces to capture in instead of the build's own: {@code ip netns} names or nsfs
+     * paths, each {@code db} (all its interfaces) or {@code db/eth0} (one), e.g.
+     * {@code <namespaces><namespace>db</namespace></namespaces>}; the file names each interface
+     * {@code db/eth0}. Needs CAP_SYS_ADMIN besides the capture capabilities. Unset: the build's
+     * own namespace.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.namespaces")
+    List<String> namespaces;
+
+    /**
+     * Docker containers to capture in, by name or id, each {@code db} (all its interfaces) or
+     * {@code db/eth0} (one), e.g. {@code <containers><container>db</container></containers>};
+     * resolved through the Docker engine's socket ({@code DOCKER_HOST} or
+     * {@code /var/run/docker.sock}) when the capture starts. Unset: none.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "capture.containers")
+    List<String> containers;
+
     /** The running Maven's version, to pick its logger configuration property. */
     @Parameter(defaultValue = "${maven.version}", readonly = true)
     String mavenVersion;
@@ -216,6 +239,8 @@ public class StartMojo extends AbstractCaptureMojo {
                         Builder::kernelEvidence)
                 .option("explainFirewall", explainFirewall, Builder::explainFirewall)
                 .option("explainNamespaces", explainNamespaces, l -> l.toArray(String[]::new),
-                        Builder::explainNamespaces);
+                        Builder::explainNamespaces)
+                .option("namespaces", namespaces, l -> l.toArray(String[]::new), Builder::namespaces)
+                .option("containers", containers, l -> l.toArray(String[]::new), Builder::containers);
     }
 }
