@@ -1,5 +1,8 @@
 package io.github.pcapunit.junit.internal;
 
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,22 +19,27 @@ final class NativeAccess {
 
     /** The flag, as a user types it into Surefire's or Failsafe's {@code argLine}. */
     static final String FLAG = "--enable-native-access=ALL-UNNAMED";
+    private static final String FLAG_NAME = "--enable-native-access";
     private static final int FIRST_WARNING_JDK = 24;
 
     private NativeAccess() {
     }
 
     /**
-     * A sentence naming the missing flag and where it goes, when this JVM is JDK 24+ and the
-     * class path (the unnamed module JNA is loaded in) lacks native access; empty otherwise.
+     * A sentence naming the missing flag and where it goes, when this JVM is JDK 24+ and its
+     * command line grants the class path (the unnamed module JNA is loaded in) no native access;
+     * empty otherwise.
      */
     static Optional<String> missingFlagHint() {
-        return missingFlagHint(Runtime.version().feature(), nativeAccessEnabled(NativeAccess.class.getModule()));
+        if (NativeAccess.class.getModule().isNamed()) {
+            return Optional.empty();   // on the module path the user grants the flag per module
+        }
+        return missingFlagHint(Runtime.version().feature(), grantedOnCommandLine());
     }
 
-    /** The hint for a JVM of {@code feature} version whose class path has {@code enabled} native access. */
-    static Optional<String> missingFlagHint(int feature, Optional<Boolean> enabled) {
-        if (feature < FIRST_WARNING_JDK || enabled.orElse(true)) {
+    /** The hint for a JVM of {@code feature} version whose command line grants native access or not (empty: unknown). */
+    static Optional<String> missingFlagHint(int feature, Optional<Boolean> granted) {
+        if (feature < FIRST_WARNING_JDK || granted.orElse(true)) {
             return Optional.empty();
         }
         return Optional.of("This JDK " + feature + " test JVM also runs without " + FLAG + ", which JDK 24 and later "
@@ -39,15 +47,37 @@ final class NativeAccess {
                 + "maven-failsafe-plugin (Gradle: jvmArgs of the test task).");
     }
 
-    /** {@code Module.isNativeAccessEnabled()} (JDK 22+), empty on older JDKs or a named module. */
-    private static Optional<Boolean> nativeAccessEnabled(Module module) {
-        if (module.isNamed()) {
-            return Optional.empty();   // on the module path the user grants the flag per module
+    /**
+     * Whether JVM options {@code arguments} grant the class path native access:
+     * {@code --enable-native-access=...,ALL-UNNAMED} (also as two arguments) or
+     * {@code --illegal-native-access=allow}.
+     */
+    static boolean grants(List<String> arguments) {
+        for (int i = 0; i < arguments.size(); i++) {
+            String arg = arguments.get(i);
+            String modules = null;
+            if (arg.startsWith(FLAG_NAME + "=")) {
+                modules = arg.substring(FLAG_NAME.length() + 1);
+            } else if (arg.equals(FLAG_NAME) && i + 1 < arguments.size()) {
+                modules = arguments.get(i + 1);
+            }
+            if (modules != null && Arrays.asList(modules.split(",")).contains("ALL-UNNAMED")
+                    || arg.equals("--illegal-native-access=allow")) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    /**
+     * Asked of the command line, not of {@code Module.isNativeAccessEnabled()}: the JDK turns
+     * that on for a module once it has warned about it, i.e. as soon as JNA loaded its library.
+     */
+    private static Optional<Boolean> grantedOnCommandLine() {
         try {
-            return Optional.of((Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(module));
-        } catch (ReflectiveOperationException e) {
-            return Optional.empty();   // JDK 17-21: no such method, nothing to grant
+            return Optional.of(grants(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        } catch (LinkageError | SecurityException e) {
+            return Optional.empty();   // a runtime without java.management: cannot tell, say nothing
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.pcapunit.junit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,17 @@ class NativeAccessTests {
         assertThat(NativeAccess.missingFlagHint(23, Optional.of(false))).isEmpty();
         assertThat(NativeAccess.missingFlagHint(17, Optional.empty())).isEmpty();
         assertThat(NativeAccess.missingFlagHint(25, Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void commandLine_grantsWithTheFlagInEitherFormOrIllegalAccessAllowed() {
+        assertThat(NativeAccess.grants(List.of("-Xmx1g", "--enable-native-access=ALL-UNNAMED"))).isTrue();
+        assertThat(NativeAccess.grants(List.of("--enable-native-access=com.foo,ALL-UNNAMED"))).isTrue();
+        assertThat(NativeAccess.grants(List.of("--enable-native-access", "ALL-UNNAMED"))).isTrue();
+        assertThat(NativeAccess.grants(List.of("--illegal-native-access=allow"))).isTrue();
+        assertThat(NativeAccess.grants(List.of("--enable-native-access=com.foo", "-Dx=ALL-UNNAMED"))).isFalse();
+        assertThat(NativeAccess.grants(List.of("--illegal-native-access=warn"))).isFalse();
+        assertThat(NativeAccess.grants(List.of())).isFalse();
     }
 
     @Test
