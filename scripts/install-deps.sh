@@ -16,6 +16,8 @@ command -v ping     >/dev/null 2>&1 || need+=(iputils-ping)
 command -v ps       >/dev/null 2>&1 || need+=(procps)
 command -v setpriv  >/dev/null 2>&1 || need+=(util-linux)   # unprivileged-run tests
 [ -x /usr/bin/python3 ]             || need+=(python3-minimal)  # network lab listeners
+command -v dockerd  >/dev/null 2>&1 || need+=(docker.io)    # container capture points; tests start dockerd themselves
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)  # test images FROM scratch, never pulled
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
