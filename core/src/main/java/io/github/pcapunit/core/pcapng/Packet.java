@@ -22,6 +22,7 @@ public final class Packet {
 
     private final long frameNumber;
     private final long timestampNanos;
+    private final boolean timestamped;
     private final int interfaceId;
     private final LinkType linkType;
     private final int originalLength;
@@ -41,8 +42,14 @@ public final class Packet {
      */
     public Packet(long frameNumber, long timestampNanos, int interfaceId, LinkType linkType,
             int originalLength, byte[] data, PacketOptions options) {
+        this(frameNumber, timestampNanos, true, interfaceId, linkType, originalLength, data, options);
+    }
+
+    private Packet(long frameNumber, long timestampNanos, boolean timestamped, int interfaceId, LinkType linkType,
+            int originalLength, byte[] data, PacketOptions options) {
         this.frameNumber = frameNumber;
         this.timestampNanos = timestampNanos;
+        this.timestamped = timestamped;
         this.interfaceId = interfaceId;
         this.linkType = Objects.requireNonNull(linkType, "linkType");
         this.originalLength = originalLength;
@@ -50,18 +57,41 @@ public final class Packet {
         this.options = options == null ? PacketOptions.none() : options;
     }
 
+    /**
+     * A packet recorded without a timestamp, as a pcapng Simple Packet Block is:
+     * {@link #hasTimestamp()} is false and {@link #timestamp()} gives the epoch.
+     *
+     * <pre>{@code Packet p = Packet.withoutTimestamp(1, 0, LinkType.ETHERNET, frame.length, frame, null);}</pre>
+     *
+     * @param options pcapng options, {@code null} for none
+     */
+    public static Packet withoutTimestamp(long frameNumber, int interfaceId, LinkType linkType,
+            int originalLength, byte[] data, PacketOptions options) {
+        return new Packet(frameNumber, 0, false, interfaceId, linkType, originalLength, data, options);
+    }
+
     /** 1-based position among the file's packets, as Wireshark numbers frames. */
     public long frameNumber() {
         return frameNumber;
     }
 
-    /** When the packet was captured. */
+    /**
+     * Whether the file recorded when the packet was captured: false for a pcapng Simple Packet
+     * Block, whose {@link #timestamp()} is then the epoch.
+     *
+     * <pre>{@code String when = p.hasTimestamp() ? p.timestamp().toString() : "no timestamp";}</pre>
+     */
+    public boolean hasTimestamp() {
+        return timestamped;
+    }
+
+    /** When the packet was captured; the epoch when it has no timestamp (see {@link #hasTimestamp()}). */
     public Instant timestamp() {
         return Instant.ofEpochSecond(Math.floorDiv(timestampNanos, 1_000_000_000L),
                 Math.floorMod(timestampNanos, 1_000_000_000L));
     }
 
-    /** When the packet was captured, in nanoseconds since the epoch. */
+    /** When the packet was captured, in nanoseconds since the epoch; 0 without a timestamp. */
     public long timestampNanos() {
         return timestampNanos;
     }
@@ -128,7 +158,7 @@ public final class Packet {
 
     @Override
     public String toString() {
-        return "Packet#" + frameNumber + "[" + timestamp() + " if=" + interfaceId + " " + linkType
+        return "Packet#" + frameNumber + "[" + (timestamped ? timestamp() : "no timestamp") + " if=" + interfaceId + " " + linkType
                 + " " + data.length + "/" + originalLength + " " + direction() + "]";
     }
 }

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Reads classic pcap (all four magics: µs/ns, little/big endian) and pcapng files (both byte
+ * Reads classic pcap (all four magics: µs/ns, little/big endian; also the variants that keep the
+ * standard magic but write longer record headers: RedHat 6.1 and Nokia) and pcapng files (both byte
  * orders, several sections and interfaces, EPB/SPB/obsolete PB, ISB, Journal Export, Name
  * Resolution and Decryption Secrets blocks; custom and unknown blocks are skipped). The format is
  * detected from the first bytes.
@@ -44,7 +45,10 @@ import java.util.stream.StreamSupport;
  *
  * <p>A file whose last record is incomplete (a capture killed mid-write) yields every complete
  * packet and then reports {@link #truncatedAt()}. Structural damage throws
- * {@link PcapFormatException} naming the byte offset and block type. Memory use is bounded by
+ * {@link PcapFormatException} naming the byte offset and block type, as does a file cut inside
+ * its file header or first Section Header Block, and a timestamp outside the years 1677-2262
+ * (what nanoseconds since 1970 in 64 bits can hold). Interface statistics naming an interface the
+ * section does not define are skipped, as tshark does. Memory use is bounded by
  * the largest block (at most 64 MiB), whatever the file size. Not thread-safe.
  */
 public final class PcapReader implements AutoCloseable, Iterable<Packet> {
@@ -130,12 +134,33 @@ public final class PcapReader implements AutoCloseable, Iterable<Packet> {
         return cursor.recordOffset();
     }
 
-    /** Current packet's timestamp, nanoseconds since the epoch. */
+    /**
+     * Current packet's timestamp, nanoseconds since the epoch; 0 for a packet without one (see
+     * {@link #hasTimestamp()}).
+     */
     public long timestampNanos() {
         return cursor.timestampNanos();
     }
 
-    /** Current packet's timestamp (allocates; prefer {@link #timestampNanos()} in hot loops). */
+    /**
+     * Whether the current packet has a timestamp. Every classic pcap record and pcapng
+     * Enhanced/obsolete Packet Block has one; a pcapng Simple Packet Block has none, and then
+     * {@link #timestamp()} and {@link #timestampNanos()} give the epoch, which is not its time.
+     *
+     * <pre>{@code
+     * while (r.nextPacket()) {
+     *     String when = r.hasTimestamp() ? r.timestamp().toString() : "no timestamp";
+     * }
+     * }</pre>
+     */
+    public boolean hasTimestamp() {
+        return cursor.hasTimestamp();
+    }
+
+    /**
+     * Current packet's timestamp (allocates; prefer {@link #timestampNanos()} in hot loops); the
+     * epoch for a packet without one (see {@link #hasTimestamp()}).
+     */
     public Instant timestamp() {
         long ns = cursor.timestampNanos();
         return Instant.ofEpochSecond(Math.floorDiv(ns, 1_000_000_000L), Math.floorMod(ns, 1_000_000_000L));

@@ -57,6 +57,15 @@ final class ByteSource implements AutoCloseable {
      * file still being written is read only up to what its writer has flushed.
      */
     static ByteSource open(Path file, long limit) {
+        return open(file, limit, BUFFER);
+    }
+
+    /**
+     * Like {@link #open(Path, long)} with a read buffer of at most {@code bufferBytes} (at least
+     * 64) to start with; it still grows for a larger record. Small buffers make tests and fuzzing
+     * exercise the refill and growth paths that only multi-megabyte files reach otherwise.
+     */
+    static ByteSource open(Path file, long limit, int bufferBytes) {
         FileChannel ch;
         long size;
         try {
@@ -69,7 +78,7 @@ final class ByteSource implements AutoCloseable {
         if (limit >= 0) {
             size = Math.min(size, limit);
         }
-        int cap = (int) Math.max(64, Math.min(size + 16, BUFFER));
+        int cap = (int) Math.max(64, Math.min(size + 16, bufferBytes));
         return new ByteSource(ch, size, new byte[cap], 0, file.toString());
     }
 

@@ -10,7 +10,11 @@ import java.util.List;
 
 /**
  * Classic pcap (the file libpcap's dumper writes): a 24-byte file header, then 16-byte record
- * headers each followed by the packet. All four magics (µs/ns, either byte order) are read. The
+ * headers each followed by the packet. All four magics (µs/ns, either byte order) are read, and
+ * two old variants that kept the standard microsecond magic but lengthened the record header:
+ * RedHat 6.1's patched libpcap (24 bytes: + interface index, protocol, packet type, padding) and
+ * Nokia IPSO's (20 bytes). Like Wireshark, the variant is told from the first records: only when
+ * they are impossible with 16-byte headers but read cleanly with one of the longer ones. The
  * engine also reads the native files of a running capture with it, from a record offset found by
  * an earlier pass and up to the bytes flushed so far ({@link #open(Path, long, long)}).
  *
@@ -24,9 +28,16 @@ public final class ClassicCursor extends RecordCursor {
 
     static final int FILE_HEADER = 24;
     private static final int RECORD_HEADER = 16;
+    /** RedHat 6.1 ("ss990417") and Nokia record headers, in the order they are tried. */
+    private static final int[] VARIANT_HEADERS = {24, 20};
+    /** Records probed to tell the variant. */
+    private static final int PROBED = 3;
+    /** Largest plausible captured length when the snaplen does not say more (libpcap's maximum). */
+    private static final int MAX_SNAPLEN = 262_144;
 
     private final long subsecondNanos;
     private final SectionHeader section;
+    private final int recordHeader;
 
     ClassicCursor(ByteSource in) {
         super(in);
@@ -53,6 +64,7 @@ public final class ClassicCursor extends RecordCursor {
                     + major + "." + in.u16(6) + "; only version 2.x exists", 0, -1);
         }
         section = SectionHeader.builder().byteOrder(in.order()).build();
+        recordHeader = subsecondNanos == 1000 ? recordHeader(Math.max(0, in.i32(16))) : RECORD_HEADER;
         addInterface(InterfaceDescription.builder()
                 .linkType(LinkType.of(in.i32(20) & 0x03FF_FFFF))
                 .snaplen(Math.max(0, in.i32(16)))
@@ -90,6 +102,46 @@ public final class ClassicCursor extends RecordCursor {
         }
     }
 
+    /**
+     * The record header length of a microsecond file: 16, unless the first records are impossible
+     * with 16 bytes (captured length above the original or the snaplen, microseconds past a
+     * second) and read cleanly, to the end of the file or for {@value #PROBED} records, with a
+     * variant's longer header.
+     */
+    private int recordHeader(int snaplen) {
+        if (probe(RECORD_HEADER, snaplen) != Probe.IMPOSSIBLE) {
+            return RECORD_HEADER;
+        }
+        for (int header : VARIANT_HEADERS) {
+            if (probe(header, snaplen) == Probe.CLEAN) {
+                return header;
+            }
+        }
+        return RECORD_HEADER;
+    }
+
+    private enum Probe { CLEAN, CUT, IMPOSSIBLE }
+
+    /** How the first records read with {@code header}-byte record headers (the buffer starts at offset 0). */
+    private Probe probe(int header, int snaplen) {
+        long p = FILE_HEADER;
+        for (int i = 0; i < PROBED; i++) {
+            if (p == in.size) {
+                return Probe.CLEAN;
+            }
+            if (p + RECORD_HEADER > Pcapng.MAX_BLOCK || !in.ensure((int) p + RECORD_HEADER)) {
+                return Probe.CUT;
+            }
+            int s = (int) p;
+            long incl = in.u32(s + 8);
+            if (in.u32(s + 4) >= 1_000_000 || incl > in.u32(s + 12) || (incl > MAX_SNAPLEN && incl > snaplen)) {
+                return Probe.IMPOSSIBLE;
+            }
+            p += header + incl;
+        }
+        return Probe.CLEAN;
+    }
+
     @Override
     public boolean isPcapng() {
         return false;
@@ -106,7 +158,7 @@ public final class ClassicCursor extends RecordCursor {
             throw error(in.offsetOf(s), -1, "captured length " + incl + " exceeds the 64 MiB limit;"
                     + " the file is damaged or not a pcap file");
         }
-        if (!in.ensure(RECORD_HEADER + (int) incl)) {
+        if (!in.ensure(recordHeader + (int) incl)) {
             return end();
         }
         s = in.start;
@@ -114,7 +166,7 @@ public final class ClassicCursor extends RecordCursor {
         ts = in.u32(s) * NS + in.u32(s + 4) * subsecondNanos;
         capLen = (int) incl;
         origLen = saturated(in.u32(s + 12));
-        dataOff = s + RECORD_HEADER;
+        dataOff = s + recordHeader;
         in.start = dataOff + capLen;
         frame++;
         return RecordKind.PACKET;
@@ -122,7 +174,7 @@ public final class ClassicCursor extends RecordCursor {
 
     /** File offset just after the current record. */
     public long endOfRecord() {
-        return recordOffset + RECORD_HEADER + capLen;
+        return recordOffset + recordHeader + capLen;
     }
 
     @Override

@@ -61,6 +61,17 @@ public final class PcapngCursor extends RecordCursor {
 
     PcapngCursor(ByteSource in) {
         super(in);
+        // Like a classic file header, the first Section Header Block is checked at open: a file
+        // cut inside it has no complete part at all (its own damage is reported when read).
+        if (!in.ensure(12)) {
+            incompleteFirstSection(12);
+        }
+        int magic = in.le32(in.start + 8);
+        long len = Integer.toUnsignedLong(magic == Pcapng.BYTE_ORDER_MAGIC ? in.le32(in.start + 4)
+                : Integer.reverseBytes(in.le32(in.start + 4)));
+        if (len >= 12 && len <= Pcapng.MAX_BLOCK && !in.ensure((int) len)) {
+            incompleteFirstSection(len);
+        }
     }
 
     @Override
@@ -106,14 +117,14 @@ public final class PcapngCursor extends RecordCursor {
         currentJournal = null;
         currentStats = null;
         if (!in.ensure(8)) {
-            return end();
+            return sections.isEmpty() ? incompleteFirstSection(12) : end();
         }
         int s = in.start;
         long off = in.offsetOf(s);
         int type = in.i32(s);
         if (type == Pcapng.SHB) {
             if (!in.ensure(12)) {
-                return end();
+                return sections.isEmpty() ? incompleteFirstSection(12) : end();
             }
             s = in.start;
             int magic = in.le32(s + 8);
@@ -141,7 +152,7 @@ public final class PcapngCursor extends RecordCursor {
                     + " bytes remain in the file");
         }
         if (!in.ensure((int) len)) {
-            return end();
+            return sections.isEmpty() ? incompleteFirstSection(len) : end();
         }
         s = in.start;
         int l = (int) len;
@@ -176,8 +187,9 @@ public final class PcapngCursor extends RecordCursor {
                 readIdb(off, body, bodyEnd);
                 return null;
             case Pcapng.ISB:
-                readIsb(off, body, bodyEnd);
-                return RecordKind.STATISTICS;
+                // statistics of an interface the section does not define are skipped, as tshark
+                // and capinfos do: the packets after them are still evidence
+                return readIsb(off, body, bodyEnd) ? RecordKind.STATISTICS : null;
             case Pcapng.JOURNAL:
                 readJournal(off, body, bodyEnd);
                 return RecordKind.JOURNAL;
@@ -194,6 +206,16 @@ public final class PcapngCursor extends RecordCursor {
             default:
                 return null; // unknown blocks: skipped
         }
+    }
+
+    /**
+     * A file cut inside its first Section Header Block has no complete part at all: an error, as
+     * a classic pcap file cut inside its file header is, rather than "0 packets, truncated".
+     */
+    private RecordKind incompleteFirstSection(long length) {
+        throw error(0, Pcapng.SHB, "the file's first Section Header Block is incomplete: the file has "
+                + in.remaining() + " bytes" + (length > 12 ? " of its " + length : "")
+                + "; the capture was stopped (or the file cut) before its header was written");
     }
 
     private void need(long off, int type, int body, int bodyEnd, int n, String what) {
@@ -222,7 +244,8 @@ public final class PcapngCursor extends RecordCursor {
         }
         capLen = (int) cap;
         origLen = saturated(in.u32(body + 16));
-        ts = resolutions[ifId].toNanos(units) + tsOffsets[ifId];
+        ts = nanos(off, type, ifId, units);
+        timestamped = true;
         dataOff = body + 20;
         optStart = body + 20 + BlockWriter.pad4(capLen);
         optEnd = bodyEnd;
@@ -242,7 +265,8 @@ public final class PcapngCursor extends RecordCursor {
             cap = Math.min(cap, snaplen);
         }
         capLen = (int) cap;
-        ts = 0; // a Simple Packet Block has no timestamp
+        ts = 0;
+        timestamped = false; // a Simple Packet Block has no timestamp
         dataOff = body + 4;
         optStart = optEnd = 0;
         flags = 0;
@@ -334,7 +358,7 @@ public final class PcapngCursor extends RecordCursor {
                     break;
                 case Pcapng.IF_TSOFFSET:
                     if (len == 8) {
-                        tsOffset[0] = in.i64(at) * NS;
+                        tsOffset[0] = in.i64(at); // seconds, applied (range-checked) per timestamp
                     }
                     break;
                 default: break;
@@ -351,11 +375,14 @@ public final class PcapngCursor extends RecordCursor {
         addInterface(d);
     }
 
-    private void readIsb(long off, int body, int bodyEnd) {
+    /** Reads an ISB; false (nothing read) when it names an interface the section does not define. */
+    private boolean readIsb(long off, int body, int bodyEnd) {
         need(off, Pcapng.ISB, body, bodyEnd, 12, "the statistics header");
-        int id = checkInterface(off, Pcapng.ISB, in.u32(body));
-        Tsresol res = resolutions[id];
-        long shift = tsOffsets[id];
+        long interfaceId = in.u32(body);
+        if (interfaceId >= interfaces.size()) {
+            return false;
+        }
+        int id = (int) interfaceId;
         InterfaceStatistics.Builder b = InterfaceStatistics.builder();
         eachOption(off, Pcapng.ISB, body + 12, bodyEnd, (code, at, len) -> {
             if (code == Pcapng.OPT_COMMENT) {
@@ -368,10 +395,10 @@ public final class PcapngCursor extends RecordCursor {
             long v = Math.max(0, in.i64(at));
             switch (code) {
                 case Pcapng.ISB_STARTTIME:
-                    b.start(instant(res.toNanos((in.u32(at) << 32) | in.u32(at + 4)) + shift));
+                    b.start(instant(nanos(off, Pcapng.ISB, id, (in.u32(at) << 32) | in.u32(at + 4))));
                     break;
                 case Pcapng.ISB_ENDTIME:
-                    b.end(instant(res.toNanos((in.u32(at) << 32) | in.u32(at + 4)) + shift));
+                    b.end(instant(nanos(off, Pcapng.ISB, id, (in.u32(at) << 32) | in.u32(at + 4))));
                     break;
                 case Pcapng.ISB_IFRECV: b.ifRecv(v); break;
                 case Pcapng.ISB_IFDROP: b.ifDrop(v); break;
@@ -384,6 +411,7 @@ public final class PcapngCursor extends RecordCursor {
         currentStats = b.build();
         statsIfId = id;
         latestStats.put(id, currentStats);
+        return true;
     }
 
     private void readJournal(long off, int body, int bodyEnd) {
@@ -459,6 +487,22 @@ public final class PcapngCursor extends RecordCursor {
             return;
         }
         secrets.add(new DecryptionSecrets(type, Arrays.copyOfRange(in.buf, body + 8, body + 8 + (int) len)));
+    }
+
+    /**
+     * Interface {@code id}'s timestamp {@code units} plus its {@code if_tsoffset} as nanoseconds
+     * since the epoch; a time outside the 64-bit nanosecond range (before 1677 or after 2262) is
+     * an error rather than a wrapped, wrong time.
+     */
+    private long nanos(long off, int type, int id, long units) {
+        try {
+            return Math.addExact(resolutions[id].toNanosExact(units), Math.multiplyExact(tsOffsets[id], NS));
+        } catch (ArithmeticException e) {
+            throw error(off, type, "timestamp " + Long.toUnsignedString(units) + " in units of "
+                    + resolutions[id].describe() + (tsOffsets[id] != 0 ? " plus if_tsoffset " + tsOffsets[id] + " s" : "")
+                    + " of interface " + id + " lies outside the years 1677-2262 that nanoseconds since 1970"
+                    + " in 64 bits can hold; the file is damaged or its writer's clock or resolution is wrong");
+        }
     }
 
     private static Instant instant(long ns) {

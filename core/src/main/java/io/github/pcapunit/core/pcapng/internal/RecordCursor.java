@@ -51,6 +51,8 @@ public abstract class RecordCursor implements AutoCloseable {
     int recordType = -1;
     long frame;
     long ts;
+    /** False for a packet without a timestamp (a pcapng Simple Packet Block). */
+    boolean timestamped = true;
     int ifId;
     int capLen;
     int origLen;
@@ -68,6 +70,17 @@ public abstract class RecordCursor implements AutoCloseable {
      */
     public static RecordCursor open(Path file) {
         return detect(ByteSource.open(file, -1));
+    }
+
+    /**
+     * Opens a file with a read buffer of {@code bufferBytes} to start with (at least 64; it grows
+     * for larger records): for tests and fuzzing of the refill and growth paths, which the
+     * default 4 MiB buffer reaches only on large files.
+     *
+     * <pre>{@code RecordCursor c = RecordCursor.open(Path.of("a.pcapng"), 64);}</pre>
+     */
+    public static RecordCursor open(Path file, int bufferBytes) {
+        return detect(ByteSource.open(file, -1, bufferBytes));
     }
 
     /** Reads an in-memory pcap or pcapng image (not copied). */
@@ -190,6 +203,11 @@ public abstract class RecordCursor implements AutoCloseable {
         return ts;
     }
 
+    /** Whether the current packet has a timestamp (a Simple Packet Block has none). */
+    public final boolean hasTimestamp() {
+        return timestamped;
+    }
+
     public final int interfaceId() {
         return ifId;
     }
@@ -237,8 +255,9 @@ public abstract class RecordCursor implements AutoCloseable {
 
     public final Packet packet() {
         requirePacket();
-        return new Packet(frame, ts, ifId, linkTypes[ifId], origLen,
-                Arrays.copyOfRange(in.buf, dataOff, dataOff + capLen), options());
+        byte[] data = Arrays.copyOfRange(in.buf, dataOff, dataOff + capLen);
+        return timestamped ? new Packet(frame, ts, ifId, linkTypes[ifId], origLen, data, options())
+                : Packet.withoutTimestamp(frame, ifId, linkTypes[ifId], origLen, data, options());
     }
 
     public final List<InterfaceDescription> interfaces() {

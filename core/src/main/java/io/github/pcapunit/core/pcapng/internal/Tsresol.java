@@ -69,6 +69,34 @@ public final class Tsresol {
     }
 
     /**
+     * Timestamp units (as stored in the file, unsigned) to nanoseconds since the epoch.
+     *
+     * @throws ArithmeticException if the time does not fit in a signed 64-bit count of
+     *     nanoseconds (after the year 2262)
+     */
+    public long toNanosExact(long units) {
+        if (!pow2) {
+            if (exp > 9) {
+                return Long.divideUnsigned(units, factor);
+            }
+            if (units < 0) {
+                throw new ArithmeticException("unsigned timestamp overflow");
+            }
+            return Math.multiplyExact(units, factor);
+        }
+        long secs = exp == 0 ? units : units >>> exp;
+        if (secs < 0) {
+            throw new ArithmeticException("unsigned timestamp overflow");
+        }
+        return Math.addExact(Math.multiplyExact(secs, NS), toNanos(exp == 0 ? 0 : units & ((1L << exp) - 1)));
+    }
+
+    /** The resolution in words, e.g. {@code 10^-6 s} or {@code 2^-20 s}. */
+    public String describe() {
+        return (pow2 ? "2^-" : "10^-") + exp + " s";
+    }
+
+    /**
      * Nanoseconds since the epoch (not negative) to timestamp units, truncating; the result is
      * an unsigned 64-bit value.
      *
