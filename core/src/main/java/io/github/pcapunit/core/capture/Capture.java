@@ -111,6 +111,11 @@ public final class Capture implements AutoCloseable {
      * Stops capturing and writes the pcapng file. Waits twice the read timeout so the packets sent
      * just before this call are in the file. Idempotent: later calls return the same result.
      *
+     * <p>When the pcapng cannot be written (e.g. the disk is full) nothing captured is deleted:
+     * the {@link io.github.pcapunit.core.CaptureException} names the classic pcap files beside
+     * the output that hold the packets, and how to convert them later; calling {@code stop()}
+     * again throws it again.
+     *
      * <pre>{@code
      * CaptureResult result = capture.stop();
      * }</pre>
@@ -119,10 +124,15 @@ public final class Capture implements AutoCloseable {
         return session.stop();
     }
 
-    /** Same as {@link #stop()}, for try-with-resources. */
+    /**
+     * Same as {@link #stop()}, for try-with-resources; after a {@code stop()} that threw, it does
+     * nothing (the failure was reported once).
+     */
     @Override
     public void close() {
-        session.stop();
+        if (!session.stopFailed()) {
+            session.stop();
+        }
     }
 
     @Override

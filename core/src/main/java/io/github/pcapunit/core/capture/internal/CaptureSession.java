@@ -28,6 +28,8 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
     /** Sidecar entries collected for snapshots, kept for the final file. */
     private final List<JournalFields> collected = new ArrayList<>();
     private CaptureResult result;
+    /** Why the pcapng could not be written (the native files were kept), or null. */
+    private CaptureException stopFailure;
     private volatile boolean running = true;
 
     private CaptureSession(CaptureSpec spec, Path file, Recorder recorder) {
@@ -50,9 +52,11 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         // pcap records are smaller than pcapng's, so a native file within the cap converts to at
         // least as many packets as the pcapng can hold: capping the native file at the same size
         // bounds the disk without cutting earlier than the pcapng cap does.
-        Recorder recorder = Recorder.start(spec, file.resolveSibling("." + file.getFileName()),
+        Recorder recorder = Recorder.start(spec, NativeFiles.base(file),
                 spec.maxFileSize().orElse(0L), sidecars);
         CaptureSession session = new CaptureSession(spec, file, recorder);
+        // after the start, so a refused spec has no side effect; our own files have a live pid
+        NativeFiles.recoverQuietly(file.getParent());
         ShutdownFinalizer.register(session);
         return session;
     }
@@ -108,6 +112,10 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         if (result != null) {
             return result;
         }
+        if (stopFailure != null) {
+            throw stopFailure; // close() after a failed stop(): the same failure, nothing is redone
+        }
+        boolean keepNative = false;
         try {
             settle();
             long end = Recorder.nowNanos();
@@ -119,13 +127,26 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = size(recorder.nativeFiles.get(i));
             }
-            result = convert(file, sizes, end, recorder.stats(), entries, null);
+            try {
+                result = convert(file, sizes, end, recorder.stats(), entries, null);
+            } catch (CaptureException e) {
+                keepNative = true;
+                stopFailure = NativeFiles.keep(file, recorder.nativeFiles, e);
+                throw stopFailure;
+            }
             return result;
         } finally {
             running = false;
-            recorder.deleteNativeFiles();
+            if (!keepNative) {
+                recorder.deleteNativeFiles();
+            }
             ShutdownFinalizer.deregister(this);
         }
+    }
+
+    /** Whether {@link #stop()} threw because the pcapng could not be written. */
+    public synchronized boolean stopFailed() {
+        return stopFailure != null;
     }
 
     @Override
@@ -151,12 +172,29 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         }
         EvidenceStatus status = recorder.evidenceStatus();
         List<JournalFields> all = withStatus(entries, status, recorder.startNanos);
+        long writeFailed = -1;
+        StringBuilder failures = new StringBuilder();
+        for (var h : recorder.handles) {
+            if (h.writeFailure().isPresent()) {
+                writeFailed = writeFailed < 0 ? h.writeFailedNanos() : Math.min(writeFailed, h.writeFailedNanos());
+                failures.append("\nWriting the capture of \"").append(h.interfaceName()).append("\" failed at ")
+                        .append(Conversion.instant(h.writeFailedNanos())).append(" (").append(h.writeFailure().get())
+                        .append("): later packets were lost.");
+            }
+        }
         String comment = describe(spec, recorder.startNanos, end) + (kind == null ? "" : " (" + kind + ")")
-                + "\nkernel evidence: " + status.describe();
+                + "\nkernel evidence: " + status.describe() + failures;
         Conversion.Outcome o = Conversion.convert(out, sources, recorder.startNanos, Long.MAX_VALUE, all, comment,
                 recorder.application(), spec.maxFileSize().orElse(0L), recorder.capReachedNanos(),
                 DropComments.of(all).orElse(null));
-        return result(out, spec, sources, o, recorder.startNanos, end, status);
+        CaptureResult r = result(out, spec, sources, o, recorder.startNanos, end, status);
+        if (writeFailed >= 0 && (r.truncatedAt().isEmpty()
+                || r.truncatedAt().get().isAfter(Conversion.instant(writeFailed)))) {
+            // packets after a failed write are lost like those after a cut: the result says when
+            r = new CaptureResult(r.file(), spec, r.start(), r.end(), r.statistics(), Conversion.instant(writeFailed),
+                    status);
+        }
+        return r;
     }
 
     /**
@@ -177,7 +215,8 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         for (int i = 0; i < sources.size(); i++) {
             Conversion.Source s = sources.get(i);
             long received = Conversion.received(s, o.loopback[i]);
-            stats.add(new CaptureStatistics(s.name, LinkType.of(s.linkType), o.written[i], received, s.stats[1],
+            stats.add(new CaptureStatistics(s.name, LinkType.of(s.linkType), o.written[i], received,
+                    Conversion.kernelBufferDrops(s),
                     s.stats[2]));
         }
         return new CaptureResult(out, spec, Conversion.instant(start), Conversion.instant(end), stats,

@@ -171,7 +171,7 @@ final class Conversion {
         long received = received(s, loopback);
         return InterfaceStatistics.builder()
                 .start(instant(fromNanos)).end(instant(toNanos))
-                .ifRecv(received).ifDrop(s.stats[2]).filterAccept(received).osDrop(s.stats[1])
+                .ifRecv(received).ifDrop(s.stats[2]).filterAccept(received).osDrop(kernelBufferDrops(s))
                 .usrDeliv(written)
                 .build();
     }
@@ -190,6 +190,25 @@ final class Conversion {
             return Math.max(0, received - loopbackWritten);
         }
         return received;
+    }
+
+    /**
+     * Packets lost in the kernel capture buffer, without loopback's double count on {@code lo}.
+     * The kernel queues both copies of a loopback packet (outgoing and incoming) to the capture
+     * and counts each copy it cannot queue as one drop ({@code tp_drops}); libpcap keeps only the
+     * incoming copy, so one lost packet is two drops. A full buffer refuses both copies of a
+     * packet, which arrive microseconds apart, so the count is halved like {@link #received},
+     * rounding up (an odd count means one copy of a packet was refused), and never exceeds the
+     * packets received. On {@code any}, loopback and other packets share one counter and the
+     * loopback share of the drops is not known: the count stays as the kernel gives it (an upper
+     * bound when loopback traffic was lost).
+     */
+    static long kernelBufferDrops(Source s) {
+        long drops = s.stats[1];
+        if ("lo".equals(s.iface)) {
+            return Math.min((drops + 1) / 2, received(s, 0));
+        }
+        return drops;
     }
 
     /** The MAC address of a local interface from sysfs, or null (none, all zeros, or unreadable). */

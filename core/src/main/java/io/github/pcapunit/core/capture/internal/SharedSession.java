@@ -61,7 +61,8 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                         + COUNTER.incrementAndGet()).toAbsolutePath());
         // No cap on the shared native files: a cap there would leave every later slice empty. The
         // cap applies to each slice's pcapng instead.
-        Recorder recorder = Recorder.start(spec, base.resolveSibling("." + base.getFileName()), 0, Sidecars.of(spec));
+        Recorder recorder = Recorder.start(spec, NativeFiles.base(base), 0, Sidecars.of(spec));
+        NativeFiles.recoverQuietly(base.getParent());
         SharedSession session = new SharedSession(spec, recorder);
         ShutdownFinalizer.register(session);
         return session;

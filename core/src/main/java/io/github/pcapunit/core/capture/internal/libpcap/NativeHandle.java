@@ -40,6 +40,8 @@ public final class NativeHandle {
     private final int snaplen;
     /** Packets per pcap_loop call without a size cap: the loop checks its file after each batch. */
     private static final int CHECK_BATCH = 4096;
+    /** Below this much free space on the native file's file system, writing has failed (or is about to). */
+    private static final long MIN_FREE_BYTES = 64 * 1024;
 
     private volatile PcapDumper dumper;
     private volatile Path dumpFile;
@@ -139,6 +141,7 @@ public final class NativeHandle {
         try {
             dumper = handle.dumpOpen(file.toString());
             dumpFile = file;
+            Flusher.register(this);
         } catch (PcapNativeException | NotOpenException e) {
             throw new CaptureException("cannot write the capture file " + file + ": "
                     + Libpcap.reason(e.getMessage()), e);
@@ -177,7 +180,7 @@ public final class NativeHandle {
                 } catch (InterruptedException e) {
                     // pcap_breakloop: the loop re-checks stopRequested.
                 }
-                if (!checkWritten()) {
+                if (writeFailure != null || !checkWritten()) {
                     return false;
                 }
             }
@@ -192,19 +195,28 @@ public final class NativeHandle {
      * Flushes the dumper and checks the file holds everything handed to it; on a failure records
      * it, warns once and returns false.
      */
-    private boolean checkWritten() {
+    synchronized boolean checkWritten() {
         PcapDumper d = dumper;
         Path file = dumpFile;
-        if (d == null || file == null) {
-            return true;
+        if (d == null || file == null || writeFailure != null) {
+            return writeFailure == null;
         }
         String failure = null;
         try {
-            d.flush();
+            // every byte handed over before the flush must be in the file after it; bytes the
+            // loop adds meanwhile only make the file longer
             long expected = d.ftell();
+            d.flush();
             long actual = java.nio.file.Files.size(file);
             if (actual < expected) {
                 failure = "only " + actual + " of " + expected + " bytes reached the disk" + diskSpace(file);
+            } else {
+                // the C library may drop what it could not write without a trace: a full file
+                // system is the failure itself (no room for the next block of packets)
+                long free = java.nio.file.Files.getFileStore(file).getUsableSpace();
+                if (free < MIN_FREE_BYTES) {
+                    failure = "No space left on device: " + free + " bytes free on its file system";
+                }
             }
         } catch (PcapNativeException | NotOpenException e) {
             failure = Libpcap.reason(e.getMessage()) + diskSpace(file);
@@ -261,7 +273,7 @@ public final class NativeHandle {
     }
 
     /** Flushes the dumper's buffered records to the file (safe while the loop writes). */
-    public void flush() {
+    public synchronized void flush() {
         PcapDumper d = dumper;
         if (d == null) {
             return;
@@ -285,10 +297,48 @@ public final class NativeHandle {
     }
 
     /** Closes the dumper (flushing it). Call after the loop has ended. */
-    public void closeDumper() {
+    public synchronized void closeDumper() {
+        Flusher.unregister(this);
         PcapDumper d = dumper;
+        dumper = null;
         if (d != null) {
             d.close();
+        }
+    }
+
+    /**
+     * Flushes every open dumper every 200 ms: a JVM killed with SIGKILL leaves native files that
+     * hold all but the last moments of its capture (recoverable), and a failing write (a full
+     * disk) is noticed even when packets trickle in.
+     */
+    private static final class Flusher {
+        private static final java.util.Set<NativeHandle> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private static java.util.concurrent.ScheduledExecutorService timer;
+
+        static synchronized void register(NativeHandle h) {
+            OPEN.add(h);
+            if (timer == null) {
+                timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "pcapunit-flush");
+                    t.setDaemon(true);
+                    return t;
+                });
+                timer.scheduleWithFixedDelay(Flusher::flushAll, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+
+        static void unregister(NativeHandle h) {
+            OPEN.remove(h);
+        }
+
+        private static void flushAll() {
+            for (NativeHandle h : OPEN) {
+                try {
+                    h.checkWritten();
+                } catch (RuntimeException e) {
+                    // a handle closing meanwhile: the next round no longer sees it
+                }
+            }
         }
     }
 
