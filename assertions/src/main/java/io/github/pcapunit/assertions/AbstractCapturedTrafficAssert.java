@@ -69,6 +69,21 @@ public abstract class AbstractCapturedTrafficAssert<SELF extends AbstractCapture
     }
 
     /**
+     * Verifies that {@code host}:{@code port} is reachable: at least one flow to it was seen and
+     * none failed (a client's own early reset is no failure). The message leads with the
+     * destination's diagnosis — the seed's "ping passes, TCP 1433 does not" in one assertion:
+     * "10.0.1.20: ICMP echo answered (the network path works); port 1433: ... was dropped on this
+     * host ... — the cause is on this host, not the server."
+     *
+     * <pre>{@code assertThat(traffic).isReachable("10.0.1.20", 1433);}</pre>
+     *
+     * @throws AssertionError with the diagnosis, each failed flow's verdict and evidence
+     */
+    public SELF isReachable(String host, int port) {
+        return satisfies(TrafficExpectations.reachable(host, port));
+    }
+
+    /**
      * Verifies that nothing at all was dropped, capture loss included.
      *
      * <pre>{@code assertThat(traffic).hasNoDrops();}</pre>

@@ -14,6 +14,7 @@ import org.assertj.core.api.AbstractAssert;
 public class EchoRequestsAssert extends AbstractAssert<EchoRequestsAssert, CapturedTraffic> {
 
     private boolean allowNoTraffic;
+    private String host;
 
     /** An assert over the echo requests of {@code actual}. */
     public EchoRequestsAssert(CapturedTraffic actual) {
@@ -25,6 +26,20 @@ public class EchoRequestsAssert extends AbstractAssert<EchoRequestsAssert, Captu
     }
 
     /**
+     * Narrows the following assertions to the echo requests sent to {@code host} (numeric); the
+     * echoes to other hosts are not looked at.
+     *
+     * <pre>{@code assertThat(traffic).icmp().echoRequests().to("10.0.1.20").allAnswered();}</pre>
+     *
+     * @throws IllegalArgumentException if {@code host} is not one numeric IP address
+     */
+    public EchoRequestsAssert to(String host) {
+        TrafficExpectations.echoRequestsAnswered(host); // validates now, naming the bad value
+        this.host = host;
+        return myself;
+    }
+
+    /**
      * Verifies that every echo request got an echo reply; fails when no echo request was seen,
      * unless the parent assert was {@code allowingNoTraffic()}.
      *
@@ -32,7 +47,8 @@ public class EchoRequestsAssert extends AbstractAssert<EchoRequestsAssert, Captu
      */
     public EchoRequestsAssert allAnswered() {
         isNotNull();
-        Verdicts.failure(TrafficExpectations.echoRequestsAnswered(), actual, allowNoTraffic)
+        Verdicts.failure(host == null ? TrafficExpectations.echoRequestsAnswered()
+                        : TrafficExpectations.echoRequestsAnswered(host), actual, allowNoTraffic)
                 .ifPresent(this::throwAssertionError);
         return myself;
     }

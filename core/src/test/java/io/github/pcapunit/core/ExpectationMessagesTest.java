@@ -33,15 +33,17 @@ class ExpectationMessagesTest {
     private static final MessageContext CTX = MessageContext.none().withFile(FILE);
     private static final String SYN_LINE =
             "SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433 sent 3\u00d7 at +0.000 s, +1.022 s, +3.046 s, no SYN-ACK";
+    private static final String VERDICT = "TCP 10.0.1.10:50122 \u2192 10.0.1.20:1433 was not answered (observed)";
 
     @Test
-    void drops_toPort_listEachDrop() {
-        String text = ShouldHaveNoDrops.shouldHaveNoDrops(CTX, "port 1433", List.of(SYN_LINE), 1);
+    void drops_toPort_leadWithTheVerdict_thenEvidence_thenTheFile() {
+        String text = ShouldHaveNoDrops.shouldHaveNoDrops(CTX, "port 1433", VERDICT, List.of(SYN_LINE), 1);
 
-        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+        assertThat(text).isEqualTo(VERDICT + ".\n"
+                + "  " + SYN_LINE + "\n"
+                + "Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
                 + "to have no dropped packets to port 1433\n"
-                + "but found 1 drop:\n"
-                + "  " + SYN_LINE);
+                + "but found 1 drop (see above)");
     }
 
     @Test
@@ -49,13 +51,15 @@ class ExpectationMessagesTest {
         MessageContext ctx = CTX.withCaptureLoss("The capture is incomplete: it lost 12 packets.")
                 .withKernelEvidenceMissing("Kernel drop evidence was not recorded: not running as root.");
 
-        String text = ShouldHaveNoDrops.shouldHaveNoDrops(ctx, null, List.of("a", "b"), 2);
+        String text = ShouldHaveNoDrops.shouldHaveNoDrops(ctx, null, "2 flows failed: 2 unanswered",
+                List.of("a", "b"), 2);
 
-        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
-                + "to have no dropped packets\n"
-                + "but found 2 drops:\n"
+        assertThat(text).isEqualTo("2 flows failed: 2 unanswered.\n"
                 + "  a\n"
                 + "  b\n"
+                + "Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have no dropped packets\n"
+                + "but found 2 drops (see above)\n"
                 + "The capture is incomplete: it lost 12 packets.\n"
                 + "Kernel drop evidence was not recorded: not running as root.");
     }
@@ -67,12 +71,13 @@ class ExpectationMessagesTest {
             lines.add("line " + i);
         }
 
-        String text = ShouldHaveNoDrops.shouldHaveNoDrops(MessageContext.none(), "port 80", lines, 30);
+        String text = ShouldHaveNoDrops.shouldHaveNoDrops(MessageContext.none(), "port 80", "25 flows failed", lines,
+                25);
 
-        assertThat(text).startsWith("Expecting the captured traffic\n")
-                .contains("  line 20\n  ... and 10 more")
+        assertThat(text).startsWith("25 flows failed.\n  line 1\n")
+                .contains("  line 20\n  ... and 5 more\nExpecting the captured traffic\n")
                 .doesNotContain("line 21");
-        assertThat(text.lines()).hasSize(3 + 20 + 1);
+        assertThat(text.lines()).hasSize(1 + 20 + 1 + 3);
     }
 
     @Test
@@ -199,46 +204,51 @@ class ExpectationMessagesTest {
 
     @Test
     void notEstablished_countsAndLists() {
-        String text = ShouldAllBeEstablished.shouldAllBeEstablished(CTX, "connections to port 1433", 3,
+        String text = ShouldAllBeEstablished.shouldAllBeEstablished(CTX, VERDICT, "connections to port 1433", 3,
                 List.of(SYN_LINE), 1);
 
-        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+        assertThat(text).isEqualTo(VERDICT + ".\n"
+                + "  " + SYN_LINE + "\n"
+                + "Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
                 + "to have all 3 connections to port 1433 established\n"
-                + "but 1 of 3 was not:\n"
-                + "  " + SYN_LINE);
+                + "but 1 of 3 was not");
     }
 
     @Test
     void reset_countsAndLists() {
-        String text = ShouldNoneBeReset.shouldNoneBeReset(CTX, "connections to port 1433", 2, List.of("r1", "r2"), 2);
+        String text = ShouldNoneBeReset.shouldNoneBeReset(CTX, "2 flows to port 1433 failed: 2 refused by the server",
+                "connections to port 1433", 2, List.of("r1", "r2"), 2);
 
-        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
-                + "to have none of the 2 connections to port 1433 reset\n"
-                + "but 2 were:\n"
+        assertThat(text).isEqualTo("2 flows to port 1433 failed: 2 refused by the server.\n"
                 + "  r1\n"
-                + "  r2");
+                + "  r2\n"
+                + "Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have none of the 2 connections to port 1433 reset\n"
+                + "but 2 were");
     }
 
     @Test
     void retransmitted_countsAndLists() {
-        String text = ShouldNoneBeRetransmitted.shouldNoneBeRetransmitted(CTX, "connections to port 1433", 4,
-                List.of("t1"), 1);
+        String text = ShouldNoneBeRetransmitted.shouldNoneBeRetransmitted(CTX, "C completed", "connections to port 1433",
+                4, List.of("t1"), 1);
 
-        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+        assertThat(text).isEqualTo("C completed.\n"
+                + "  t1\n"
+                + "Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
                 + "to have none of the 4 connections to port 1433 retransmitted\n"
-                + "but 1 was:\n"
-                + "  t1");
+                + "but 1 was");
     }
 
     @Test
     void unansweredEcho_countsAndLists() {
-        String text = ShouldAllBeAnswered.shouldAllBeAnswered(CTX, 4,
+        String text = ShouldAllBeAnswered.shouldAllBeAnswered(CTX, "E was not answered", "10.0.0.20", 4,
                 List.of("Echo request 10.0.0.10 \u2192 10.0.0.20 id 7 seq 1 at +0.000 s, no reply"), 1);
 
-        assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
-                + "to have all 4 ICMP echo requests answered\n"
-                + "but 1 of 4 got no echo reply:\n"
-                + "  Echo request 10.0.0.10 \u2192 10.0.0.20 id 7 seq 1 at +0.000 s, no reply");
+        assertThat(text).isEqualTo("E was not answered.\n"
+                + "  Echo request 10.0.0.10 \u2192 10.0.0.20 id 7 seq 1 at +0.000 s, no reply\n"
+                + "Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
+                + "to have all 4 ICMP echo requests to 10.0.0.20 answered\n"
+                + "but 1 of 4 got no echo reply");
     }
 
     @Test

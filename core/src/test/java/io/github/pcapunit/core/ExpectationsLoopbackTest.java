@@ -79,14 +79,20 @@ class ExpectationsLoopbackTest {
         Optional<Violation> all = TrafficExpectations.noneReset().check(traffic);
 
         assertThat(drops).get().extracting(Violation::expectation).isEqualTo("no dropped packets to port " + closed);
+        // The verdict leads (the RST's TTL equals the server's own packets': observed), then the evidence, then the file.
         assertThat(drops.orElseThrow().message())
-                .startsWith("Expecting the traffic captured in " + traffic.path() + "\nto have no dropped packets to port "
-                        + closed + "\nbut found ")
-                .contains("\n  SYN 127.0.0.1:")
-                .contains(" refused: RST from 127.0.0.1:" + closed);
+                .startsWith("TCP 127.0.0.1:")
+                .contains(" \u2192 127.0.0.1:" + closed + " was refused by the server 127.0.0.1: it answered the SYN with"
+                        + " a reset (observed).\n  SYN 127.0.0.1:")
+                .contains(" refused: RST from 127.0.0.1:" + closed)
+                .contains("\n  the RST from 127.0.0.1 arrived with TTL 64, as 127.0.0.1's own packets did: sent by"
+                        + " 127.0.0.1\n")
+                .endsWith("\nExpecting the traffic captured in " + traffic.path() + "\nto have no dropped packets to port "
+                        + closed + "\nbut found 1 drop (see above)");
         assertThat(reset.orElseThrow().message())
-                .contains("to have none of the 1 connections to port " + closed + " reset\nbut 1 was:\n  SYN 127.0.0.1:");
-        assertThat(all.orElseThrow().message()).contains("to have none of the 2 TCP connections reset\nbut 1 was:");
+                .contains("was refused by the server 127.0.0.1")
+                .contains("to have none of the 1 connections to port " + closed + " reset\nbut 1 was");
+        assertThat(all.orElseThrow().message()).contains("to have none of the 2 TCP connections reset\nbut 1 was");
     }
 
     @Test

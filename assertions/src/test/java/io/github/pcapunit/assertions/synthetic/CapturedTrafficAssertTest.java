@@ -6,6 +6,9 @@ import static io.github.pcapunit.assertions.synthetic.Expected.LOST_3;
 import static io.github.pcapunit.assertions.synthetic.Expected.NO_KERNEL_EVIDENCE;
 import static io.github.pcapunit.assertions.synthetic.Expected.fails;
 import static io.github.pcapunit.assertions.synthetic.Expected.message;
+import static io.github.pcapunit.assertions.synthetic.Expected.led;
+import static io.github.pcapunit.assertions.synthetic.Expected.head;
+import static io.github.pcapunit.assertions.synthetic.Expected.*;
 import static io.github.pcapunit.assertions.synthetic.Expected.noTrafficAtAll;
 import static io.github.pcapunit.assertions.synthetic.Expected.noTrafficTo;
 import static io.github.pcapunit.assertions.synthetic.Expected.passes;
@@ -26,6 +29,9 @@ class CapturedTrafficAssertTest {
 
     private static final String UNANSWERED_SYN =
             "  SYN 10.200.1.10:50200 \u2192 10.200.1.20:1434 sent 3\u00d7 at +0.000 s, +1.015 s, +3.039 s, no SYN-ACK";
+    private static final String DROPPED_HERE_1438 = "TCP 10.200.1.10:50300 \u2192 10.200.1.20:1438 was dropped on this"
+            + " host: the kernel dropped 3 packets of it (NETFILTER_DROP at nft_do_chain) and none reached a captured"
+            + " interface (inferred).";
     private static final String KERNEL_DROP_1438 = "  Drop: reason NETFILTER_DROP, component netfilter (nftables,"
             + " nft_do_chain), TCP 10.200.1.10:50300 \u2192 10.200.1.20:1438 SYN, 3 packets, process java (pid 4242)";
 
@@ -43,10 +49,10 @@ class CapturedTrafficAssertTest {
     void hasNoDroppedPacketsToPort_synNeverAnswered_failsWithTheRetransmittedSyn() {
         CapturedTraffic unanswered = Scenarios.unanswered(dir);
 
-        fails(() -> assertThat(unanswered).hasNoDroppedPacketsTo(1434), message(unanswered,
+        fails(() -> assertThat(unanswered).hasNoDroppedPacketsTo(1434), led(unanswered,
+                head(UNANSWERED_1434, UNANSWERED_SYN),
                 "to have no dropped packets to port 1434",
-                "but found 1 drop:",
-                UNANSWERED_SYN,
+                "but found 1 drop (see above)",
                 NO_KERNEL_EVIDENCE));
     }
 
@@ -54,10 +60,10 @@ class CapturedTrafficAssertTest {
     void hasNoDroppedPacketsToPort_outboundFirewallDrop_failsWithTheKernelsRecord() {
         CapturedTraffic dropped = Scenarios.outboundFirewallDrop(dir);
 
-        fails(() -> assertThat(dropped).hasNoDroppedPacketsTo(1438), message(dropped,
+        fails(() -> assertThat(dropped).hasNoDroppedPacketsTo(1438), led(dropped,
+                head(DROPPED_HERE_1438, KERNEL_DROP_1438),
                 "to have no dropped packets to port 1438",
-                "but found 1 drop:",
-                KERNEL_DROP_1438));
+                "but found 1 drop (see above)"));
     }
 
     @Test
@@ -77,10 +83,10 @@ class CapturedTrafficAssertTest {
         CapturedTraffic dropped = Scenarios.outboundFirewallDrop(dir);
 
         passes(() -> assertThat(healthy).allowingNoTraffic().hasNoDroppedPacketsTo(1434));
-        fails(() -> assertThat(dropped).allowingNoTraffic().hasNoDroppedPacketsTo(1438), message(dropped,
+        fails(() -> assertThat(dropped).allowingNoTraffic().hasNoDroppedPacketsTo(1438), led(dropped,
+                head(DROPPED_HERE_1438, KERNEL_DROP_1438),
                 "to have no dropped packets to port 1438",
-                "but found 1 drop:",
-                KERNEL_DROP_1438));
+                "but found 1 drop (see above)"));
     }
 
     @Test
@@ -89,10 +95,10 @@ class CapturedTrafficAssertTest {
         CapturedTraffic unanswered = Scenarios.unanswered(dir);
 
         passes(() -> assertThat(healthy).hasNoDroppedPacketsTo(SERVER, 1433));
-        fails(() -> assertThat(unanswered).hasNoDroppedPacketsTo(SERVER, 1434), message(unanswered,
+        fails(() -> assertThat(unanswered).hasNoDroppedPacketsTo(SERVER, 1434), led(unanswered,
+                head(UNANSWERED_1434, UNANSWERED_SYN),
                 "to have no dropped packets to 10.200.1.20:1434",
-                "but found 1 drop:",
-                UNANSWERED_SYN,
+                "but found 1 drop (see above)",
                 NO_KERNEL_EVIDENCE));
         fails(() -> assertThat(unanswered).hasNoDroppedPacketsTo("10.200.1.30", 1434), message(unanswered,
                 "to have no dropped packets to 10.200.1.30:1434",
@@ -112,11 +118,10 @@ class CapturedTrafficAssertTest {
     void hasNoDrops_refusedConnection_failsWithTheRst() {
         CapturedTraffic refused = Scenarios.refused(dir);
 
-        fails(() -> assertThat(refused).hasNoDrops(), message(refused,
+        fails(() -> assertThat(refused).hasNoDrops(), led(refused,
+                head(REFUSED_1435, REFUSED_1435_EVIDENCE),
                 "to have no dropped packets",
-                "but found 1 drop:",
-                "  SYN 10.200.1.10:50201 \u2192 10.200.1.20:1435 at +0.000 s refused: RST from 10.200.1.20:1435"
-                        + " at +0.000 s",
+                "but found 1 drop (see above)",
                 NO_KERNEL_EVIDENCE));
     }
 
@@ -124,11 +129,10 @@ class CapturedTrafficAssertTest {
     void hasNoDrops_icmpAdminProhibited_failsWithTheIcmpError() {
         CapturedTraffic prohibited = Scenarios.prohibited(dir);
 
-        fails(() -> assertThat(prohibited).hasNoDrops(), message(prohibited,
+        fails(() -> assertThat(prohibited).hasNoDrops(), led(prohibited,
+                head(PROHIBITED_1437, PROHIBITED_1437_EVIDENCE),
                 "to have no dropped packets",
-                "but found 1 drop:",
-                "  ICMP admin prohibited from 10.200.1.20 for TCP 10.200.1.10:50202 \u2192 10.200.1.20:1437"
-                        + " at +0.000 s",
+                "but found 1 drop (see above)",
                 NO_KERNEL_EVIDENCE));
     }
 
@@ -136,10 +140,10 @@ class CapturedTrafficAssertTest {
     void hasNoDrops_captureLoss_countsAsADropAndIsStated() {
         CapturedTraffic lossy = Scenarios.lossy(dir);
 
-        fails(() -> assertThat(lossy).hasNoDrops(), message(lossy,
+        fails(() -> assertThat(lossy).hasNoDrops(), led(lossy,
+                head("The capture itself lost packets.", "  capture lost packets on eth0: 3 dropped by the kernel buffer"),
                 "to have no dropped packets",
-                "but found 1 drop:",
-                "  capture lost packets on eth0: 3 dropped by the kernel buffer",
+                "but found 1 drop (see above)",
                 LOST_3,
                 NO_KERNEL_EVIDENCE));
     }
@@ -264,10 +268,10 @@ class CapturedTrafficAssertTest {
 
         passes(() -> assertThat(healthy).satisfies(TrafficExpectations.noneRetransmitted(1433)));
         fails(() -> assertThat(retransmitted).satisfies(TrafficExpectations.noneRetransmitted(1433)),
-                message(retransmitted,
+                led(retransmitted,
+                        head(RETRANSMITTED_1433, RETRANSMITTED_1433_EVIDENCE),
                         "to have none of the 1 connections to port 1433 retransmitted",
-                        "but 1 was:",
-                        "  TCP 10.200.1.10:50203 \u2192 10.200.1.20:1433: 1 data retransmission at +0.200 s"));
+                        "but 1 was"));
     }
 
     @Test
@@ -287,11 +291,9 @@ class CapturedTrafficAssertTest {
         CapturedTraffic refused = Scenarios.refused(dir);
 
         fails(() -> assertThat(refused).as("checkout").connections().to(1435).noneReset(), "[checkout] "
-                + message(refused,
+                + led(refused, head(REFUSED_1435, REFUSED_1435_EVIDENCE),
                         "to have none of the 1 connections to port 1435 reset",
-                        "but 1 was:",
-                        "  SYN 10.200.1.10:50201 \u2192 10.200.1.20:1435 at +0.000 s refused: RST from"
-                                + " 10.200.1.20:1435 at +0.000 s"));
+                        "but 1 was"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.pcapunit.assertions.synthetic;
 import static io.github.pcapunit.assertions.PcapunitAssertions.assertThat;
 import static io.github.pcapunit.assertions.synthetic.Expected.HOW_TO_ALLOW;
 import static io.github.pcapunit.assertions.synthetic.Expected.NO_KERNEL_EVIDENCE;
+import static io.github.pcapunit.assertions.synthetic.Expected.*;
 import static io.github.pcapunit.assertions.synthetic.Expected.fails;
 import static io.github.pcapunit.assertions.synthetic.Expected.message;
 import static io.github.pcapunit.assertions.synthetic.Expected.noneSeen;
@@ -37,10 +38,10 @@ class ConnectionsAssertTest {
     void allEstablished_synNeverAnswered_failsWithTheSyns() {
         CapturedTraffic unanswered = Scenarios.unanswered(dir);
 
-        fails(() -> assertThat(unanswered).connections().allEstablished(), message(unanswered,
+        fails(() -> assertThat(unanswered).connections().allEstablished(), led(unanswered,
+                head(UNANSWERED_1434, UNANSWERED_LINE),
                 "to have all 1 TCP connections established",
-                "but 1 of 1 was not:",
-                UNANSWERED_LINE,
+                "but 1 of 1 was not",
                 NO_KERNEL_EVIDENCE));
     }
 
@@ -48,11 +49,10 @@ class ConnectionsAssertTest {
     void allEstablishedToPort_icmpAdminProhibited_failsWithTheIcmpError() {
         CapturedTraffic prohibited = Scenarios.prohibited(dir);
 
-        fails(() -> assertThat(prohibited).connections().to(1437).allEstablished(), message(prohibited,
+        fails(() -> assertThat(prohibited).connections().to(1437).allEstablished(), led(prohibited,
+                head(PROHIBITED_1437, PROHIBITED_1437_EVIDENCE),
                 "to have all 1 connections to port 1437 established",
-                "but 1 of 1 was not:",
-                "  ICMP admin prohibited from 10.200.1.20 for TCP 10.200.1.10:50202 \u2192 10.200.1.20:1437"
-                        + " at +0.000 s",
+                "but 1 of 1 was not",
                 NO_KERNEL_EVIDENCE));
     }
 
@@ -103,10 +103,10 @@ class ConnectionsAssertTest {
     void noneReset_refusedConnection_failsWithTheRst() {
         CapturedTraffic refused = Scenarios.refused(dir);
 
-        fails(() -> assertThat(refused).connections().noneReset(), message(refused,
+        fails(() -> assertThat(refused).connections().noneReset(), led(refused,
+                head(REFUSED_1435, REFUSED_1435_EVIDENCE),
                 "to have none of the 1 TCP connections reset",
-                "but 1 was:",
-                REFUSED_LINE));
+                "but 1 was"));
     }
 
     @Test
@@ -114,10 +114,15 @@ class ConnectionsAssertTest {
         CapturedTraffic reset = Scenarios.reset(dir);
 
         passes(() -> assertThat(reset).connections().to(1433).allEstablished());
-        fails(() -> assertThat(reset).connections().to(1433).noneReset(), message(reset,
+        fails(() -> assertThat(reset).connections().to(1433).noneReset(), led(reset,
+                head("TCP 10.200.1.10:50204 \u2192 10.200.1.20:1433 was reset by the server 10.200.1.20 at +0.250 s"
+                                + " (frame 4) after the handshake (observed).",
+                        "  TCP 10.200.1.10:50204 \u2192 10.200.1.20:1433 established, reset by 10.200.1.20:1433 at"
+                                + " +0.250 s",
+                        "  the RST from 10.200.1.20 arrived with TTL 64, as 10.200.1.20's own packets did: sent by"
+                                + " 10.200.1.20"),
                 "to have none of the 1 connections to port 1433 reset",
-                "but 1 was:",
-                "  TCP 10.200.1.10:50204 \u2192 10.200.1.20:1433 established, reset by 10.200.1.20:1433 at +0.250 s"));
+                "but 1 was"));
     }
 
     @Test
@@ -132,20 +137,20 @@ class ConnectionsAssertTest {
     void noneRetransmitted_dataSentTwice_failsWithTheRetransmission() {
         CapturedTraffic retransmitted = Scenarios.retransmitted(dir);
 
-        fails(() -> assertThat(retransmitted).connections().noneRetransmitted(), message(retransmitted,
+        fails(() -> assertThat(retransmitted).connections().noneRetransmitted(), led(retransmitted,
+                head(RETRANSMITTED_1433, RETRANSMITTED_1433_EVIDENCE),
                 "to have none of the 1 TCP connections retransmitted",
-                "but 1 was:",
-                "  TCP 10.200.1.10:50203 \u2192 10.200.1.20:1433: 1 data retransmission at +0.200 s"));
+                "but 1 was"));
     }
 
     @Test
     void noneRetransmittedToPort_synSentThreeTimes_failsWithTheSyns() {
         CapturedTraffic unanswered = Scenarios.unanswered(dir);
 
-        fails(() -> assertThat(unanswered).connections().to(1434).noneRetransmitted(), message(unanswered,
+        fails(() -> assertThat(unanswered).connections().to(1434).noneRetransmitted(), led(unanswered,
+                head(UNANSWERED_1434, UNANSWERED_LINE),
                 "to have none of the 1 connections to port 1434 retransmitted",
-                "but 1 was:",
-                UNANSWERED_LINE));
+                "but 1 was"));
     }
 
     @Test

@@ -10,6 +10,8 @@ import static io.github.pcapunit.assertions.synthetic.Expected.passes;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import java.nio.file.Path;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +32,13 @@ class EchoRequestsAssertTest {
     void allAnswered_noReply_failsListingEachRequest() {
         CapturedTraffic ping = Scenarios.unansweredPing(dir);
 
-        fails(() -> assertThat(ping).icmp().echoRequests().allAnswered(), message(ping,
+        fails(() -> assertThat(ping).icmp().echoRequests().allAnswered(), Expected.led(ping,
+                Expected.head("ICMP echo 10.200.1.10 \u2192 10.200.1.20 id=9 was not answered: 2 requests, 0 answered;"
+                                + " where it was lost is not recorded (observed).",
+                        "  ICMP echo request 10.200.1.10 \u2192 10.200.1.20 id=9 seq=1, no reply at +0.000 s",
+                        "  ICMP echo request 10.200.1.10 \u2192 10.200.1.20 id=9 seq=2, no reply at +1.000 s"),
                 "to have all 2 ICMP echo requests answered",
-                "but 2 of 2 got no echo reply:",
-                "  ICMP echo request 10.200.1.10 \u2192 10.200.1.20 id=9 seq=1, no reply at +0.000 s",
-                "  ICMP echo request 10.200.1.10 \u2192 10.200.1.20 id=9 seq=2, no reply at +1.000 s",
+                "but 2 of 2 got no echo reply",
                 NO_KERNEL_EVIDENCE));
     }
 
@@ -45,11 +49,38 @@ class EchoRequestsAssertTest {
                 .echo(500_000, false, TrafficFile.CLIENT, TrafficFile.SERVER, 3, 1)
                 .read().filter("icmp");
 
-        fails(() -> assertThat(icmp).icmp().echoRequests().allAnswered(), message(icmp,
+        fails(() -> assertThat(icmp).icmp().echoRequests().allAnswered(), Expected.led(icmp,
+                Expected.head("ICMP echo 10.200.1.10 \u2192 10.200.1.20 id=3 was not answered: 1 request, 0 answered;"
+                                + " where it was lost is not recorded (observed).",
+                        "  ICMP echo request 10.200.1.10 \u2192 10.200.1.20 id=3 seq=1, no reply at +0.500 s"),
                 "to have all 1 ICMP echo request answered",
-                "but 1 of 1 got no echo reply:",
-                "  ICMP echo request 10.200.1.10 \u2192 10.200.1.20 id=3 seq=1, no reply at +0.500 s",
+                "but 1 of 1 got no echo reply",
                 NO_KERNEL_EVIDENCE));
+    }
+
+    @Test
+    void allAnsweredTo_oneHost_looksOnlyAtTheEchoesToIt() {
+        CapturedTraffic mixed = Scenarios.healthy(dir, "two-targets")
+                .echo(2_000_000, false, TrafficFile.CLIENT, Scenarios.OUTSIDE, 8, 1)
+                .read();
+
+        passes(() -> assertThat(mixed).icmp().echoRequests().to(TrafficFile.SERVER).allAnswered());
+        fails(() -> assertThat(mixed).icmp().echoRequests().to(Scenarios.OUTSIDE).allAnswered(), Expected.led(mixed,
+                Expected.head("ICMP echo 10.200.1.10 \u2192 10.200.9.9 id=8 was not answered: 1 request, 0 answered;"
+                                + " where it was lost is not recorded (observed).",
+                        "  ICMP echo request 10.200.1.10 \u2192 10.200.9.9 id=8 seq=1, no reply at +2.000 s"),
+                "to have all 1 ICMP echo request to 10.200.9.9 answered",
+                "but 1 of 1 got no echo reply",
+                NO_KERNEL_EVIDENCE));
+        fails(() -> assertThat(mixed).icmp().echoRequests().allAnswered(), Expected.led(mixed,
+                Expected.head("ICMP echo 10.200.1.10 \u2192 10.200.9.9 id=8 was not answered: 1 request, 0 answered;"
+                                + " where it was lost is not recorded (observed).",
+                        "  ICMP echo request 10.200.1.10 \u2192 10.200.9.9 id=8 seq=1, no reply at +2.000 s"),
+                "to have all 3 ICMP echo requests answered",
+                "but 1 of 3 got no echo reply",
+                NO_KERNEL_EVIDENCE));
+        assertThatThrownBy(() -> assertThat(mixed).icmp().echoRequests().to("db.example"))
+                .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("db.example");
     }
 
     @Test

@@ -16,6 +16,7 @@ final class Frames {
     static final int TCP = 6;
     static final int UDP = 17;
     static final int ICMP = 1;
+    static final int ICMPV6 = 58;
 
     static final int FIN = 0x01;
     static final int SYN = 0x02;
@@ -32,12 +33,47 @@ final class Frames {
 
     /** An Ethernet frame carrying an IPv4 packet from {@code src} to {@code dst} (TTL 64). */
     static byte[] ipv4Frame(int protocol, String src, String dst, byte[] transport) {
-        byte[] ip = ipv4(protocol, src, dst, transport);
+        return ipv4Frame(protocol, src, dst, transport, 64);
+    }
+
+    /** An Ethernet frame carrying an IPv4 packet from {@code src} to {@code dst} that arrived with {@code ttl}. */
+    static byte[] ipv4Frame(int protocol, String src, String dst, byte[] transport, int ttl) {
+        byte[] ip = ipv4(protocol, src, dst, transport, ttl);
         return new Bytes().raw(SERVER_MAC).raw(CLIENT_MAC).u16(ETHERTYPE_IPV4).raw(ip).build();
     }
 
-    /** An IPv4 packet (20-byte header, DF set) whose TCP/UDP checksum covers the pseudo-header. */
+    /**
+     * An Ethernet frame carrying an IPv6 packet (no extension headers) with {@code hopLimit};
+     * {@code protocol} TCP, UDP or {@link #ICMPV6}, whose checksum covers the pseudo-header.
+     */
+    static byte[] ipv6Frame(int protocol, String src, String dst, byte[] transport, int hopLimit) {
+        byte[] s = address(src);
+        byte[] d = address(dst);
+        byte[] payload = transport.clone();
+        int checksumAt = protocol == TCP ? 16 : protocol == UDP ? 6 : protocol == ICMPV6 ? 2 : -1;
+        if (checksumAt >= 0) {
+            putU16(payload, checksumAt, 0);
+            byte[] pseudo = new Bytes().raw(s).raw(d).u32(payload.length).u16(0).u8(0).u8(protocol).raw(payload)
+                    .build();
+            putU16(payload, checksumAt, checksum(pseudo));
+        }
+        byte[] ip = new Bytes().u32(0x60000000L).u16(payload.length).u8(protocol).u8(hopLimit).raw(s).raw(d)
+                .raw(payload).build();
+        return new Bytes().raw(SERVER_MAC).raw(CLIENT_MAC).u16(0x86dd).raw(ip).build();
+    }
+
+    /** An ICMPv6 message (checksum filled in by {@link #ipv6Frame}). */
+    static byte[] icmpv6(int type, int code, byte[] body) {
+        return new Bytes().u8(type).u8(code).u16(0).raw(body).build();
+    }
+
+    /** An IPv4 packet (20-byte header, DF set, TTL 64) whose TCP/UDP checksum covers the pseudo-header. */
     static byte[] ipv4(int protocol, String src, String dst, byte[] transport) {
+        return ipv4(protocol, src, dst, transport, 64);
+    }
+
+    /** An IPv4 packet (20-byte header, DF set) with {@code ttl}. */
+    static byte[] ipv4(int protocol, String src, String dst, byte[] transport, int ttl) {
         byte[] s = address(src);
         byte[] d = address(dst);
         byte[] payload = transport.clone();
@@ -47,7 +83,7 @@ final class Frames {
             putU16(payload, checksumAt, checksum(pseudo));
         }
         byte[] header = new Bytes().u8(0x45).u8(0).u16(20 + payload.length).u16(0x1234).u16(0x4000)
-                .u8(64).u8(protocol).u16(0).raw(s).raw(d).build();
+                .u8(ttl).u8(protocol).u16(0).raw(s).raw(d).build();
         putU16(header, 10, checksum(header));
         return new Bytes().raw(header).raw(payload).build();
     }

@@ -41,17 +41,15 @@ class SoftPcapunitAssertionsTest {
         softly.assertThat(unanswered).icmp().echoRequests().allAnswered();
 
         assertThat(messages(softly)).containsExactly(
-                message(unanswered,
+                Expected.led(unanswered,
+                        Expected.head(Expected.UNANSWERED_1434, Expected.UNANSWERED_1434_SYNS),
                         "to have no dropped packets",
-                        "but found 1 drop:",
-                        "  SYN 10.200.1.10:50200 \u2192 10.200.1.20:1434 sent 3\u00d7 at +0.000 s, +1.015 s,"
-                                + " +3.039 s, no SYN-ACK",
+                        "but found 1 drop (see above)",
                         NO_KERNEL_EVIDENCE),
-                message(unanswered,
+                Expected.led(unanswered,
+                        Expected.head(Expected.UNANSWERED_1434, Expected.UNANSWERED_1434_SYNS),
                         "to have all 1 connections to port 1434 established",
-                        "but 1 of 1 was not:",
-                        "  SYN 10.200.1.10:50200 \u2192 10.200.1.20:1434 sent 3\u00d7 at +0.000 s, +1.015 s,"
-                                + " +3.039 s, no SYN-ACK",
+                        "but 1 of 1 was not",
                         NO_KERNEL_EVIDENCE),
                 message(unanswered,
                         "to have at least one of the packets matching \"icmp\"",
@@ -68,11 +66,9 @@ class SoftPcapunitAssertionsTest {
     void assertSoftly_throwsOnceWithEveryMessage_orPasses() {
         CapturedTraffic refused = Scenarios.refused(dir);
         CapturedTraffic healthy = Scenarios.healthy(dir);
-        String reset = message(refused,
+        String reset = Expected.led(refused, Expected.head(Expected.REFUSED_1435, Expected.REFUSED_1435_EVIDENCE),
                 "to have none of the 1 TCP connections reset",
-                "but 1 was:",
-                "  SYN 10.200.1.10:50201 \u2192 10.200.1.20:1435 at +0.000 s refused: RST from 10.200.1.20:1435"
-                        + " at +0.000 s");
+                "but 1 was");
         String complete = message(healthy, "to have 5 packets", "but found 12:");
 
         assertThatThrownBy(() -> SoftPcapunitAssertions.assertSoftly(softly -> {

@@ -67,6 +67,14 @@ final class TrafficFile {
                 payload)));
     }
 
+    /** A TCP segment that arrived with {@code ttl} (IPv4 TTL, or IPv6 hop limit when the addresses are IPv6). */
+    TrafficFile tcp(long micros, String src, int sport, String dst, int dport, int flags, long seq, long ack,
+                    int payload, int ttl) {
+        byte[] segment = Frames.tcp(sport, dport, seq, ack, flags, payload);
+        return frame(micros, src.indexOf(':') >= 0 ? Frames.ipv6Frame(Frames.TCP, src, dst, segment, ttl)
+                : Frames.ipv4Frame(Frames.TCP, src, dst, segment, ttl));
+    }
+
     /** A UDP datagram of 16 bytes. */
     TrafficFile udp(long micros, String src, int sport, String dst, int dport) {
         return frame(micros, Frames.ipv4Frame(Frames.UDP, src, dst, Frames.udp(sport, dport, 16)));

@@ -316,6 +316,79 @@ public final class CapturedTraffic {
         return scan().drops;
     }
 
+    /**
+     * One {@link Verdict} per flow: every TCP connection, UDP exchange and ICMP echo (grouped by
+     * source, target and identifier), then flows that only kernel or firewall records show
+     * (nothing of them reached a captured interface). Each says what happened, where, who sent
+     * the reset or ICMP error, and how sure it is.
+     *
+     * <pre>{@code
+     * traffic.verdicts().stream().filter(Verdict::isFailure).forEach(v -> System.out.println(v.sentence()));
+     * }</pre>
+     */
+    public List<Verdict> verdicts() {
+        return scan().verdicts().all();
+    }
+
+    /**
+     * The verdict of {@code connection}, one of this traffic's {@link #connections()}.
+     *
+     * <pre>{@code traffic.connectionsTo(1433).stream().map(traffic::verdictOf).map(Verdict::fate).toList();}</pre>
+     *
+     * @throws IllegalArgumentException if the connection comes from another {@code CapturedTraffic}
+     */
+    public Verdict verdictOf(TcpConnection connection) {
+        return verdictOf(connection.state());
+    }
+
+    /**
+     * The verdict of {@code exchange}, one of this traffic's {@link #udpExchanges()}.
+     *
+     * @throws IllegalArgumentException if the exchange comes from another {@code CapturedTraffic}
+     */
+    public Verdict verdictOf(UdpExchange exchange) {
+        return verdictOf(exchange.state());
+    }
+
+    private Verdict verdictOf(Object state) {
+        Verdict v = scan().verdicts().byState().get(state);
+        if (v == null) {
+            throw new IllegalArgumentException("verdictOf: the connection or exchange is not one of " + this
+                    + "; pass one from this object's connections() or udpExchanges()");
+        }
+        return v;
+    }
+
+    /**
+     * What the capture says about {@code host}:{@code port} (port -1: the host's flows, any port):
+     * its ICMP echoes, its flows' verdicts, the cause.
+     *
+     * <pre>{@code
+     * Diagnosis d = traffic.diagnosis("10.0.1.20", 1433);
+     * d.isReachable();   // false
+     * d.sentence();      // 10.0.1.20: ICMP echo answered (the network path works); port 1433: ... — the cause is ...
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code host} is not a numeric IP address or the port is not -1..65535
+     */
+    public Diagnosis diagnosis(String host, int port) {
+        if (port < -1 || port > 65535) {
+            throw new IllegalArgumentException("diagnosis(" + host + ", " + port + "): port " + port
+                    + " is out of range; use 0..65535, or -1 for the host alone");
+        }
+        Endpoint destination = Endpoint.of(Addresses.parseLiteral(host), port);
+        List<Verdict> all = verdicts();
+        List<Verdict> echoes = all.stream().filter(v -> (v.flow().protocol() == io.github.pcapunit.core.packet.IpProtocol.ICMP
+                || v.flow().protocol() == io.github.pcapunit.core.packet.IpProtocol.ICMPV6)
+                && v.flow().destination().address().equals(destination.address())).toList();
+        return new Diagnosis(destination, echoes, all.stream().filter(v -> Diagnosis.to(v, destination)).toList());
+    }
+
+    /** The {@link #verdicts()} of flows to {@code port} (TCP or UDP). */
+    public List<Verdict> verdictsTo(int port) {
+        return verdicts().stream().filter(v -> v.flow().destination().port() == port).toList();
+    }
+
     /** Drops whose flow goes to {@code port}. */
     public List<Drop> dropsTo(int port) {
         return drops().stream().filter(d -> d.flow().map(f -> f.destination().port() == port).orElse(false))

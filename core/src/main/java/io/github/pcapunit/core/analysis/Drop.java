@@ -45,6 +45,7 @@ public final class Drop {
     private final String processName;
     private final Long pid;
     private final FirewallRule rule;
+    private final String namespace;
     private final List<Long> frames;
     private final List<Instant> times;
     private final String description;
@@ -61,6 +62,7 @@ public final class Drop {
         this.processName = b.processName;
         this.pid = b.pid;
         this.rule = b.rule;
+        this.namespace = b.namespace;
         this.frames = Collections.unmodifiableList(new ArrayList<>(b.frames));
         List<Instant> t = new ArrayList<>(b.times);
         Collections.sort(t);
@@ -89,6 +91,7 @@ public final class Drop {
         b.processName = processName;
         b.pid = pid;
         b.rule = rule;
+        b.namespace = namespace;
         b.frames.addAll(frames);
         b.times.addAll(times);
         b.description = description;
@@ -153,6 +156,14 @@ public final class Drop {
         return Optional.ofNullable(rule);
     }
 
+    /**
+     * The network namespace the drop happened in, when the evidence names it: {@code "(JVM)"} for
+     * the JVM's own, else its {@code ip netns} name (e.g. {@code "db"}).
+     */
+    public Optional<String> namespace() {
+        return Optional.ofNullable(namespace);
+    }
+
     /** Frame numbers (1-based, as in Wireshark) of the captured packets that show it. */
     public List<Long> frames() {
         return frames;
@@ -209,7 +220,7 @@ public final class Drop {
                 && Objects.equals(reason, d.reason) && Objects.equals(icmpType, d.icmpType)
                 && Objects.equals(icmpCode, d.icmpCode) && Objects.equals(component, d.component)
                 && Objects.equals(location, d.location) && Objects.equals(processName, d.processName)
-                && Objects.equals(pid, d.pid) && Objects.equals(rule, d.rule)
+                && Objects.equals(pid, d.pid) && Objects.equals(rule, d.rule) && Objects.equals(namespace, d.namespace)
                 && frames.equals(d.frames) && times.equals(d.times) && description.equals(d.description);
     }
 
@@ -241,6 +252,7 @@ public final class Drop {
         private String processName;
         private Long pid;
         private FirewallRule rule;
+        private String namespace;
         private final List<Long> frames = new ArrayList<>();
         private final List<Instant> times = new ArrayList<>();
         private String description;
@@ -291,6 +303,12 @@ public final class Drop {
         /** The firewall rule that dropped it. */
         public Builder firewallRule(FirewallRule rule) {
             this.rule = rule;
+            return this;
+        }
+
+        /** The network namespace it happened in ({@code "(JVM)"} or an {@code ip netns} name). */
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
             return this;
         }
 

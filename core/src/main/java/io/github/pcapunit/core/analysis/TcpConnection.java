@@ -189,24 +189,12 @@ public final class TcpConnection {
      * 10.0.1.10:50122}, {@code ... SYN sent 3×, no answer}, {@code ... refused (RST from ...)}.
      */
     public String summary() {
-        StringBuilder b = new StringBuilder(flow().toString()).append(' ');
-        if (s.refused) {
-            b.append("refused (RST from ").append(flow().destination()).append(")");
-        } else if (!s.established && !s.synAckSeen && !s.reset) {
-            b.append("SYN sent ").append(s.synNanos.total()).append("\u00d7, no answer");
-        } else {
-            b.append(handshake().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
-                    .append(", ").append(s.packets).append(" packets");
-            if (s.reset) {
-                b.append(", reset by ").append(resetBy().orElseThrow());
-            } else if (s.finClient || s.finServer) {
-                b.append(", closed by ").append(closedBy().orElseThrow());
-            }
-            if (s.allRetransmissions() > 0) {
-                b.append(", ").append(s.allRetransmissions()).append(" retransmissions");
-            }
-        }
-        return b.toString();
+        return s.summary();
+    }
+
+    /** The analysis state behind this view (its identity keys the verdict). */
+    Object state() {
+        return s;
     }
 
     @Override

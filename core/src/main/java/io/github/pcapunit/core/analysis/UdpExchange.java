@@ -80,6 +80,11 @@ public final class UdpExchange {
                 + s.responses + (s.responses == 1 ? " response" : " responses");
     }
 
+    /** The analysis state behind this view (its identity keys the verdict). */
+    Object state() {
+        return s;
+    }
+
     @Override
     public String toString() {
         return summary();

@@ -213,6 +213,41 @@ public final class TrafficExpectations {
         return new Expectation("all ICMP echo requests answered", ConnectionChecks.echoRequestsAnswered(), false);
     }
 
+    /**
+     * Every ICMP/ICMPv6 echo request to {@code host} got an echo reply (echoes to other hosts are
+     * not looked at). Fails when no echo request to it was seen (unless
+     * {@link Expectation#allowingNoTraffic()}).
+     *
+     * <pre>{@code TrafficExpectations.echoRequestsAnswered("10.0.1.20").check(traffic);}</pre>
+     *
+     * @throws IllegalArgumentException if {@code host} is not one numeric IP address
+     */
+    public static Expectation echoRequestsAnswered(String host) {
+        InetAddress address = host(host, "echoRequestsAnswered(host): host");
+        return new Expectation("all ICMP echo requests to " + address.getHostAddress() + " answered",
+                ConnectionChecks.echoRequestsAnswered(address), false);
+    }
+
+    /**
+     * {@code host}:{@code port} is reachable: at least one flow to it was seen and none failed —
+     * a client's own early reset is no failure. The failure message leads with the destination's
+     * diagnosis, e.g. {@code "10.0.1.20: ICMP echo answered (the network path works); port 1433: ... was
+     * dropped on this host ... — the cause is on this host, not the server."}: the seed's "ping
+     * passes, TCP 1433 does not" in one statement.
+     *
+     * <pre>{@code TrafficExpectations.reachable("10.0.1.20", 1433).check(traffic);}</pre>
+     *
+     * @throws IllegalArgumentException if {@code host} is not one numeric IP address or the port is out of range
+     */
+    public static Expectation reachable(String host, int port) {
+        checkPort(port, "reachable");
+        InetAddress address = host(host, "reachable(host, port): host");
+        Endpoint target = Endpoint.of(address, port);
+        return new Expectation(target + " reachable",
+                io.github.pcapunit.core.check.internal.ShouldBeReachable.reachable(address.getHostAddress(), port),
+                false);
+    }
+
     private static void checkPort(int port, String method) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(method + "(" + port + "): port " + port

@@ -5,6 +5,9 @@ import io.github.pcapunit.core.CaptureException;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.Fate;
+import io.github.pcapunit.core.analysis.Verdict;
 import io.github.pcapunit.core.packet.DecodedPacket;
 import io.github.pcapunit.core.pcapng.Direction;
 import io.github.pcapunit.core.capture.EvidenceStatus;
@@ -18,6 +21,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -27,7 +34,9 @@ import java.util.stream.Stream;
  * with frame number, time, interface, direction ({@code Rx}/{@code Tx}/{@code --}), protocol,
  * source → destination, flags and lengths; journal entries stored in the file (kernel drops,
  * test marks) appear between the packets at their time as {@code Journal:} lines with their
- * {@code MESSAGE}; a footer gives the packet count, completeness and the drops found.
+ * {@code MESSAGE}; a footer gives the packet count, completeness, the flows per {@link Fate}, and
+ * the verdict of every flow that failed or lost packets with its evidence (then drop records no
+ * flow claims).
  * Immutable.
  *
  * <pre>{@code
@@ -135,12 +144,48 @@ public final class TextFormat {
                         .append(traffic.filterExpression().map(f -> " matching \"" + f + "\"").orElse(""))
                         .append("; ").append(traffic.incompleteness().orElse("capture complete")).append('\n');
                 traffic.kernelEvidenceStatus().ifPresent(s -> append(out, s + "\n"));
-                for (Drop d : traffic.drops()) {
-                    out.append("Drop: ").append(d.toString()).append('\n');
-                }
+                footerVerdicts(traffic, out);
             }
         } catch (IOException e) {
             throw new CaptureException("writing the text format of " + traffic.path() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The footer's conclusions: capture loss, one count of flows per fate, every flow that failed
+     * or lost packets as its verdict with the evidence indented, then drop records no flow
+     * claims (e.g. a kernel drop without addresses).
+     */
+    private static void footerVerdicts(CapturedTraffic traffic, Appendable out) throws IOException {
+        List<Drop> drops = traffic.drops();
+        for (Drop d : drops) {
+            if (d.kind() == DropKind.CAPTURE_LOSS) {
+                out.append("Drop: ").append(d.toString()).append('\n');
+            }
+        }
+        List<Verdict> verdicts = traffic.verdicts();
+        if (!verdicts.isEmpty()) {
+            Map<Fate, Integer> counts = new EnumMap<>(Fate.class);
+            verdicts.forEach(v -> counts.merge(v.fate(), 1, Integer::sum));
+            List<String> parts = new ArrayList<>();
+            counts.forEach((fate, n) -> parts.add(n + " " + fate.text()));
+            out.append("Flows: ").append(String.valueOf(verdicts.size())).append(" (")
+                    .append(String.join(", ", parts)).append(")\n");
+        }
+        Set<Drop> claimed = new HashSet<>();
+        for (Verdict v : verdicts) {
+            claimed.addAll(v.drops());
+            if (v.hasLoss()) {
+                out.append("Verdict: ").append(v.toString()).append('\n');
+                for (String e : v.evidence()) {
+                    out.append("  ").append(e).append('\n');
+                }
+            }
+        }
+        for (Drop d : drops) {
+            if (d.kind() != DropKind.CAPTURE_LOSS && !claimed.contains(d)) {
+                out.append("Drop: ").append(d.toString()).append('\n');
+            }
         }
     }
 

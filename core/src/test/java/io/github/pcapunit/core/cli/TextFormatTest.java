@@ -63,8 +63,15 @@ public class TextFormatTest {
             "     3 +1.500000 eth0     -- ICMP 10.0.1.10 \u2192 10.0.1.30 echo request id=77 seq=1 ttl=64 (50 bytes, 44 captured)",
             "3 packets; the capture is incomplete: the kernel buffer dropped 3 packets",
             "Drop: [CAPTURE CAPTURE_LOSS] capture lost packets on eth0: 3 dropped by the kernel buffer",
-            "Drop: [WIRE REFUSED] SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433 at +0.000 s refused: RST from 10.0.1.20:1433 at +0.000 s",
-            "Drop: [WIRE ECHO_WITHOUT_REPLY] ICMP echo request 10.0.1.10 \u2192 10.0.1.30 id=77 sent 1\u00d7 (seq 1) at +1.500 s, no echo reply",
+            "Flows: 2 (1 refused by the server, 1 unanswered)",
+            "Verdict: [REFUSED, inferred] TCP 10.0.1.10:50122 \u2192 10.0.1.20:1433 was refused by the server 10.0.1.20:"
+                    + " it answered the SYN with a reset",
+            "  SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433 at +0.000 s refused: RST from 10.0.1.20:1433 at +0.000 s",
+            "  the RST from 10.0.1.20 arrived with TTL 64; nothing else from 10.0.1.20 was captured to compare it with:"
+                    + " the origin is unverified",
+            "Verdict: [UNANSWERED, observed] ICMP echo 10.0.1.10 \u2192 10.0.1.30 id=77 was not answered: 1 request, 0"
+                    + " answered; where it was lost is not recorded",
+            "  ICMP echo request 10.0.1.10 \u2192 10.0.1.30 id=77 sent 1\u00d7 (seq 1) at +1.500 s, no echo reply",
             "");
 
     @Test

@@ -123,6 +123,7 @@ public final class Analyzer {
                     return;
                 }
                 r = new EchoRecord(f.ipVersion, f.src, f.dst, f.icmpId, f.icmpSeq, f.epochNanos, f.frameNumber);
+                r.requestTtl = f.ttl;
                 echoes.add(r);
                 pendingEchoes.put(echoProbe.copy(), r);
             } else if (reply) {
@@ -132,20 +133,22 @@ public final class Analyzer {
                 if (r != null) {
                     r.replyNanos = f.epochNanos;
                     r.replyFrame = f.frameNumber;
+                    r.replyTtl = f.ttl;
                 } else if (unansweredBeyondKept > 0) {
                     unansweredBeyondKept--;
                 }
             }
             return;
         }
-        if (f.hasInner && f.inner != null && f.icmpType == (f.protocol == 58 ? 1 : 3)) {
+        if (f.hasInner && f.inner != null && (f.icmpType == (f.protocol == 58 ? 1 : 3)
+                || (f.protocol == 58 && f.icmpType == 2))) {
             PacketFields in = f.inner;
             FlowKey key = new FlowKey();
             key.set(in.ipVersion, in.protocol, in.src, in.srcPort, in.dst, in.dstPort);
             List<UnreachableGroup> groups = unreachable.computeIfAbsent(key, k -> new ArrayList<>(1));
             UnreachableGroup g = null;
             for (UnreachableGroup candidate : groups) {
-                if (candidate.icmpCode == f.icmpCode && candidate.fromClient(in.src, Math.max(-1, in.srcPort))) {
+                if (candidate.icmpType == f.icmpType && candidate.icmpCode == f.icmpCode && candidate.fromClient(in.src, Math.max(-1, in.srcPort))) {
                     g = candidate;
                 }
             }

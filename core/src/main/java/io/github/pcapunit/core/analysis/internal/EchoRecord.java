@@ -15,6 +15,9 @@ public final class EchoRecord {
     public int requestCount = 1;
     public long replyNanos = -1;
     public long replyFrame = -1;
+    /** TTL / hop limit of the request and of the reply (-1 until seen). */
+    public int requestTtl = -1;
+    public int replyTtl = -1;
 
     public EchoRecord(int ipVersion, byte[] source, byte[] destination, int identifier, int sequence,
             long requestNanos, long requestFrame) {

@@ -6,6 +6,8 @@ import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.EvidenceSource;
 import io.github.pcapunit.core.capture.internal.kernel.KernelDrop;
 import io.github.pcapunit.core.capture.internal.kernel.KernelJournal;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +31,13 @@ public final class KernelEvidenceProvider implements EvidenceProvider {
     @Override
     public List<Drop> drops(AnalysisContext context) {
         List<Drop> drops = new ArrayList<>();
-        for (KernelJournal.FirewallVerdict v : KernelJournal.firewallVerdicts(context.journal())) {
-            drops.add(toDrop(v));
+        for (JournalEntry e : context.journal()) {
+            if (e.isEvent(KernelJournal.NFTRACE)) {
+                // One entry at a time, to keep the namespace the explain sidecar traced in.
+                for (KernelJournal.FirewallVerdict v : KernelJournal.firewallVerdicts(List.of(e))) {
+                    drops.add(toDrop(v).toBuilder().namespace(e.get(JournalKey.PCAPUNIT_NETNS).orElse(null)).build());
+                }
+            }
         }
         for (KernelDrop d : KernelJournal.drops(context.journal())) {
             drops.add(toDrop(d));

@@ -37,6 +37,23 @@ public final class TcpState extends EndpointPair {
     public long resetFrame = -1;
     public boolean refused;
 
+    /** TTL / hop limit of the first reset. */
+    public int resetTtl = -1;
+    /** TTLs of the client's and the server's packets, resets excluded. */
+    public final TtlSet clientTtls = new TtlSet();
+    public final TtlSet serverTtls = new TtlSet();
+    /** Direction of the first SYN as captured (INBOUND, OUTBOUND or UNKNOWN). */
+    public io.github.pcapunit.core.pcapng.Direction synDirection;
+
+    /** Per side (0 client, 1 server): data retransmissions, the largest retransmitted payload,
+     *  the largest payload the peer acknowledged, and whether data was left unacknowledged. */
+    public final long[] sideRetrans = new long[2];
+    public final int[] maxRetransPayload = new int[2];
+    public final int[] maxAckedPayload = new int[2];
+    private final long[] lastSegEnd = {-1, -1};
+    private final int[] lastSegPayload = new int[2];
+    private final long[] highestAck = {-1, -1};
+
     public boolean finClient;
     public boolean finServer;
     public long finNanos = -1;
@@ -85,12 +102,24 @@ public final class TcpState extends EndpointPair {
         if (rst) {
             if (!reset) {
                 reset = true;
+                resetTtl = f.ttl;
                 resetByServer = !fromClient;
                 resetNanos = f.epochNanos;
                 resetFrame = f.frameNumber;
                 refused = !fromClient && !established;
             }
             return;
+        }
+        (fromClient ? clientTtls : serverTtls).add(f.ttl);
+        int side = fromClient ? 0 : 1;
+        if (ack && f.ack >= 0) {
+            int other = 1 - side;
+            if (highestAck[side] < 0 || before(highestAck[side], f.ack)) {
+                highestAck[side] = f.ack;
+            }
+            if (lastSegEnd[other] >= 0 && !before(f.ack, lastSegEnd[other])) {
+                maxAckedPayload[other] = Math.max(maxAckedPayload[other], lastSegPayload[other]);
+            }
         }
         boolean retransmitted = false;
         int segLen = payload + (syn ? 1 : 0) + (fin ? 1 : 0);
@@ -110,7 +139,19 @@ public final class TcpState extends EndpointPair {
                 }
             }
         }
+        if (payload > 0 && f.seq >= 0) {
+            if (!retransmitted) {
+                lastSegEnd[side] = (f.seq + payload) & 0xffffffffL;
+                lastSegPayload[side] = payload;
+            } else {
+                sideRetrans[side]++;
+                maxRetransPayload[side] = Math.max(maxRetransPayload[side], payload);
+            }
+        }
         if (syn && !ack && fromClient) {
+            if (synDirection == null) {
+                synDirection = f.direction;
+            }
             if (clientIsn < 0) {
                 clientIsn = f.seq;
             }
@@ -149,6 +190,40 @@ public final class TcpState extends EndpointPair {
                 finServer = true;
             }
         }
+    }
+
+    /** Whether {@code side}'s (0 client, 1 server) last data was never acknowledged by the peer. */
+    public boolean unacknowledged(int side) {
+        long end = side == 0 ? nextClient : nextServer;
+        long ack = highestAck[1 - side];
+        return end >= 0 && (ack < 0 || before(ack, end));
+    }
+
+    /**
+     * One line: {@code TCP 10.0.1.10:50122 → 10.0.1.20:1433 established, 12 packets, closed by
+     * 10.0.1.10:50122}, {@code ... SYN sent 3×, no answer}, {@code ... refused (RST from ...)}.
+     */
+    public String summary() {
+        io.github.pcapunit.core.packet.Flow flow = flow();
+        StringBuilder b = new StringBuilder(flow.toString()).append(' ');
+        if (refused) {
+            b.append("refused (RST from ").append(flow.destination()).append(")");
+        } else if (!established && !synAckSeen && !reset) {
+            b.append("SYN sent ").append(synNanos.total()).append("\u00d7, no answer");
+        } else {
+            String handshake = midStream ? "mid stream" : established ? "established"
+                    : synAckSeen ? "syn received" : "syn sent";
+            b.append(handshake).append(", ").append(packets).append(" packets");
+            if (reset) {
+                b.append(", reset by ").append(resetByServer ? flow.destination() : flow.source());
+            } else if (finClient || finServer) {
+                b.append(", closed by ").append(closedByServerFirst ? flow.destination() : flow.source());
+            }
+            if (allRetransmissions() > 0) {
+                b.append(", ").append(allRetransmissions()).append(" retransmissions");
+            }
+        }
+        return b.toString();
     }
 
     /** SYN transmissions by the client beyond the first. */

@@ -43,6 +43,7 @@ public final class TrafficScan {
         /** Time of the file's first packet (before any filter), the zero of relative times; -1 if none. */
         public final long baseNanos;
         final String lossText;
+        private volatile Fates.Result verdicts;
 
         Scan(AnalysisResult wire, List<JournalEntry> journal, long osDrop, long ifDrop, String truncation,
                 EvidenceStatus evidenceStatus, List<Drop> drops, long baseNanos, String lossText) {
@@ -55,6 +56,16 @@ public final class TrafficScan {
             this.drops = List.copyOf(drops);
             this.baseNanos = baseNanos;
             this.lossText = lossText;
+        }
+
+        /** One verdict per flow, computed on first use (a listing of drops does not pay for it). */
+        public Fates.Result verdicts() {
+            Fates.Result v = verdicts;
+            if (v == null) {
+                v = Fates.verdicts(wire, drops, baseNanos);
+                verdicts = v;
+            }
+            return v;
         }
 
         /** One sentence, or null when the capture is complete. */

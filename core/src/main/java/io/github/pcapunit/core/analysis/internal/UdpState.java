@@ -12,6 +12,9 @@ public final class UdpState extends EndpointPair {
     public long responses;
     public long firstFrame;
     public long unreachable;
+    /** TTLs of the client's and the server's datagrams. */
+    public final TtlSet clientTtls = new TtlSet();
+    public final TtlSet serverTtls = new TtlSet();
     public final BoundedLongs requestFrames = new BoundedLongs(TcpState.KEEP);
 
     public UdpState(PacketFields f) {
@@ -24,9 +27,11 @@ public final class UdpState extends EndpointPair {
         lastNanos = f.epochNanos;
         if (fromClient(f.src, f.srcPort)) {
             requests++;
+            clientTtls.add(f.ttl);
             requestFrames.add(f.frameNumber);
         } else {
             responses++;
+            serverTtls.add(f.ttl);
             if (firstResponseNanos < 0) {
                 firstResponseNanos = f.epochNanos;
             }

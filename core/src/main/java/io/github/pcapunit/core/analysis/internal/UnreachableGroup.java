@@ -8,6 +8,8 @@ public final class UnreachableGroup extends EndpointPair {
     public final int icmpType;
     public final int icmpCode;
     public final byte[] reporter;
+    /** TTL / hop limit of the first error. */
+    public final int ttl;
     public final BoundedLongs nanos = new BoundedLongs(TcpState.KEEP);
     public final BoundedLongs frames = new BoundedLongs(TcpState.KEEP);
 
@@ -17,5 +19,11 @@ public final class UnreachableGroup extends EndpointPair {
         this.icmpType = f.icmpType;
         this.icmpCode = f.icmpCode;
         this.reporter = java.util.Arrays.copyOf(f.src, f.addressLength());
+        this.ttl = f.ttl;
+    }
+
+    /** Whether this is "fragmentation needed" / ICMPv6 "packet too big": a path-MTU signal. */
+    public boolean tooBig() {
+        return ipVersion == 6 ? icmpType == 2 : icmpCode == 4;
     }
 }

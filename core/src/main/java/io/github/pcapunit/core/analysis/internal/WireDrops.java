@@ -61,6 +61,26 @@ public final class WireDrops {
         return out;
     }
 
+    /** The origin check of {@code c}'s first reset against its claimed sender's ordinary TTLs. */
+    public static Origins.Origin resetOrigin(TcpState c, Origins origins) {
+        byte[] claimed = c.resetByServer ? c.server : c.client;
+        TtlSet reference = new TtlSet();
+        reference.addAll(c.resetByServer ? c.serverTtls : c.clientTtls);
+        reference.addAll(origins.of(claimed));
+        return Origins.compare(c.resetTtl, reference);
+    }
+
+    /** {@code sent by a device 1 hop closer than 10.200.3.20, not by 10.200.3.20}. */
+    static String sentBy(Origins.Origin o, String claimed) {
+        return switch (o.kind()) {
+            case CLOSER -> "sent by a device " + o.hops() + (o.hops() == 1 ? " hop" : " hops") + " closer than "
+                    + claimed + ", not by " + claimed;
+            case FARTHER -> "sent from " + o.hops() + (o.hops() == 1 ? " hop" : " hops") + " farther than "
+                    + claimed + ", not by " + claimed;
+            default -> "sent by another device (TTL " + o.ttl() + " against " + o.reference() + "), not by " + claimed;
+        };
+    }
+
     /** CAPTURE_LOSS drops, one per interface with losses: {name, osDrop, ifDrop}. */
     static List<Drop> captureLoss(List<String[]> perInterface) {
         List<Drop> out = new ArrayList<>();
@@ -86,14 +106,24 @@ public final class WireDrops {
 
     /** Drops the wire shows: unanswered/refused/reset/retransmitted TCP, ICMP unreachable, unanswered echoes. */
     public static List<Drop> derive(AnalysisResult r, long base) {
+        return derive(r, base, Origins.of(r));
+    }
+
+    /**
+     * Drops the wire shows, with every reset checked against its claimed sender's TTLs: a reset
+     * sent by the connection's own initiator is no drop; one sent by a device on the path is a
+     * {@link DropKind#RESET_BY_PATH}.
+     */
+    public static List<Drop> derive(AnalysisResult r, long base, Origins origins) {
         List<Drop> out = new ArrayList<>();
         Set<Flow> reported = new HashSet<>();
         for (UnreachableGroup g : r.unreachable) {
             Flow flow = g.flow();
             reported.add(flow);
-            String code = IcmpNames.unreachableCode(g.ipVersion, g.icmpCode);
+            String code = g.ipVersion == 6 && g.icmpType == 2 ? "PACKET_TOO_BIG"
+                    : IcmpNames.unreachableCode(g.ipVersion, g.icmpCode);
             String proto = g.ipVersion == 6 ? "ICMPv6 " : "ICMP ";
-            String desc = proto + IcmpNames.unreachableText(g.ipVersion, g.icmpCode) + " from "
+            String desc = proto + code.toLowerCase(Locale.ROOT).replace('_', ' ') + " from "
                     + Addresses.text(g.reporter, g.reporter.length) + " for " + flow + " at " + times(g.nanos, base)
                     + (g.nanos.total() > 1 ? " (" + g.nanos.total() + "\u00d7)" : "");
             out.add(Drop.builder(DropKind.ICMP_UNREACHABLE, EvidenceSource.WIRE).flow(flow).reason(code)
@@ -109,10 +139,13 @@ public final class WireDrops {
             Flow flow = c.flow();
             String client = Addresses.endpoint(c.client, c.client.length, c.clientPort);
             String server = Addresses.endpoint(c.server, c.server.length, c.serverPort);
+            Origins.Origin origin = c.reset ? resetOrigin(c, origins) : null;
+            boolean byPath = origin != null && origin.spoofedByPath();
             if (c.refused) {
                 String desc = "SYN " + client + " \u2192 " + server + " at " + times(c.synNanos, base)
-                        + " refused: RST from " + server + " at " + relative(c.resetNanos, base);
-                out.add(Drop.builder(DropKind.REFUSED, EvidenceSource.WIRE).flow(flow)
+                        + " refused: RST from " + server + " at " + relative(c.resetNanos, base)
+                        + (byPath ? ", " + sentBy(origin, Addresses.text(c.server, c.server.length)) : "");
+                out.add(Drop.builder(byPath ? DropKind.RESET_BY_PATH : DropKind.REFUSED, EvidenceSource.WIRE).flow(flow)
                         .frames(frames(c.synFrames)).frame(c.resetFrame).times(instants(c.synNanos))
                         .description(desc).build());
                 continue;
@@ -128,12 +161,14 @@ public final class WireDrops {
                         .frames(frames(c.synFrames)).times(instants(c.synNanos)).description(desc).build());
                 continue;
             }
-            if (c.reset) {
+            if (c.reset && (c.resetByServer || byPath)) {
+                // A reset by the initiator itself (a partial read, SO_LINGER 0) is no drop.
                 String by = c.resetByServer ? server : client;
+                String claimed = Addresses.text(c.resetByServer ? c.server : c.client, c.ipVersion == 6 ? 16 : 4);
                 String desc = flow + " " + (c.established ? "established" : "half-open") + ", reset by " + by
-                        + " at " + relative(c.resetNanos, base);
-                out.add(Drop.builder(DropKind.RESET_BY_PEER, EvidenceSource.WIRE).flow(flow).frame(c.resetFrame)
-                        .time(at(c.resetNanos)).description(desc).build());
+                        + " at " + relative(c.resetNanos, base) + (byPath ? ", " + sentBy(origin, claimed) : "");
+                out.add(Drop.builder(byPath ? DropKind.RESET_BY_PATH : DropKind.RESET_BY_PEER, EvidenceSource.WIRE)
+                        .flow(flow).frame(c.resetFrame).time(at(c.resetNanos)).description(desc).build());
             }
             long synRetrans = c.synRetransmissions();
             long data = c.retransNanos.total();

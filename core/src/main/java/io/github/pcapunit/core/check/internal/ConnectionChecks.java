@@ -3,16 +3,17 @@ package io.github.pcapunit.core.check.internal;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.EvidenceSource;
-import io.github.pcapunit.core.packet.Flow;
 import io.github.pcapunit.core.analysis.IcmpExchange;
 import io.github.pcapunit.core.packet.IpProtocol;
 import io.github.pcapunit.core.analysis.TcpConnection;
+import java.net.InetAddress;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
+import java.util.ArrayList;
+import io.github.pcapunit.core.analysis.Fate;
+import io.github.pcapunit.core.analysis.Verdict;
 
 /** Checks over the TCP connections to a port, and over ICMP echo requests. */
 public final class ConnectionChecks {
@@ -22,23 +23,24 @@ public final class ConnectionChecks {
 
     /** Every connection to {@code port} (any port if negative) completed its handshake. */
     public static Check allEstablished(int port) {
-        return (traffic, allow) -> connections(traffic, allow, port, c -> !c.isEstablished(),
-                (ctx, sel, total, lines, n) -> ShouldAllBeEstablished.shouldAllBeEstablished(ctx, sel, total, lines, n),
-                "to have all " + selection(port) + " established");
+        return (traffic, allow) -> connections(traffic, allow, port, (c, v) -> !c.isEstablished(),
+                ShouldAllBeEstablished::shouldAllBeEstablished, "to have all " + selection(port) + " established");
     }
 
-    /** No connection to {@code port} was reset or refused. */
+    /**
+     * No connection to {@code port} was refused or reset by the server or by a device on the path;
+     * a reset sent by the connection's own initiator (a client closing early) is no failure.
+     */
     public static Check noneReset(int port) {
-        return (traffic, allow) -> connections(traffic, allow, port, TcpConnection::isReset,
-                (ctx, sel, total, lines, n) -> ShouldNoneBeReset.shouldNoneBeReset(ctx, sel, total, lines, n),
-                "to have none of the " + selection(port) + " reset");
+        return (traffic, allow) -> connections(traffic, allow, port,
+                (c, v) -> v.fate() == Fate.REFUSED || v.fate() == Fate.RESET_BY_PEER || v.fate() == Fate.RESET_BY_PATH,
+                ShouldNoneBeReset::shouldNoneBeReset, "to have none of the " + selection(port) + " reset");
     }
 
     /** No connection to {@code port} retransmitted a SYN or data. */
     public static Check noneRetransmitted(int port) {
-        return (traffic, allow) -> connections(traffic, allow, port, c -> c.retransmissions() > 0,
-                (ctx, sel, total, lines, n) -> ShouldNoneBeRetransmitted.shouldNoneBeRetransmitted(ctx, sel, total,
-                        lines, n),
+        return (traffic, allow) -> connections(traffic, allow, port, (c, v) -> c.retransmissions() > 0,
+                ShouldNoneBeRetransmitted::shouldNoneBeRetransmitted,
                 "to have none of the " + selection(port) + " retransmitted");
     }
 
@@ -47,38 +49,51 @@ public final class ConnectionChecks {
     }
 
     private interface Factory {
-        String message(MessageContext context, String selection, int total, List<String> lines, int failed);
+        String message(MessageContext context, String lead, String selection, int total, List<String> lines,
+                       int failed);
     }
 
     private static Optional<String> connections(CapturedTraffic traffic, boolean allowNoTraffic, int port,
-                                                Predicate<TcpConnection> failing, Factory factory, String to) {
+                                                BiPredicate<TcpConnection, Verdict> failing, Factory factory,
+                                                String to) {
         List<TcpConnection> all = port < 0 ? traffic.connections() : traffic.connectionsTo(port);
-        List<Drop> drops = DropChecks.tied(traffic, port < 0 ? traffic.drops() : traffic.dropsTo(port)).stream()
-                .filter(d -> d.flow().map(f -> f.protocol() == IpProtocol.TCP).orElse(false)).toList();
         String selection = port < 0 ? "TCP connections" : "connections to port " + port;
         if (all.isEmpty()) {
+            List<Drop> drops = DropChecks.tied(traffic, port < 0 ? traffic.drops() : traffic.dropsTo(port)).stream()
+                    .filter(d -> d.flow().map(f -> f.protocol() == IpProtocol.TCP).orElse(false)).toList();
             return noTraffic(traffic, allowNoTraffic, to, port < 0 ? "TCP connection" : "TCP connection to port " + port,
                     drops);
         }
-        List<TcpConnection> bad = all.stream().filter(failing).toList();
+        List<Verdict> bad = new ArrayList<>();
+        for (TcpConnection c : all) {
+            Verdict v = traffic.verdictOf(c);
+            if (failing.test(c, v)) {
+                bad.add(v);
+            }
+        }
         if (bad.isEmpty()) {
             return Optional.empty();
         }
-        Map<Flow, String> evidence = dropLinesByFlow(drops);
-        List<String> lines = bad.stream().limit(FailureText.MAX_LINES + 1L)
-                .map(c -> evidence.getOrDefault(c.flow(), c.summary())).toList();
-        return Optional.of(factory.message(Contexts.of(traffic), selection, all.size(), lines,
-                bad.size()));
+        String lead = Verdicts.lead(bad, List.of(), port < 0 ? "" : "to port " + port);
+        return Optional.of(factory.message(Contexts.of(traffic), lead, selection, all.size(),
+                Verdicts.lines(bad, List.of()), bad.size()));
     }
 
     /** Every ICMP/ICMPv6 echo request got a reply. */
     public static Check echoRequestsAnswered() {
+        return echoRequestsAnswered(null);
+    }
+
+    /** Every ICMP/ICMPv6 echo request to {@code host} (any host when null) got a reply. */
+    public static Check echoRequestsAnswered(InetAddress host) {
         return (traffic, allowNoTraffic) -> {
-            List<IcmpExchange> all = traffic.icmpEchoes();
+            List<IcmpExchange> all = traffic.icmpEchoes().stream()
+                    .filter(e -> host == null || e.destination().equals(host)).toList();
             if (all.isEmpty()) {
                 List<Drop> kernel = DropChecks.tied(traffic, traffic.drops()).stream()
                         .filter(d -> d.flow().map(f -> f.destination().port() < 0).orElse(false)).toList();
-                String to = "to have all ICMP echo requests answered";
+                String to = "to have all ICMP echo requests" + (host == null ? "" : " to " + host.getHostAddress())
+                        + " answered";
                 if (kernel.isEmpty()) {
                     List<Drop> untied = untiedFirewallDrops(traffic);
                     if (!untied.isEmpty()) {
@@ -95,8 +110,15 @@ public final class ConnectionChecks {
             Instant base = traffic.fileFirstPacketTime().orElse(unanswered.get(0).requestTime());
             List<String> lines = unanswered.stream().limit(FailureText.MAX_LINES + 1L)
                     .map(e -> e.summary() + sentTimes(e, base)).toList();
-            return Optional.of(ShouldAllBeAnswered.shouldAllBeAnswered(Contexts.of(traffic), all.size(), lines,
-                    unanswered.size()));
+            List<Verdict> failed = traffic.verdicts().stream()
+                    .filter(v -> v.isFailure() && (v.flow().protocol() == IpProtocol.ICMP
+                            || v.flow().protocol() == IpProtocol.ICMPV6)
+                            && (host == null || v.flow().destination().address().equals(host)))
+                    .toList();
+            String lead = failed.isEmpty() ? unanswered.size() + " ICMP echo requests were not answered"
+                    : Verdicts.lead(failed, List.of(), host == null ? "" : "to " + host.getHostAddress());
+            return Optional.of(ShouldAllBeAnswered.shouldAllBeAnswered(Contexts.of(traffic), lead,
+                    host == null ? null : host.getHostAddress(), all.size(), lines, unanswered.size()));
         };
     }
 
@@ -131,13 +153,5 @@ public final class ConnectionChecks {
             return Optional.empty();
         }
         return Optional.of(ShouldHaveSeenTraffic.shouldHaveSeen(Contexts.of(traffic), to, what));
-    }
-
-    private static Map<Flow, String> dropLinesByFlow(List<Drop> drops) {
-        Map<Flow, String> lines = new HashMap<>();
-        for (Drop d : drops) {
-            d.flow().ifPresent(f -> lines.merge(f, d.description(), (a, b) -> a + "; " + b));
-        }
-        return lines;
     }
 }

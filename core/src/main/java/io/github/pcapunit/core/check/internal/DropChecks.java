@@ -3,7 +3,9 @@ package io.github.pcapunit.core.check.internal;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.packet.Endpoint;
+import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.analysis.Verdict;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -18,27 +20,39 @@ public final class DropChecks {
     /** No drop to {@code port}; fails without traffic to it unless allowed. */
     public static Check noDropsTo(int port) {
         String target = "port " + port;
-        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target, tied(traffic, traffic.dropsTo(port)),
-                () -> traffic.packetsTo(port));
+        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target,
+                failing(traffic, traffic.verdictsTo(port)), List.of(), () -> traffic.packetsTo(port));
     }
 
     /** No drop to {@code host}:{@code port}; {@code host} is validated by the caller. */
     public static Check noDropsTo(InetAddress host, int port) {
         String target = Endpoint.of(host, port).toString();
         return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target,
-                traffic.dropsTo(port).stream()
-                        .filter(d -> d.flow().map(f -> f.destination().address().equals(host)).orElse(false))
-                        .toList(),
-                () -> traffic.packetsTo(host.getHostAddress(), port));
+                failing(traffic, traffic.verdictsTo(port).stream()
+                        .filter(v -> v.flow().destination().address().equals(host)).toList()),
+                List.of(), () -> traffic.packetsTo(host.getHostAddress(), port));
     }
 
     /** No drop at all (capture loss included); fails on an empty capture unless allowed. */
     public static Check noDrops() {
-        return (traffic, allowNoTraffic) -> {
-            Set<InetAddress> seen = traffic.addresses();
-            return evaluate(traffic, allowNoTraffic, null,
-                    traffic.drops().stream().filter(d -> attributable(d, seen)).toList(), traffic::packetCount);
-        };
+        return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, null,
+                failing(traffic, traffic.verdicts()),
+                traffic.drops().stream().filter(d -> d.kind() == DropKind.CAPTURE_LOSS).toList(),
+                traffic::packetCount);
+    }
+
+    /**
+     * The verdicts of {@code verdicts} that fail a "no drops" check: the flow failed or lost
+     * packets on the way, and it is tied to the captured traffic ({@link #attributable}).
+     */
+    public static List<Verdict> failing(CapturedTraffic traffic, List<Verdict> verdicts) {
+        List<Verdict> lossy = verdicts.stream().filter(Verdict::hasLoss).toList();
+        if (lossy.isEmpty()) {
+            return lossy;
+        }
+        Set<InetAddress> seen = traffic.addresses();
+        return lossy.stream().filter(v -> seen.isEmpty() || seen.contains(v.flow().source().address())
+                || seen.contains(v.flow().destination().address())).toList();
     }
 
     /** The drops of {@code drops} that {@link #attributable} ties to {@code traffic}. */
@@ -64,11 +78,13 @@ public final class DropChecks {
     }
 
     private static Optional<String> evaluate(CapturedTraffic traffic, boolean allowNoTraffic, String target,
-                                             List<Drop> drops, java.util.function.LongSupplier packets) {
+                                             List<Verdict> failing, List<Drop> loss,
+                                             java.util.function.LongSupplier packets) {
         // Drops first: an outbound firewall drop leaves no packet on the wire but a kernel record.
-        if (!drops.isEmpty()) {
-            return Optional.of(ShouldHaveNoDrops.shouldHaveNoDrops(Contexts.of(traffic), target, lines(drops),
-                    drops.size()));
+        if (!failing.isEmpty() || !loss.isEmpty()) {
+            return Optional.of(ShouldHaveNoDrops.shouldHaveNoDrops(Contexts.of(traffic), target,
+                    Verdicts.lead(failing, loss, target == null ? "" : "to " + target),
+                    Verdicts.lines(failing, loss), failing.size() + loss.size()));
         }
         if (packets.getAsLong() == 0 && !allowNoTraffic) {
             String to = target == null ? "to have no dropped packets" : "to have no dropped packets to " + target;

@@ -52,6 +52,31 @@ public final class FailureText {
         return text.toString();
     }
 
+    /**
+     * Builds a failure message that leads with the verdict: one sentence saying what happened,
+     * then the evidence lines (at most {@value #MAX_LINES}, then "... and N more"), then the
+     * file, the expectation and the finding, then the capture-wide sentences.
+     *
+     * @param lead the verdict, one sentence (a period is added when missing)
+     * @param evidence the lines the verdict rests on
+     * @param to what was expected, starting with "to "
+     * @param but what was found, starting with "but "
+     */
+    public static String verdictFirst(MessageContext context, String lead, List<String> evidence, String to,
+                                      String but, boolean withKernelEvidence) {
+        StringBuilder text = new StringBuilder(256);
+        text.append(lead.endsWith(".") ? lead : lead + ".");
+        int shown = Math.min(MAX_LINES, evidence.size());
+        for (int i = 0; i < shown; i++) {
+            text.append("\n  ").append(evidence.get(i));
+        }
+        if (evidence.size() > shown) {
+            text.append("\n  ... and ").append(evidence.size() - shown).append(" more");
+        }
+        text.append('\n').append(build(context, to, but, List.of(), 0, withKernelEvidence));
+        return text.toString();
+    }
+
     /** "the traffic captured in /x.pcapng" or "the captured traffic" when there is no file. */
     static String subject(MessageContext context) {
         return context.fileIfAny()
