@@ -109,7 +109,8 @@ public final class NftExplain implements AutoCloseable {
 
     /**
      * Starts tracing packets matching {@code match} (nft syntax, e.g. {@code "tcp dport 1433"};
-     * empty: all packets) in {@code namespace} ({@code null}: the JVM's own).
+     * empty: all packets) in {@code namespace} ({@code null}: the JVM's own; an {@code ip netns}
+     * name, or an nsfs path such as {@code /proc/4242/ns/net}).
      *
      * @throws CaptureException when the table or monitor cannot be set up (nothing is left behind)
      */
@@ -352,7 +353,10 @@ public final class NftExplain implements AutoCloseable {
 
     private static List<String> command(String namespace, String... args) {
         List<String> c = new ArrayList<>();
-        if (namespace != null) {
+        if (namespace != null && namespace.startsWith("/")) {
+            // an nsfs path (a container's /proc/<pid>/ns/net): join only its network namespace
+            c.addAll(List.of("nsenter", "--net=" + namespace));
+        } else if (namespace != null) {
             c.addAll(List.of("ip", "netns", "exec", namespace));
         }
         c.addAll(List.of(args));
