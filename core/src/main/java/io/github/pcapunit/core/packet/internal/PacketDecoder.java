@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.packet.internal;
 
 import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.pcapng.internal.LinkFlags;
 
 /**
  * Decodes link, network and transport headers of one frame into a {@link PacketFields}.
@@ -137,13 +138,12 @@ public final class PacketDecoder {
         }
     }
 
-    private static void sllDirection(int packetType, PacketFields out) {
+    /** The cooked header's direction, by the one epb_flags rule the pcapng writers use. */
+    private static void sllDirection(int linkType, byte[] b, int p, int end, PacketFields out) {
         if (out.direction == Direction.UNKNOWN) {
-            if (packetType == 4) {
-                out.direction = Direction.OUTBOUND;
-            } else if (packetType >= 0 && packetType <= 3) {
-                out.direction = Direction.INBOUND;
-            }
+            int flags = LinkFlags.epbFlags(linkType, null, b, p, end - p);
+            out.direction = flags < 0 ? Direction.UNKNOWN
+                    : (flags & 3) == 1 ? Direction.INBOUND : (flags & 3) == 2 ? Direction.OUTBOUND : Direction.UNKNOWN;
         }
     }
 
@@ -152,7 +152,7 @@ public final class PacketDecoder {
             out.truncated("LINUX_SLL header needs 16 bytes, frame has " + (end - p));
             return;
         }
-        sllDirection(u16(b, p), out);
+        sllDirection(LinkFlags.LINUX_SLL, b, p, end, out);
         int proto = u16(b, p + 14);
         network(b, p + 16, end, proto, out);
     }
@@ -164,7 +164,7 @@ public final class PacketDecoder {
         }
         int proto = u16(b, p);
         out.linkIfIndex = (int) u32(b, p + 4);
-        sllDirection(b[p + 10] & 0xff, out);
+        sllDirection(LinkFlags.LINUX_SLL2, b, p, end, out);
         network(b, p + 20, end, proto, out);
     }
 
