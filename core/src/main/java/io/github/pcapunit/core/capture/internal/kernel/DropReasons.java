@@ -25,7 +25,8 @@ final class DropReasons {
 
     private static final Pattern SYMBOLIC = Pattern.compile("__print_symbolic\\(REC->reason,(.*?)\\)\\s*$",
             Pattern.DOTALL);
-    private static final Pattern ENTRY = Pattern.compile("\\{\\s*(\\d+)\\s*,\\s*\"([A-Z0-9_]+)\"\\s*}");
+    /** One {@code { number, "NAME" }} pair; at most 9 digits, so any number read fits an int. */
+    private static final Pattern ENTRY = Pattern.compile("\\{\\s*(\\d{1,9})\\s*,\\s*\"([A-Z0-9_]+)\"\\s*}");
 
     private final Map<String, Integer> numbers;
 
