@@ -69,12 +69,33 @@ public final class Fates {
 
     /** The verdicts, TCP connections first (in order of their first packet), then UDP, echoes, record-only flows. */
     public static Result verdicts(AnalysisResult r, List<Drop> drops, long base) {
+        return verdicts(r, drops, base, List.of(""));
+    }
+
+    /**
+     * The verdicts; {@code captureSites} are the captured interfaces' descriptions ("" for one in
+     * the JVM's namespace, else text naming its namespace): a firewall drop in one of those
+     * namespaces happened on this host.
+     */
+    public static Result verdicts(AnalysisResult r, List<Drop> drops, long base, List<String> captureSites) {
         Fates f = new Fates(r, drops, base);
+        f.captureSites = captureSites;
         List<Verdict> all = f.all();
         return new Result(all, f.byState);
     }
 
     private final Map<Object, Verdict> byState = new java.util.IdentityHashMap<>();
+    private List<String> captureSites = List.of("");
+
+    /** Whether the capture ran in network namespace {@code ns} ({@code "(JVM)"}: the JVM's own). */
+    private boolean captured(String ns) {
+        if (ns.equals("(JVM)")) {
+            return captureSites.isEmpty() || captureSites.contains("");
+        }
+        java.util.regex.Pattern word = java.util.regex.Pattern.compile("(^|[^\\w.-])"
+                + java.util.regex.Pattern.quote(ns) + "($|[^\\w.-])");
+        return captureSites.stream().anyMatch(d -> word.matcher(d).find());
+    }
 
     private List<Verdict> all() {
         List<Verdict> out = new ArrayList<>();
@@ -425,10 +446,10 @@ public final class Fates {
         String how;
         if (firewall != null) {
             String ns = firewall.namespace().get();
-            boolean here = ns.equals("(JVM)");
+            boolean here = captured(ns);
             fate = here ? Fate.DROPPED_ON_THIS_HOST : Fate.DROPPED_ELSEWHERE;
             conf = Confidence.OBSERVED;
-            where = here ? "this host (the JVM's network namespace)" : "namespace " + ns;
+            where = (here ? "this host, " : "") + (ns.equals("(JVM)") ? "the JVM's network namespace" : "namespace " + ns);
             how = "by nftables " + firewall.firewallRule().map(Object::toString).orElse("(rule not traced)")
                     + " in " + where;
         } else if (captured == null) {

@@ -45,8 +45,13 @@ public final class TrafficScan {
         final String lossText;
         private volatile Fates.Result verdicts;
 
+        /** The description of each captured interface ("" for one in the JVM's own namespace). */
+        final List<String> captureSites;
+
         Scan(AnalysisResult wire, List<JournalEntry> journal, long osDrop, long ifDrop, String truncation,
-                EvidenceStatus evidenceStatus, List<Drop> drops, long baseNanos, String lossText) {
+                EvidenceStatus evidenceStatus, List<Drop> drops, long baseNanos, String lossText,
+                List<String> captureSites) {
+            this.captureSites = List.copyOf(captureSites);
             this.wire = wire;
             this.journal = List.copyOf(journal);
             this.osDrop = osDrop;
@@ -62,7 +67,7 @@ public final class TrafficScan {
         public Fates.Result verdicts() {
             Fates.Result v = verdicts;
             if (v == null) {
-                v = Fates.verdicts(wire, drops, baseNanos);
+                v = Fates.verdicts(wire, drops, baseNanos, captureSites);
                 verdicts = v;
             }
             return v;
@@ -126,6 +131,7 @@ public final class TrafficScan {
         List<JournalEntry> journal;
         Map<String, long[]> lossByInterface = new LinkedHashMap<>();
         String truncation = null;
+        List<String> captureSites = new ArrayList<>();
         try (PcapReader r = PcapReader.open(file)) {
             int section = 0;
             SectionHeader current = null;
@@ -153,6 +159,9 @@ public final class TrafficScan {
                 }
             }
             journal = new ArrayList<>(r.journalEntries());
+            for (InterfaceDescription idb : r.interfaces()) {
+                captureSites.add(idb.description().orElse(""));
+            }
             if (r.truncatedAt().isPresent()) {
                 truncation = "the file " + file + " ends in an incomplete record at byte "
                         + r.truncatedAt().getAsLong();
@@ -207,7 +216,7 @@ public final class TrafficScan {
         }
         drops.sort(Comparator.comparing((Drop d) -> d.kind() == io.github.pcapunit.core.analysis.DropKind.CAPTURE_LOSS ? 0 : 1)
                 .thenComparing(d -> d.time().orElse(java.time.Instant.MIN)));
-        return new Scan(wire, journal, osDrop, ifDrop, truncation, status, drops, base, lossText);
+        return new Scan(wire, journal, osDrop, ifDrop, truncation, status, drops, base, lossText, captureSites);
     }
 
     /** A flow as decoded fields, for matching it against a filter. */
