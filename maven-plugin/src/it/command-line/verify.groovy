@@ -2,7 +2,7 @@
 // then capture:start alone.
 def log = new File(basedir, 'build.log').text
 
-assert log =~ /--- capture:[^:]+:start \(default-cli\) @ command-line ---/
+assert log =~ /--- capture(-maven-plugin)?:[^:]+:start \(default-cli\) @ command-line ---/ : "Maven 3.9 names the plugin by its prefix, 3.6 by its artifactId"
 assert log.contains("pcapunit: capturing 'udp port 29426' on lo (snaplen 262144, buffer 4.0 MiB, ") : '-Dcapture.bufferSize reaches the capture'
 assert log =~ /pcapunit: captured 0 packets, [^,]+, capture loss 0, kernel drops seen [^ ]+ -> target\/pcapunit\/command-line\.pcapng/
 assert log.contains('pcapunit: 1 rule passed: complete')
@@ -23,7 +23,9 @@ assert out.toString() =~ /pcapng/
 
 // The fifth invocation: a value core refuses, named as the user wrote it, before any side effect.
 assert log.contains('on project command-line: <bufferSize>1KB</bufferSize> (capture.bufferSize) is refused:' +
-        ' bufferSize 1024 bytes is outside 65536 (64 KiB) to 1073741824 (1 GiB): use e.g. bufferSize(32 << 20) for 32 MiB -> [Help 1]')
+        ' the kernel buffer must be 64KB to 1GB: use e.g. <bufferSize>32MB</bufferSize> (-Dcapture.bufferSize=32MB) -> [Help 1]')
+assert !log.readLines().any { it.startsWith('[ERROR] Failed to execute goal') && it.contains('bufferSize(32') } :
+        'the fix is written in Maven terms, not as a builder call (core\'s message is only in the -e trace)'
 assert !new File(basedir, 'target/refused').exists() : 'nothing was created for the refused start'
 
 // The fourth invocation: generated help with the parameters' Javadoc and user properties.
@@ -31,5 +33,8 @@ assert log.contains('capture:verify')
 assert log =~ /noDropsTo\s+No packet to this port/
 assert log.contains('User property: capture.complete')
 assert log.contains('User property: capture.skip')
+// The goal's XML example is shown as a block, one element per line, not squashed into one line.
+assert log =~ /(?m)^\s*<configuration>\s*\n\s*<noDropsTo><port>1433<\/port><\/noDropsTo>\s*\n\s*<complete>true<\/complete>\s*$/ :
+        'capture:help shows the XML example as a block'
 assert log =~ /allEstablished\s+Every TCP connection to this port completed its handshake/
 return true

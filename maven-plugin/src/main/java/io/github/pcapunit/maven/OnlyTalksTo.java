@@ -1,10 +1,7 @@
 package io.github.pcapunit.maven;
 
-import io.github.pcapunit.core.check.TrafficExpectations;
-import io.github.pcapunit.maven.internal.Rules;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.maven.plugin.MojoExecutionException;
 
 /**
  * Rule of {@code capture:verify}: every IP packet captured has its source or destination in one
@@ -40,24 +37,5 @@ public class OnlyTalksTo {
     /** Sets the allowed hosts and networks, e.g. {@code setHosts(List.of("127.0.0.0/8"))}. */
     public void setHosts(List<String> hosts) {
         this.hosts = hosts == null ? new ArrayList<>() : new ArrayList<>(hosts);
-    }
-
-    /** This rule for {@code capture:verify}; an empty host list is refused with an example. */
-    Rules.Configured configured() throws MojoExecutionException {
-        String element = Rules.element("onlyTalksTo",
-                Rules.element("hosts", hosts.stream().map(h -> Rules.element("host", h)).toArray()));
-        if (hosts.isEmpty()) {
-            throw new MojoExecutionException(element + " lists no host: name the allowed"
-                    + " hosts or networks, e.g. <onlyTalksTo><hosts><host>127.0.0.0/8</host>"
-                    + "</hosts></onlyTalksTo>");
-        }
-        return new Rules.Configured(toString(), element,
-                () -> TrafficExpectations.onlyTalksTo(hosts.toArray(String[]::new)));
-    }
-
-    /** {@code onlyTalksTo[127.0.0.0/8, ::1]}. */
-    @Override
-    public String toString() {
-        return "onlyTalksTo" + hosts;
     }
 }

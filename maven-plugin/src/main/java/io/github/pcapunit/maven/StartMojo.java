@@ -20,25 +20,25 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+// The example is lines joined by <br>, not a <pre> block: capture:help shows this Javadoc through
+// maven-plugin-tools' HTML-to-text conversion, which keeps the line breaks of <br> and <p> only.
 /**
  * Starts capturing packets in the Maven JVM, by default before the integration tests. The
  * capture runs until {@code capture:stop}; a JVM that dies first still leaves a valid pcapng
  * (a shutdown hook stops it).
  *
- * <pre>{@code
- * <plugin>
- *   <groupId>io.github.pcapunit</groupId>
- *   <artifactId>capture-maven-plugin</artifactId>
- *   <configuration>
- *     <filter>tcp port 1433</filter>
- *   </configuration>
- *   <executions>
- *     <execution>
- *       <goals><goal>start</goal><goal>stop</goal><goal>verify</goal></goals>
- *     </execution>
- *   </executions>
- * </plugin>
- * }</pre>
+ * <p>{@code <plugin>}<br>
+ * &nbsp;&nbsp;{@code <groupId>io.github.pcapunit</groupId>}<br>
+ * &nbsp;&nbsp;{@code <artifactId>capture-maven-plugin</artifactId>}<br>
+ * &nbsp;&nbsp;{@code <configuration>}<br>
+ * &nbsp;&nbsp;&nbsp;&nbsp;{@code <filter>tcp port 1433</filter>}<br>
+ * &nbsp;&nbsp;{@code </configuration>}<br>
+ * &nbsp;&nbsp;{@code <executions>}<br>
+ * &nbsp;&nbsp;&nbsp;&nbsp;{@code <execution>}<br>
+ * &nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;{@code <goals><goal>start</goal><goal>stop</goal><goal>verify</goal></goals>}<br>
+ * &nbsp;&nbsp;&nbsp;&nbsp;{@code </execution>}<br>
+ * &nbsp;&nbsp;{@code </executions>}<br>
+ * {@code </plugin>}
  *
  * <p>Every parameter is checked, the filter compiled and the interfaces looked up before the
  * capture starts; a bad value fails the goal with a message naming the parameter, the value and
@@ -66,8 +66,8 @@ public class StartMojo extends AbstractCaptureMojo {
     List<String> interfaces;
 
     /**
-     * Bytes kept of each packet. Unset: whole packets (262144). Use e.g. 128 to keep headers
-     * only, so no payload is archived.
+     * Bytes kept of each packet, e.g. {@code <snaplen>128</snaplen>} to keep headers only, so no
+     * payload is archived. 0 or unset: whole packets (262144, as tcpdump's {@code -s 0}).
      *
      * @since 0.1.0
      */
@@ -232,7 +232,8 @@ public class StartMojo extends AbstractCaptureMojo {
                 .option("output", file, Builder::output)
                 .option("filter", filter, Builder::filter)
                 .option("interfaces", interfaces, Builder::interfaces)
-                .option("snaplen", snaplen, Builder::snaplen)
+                .option("snaplen", snaplen, n -> n == 0 ? CaptureSpec.DEFAULT_SNAPLEN : n,
+                        Builder::snaplen)
                 .option("bufferSize", bufferSize, Sizes::parseInt, Builder::bufferSize)
                 .option("maxFileSize", maxFileSize, Sizes::parse, Builder::maxFileSize)
                 .option("kernelEvidence", kernelEvidence, SpecBinder.choice(KernelEvidence.class),

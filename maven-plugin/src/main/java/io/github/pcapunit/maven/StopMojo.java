@@ -3,11 +3,11 @@ package io.github.pcapunit.maven;
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
-import io.github.pcapunit.core.analysis.DropKind;
-import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.InvalidFilterException;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.Summary;
+import java.util.List;
 import java.util.Optional;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugins.annotations.Component;
@@ -19,7 +19,7 @@ import org.apache.maven.project.MavenProjectHelper;
 /**
  * Stops the capture {@code capture:start} began, by default after the integration tests, writes
  * the pcapng file and logs a one-line summary (packets, bytes, capture loss, kernel drops seen,
- * file). Failing integration tests do not prevent it: Failsafe's {@code integration-test} goal
+ * file), and a warning naming the first drop when the captured traffic has any. Failing integration tests do not prevent it: Failsafe's {@code integration-test} goal
  * records failures and only its {@code verify} goal, later, fails the build.
  *
  * <pre>{@code
@@ -83,7 +83,11 @@ public class StopMojo extends AbstractCaptureMojo {
                     + displayPath(running.output()) + ": " + e.getMessage(), e);
         }
         registry.putFinished(result);
-        getLog().info("pcapunit: " + Summary.line(result, kernelDrops(result), displayPath(result.file())));
+        Optional<List<Drop>> drops = drops(result);
+        getLog().info("pcapunit: " + Summary.line(result, drops.map(Summary::kernelDrops).orElse(-1L),
+                displayPath(result.file())));
+        // The verdict in one line, before any later goal (Failsafe's verify) can end the build.
+        drops.flatMap(Summary::diagnosis).ifPresent(line -> getLog().warn("pcapunit: " + line));
         if (!result.kernelEvidenceStatus().isBlank()) {
             getLog().debug("pcapunit: kernel evidence: " + result.kernelEvidenceStatus());
         }
@@ -97,27 +101,24 @@ public class StopMojo extends AbstractCaptureMojo {
     }
 
     /**
-     * Drops the kernel or firewall reported (journal entries in the file) that concern the
-     * captured traffic, -1 if the file cannot be read. Kernel evidence is recorded machine-wide,
-     * so drops are narrowed to the capture filter where core's reader understands it.
+     * The drops in the captured traffic (refused or unanswered connections, ICMP errors, kernel
+     * and firewall records), narrowed to the capture filter where core's reader understands it
+     * (kernel evidence is recorded machine-wide); empty when the file cannot be read.
      */
-    private long kernelDrops(CaptureResult result) {
+    private Optional<List<Drop>> drops(CaptureResult result) {
         try {
             CapturedTraffic traffic = CapturedTraffic.of(result);
             if (result.spec().filter().isPresent()) {
                 try {
                     traffic = traffic.filter(result.spec().filter().get());
                 } catch (InvalidFilterException e) {
-                    getLog().debug("pcapunit: counting kernel drops unfiltered: " + e.getMessage());
+                    getLog().debug("pcapunit: counting drops unfiltered: " + e.getMessage());
                 }
             }
-            return traffic.drops().stream()
-                    .filter(d -> d.source() != EvidenceSource.WIRE
-                            && d.kind() != DropKind.CAPTURE_LOSS)
-                    .count();
+            return Optional.of(traffic.drops());
         } catch (CaptureException e) {
-            getLog().debug("pcapunit: cannot count kernel drops in " + result.file(), e);
-            return -1;
+            getLog().debug("pcapunit: cannot count drops in " + result.file(), e);
+            return Optional.empty();
         }
     }
 }

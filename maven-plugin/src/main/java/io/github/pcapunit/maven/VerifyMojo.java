@@ -19,23 +19,28 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
+// The example is lines joined by <br>, not a <pre> block: capture:help shows this Javadoc through
+// maven-plugin-tools' HTML-to-text conversion, which keeps the line breaks of <br> and <p> only.
 /**
  * Checks the capture written by {@code capture:stop} against the configured rules, writes a
  * plain-text report next to the pcapng ({@code app.pcapng} → {@code app-report.txt}) and fails
  * the build with the same messages the AssertJ assertions give when a rule is broken.
  *
- * <pre>{@code
- * <configuration>
- *   <noDropsTo><port>1433</port></noDropsTo>
- *   <complete>true</complete>
- *   <onlyTalksTo><hosts><host>127.0.0.0/8</host></hosts></onlyTalksTo>
- * </configuration>
- * }</pre>
+ * <p>{@code <configuration>}<br>
+ * &nbsp;&nbsp;{@code <noDropsTo><port>1433</port></noDropsTo>}<br>
+ * &nbsp;&nbsp;{@code <complete>true</complete>}<br>
+ * &nbsp;&nbsp;{@code <onlyTalksTo><hosts><host>127.0.0.0/8</host></hosts></onlyTalksTo>}<br>
+ * {@code </configuration>}
+ *
+ * <p>By default it runs in {@code post-integration-test}, right after {@code capture:stop} (list
+ * {@code stop} before {@code verify} in the execution's goals): before Failsafe's {@code verify}
+ * goal, whichever plugin the pom declares first, so a broken rule is reported with its own
+ * message instead of being hidden behind "There are test failures".
  *
  * <p>A configuration element that no goal of this plugin knows (e.g. a misspelt rule) fails
  * the goal instead of being ignored. Thread-safe: each project reads its own file.
  */
-@Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+@Mojo(name = "verify", defaultPhase = LifecyclePhase.POST_INTEGRATION_TEST, threadSafe = true)
 public class VerifyMojo extends AbstractCaptureMojo {
 
     // One field per rule: Maven injects the pom's value, its Javadoc and property are the help;
@@ -150,8 +155,8 @@ public class VerifyMojo extends AbstractCaptureMojo {
         if (running.isPresent()) {
             throw new MojoExecutionException("the capture of " + projectKey() + " is still running"
                     + " (started by " + running.get().startedBy() + "): run capture:stop before"
-                    + " capture:verify (by default stop runs in post-integration-test, verify in"
-                    + " verify)");
+                    + " capture:verify (both run in post-integration-test by default: list <goal>stop</goal>"
+                    + " before <goal>verify</goal>)");
         }
         Path file = outputPath();
         if (!Files.isRegularFile(file)) {

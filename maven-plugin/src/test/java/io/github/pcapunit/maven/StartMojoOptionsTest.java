@@ -56,9 +56,11 @@ class StartMojoOptionsTest {
         assertThatThrownBy(this::spec)
                 .isInstanceOf(MojoExecutionException.class)
                 .hasMessage("<explainFirewall>tcp dport 1433; flush ruleset</explainFirewall> (capture.explainFirewall)"
-                        + " is refused: explainFirewall \"tcp dport 1433; flush ruleset\" is not one nftables match"
-                        + " expression: use nft syntax for the packets to trace, e.g. explainFirewall(\"tcp dport 1433\")")
-                .hasCauseInstanceOf(InvalidCaptureSpecException.class);
+                        + " is refused: it is not one nftables match expression: write the packets to trace in"
+                        + " nft syntax, e.g. <explainFirewall>tcp dport 1433</explainFirewall>"
+                        + " (-Dcapture.explainFirewall=\"tcp dport 1433\")")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                        .isInstanceOf(InvalidCaptureSpecException.class));
 
         mojo.explainFirewall = "tcp dport 1433";
         mojo.explainNamespaces = List.of("pcapunit-no-such-ns");
@@ -74,9 +76,10 @@ class StartMojoOptionsTest {
         mojo.explainNamespaces = List.of("db", "app");
 
         assertThatThrownBy(this::spec)
-                .hasMessageStartingWith("<explainNamespaces>db,app</explainNamespaces>"
-                        + " (capture.explainNamespaces) is refused: explainNamespaces [db, app]"
-                        + " needs explain mode");
+                .hasMessage("<explainNamespaces>db,app</explainNamespaces>"
+                        + " (capture.explainNamespaces) is refused: the namespaces' firewalls are"
+                        + " traced in explain mode only: also set <explainFirewall>, e.g."
+                        + " <explainFirewall>tcp dport 1433</explainFirewall>");
     }
 
     @Test
@@ -143,9 +146,12 @@ class StartMojoOptionsTest {
         assertThatThrownBy(this::spec)
                 .isInstanceOf(MojoExecutionException.class)
                 .hasMessage("<bufferSize>1KB</bufferSize> (capture.bufferSize) is refused:"
-                        + " bufferSize 1024 bytes is outside 65536 (64 KiB) to 1073741824 (1 GiB):"
-                        + " use e.g. bufferSize(32 << 20) for 32 MiB")
-                .hasCauseInstanceOf(InvalidCaptureSpecException.class);
+                        + " the kernel buffer must be 64KB to 1GB: use e.g. <bufferSize>32MB</bufferSize>"
+                        + " (-Dcapture.bufferSize=32MB)")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                        .isInstanceOf(InvalidCaptureSpecException.class)
+                        .extracting(Throwable::getMessage).asString()
+                        .contains("bufferSize 1024 bytes is outside 65536"));
     }
 
     @Test
@@ -158,12 +164,23 @@ class StartMojoOptionsTest {
     }
 
     @Test
-    void snaplenCoreRefuses_namesItsValue() {
+    void snaplenZero_meansWholePackets_asInTheJUnitExtensionAndTcpdump() throws Exception {
         mojo.snaplen = 0;
 
+        assertThat(spec().snaplen()).isEqualTo(CaptureSpec.DEFAULT_SNAPLEN);
+    }
+
+    @Test
+    void negativeSnaplen_isRefusedWithMavenFixes_notBuilderCalls() {
+        mojo.snaplen = -1;
+
         assertThatThrownBy(this::spec)
-                .hasMessageStartingWith("<snaplen>0</snaplen> (capture.snaplen) is refused:"
-                        + " snaplen 0 keeps no bytes of a packet");
+                .hasMessage("<snaplen>-1</snaplen> (capture.snaplen) is refused: a snaplen below 0"
+                        + " keeps no bytes of a packet: use a positive length, e.g."
+                        + " <snaplen>128</snaplen> (-Dcapture.snaplen=128) for headers only, or 0 (or"
+                        + " no <snaplen>) for whole packets")
+                .satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                        .isInstanceOf(InvalidCaptureSpecException.class));
     }
 
     @Test

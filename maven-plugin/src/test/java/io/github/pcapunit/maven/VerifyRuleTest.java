@@ -9,7 +9,9 @@ import io.github.pcapunit.core.pcapng.LinkType;
 import io.github.pcapunit.core.pcapng.PcapngWriter;
 import io.github.pcapunit.core.pcapng.SectionHeader;
 import io.github.pcapunit.maven.internal.RuleResult;
+import io.github.pcapunit.core.check.TrafficRule;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,12 @@ class VerifyRuleTest {
         for (int i = 0; i < names.size(); i++) {
             assertThat(names.get(i)).startsWith(VerifyRule.values()[i].parameter());
         }
+    }
+
+    @Test
+    void everyCoreRule_isAVerifyParameter_inCoresOrder() {
+        assertThat(Arrays.stream(VerifyRule.values()).map(VerifyRule::rule))
+                .containsExactly(TrafficRule.values());
     }
 
     @Test
@@ -157,9 +165,8 @@ class VerifyRuleTest {
         mojo.onlyTalksTo = new OnlyTalksTo();
 
         assertThatThrownBy(() -> VerifyRule.configured(mojo))
-                .hasMessage("<onlyTalksTo><hosts></hosts></onlyTalksTo> lists no host: name the"
-                        + " allowed hosts or networks, e.g. <onlyTalksTo><hosts><host>127.0.0.0/8"
-                        + "</host></hosts></onlyTalksTo>");
+                .hasMessage("<onlyTalksTo><hosts></hosts></onlyTalksTo> needs at least one host or"
+                        + " network: e.g. <onlyTalksTo><hosts><host>127.0.0.0/8</host></hosts></onlyTalksTo>");
     }
 
     @Test

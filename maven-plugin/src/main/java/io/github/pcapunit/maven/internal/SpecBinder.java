@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,7 +32,8 @@ import org.apache.maven.plugin.MojoExecutionException;
  * }</pre>
  *
  * <p>Every failure names the parameter as written in the pom, its user property, the value and
- * the fix, and keeps core's exception as the cause; nothing is started before {@link #build()}
+ * the fix in the pom's terms ({@code <bufferSize>32MB</bufferSize>}, never a builder call), and
+ * keeps core's exception (as the cause, or suppressed where its message speaks Java); nothing is started before {@link #build()}
  * returns.
  */
 public final class SpecBinder {
@@ -140,8 +142,43 @@ public final class SpecBinder {
 
     private MojoExecutionException refused(InvalidCaptureSpecException e) {
         String parameter = e.parameter();
-        return new MojoExecutionException(describe(parameter,
-                written.getOrDefault(parameter, e.value())) + " is refused: " + e.getMessage(), e);
+        String problem = describe(parameter, written.getOrDefault(parameter, e.value())) + " is refused: ";
+        Optional<String> inPomTerms = inPomTerms(e);
+        if (inPomTerms.isEmpty()) {
+            return new MojoExecutionException(problem + e.getMessage(), e);
+        }
+        // Maven appends a cause's message that ours does not contain, which would put core's
+        // builder-call fix back next to ours; core's exception is kept, as a suppressed one (-e).
+        MojoExecutionException refused = new MojoExecutionException(problem + inPomTerms.get());
+        refused.addSuppressed(e);
+        return refused;
+    }
+
+    /**
+     * The refusal in the pom's terms where core's message gives its fix as a builder call (e.g.
+     * {@code bufferSize(32 << 20)}): what is wrong and a value to write instead, as an element and
+     * as a user property. Core's message stays the exception's cause; empty keeps it as it is.
+     */
+    private Optional<String> inPomTerms(InvalidCaptureSpecException e) {
+        switch (e.parameter()) {
+            case "snaplen":
+                return Optional.of("a snaplen below 0 keeps no bytes of a packet: use a positive length,"
+                        + " e.g. <snaplen>128</snaplen> (-Dcapture.snaplen=128) for headers only,"
+                        + " or 0 (or no <snaplen>) for whole packets");
+            case "bufferSize":
+                return Optional.of("the kernel buffer must be 64KB to 1GB: use e.g."
+                        + " <bufferSize>32MB</bufferSize> (-Dcapture.bufferSize=32MB)");
+            case "explainFirewall":
+                return Optional.of("it is not one nftables match expression: write the packets to"
+                        + " trace in nft syntax, e.g. <explainFirewall>tcp dport 1433</explainFirewall>"
+                        + " (-Dcapture.explainFirewall=\"tcp dport 1433\")");
+            case "explainNamespaces":
+                return written.containsKey("explainFirewall") ? Optional.empty()
+                        : Optional.of("the namespaces' firewalls are traced in explain mode only: also"
+                        + " set <explainFirewall>, e.g. <explainFirewall>tcp dport 1433</explainFirewall>");
+            default:
+                return Optional.empty();
+        }
     }
 
     /** {@code <maxFileSize>10 parsecs</maxFileSize> (capture.maxFileSize)}. */

@@ -2,6 +2,9 @@ package io.github.pcapunit.maven.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.DropKind;
+import io.github.pcapunit.core.analysis.EvidenceSource;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.EvidenceStatus;
@@ -42,6 +45,17 @@ class SummaryTest {
         assertThat(Summary.line(result(3, 1, Instant.now()), -1, "x.pcapng"))
                 .isEqualTo("captured 42 packets, 2.9 KiB, capture loss 4, kernel drops seen n/a,"
                         + " TRUNCATED at the size cap -> x.pcapng");
+    }
+
+    @Test
+    void kernelRecordWithoutAFlow_countsAsKernelDrop_butIsNoDiagnosis() {
+        // Kernel evidence is machine-wide: a record without a flow may be another process's.
+        List<Drop> drops = List.of(Drop.builder(DropKind.REFUSED, EvidenceSource.KERNEL)
+                .description("Drop: reason NO_SOCKET, component UDP").build());
+
+        assertThat(Summary.kernelDrops(drops)).isEqualTo(1);
+        assertThat(Summary.diagnosis(drops)).isEmpty();
+        assertThat(Summary.diagnosis(List.of())).isEmpty();
     }
 
     @Test
