@@ -67,6 +67,8 @@ public final class KernelRecorder implements AutoCloseable {
     private volatile long unread;
     /** Events the kernel overwrote before the reader got them (the reader was too slow). */
     private volatile long overrun;
+    /** Whether {@link #MAX_EVENTS} are kept: later kfree_skb lines are only counted (reader thread only). */
+    private boolean full;
     private FileChannel pipe;
     private Thread reader;
     private volatile boolean stopped;
@@ -285,6 +287,20 @@ public final class KernelRecorder implements AutoCloseable {
                 if (line.contains(stopMarker)) {
                     return;
                 }
+                if (full) {
+                    // Past the limit only the summary key counts: no regex, no field map (a flood
+                    // is tens of thousands of kfree_skb a second, and stop() drains the backlog).
+                    TraceLines.Drop drop = parser.brief(line);
+                    if (drop != null) {
+                        String reason = drop.reason();
+                        if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
+                            reason = reasons.name(Integer.parseInt(reason));
+                        }
+                        summarize(Summary.dropKey(reason, drop.location(), drop.protocol(), fine()),
+                                drop.epochNanos());
+                        continue;
+                    }
+                }
                 parser.parse(line).ifPresent(this::keep);
             }
         } catch (IOException e) {
@@ -312,29 +328,56 @@ public final class KernelRecorder implements AutoCloseable {
             String comm = commOf(event.pid(), event.comm());
             event = new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), comm, event.fields());
         }
+        event = withReasonName(event);
+        synchronized (events) {
+            if (events.size() < MAX_EVENTS) {
+                events.add(event);
+                full = events.size() >= MAX_EVENTS;
+                return;
+            }
+        }
+        summarize(event);
+    }
+
+    /** A kfree_skb with its reason as the kernel's name: older kernels print the number. */
+    private KernelEvent withReasonName(KernelEvent event) {
         if (event.name().equals("kfree_skb")) {
-            // Older kernels print the number; normalise to the name.
             String reason = event.field("reason");
             if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
                 java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(event.fields());
                 fields.put("reason", reasons.name(Integer.parseInt(reason)));
-                event = new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), event.comm(), fields);
+                return new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), event.comm(), fields);
             }
         }
+        return event;
+    }
+
+    /** Counts an event past {@link #MAX_EVENTS} under its {@link Summary} key. */
+    private void summarize(KernelEvent event) {
+        summarize(Summary.key(event, fine()), nanos(event.time()));
+    }
+
+    private void summarize(List<String> key, long epochNanos) {
         synchronized (events) {
-            if (events.size() < MAX_EVENTS) {
-                events.add(event);
-                return;
-            }
             overflow.incrementAndGet();
-            List<String> key = Summary.key(event, summaries.size() < MAX_SUMMARIES);
             Summary summary = summaries.get(key);
             if (summary == null) {
-                summaries.put(key, new Summary(key, event.time()));
+                summaries.put(key, new Summary(key, epochNanos));
             } else {
-                summary.add(event.time());
+                summary.add(epochNanos);
             }
         }
+    }
+
+    /** Whether new summary keys may still hold every key field ({@link #MAX_SUMMARIES}). */
+    private boolean fine() {
+        synchronized (events) {
+            return summaries.size() < MAX_SUMMARIES;
+        }
+    }
+
+    private static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /**
@@ -362,14 +405,14 @@ public final class KernelRecorder implements AutoCloseable {
         static final List<String> KEY_FIELDS = List.of("reason", "location", "protocol", "saddr", "sport", "daddr",
                 "dport", "oldstate", "newstate");
         private final List<String> key;
-        private final Instant first;
-        private Instant last;
+        private final long first;
+        private long last;
         private long count;
 
-        private Summary(List<String> key, Instant at) {
+        private Summary(List<String> key, long epochNanos) {
             this.key = key;
-            this.first = at;
-            this.last = at;
+            this.first = epochNanos;
+            this.last = epochNanos;
             this.count = 1;
         }
 
@@ -383,10 +426,16 @@ public final class KernelRecorder implements AutoCloseable {
             return List.copyOf(k);
         }
 
-        void add(Instant at) {
+        /** The key of a kfree_skb read by {@link TraceLines#brief}: the same as {@link #key} of its parsed event. */
+        static List<String> dropKey(String reason, String location, String protocol, boolean fine) {
+            return fine ? List.of("kfree_skb", reason, location, protocol, "", "", "", "", "", "")
+                    : List.of("kfree_skb", reason, "", "", "", "", "", "", "", "");
+        }
+
+        void add(long epochNanos) {
             count++;
-            if (at.isAfter(last)) {
-                last = at;
+            if (epochNanos > last) {
+                last = epochNanos;
             }
         }
 
@@ -408,16 +457,19 @@ public final class KernelRecorder implements AutoCloseable {
             return i < 0 ? "" : key.get(i + 1);
         }
 
+        /** How many events it stands for. */
         public long count() {
             return count;
         }
 
+        /** The first event's time. */
         public Instant first() {
-            return first;
+            return Instant.ofEpochSecond(0, first);
         }
 
+        /** The last event's time. */
         public Instant last() {
-            return last;
+            return Instant.ofEpochSecond(0, last);
         }
     }
 
