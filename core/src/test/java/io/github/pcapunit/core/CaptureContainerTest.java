@@ -95,6 +95,44 @@ class CaptureContainerTest {
         assertThat(dir.toFile().list()).isEmpty();
     }
 
+    @Test
+    void containerWithoutANetworkOfItsOwn_orStopped_isRefusedSayingWhy() {
+        DockerLab.Container isolated = docker.run("isolated", List.of("--network", "none"), "sleep", "600");
+        assertThatThrownBy(() -> CaptureSpec.builder().containers(isolated.name()).build().validate())
+                .isInstanceOf(InvalidCaptureSpecException.class)
+                .hasMessageContaining("runs with --network none").hasMessageContaining(isolated.name() + "/lo");
+        DockerLab.Container host = docker.run("hostnet", List.of("--network", "host"), "sleep", "600");
+        assertThatThrownBy(() -> CaptureSpec.builder().containers(host.name()).build().validate())
+                .isInstanceOf(InvalidCaptureSpecException.class)
+                .hasMessageContaining("runs with --network host, in the JVM's own namespace");
+        DockerLab.Container done = docker.run("done", "true");
+        awaitExit(done);
+        assertThatThrownBy(() -> CaptureSpec.builder().containers(done.name()).build().validate())
+                .isInstanceOf(InvalidCaptureSpecException.class)
+                .hasMessageContaining("is not running, so it has no network namespace");
+    }
+
+    /** Waits until Docker says the container is no longer running. */
+    private static void awaitExit(DockerLab.Container c) {
+        for (int i = 0; i < 100; i++) {
+            try {
+                Process p = new ProcessBuilder("docker", "inspect", "-f", "{{.State.Running}}", c.name()).start();
+                String running = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                p.waitFor();
+                if (running.equals("false")) {
+                    return;
+                }
+                Thread.sleep(50);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError(c.name() + " still runs");
+    }
+
     private static String talk(String address, String line) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(address, 5432), 3000);

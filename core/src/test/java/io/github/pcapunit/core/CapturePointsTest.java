@@ -146,6 +146,28 @@ class CapturePointsTest {
     }
 
     @Test
+    void interfacesNamedBesidePoints_captureTheJvmsOwnNamespaceToo() throws IOException {
+        try (NetLab lab = NetLab.create()) {
+            Host h = lab.host("own", "10.200.39.10");
+            lab.link(h, lab.host("peer", "10.200.39.20"));
+            int port = EngineTools.freeUdpPort();
+            CaptureSpec spec = CaptureSpec.builder().interfaces("lo").namespaces(h.namespace() + "/lo")
+                    .filter("udp port " + port).output(dir.resolve("own.pcapng")).build();
+            assertThat(spec.capturesOwnNamespace()).isTrue();
+            CaptureResult result;
+            try (Capture capture = Capture.start(spec)) {
+                EngineTools.sendUdp(port, 3);
+                result = capture.stop();
+            }
+            // the JVM's loopback keeps its plain name; the point's loopback saw none of it
+            assertThat(result.statistics()).extracting(CaptureStatistics::interfaceName)
+                    .containsExactly("lo", h.namespace() + "/lo");
+            assertThat(result.statistics().get(0).packetsWritten()).isEqualTo(3);
+            assertThat(result.statistics().get(1).packetsWritten()).isZero();
+        }
+    }
+
+    @Test
     void namespaceThatDoesNotExist_failsBeforeAnything_listingWhatExists() {
         try (NetLab lab = NetLab.create()) {
             Host only = lab.host("only", "10.200.33.10");

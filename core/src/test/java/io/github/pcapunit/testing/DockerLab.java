@@ -109,8 +109,15 @@ public final class DockerLab implements AutoCloseable {
      * {@code pcapunit-<pid>-<lab>-<role>}; returns once it runs.
      */
     public synchronized Container run(String role, String... command) {
+        return run(role, List.of(), command);
+    }
+
+    /** As {@link #run(String, String...)}, with {@code docker run} options, e.g. {@code ["--network", "none"]}. */
+    public synchronized Container run(String role, List<String> dockerOptions, String... command) {
         String name = "pcapunit-" + pid + "-" + labId + "-" + role;
-        List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, IMAGE));
+        List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", name));
+        cmd.addAll(dockerOptions);
+        cmd.add(IMAGE);
         cmd.addAll(List.of(command));
         Commands.run(cmd, null);
         String[] f = Commands.run("docker", "inspect", "-f",
