@@ -384,6 +384,38 @@ public final class CapturedTraffic {
         return new Diagnosis(destination, echoes, all.stream().filter(v -> Diagnosis.to(v, destination)).toList());
     }
 
+    /**
+     * One {@link Diagnosis} per destination {@code host:port} of the TCP/UDP flows (and per host
+     * that was only pinged, port -1), in order of first appearance: the pktmon-like answer for
+     * each place the code talked to.
+     *
+     * <pre>{@code traffic.diagnoses().stream().filter(d -> !d.isReachable()).forEach(System.out::println);}</pre>
+     */
+    public List<Diagnosis> diagnoses() {
+        java.util.Map<Endpoint, List<Verdict>> flows = new java.util.LinkedHashMap<>();
+        java.util.Map<InetAddress, List<Verdict>> echoes = new java.util.LinkedHashMap<>();
+        for (Verdict v : verdicts()) {
+            io.github.pcapunit.core.packet.IpProtocol p = v.flow().protocol();
+            if (p == io.github.pcapunit.core.packet.IpProtocol.ICMP || p == io.github.pcapunit.core.packet.IpProtocol.ICMPV6) {
+                echoes.computeIfAbsent(v.flow().destination().address(), k -> new ArrayList<>()).add(v);
+            } else if (p == io.github.pcapunit.core.packet.IpProtocol.TCP || p == io.github.pcapunit.core.packet.IpProtocol.UDP) {
+                flows.computeIfAbsent(v.flow().destination(), k -> new ArrayList<>()).add(v);
+            }
+        }
+        List<Diagnosis> out = new ArrayList<>();
+        java.util.Set<InetAddress> withFlows = new java.util.HashSet<>();
+        flows.forEach((dest, vs) -> {
+            withFlows.add(dest.address());
+            out.add(new Diagnosis(dest, echoes.getOrDefault(dest.address(), List.of()), vs));
+        });
+        echoes.forEach((host, vs) -> {
+            if (!withFlows.contains(host)) {
+                out.add(new Diagnosis(Endpoint.of(host, -1), vs, List.of()));
+            }
+        });
+        return List.copyOf(out);
+    }
+
     /** The {@link #verdicts()} of flows to {@code port} (TCP or UDP). */
     public List<Verdict> verdictsTo(int port) {
         return verdicts().stream().filter(v -> v.flow().destination().port() == port).toList();

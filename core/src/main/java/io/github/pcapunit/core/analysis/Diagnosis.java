@@ -67,8 +67,14 @@ public final class Diagnosis {
         return Optional.of(echoes.stream().noneMatch(Verdict::isFailure));
     }
 
-    /** Whether at least one flow to the port was seen, and none failed. */
+    /**
+     * Whether at least one flow to the port was seen, and none failed; for a host that was only
+     * pinged (port -1, no flow), whether it answered ICMP echo.
+     */
     public boolean isReachable() {
+        if (flows.isEmpty() && destination.port() < 0) {
+            return answersEcho().orElse(false);
+        }
         return !flows.isEmpty() && failures().isEmpty();
     }
 
@@ -83,6 +89,9 @@ public final class Diagnosis {
         Optional<Boolean> echo = answersEcho();
         s.append(echo.isEmpty() ? "no ICMP echo was sent"
                 : echo.get() ? "ICMP echo answered (the network path works)" : "ICMP echo not answered");
+        if (flows.isEmpty() && destination.port() < 0) {
+            return s.toString();
+        }
         s.append("; ").append(destination.port() < 0 ? "its flows" : "port " + destination.port()).append(": ");
         if (flows.isEmpty()) {
             return s.append("no flow to it was seen").toString();

@@ -4,6 +4,7 @@ import io.github.pcapunit.core.packet.internal.DecodedPackets;
 import io.github.pcapunit.core.CaptureException;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Diagnosis;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.Fate;
@@ -36,7 +37,7 @@ import java.util.stream.Stream;
  * test marks) appear between the packets at their time as {@code Journal:} lines with their
  * {@code MESSAGE}; a footer gives the packet count, completeness, the flows per {@link Fate}, and
  * the verdict of every flow that failed or lost packets with its evidence (then drop records no
- * flow claims).
+ * flow claims), and the diagnosis of every destination that was not reachable.
  * Immutable.
  *
  * <pre>{@code
@@ -185,6 +186,11 @@ public final class TextFormat {
         for (Drop d : drops) {
             if (d.kind() != DropKind.CAPTURE_LOSS && !claimed.contains(d)) {
                 out.append("Drop: ").append(d.toString()).append('\n');
+            }
+        }
+        for (Diagnosis d : traffic.diagnoses()) {
+            if (!d.isReachable()) {
+                out.append("Diagnosis: ").append(d.sentence()).append('\n');
             }
         }
     }

@@ -72,6 +72,10 @@ public class TextFormatTest {
             "Verdict: [UNANSWERED, observed] ICMP echo 10.0.1.10 \u2192 10.0.1.30 id=77 was not answered: 1 request, 0"
                     + " answered; where it was lost is not recorded",
             "  ICMP echo request 10.0.1.10 \u2192 10.0.1.30 id=77 sent 1\u00d7 (seq 1) at +1.500 s, no echo reply",
+            "Diagnosis: 10.0.1.20: no ICMP echo was sent; port 1433: TCP 10.0.1.10:50122 \u2192 10.0.1.20:1433 was"
+                    + " refused by the server 10.0.1.20: it answered the SYN with a reset \u2014 the server refuses the"
+                    + " port (nothing listens, or a rule rejects it)",
+            "Diagnosis: 10.0.1.30: ICMP echo not answered",
             "");
 
     @Test

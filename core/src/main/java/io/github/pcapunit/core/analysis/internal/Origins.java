@@ -69,31 +69,42 @@ public final class Origins {
         }
     }
 
-    private final Map<String, TtlSet> byAddress = new HashMap<>();
+    private final AnalysisResult result;
+    private Map<String, TtlSet> byAddress;
 
-    private Origins() {
+    private Origins(AnalysisResult result) {
+        this.result = result;
     }
 
-    /** The ordinary TTLs of every address in {@code r}. */
+    /**
+     * The ordinary TTLs of every address in {@code r}, gathered on the first question: a capture
+     * without resets or ICMP errors (the common, large case) never pays for the table.
+     */
     public static Origins of(AnalysisResult r) {
-        Origins o = new Origins();
-        for (TcpState c : r.tcp) {
-            o.add(c.client, c.clientTtls);
-            o.add(c.server, c.serverTtls);
-        }
-        for (UdpState u : r.udp) {
-            o.add(u.client, u.clientTtls);
-            o.add(u.server, u.serverTtls);
-        }
-        for (EchoRecord e : r.echoes) {
-            if (e.requestTtl > 0) {
-                o.set(e.source).add(e.requestTtl);
+        return new Origins(r);
+    }
+
+    private Map<String, TtlSet> table() {
+        if (byAddress == null) {
+            byAddress = new HashMap<>();
+            for (TcpState c : result.tcp) {
+                add(c.client, c.clientTtls);
+                add(c.server, c.serverTtls);
             }
-            if (e.answered() && e.replyTtl > 0) {
-                o.set(e.destination).add(e.replyTtl);
+            for (UdpState u : result.udp) {
+                add(u.client, u.clientTtls);
+                add(u.server, u.serverTtls);
+            }
+            for (EchoRecord e : result.echoes) {
+                if (e.requestTtl > 0) {
+                    set(e.source).add(e.requestTtl);
+                }
+                if (e.answered() && e.replyTtl > 0) {
+                    set(e.destination).add(e.replyTtl);
+                }
             }
         }
-        return o;
+        return byAddress;
     }
 
     private void add(byte[] address, TtlSet ttls) {
@@ -103,12 +114,12 @@ public final class Origins {
     }
 
     private TtlSet set(byte[] address) {
-        return byAddress.computeIfAbsent(Addresses.text(address, address.length), k -> new TtlSet());
+        return table().computeIfAbsent(Addresses.text(address, address.length), k -> new TtlSet());
     }
 
     /** The ordinary TTLs seen from {@code address} (empty set when none). */
     public TtlSet of(byte[] address) {
-        TtlSet s = byAddress.get(Addresses.text(address, address.length));
+        TtlSet s = table().get(Addresses.text(address, address.length));
         return s == null ? new TtlSet() : s;
     }
 
