@@ -203,6 +203,43 @@ public final class CaptureSpec {
         return this;
     }
 
+    /**
+     * Whether {@code o} is a spec with the same value for every option, as given: interfaces in
+     * the same order, the same filter text, output path, points and so on. An unset option and
+     * one set to its default value are equal ({@code interfaces()} empty and {@code [any]} are not:
+     * they are different values that capture the same). Two equal specs capture the same traffic
+     * into the same file; a JUnit extension may share one capture between them.
+     *
+     * <pre>{@code
+     * CaptureSpec a = CaptureSpec.builder().interfaces("lo").filter("udp").build();
+     * a.equals(a.toBuilder().build());                      // true
+     * a.equals(a.toBuilder().comment("other test").build()); // false
+     * }</pre>
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof CaptureSpec)) {
+            return false;
+        }
+        CaptureSpec s = (CaptureSpec) o;
+        return snaplen == s.snaplen && bufferSize == s.bufferSize && maxFileSize == s.maxFileSize
+                && interfaces.equals(s.interfaces) && Objects.equals(filter, s.filter)
+                && Objects.equals(output, s.output) && readTimeout.equals(s.readTimeout)
+                && kernelEvidence == s.kernelEvidence && Objects.equals(comment, s.comment)
+                && Objects.equals(explainFirewall, s.explainFirewall) && explainNamespaces.equals(s.explainNamespaces)
+                && points.equals(s.points);
+    }
+
+    /** A hash over every option, consistent with {@link #equals(Object)}. */
+    @Override
+    public int hashCode() {
+        return Objects.hash(interfaces, filter, snaplen, bufferSize, maxFileSize, output, readTimeout, kernelEvidence,
+                comment, explainFirewall, explainNamespaces, points);
+    }
+
     @Override
     public String toString() {
         return "CaptureSpec[interfaces=" + effectiveInterfaces() + ", filter=" + (filter == null ? "(all)" : filter)
