@@ -48,7 +48,8 @@ public final class KernelEvidenceProvider implements EvidenceProvider {
     /** The public drop record of a kernel drop. */
     static Drop toDrop(KernelDrop d) {
         Drop.Builder b = Drop.builder(DropKind.KERNEL_DROP, EvidenceSource.KERNEL)
-                .reason(d.reason()).component(d.component()).location(d.location())
+                .reason(d.reason()).component(d.component())
+                .location(d.location().isEmpty() ? null : d.location()) // an event without one states none
                 .times(d.times()).description(d.line());
         d.flow().ifPresent(b::flow);
         if (!d.processName().isEmpty()) {

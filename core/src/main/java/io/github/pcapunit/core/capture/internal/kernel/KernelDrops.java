@@ -84,7 +84,8 @@ public final class KernelDrops {
     }
 
     private static Builder attribute(KernelEvent drop, List<KernelEvent> candidates, Map<List<Object>, List<Attempt>> attempts) {
-        String reason = drop.field("reason");
+        // kernels before 5.17 name no reason: say so in the kernel's own words, not "reason , ..."
+        String reason = drop.field("reason").isEmpty() ? "NOT_SPECIFIED" : drop.field("reason");
         String location = drop.field("location");
         String component = Components.of(location, reason);
         KernelEvent match = null;

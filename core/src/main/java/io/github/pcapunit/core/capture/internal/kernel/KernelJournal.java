@@ -155,7 +155,8 @@ public final class KernelJournal {
      * The kernel event an entry describes, or empty when the entry is something else (a mark, a
      * firewall verdict, an evidence status, another tool's entry).
      *
-     * @throws CaptureException when a kernel event entry has a malformed number (names the field)
+     * @throws CaptureException when a kernel event entry has a malformed number or a blank field
+     *         (names the field)
      */
     public static Optional<KernelEvent> event(JournalEntry entry) {
         String name = entry.getOrDefault(JournalKey.PCAPUNIT_EVENT, "");
@@ -166,6 +167,11 @@ public final class KernelJournal {
         boolean kfree = name.equals(KFREE_SKB);
         for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
             String value = entry.get(k.getValue()).orElse(null);
+            if (value != null && value.isBlank()) {
+                // pcapunit writes no empty field: a blank one would become a record such as
+                // "Drop: reason , component kernel"
+                throw malformed(entry, k.getValue() + "=\"" + value + "\" (blank)", null);
+            }
             // a kfree_skb's flow fields are the correlation's result, not the event's own fields
             if (value != null && !(kfree && List.of("saddr", "daddr", "sport", "dport").contains(k.getKey()))) {
                 values.put(k.getKey(), value);
