@@ -64,6 +64,15 @@ public enum JournalKey {
     PCAPUNIT_NFT_COMMENT("PCAPUNIT_NFT_COMMENT"),
     /** Network namespace a verdict was traced in, {@code (JVM)} for the JVM's own. */
     PCAPUNIT_NETNS("PCAPUNIT_NETNS"),
+    /**
+     * Kernel trace summary ({@code PCAPUNIT_EVENT=kernel_trace_summary}): the tracepoint whose
+     * events it counts, e.g. {@code kfree_skb}; {@code *} for events the recorder never read.
+     */
+    PCAPUNIT_SUMMARY_EVENT("PCAPUNIT_SUMMARY_EVENT"),
+    /** Kernel trace summary: how many events it stands for. */
+    PCAPUNIT_SUMMARY_COUNT("PCAPUNIT_SUMMARY_COUNT"),
+    /** Kernel trace summary: the last event's time (ISO-8601); the entry's own time is the first's. */
+    PCAPUNIT_SUMMARY_LAST("PCAPUNIT_SUMMARY_LAST"),
 
     /** Evidence status: the kernel evidence mode asked for ({@code AUTO}, {@code REQUIRED}, {@code OFF}). */
     PCAPUNIT_EVIDENCE_MODE("PCAPUNIT_EVIDENCE_MODE"),

@@ -93,13 +93,6 @@ public final class KernelJournal {
      * a drop record of its own.
      */
     public static final String SUMMARY = "kernel_trace_summary";
-    /** Field of a {@link #SUMMARY} entry: the tracepoint it counts. */
-    public static final String SUMMARY_EVENT = "PCAPUNIT_SUMMARY_EVENT";
-    /** Field of a {@link #SUMMARY} entry: how many events it stands for. */
-    public static final String SUMMARY_COUNT = "PCAPUNIT_SUMMARY_COUNT";
-    /** Field of a {@link #SUMMARY} entry: the last event's time (ISO-8601); the entry's own time is the first's. */
-    public static final String SUMMARY_LAST = "PCAPUNIT_SUMMARY_LAST";
-
     /**
      * The journal fields of a summary: {@code MESSAGE} such as "kernel trace: 190385 more kfree_skb
      * events (reason NO_SOCKET, component udp, __udp4_lib_rcv) counted, not kept one by one, from
@@ -127,9 +120,9 @@ public final class KernelJournal {
         if (summary.event().equals(KFREE_SKB)) {
             put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(summary.field("location"), summary.field("reason")));
         }
-        f.put(SUMMARY_EVENT, summary.event());
-        f.put(SUMMARY_COUNT, Long.toString(summary.count()));
-        f.put(SUMMARY_LAST, summary.last().toString());
+        put(f, JournalKey.PCAPUNIT_SUMMARY_EVENT, summary.event());
+        put(f, JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(summary.count()));
+        put(f, JournalKey.PCAPUNIT_SUMMARY_LAST, summary.last().toString());
         return f;
     }
 
@@ -142,8 +135,8 @@ public final class KernelJournal {
         Map<String, String> f = new LinkedHashMap<>();
         put(f, JournalKey.MESSAGE, "kernel trace: " + count + " event" + (count == 1 ? "" : "s") + " " + why);
         put(f, JournalKey.PCAPUNIT_EVENT, SUMMARY);
-        f.put(SUMMARY_EVENT, "*");
-        f.put(SUMMARY_COUNT, Long.toString(count));
+        put(f, JournalKey.PCAPUNIT_SUMMARY_EVENT, "*");
+        put(f, JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(count));
         return f;
     }
 
