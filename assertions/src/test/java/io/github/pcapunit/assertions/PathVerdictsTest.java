@@ -301,6 +301,37 @@ class PathVerdictsTest {
                 .doesNotThrowAnyException();
     }
 
+    @Test
+    void withoutFirewallTracing_theKernelRecordsGiveTheSameSidesAtLowerConfidence() throws Exception {
+        // tracefs only (no explain mode): records without namespace; the place comes from whether
+        // the capture saw the SYNs leave, so server INPUT and router FORWARD cannot be told apart
+        CapturedTraffic traffic = capture("three-drops-tracefs", false, () -> {
+            for (int port : new int[] {CLIENT_DROP, SERVER_DROP, ROUTER_DROP}) {
+                assertThat(run("connect", SERVER4, port, 2.5)).isEqualTo("timeout");
+            }
+        });
+        org.junit.jupiter.api.Assumptions.assumeTrue(traffic.evidenceStatus()
+                .map(st -> st.recorded(io.github.pcapunit.core.capture.EvidenceStatus.Source.KERNEL_TRACE))
+                .orElse(false), "kernel evidence not recorded here");
+
+        Verdict local = only(traffic, CLIENT_DROP);
+        assertThat(local.fate()).as(local.toString()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(local.confidence()).isEqualTo(Confidence.INFERRED);
+        for (int port : new int[] {SERVER_DROP, ROUTER_DROP}) {
+            Verdict v = only(traffic, port);
+            // either the record was tied to the flow (dropped after leaving, inferred) or it was not
+            // (unanswered, and the verdict says where is not recorded): never a named place
+            assertThat(v.fate()).as(v.toString()).isIn(Fate.DROPPED_ELSEWHERE, Fate.UNANSWERED);
+            if (v.fate() == Fate.DROPPED_ELSEWHERE) {
+                assertThat(v.confidence()).isEqualTo(Confidence.INFERRED);
+                assertThat(v.where()).hasValue("another host or namespace");
+                assertThat(v.sentence()).contains("the kernel record names no namespace");
+            } else {
+                assertThat(v.sentence()).contains("where it was lost is not recorded");
+            }
+        }
+    }
+
     private static Verdict only(CapturedTraffic traffic, int port) {
         List<Verdict> v = traffic.verdictsTo(port);
         assertThat(v).as("verdicts to %d: %s", port, v).hasSize(1);
