@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
- * <p>The text form {@link #parse(Kind, String)} reads what annotations and Maven parameters say:
+ * <p>The text form {@link #parse(Kind, String...)} reads what annotations and Maven parameters say:
  * {@code "db"} (all interfaces), {@code "db/eth0"} (one interface, as the file names it), or an
  * absolute nsfs path for {@link Kind#NAMESPACE}.
  */
