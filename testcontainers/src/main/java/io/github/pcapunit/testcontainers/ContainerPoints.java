@@ -61,6 +61,43 @@ public final class ContainerPoints {
         return spec;
     }
 
+    /**
+     * Adds, as capture points, the running containers held in the static fields of
+     * {@code testClass} and its superclasses (Testcontainers' {@code @Container static} fields),
+     * in declaration order; returns {@code spec}. Fields holding no container, or one not
+     * running, are skipped.
+     *
+     * <pre>{@code
+     * @RegisterExtension
+     * static CaptureTrafficExtension capture = CaptureTrafficExtension.builder()
+     *         .spec(s -> ContainerPoints.inFields(s, OrderServiceIT.class)).build();
+     * }</pre>
+     */
+    public static CaptureSpec.Builder inFields(CaptureSpec.Builder spec, Class<?> testClass) {
+        java.util.List<Class<?>> hierarchy = new java.util.ArrayList<>();
+        for (Class<?> c = testClass; c != null && c != Object.class; c = c.getSuperclass()) {
+            hierarchy.add(0, c);
+        }
+        for (Class<?> c : hierarchy) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (!java.lang.reflect.Modifier.isStatic(f.getModifiers()) || !Container.class.isAssignableFrom(f.getType())) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    Object value = f.get(null);
+                    if (value instanceof Container<?> container && container.isRunning()) {
+                        spec.point(of(container));
+                    }
+                } catch (IllegalAccessException | RuntimeException e) {
+                    throw new IllegalStateException("cannot read container field " + c.getName() + "." + f.getName()
+                            + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return spec;
+    }
+
     private static String idOf(Container<?> container) {
         String id = container.getContainerId();
         if (id == null || !container.isRunning()) {

@@ -130,6 +130,14 @@ class ContainerCaptureTest {
     }
 
     @Test
+    void runningContainersInStaticFields_becomePoints_namedAfterTheirContainers() {
+        var spec = ContainerPoints.inFields(io.github.pcapunit.core.capture.CaptureSpec.builder(),
+                ContainerCaptureTest.class).build();
+        assertThat(spec.points()).containsExactly(io.github.pcapunit.core.capture.CapturePoint
+                .container(db.getContainerId()).named(NAME));
+    }
+
+    @Test
     void containerNotStarted_isRefusedBeforeAnything() {
         GenericContainer<?> never = new GenericContainer<>(DockerImageName.parse(DockerLab.IMAGE));
         assertThatThrownBy(() -> ContainerPoints.of(never))
