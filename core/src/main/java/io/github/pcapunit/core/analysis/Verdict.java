@@ -28,7 +28,8 @@ public final class Verdict {
     private final Flow flow;
     private final Fate fate;
     private final Confidence confidence;
-    private final String sentence;
+    private final java.util.function.Supplier<String> sentenceSource;
+    private volatile String sentence;
     private final List<String> evidence;
     private final List<Drop> drops;
     private final String where;
@@ -38,7 +39,7 @@ public final class Verdict {
         this.flow = b.flow;
         this.fate = b.fate;
         this.confidence = b.confidence;
-        this.sentence = b.sentence != null ? b.sentence : flow + " " + fate.text();
+        this.sentenceSource = b.sentence != null ? b.sentence : () -> flow + " " + fate.text();
         this.evidence = List.copyOf(b.evidence);
         this.drops = List.copyOf(b.drops);
         this.where = b.where;
@@ -75,7 +76,12 @@ public final class Verdict {
      * they reached a captured interface}.
      */
     public String sentence() {
-        return sentence;
+        String s = sentence;
+        if (s == null) {
+            s = Objects.requireNonNull(sentenceSource.get(), "sentence");
+            sentence = s;
+        }
+        return s;
     }
 
     /** The evidence the sentence rests on, one line each, best first. */
@@ -123,20 +129,20 @@ public final class Verdict {
             return false;
         }
         Verdict v = (Verdict) o;
-        return flow.equals(v.flow) && fate == v.fate && confidence == v.confidence && sentence.equals(v.sentence)
+        return flow.equals(v.flow) && fate == v.fate && confidence == v.confidence && sentence().equals(v.sentence())
                 && evidence.equals(v.evidence) && drops.equals(v.drops) && Objects.equals(where, v.where)
                 && Objects.equals(time, v.time);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(flow, fate, confidence, sentence);
+        return Objects.hash(flow, fate, confidence, sentence());
     }
 
     /** {@code [REFUSED, observed] } followed by the sentence. */
     @Override
     public String toString() {
-        return "[" + fate + ", " + confidence.text() + "] " + sentence;
+        return "[" + fate + ", " + confidence.text() + "] " + sentence();
     }
 
     /**
@@ -148,7 +154,7 @@ public final class Verdict {
         private final Flow flow;
         private final Fate fate;
         private final Confidence confidence;
-        private String sentence;
+        private java.util.function.Supplier<String> sentence;
         private final List<String> evidence = new ArrayList<>();
         private final List<Drop> drops = new ArrayList<>();
         private String where;
@@ -162,7 +168,17 @@ public final class Verdict {
 
         /** The sentence; default: the flow and the fate's text. */
         public Builder sentence(String sentence) {
-            this.sentence = sentence;
+            Objects.requireNonNull(sentence, "sentence");
+            this.sentence = () -> sentence;
+            return this;
+        }
+
+        /**
+         * The sentence, written on first use: a capture of 100,000 healthy connections does not
+         * build 100,000 sentences nobody reads.
+         */
+        public Builder sentence(java.util.function.Supplier<String> sentence) {
+            this.sentence = Objects.requireNonNull(sentence, "sentence");
             return this;
         }
 

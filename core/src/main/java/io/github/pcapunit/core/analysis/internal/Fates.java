@@ -191,7 +191,7 @@ public final class Fates {
             }
         }
         Verdict.Builder b = Verdict.builder(flow, Fate.COMPLETED, Confidence.OBSERVED).time(start(c))
-                .sentence(c.summary()).drops(drops);
+                .sentence(c::summary).drops(drops);
         drops.forEach(d -> b.evidence(d.description()));
         return b.build();
     }
@@ -257,19 +257,19 @@ public final class Fates {
         if (icmp != null && !icmp.tooBig()) {
             return unreachable(flow, icmp, u.server, drops);
         }
-        String counts = u.requests + (u.requests == 1 ? " datagram" : " datagrams") + " to " + text(u.server)
+        java.util.function.Supplier<String> counts = () -> u.requests + (u.requests == 1 ? " datagram" : " datagrams") + " to " + text(u.server)
                 + ", " + u.responses + (u.responses == 1 ? " answer" : " answers");
         if (u.responses > 0) {
             Verdict.Builder b = Verdict.builder(flow, Fate.COMPLETED, Confidence.OBSERVED)
-                    .time(WireDrops.at(u.firstRequestNanos)).sentence(flow + " answered: " + counts).drops(drops);
+                    .time(WireDrops.at(u.firstRequestNanos)).sentence(() -> flow + " answered: " + counts.get()).drops(drops);
             drops.forEach(d -> b.evidence(d.description()));
             return b.build();
         }
         if (!kernel.isEmpty()) {
-            return dropped(flow, kernel, drops, null, counts);
+            return dropped(flow, kernel, drops, null, counts.get());
         }
         return Verdict.builder(flow, Fate.UNANSWERED, Confidence.OBSERVED).time(WireDrops.at(u.firstRequestNanos))
-                .sentence(flow + " got no answer (" + counts + "): not a failure for UDP by itself").build();
+                .sentence(() -> flow + " got no answer (" + counts.get() + "): not a failure for UDP by itself").build();
     }
 
     private List<Verdict> echoes() {
