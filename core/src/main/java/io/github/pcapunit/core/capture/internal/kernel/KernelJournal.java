@@ -219,6 +219,13 @@ public final class KernelJournal {
     }
 
     private static FirewallVerdict firewallVerdict(JournalEntry e) {
+        // pcapunit writes these non-blank (only the rule comment may be empty)
+        for (JournalKey key : List.of(JournalKey.MESSAGE, JournalKey.PCAPUNIT_NFT_TABLE, JournalKey.PCAPUNIT_NFT_CHAIN,
+                JournalKey.PCAPUNIT_SADDR, JournalKey.PCAPUNIT_DADDR, JournalKey.PCAPUNIT_PROTOCOL)) {
+            if (e.get(key).filter(String::isBlank).isPresent()) {
+                throw malformed(e, key + "=\"" + e.get(key).orElseThrow() + "\" (blank)", null);
+            }
+        }
         Optional<Flow> flow = Optional.empty();
         if (e.has(JournalKey.PCAPUNIT_SADDR) && e.has(JournalKey.PCAPUNIT_DADDR)) {
             IpProtocol p = switch (e.getOrDefault(JournalKey.PCAPUNIT_PROTOCOL, "")) {
