@@ -29,7 +29,7 @@ import java.util.Map;
  */
 class AddCommentsFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void commentsOnAnyFile_areAddedOrRefusedWithoutDamage(FuzzedDataProvider data) throws Exception {
         Map<Long, List<String>> comments = new LinkedHashMap<>();
         int n = data.consumeInt(0, 4);

@@ -22,7 +22,7 @@ import java.nio.file.Path;
  */
 class CapturedTrafficFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void anyFile_isAnalysedOrRejectedWithDocumentedException(byte[] input) {
         Path file = FuzzFiles.write("traffic.pcapng", input);
         try {

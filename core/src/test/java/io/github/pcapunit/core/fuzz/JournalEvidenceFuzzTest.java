@@ -30,7 +30,7 @@ class JournalEvidenceFuzzTest {
         "tcp_send_reset", "tcp_receive_reset", "evidence_status", "size_cap", "mark", ""};
     private static final JournalKey[] KEYS = JournalKey.values();
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void journalEntriesWithFuzzedValues_giveRealDropsOrAClearRefusal(FuzzedDataProvider data) {
         Path file = FuzzFiles.fresh("journal.pcapng");
         try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(),

@@ -21,7 +21,7 @@ class PacketDecoderFuzzTest {
     /** The link types the decoder reads, and one it does not. */
     private static final int[] LINK_TYPES = {0, 1, 101, 108, 113, 228, 229, 239, 276, 147};
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void anyFrameOfAnyLinkType_decodesWithoutThrowing(FuzzedDataProvider data) {
         LinkType linkType = LinkType.of(data.pickValue(LINK_TYPES));
         byte[] frame = data.consumeRemainingAsBytes();

@@ -26,7 +26,7 @@ import java.util.List;
  */
 class PcapConversionFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void anyPcapInput_convertsToReadablePcapngOrFailsCleanly(FuzzedDataProvider data) {
         boolean two = data.consumeBoolean();
         boolean capped = data.consumeBoolean();

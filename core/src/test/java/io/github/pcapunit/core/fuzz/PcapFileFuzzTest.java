@@ -24,7 +24,7 @@ import java.util.List;
  */
 class PcapFileFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void fileReadThroughSmallBuffer_readsLikeInMemory(FuzzedDataProvider data) {
         int buffer = data.consumeInt(64, 4096);
         byte[] file = data.consumeRemainingAsBytes();

@@ -13,15 +13,13 @@ import io.github.pcapunit.core.pcapng.PcapReader.RecordKind;
  *
  * <p>Plain {@code ./mvnw verify} runs the seed corpus in
  * {@code src/test/resources/io/github/pcapunit/core/fuzz/PcapReaderFuzzTestInputs/} (regression
- * mode) in the normal test phase, and fuzzes for {@code pcapunit.fuzz.duration} (45 s) in the
- * {@code fuzz} surefire execution. A longer run (see BENCHMARKS.md, "File IO"):
- * <pre>
- * JAZZER_FUZZ=1 ./mvnw -B -pl core surefire:test@fuzz -Dpcapunit.fuzz.duration=30m
- * </pre>
+ * mode) in the normal test phase, and fuzzes for {@code pcapunit.fuzz.duration} (15 s) in the
+ * {@code fuzz} surefire execution, as every target in this package. Longer runs of all targets
+ * (see BENCHMARKS.md, "Reader fuzzing"): {@code scripts/fuzz-long.sh [minutes]}.
  */
 class PcapReaderFuzzTest {
 
-    @FuzzTest(maxDuration = "45s")
+    @FuzzTest(maxDuration = "15s")
     void anyInput_readsOrFailsWithPcapFormatException(byte[] input) {
         long records = 0;
         try (PcapReader r = PcapReader.of(input)) {

@@ -17,7 +17,7 @@ import io.github.pcapunit.core.capture.internal.kernel.KernelTraceText;
  */
 class TraceTextFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "15s")
     void anyTraceLineOrFormatFile_parsesWithoutThrowing(FuzzedDataProvider data) {
         if (data.consumeBoolean()) {
             String filter = KernelTraceText.filterFor(data.consumeRemainingAsString());
