@@ -22,14 +22,26 @@ import java.util.Optional;
  * @param tcpFlags    what the dropped TCP segments were ("SYN" for a connect), "" when unknown
  * @param processName process name, "" when the drop happened outside any process
  * @param pid         process id, -1 when unknown
- * @param times       each drop instant, in order
+ * @param times       each drop instant, in order; for drops the recorder counted but did not keep
+ *                    one by one (a {@code kernel_trace_summary}), the first and the last
+ * @param count       how many packets were dropped: the number of {@code times}, or a summary's count
  */
 public record KernelDrop(String reason, String location, String component, String protocol, String saddr, int sport,
-        String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times) {
+        String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times, long count) {
 
-    /** Copies the times. */
+    /** Copies the times; a count below their number is a bug. */
     public KernelDrop {
         times = List.copyOf(times);
+        if (count < times.size()) {
+            throw new IllegalArgumentException("count " + count + " < " + times.size() + " drop times");
+        }
+    }
+
+    /** A record of the drops at {@code times}, one packet each. */
+    public KernelDrop(String reason, String location, String component, String protocol, String saddr, int sport,
+            String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times) {
+        this(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags, processName, pid, times,
+                times.size());
     }
 
     /** This record narrowed to the one drop at {@code time} (for the journal entry of one event). */
@@ -67,8 +79,8 @@ public record KernelDrop(String reason, String location, String component, Strin
         } else {
             s.append(protocol).append(" packet");
         }
-        if (times.size() > 1) {
-            s.append(", ").append(times.size()).append(" packets");
+        if (count > 1) {
+            s.append(", ").append(count).append(" packets");
         }
         if (!processName.isEmpty()) {
             s.append(", process ").append(processName);

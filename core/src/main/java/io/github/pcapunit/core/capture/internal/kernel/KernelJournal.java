@@ -177,15 +177,69 @@ public final class KernelJournal {
     }
 
     /**
-     * The kernel drop records of journal entries (other entries are ignored), correlated as the
-     * live capture did.
+     * The kernel drop records of journal entries (other entries are ignored): the kept events
+     * correlated as the live capture did, then one record per {@link #SUMMARY} of {@code kfree_skb}
+     * events, with its count, its first and last time and its flow when the entry names one
+     * (a summary without one is a record without a flow, like an unattributed kept drop).
+     *
+     * @throws CaptureException when a kernel entry is malformed (names the entry and field)
      */
     public static List<KernelDrop> drops(List<JournalEntry> entries) {
         List<KernelEvent> events = new ArrayList<>();
+        List<KernelDrop> summarized = new ArrayList<>();
         for (JournalEntry e : entries) {
             event(e).ifPresent(events::add);
+            if (e.isEvent(SUMMARY) && KFREE_SKB.equals(e.getOrDefault(JournalKey.PCAPUNIT_SUMMARY_EVENT, ""))) {
+                summarized.add(summaryDrop(e));
+            }
         }
-        return KernelDrops.correlate(events);
+        List<KernelDrop> drops = new ArrayList<>(KernelDrops.correlate(events));
+        drops.addAll(summarized);
+        return drops;
+    }
+
+    /** The drop record of a kfree_skb summary entry. */
+    private static KernelDrop summaryDrop(JournalEntry e) {
+        long count = number(e, JournalKey.PCAPUNIT_SUMMARY_COUNT, -1);
+        if (count < 1) {
+            throw malformed(e, JournalKey.PCAPUNIT_SUMMARY_COUNT + "=" + count + " (not a count of events)", null);
+        }
+        Instant first = e.timestamp();
+        Instant last = first;
+        Optional<String> lastText = e.get(JournalKey.PCAPUNIT_SUMMARY_LAST);
+        if (lastText.isPresent()) {
+            try {
+                last = Instant.parse(lastText.get());
+            } catch (java.time.format.DateTimeParseException ex) {
+                throw malformed(e, JournalKey.PCAPUNIT_SUMMARY_LAST + "=\"" + lastText.get() + "\" (not an ISO-8601 time)",
+                        ex);
+            }
+            if (last.isBefore(first)) {
+                throw malformed(e, JournalKey.PCAPUNIT_SUMMARY_LAST + "=" + last + " (before the entry's own time)", null);
+            }
+        }
+        List<Instant> times = last.equals(first) || count == 1 ? List.of(first) : List.of(first, last);
+        String reason = e.getOrDefault(JournalKey.PCAPUNIT_REASON, "").strip();
+        reason = reason.isEmpty() ? "NOT_SPECIFIED" : reason; // as for a kept event of a kernel without reasons
+        String location = e.getOrDefault(JournalKey.PCAPUNIT_LOCATION, "").strip();
+        String component = Components.of(location, reason);
+        String saddr = e.getOrDefault(JournalKey.PCAPUNIT_SADDR, "").strip();
+        String daddr = e.getOrDefault(JournalKey.PCAPUNIT_DADDR, "").strip();
+        if (!saddr.isEmpty() && !daddr.isEmpty()) {
+            int sport = port(e, JournalKey.PCAPUNIT_SPORT);
+            int dport = port(e, JournalKey.PCAPUNIT_DPORT);
+            try {
+                Endpoint.of(saddr, Math.max(sport, 0));
+                Endpoint.of(daddr, Math.max(dport, 0));
+            } catch (IllegalArgumentException ex) {
+                throw malformed(e, "addresses " + saddr + " \u2192 " + daddr, ex);
+            }
+            return new KernelDrop(reason, location, component, "TCP", saddr, sport, daddr, dport, "", "", -1, times,
+                    count);
+        }
+        String protocol = e.getOrDefault(JournalKey.PCAPUNIT_PROTOCOL, "").strip();
+        return new KernelDrop(reason, location, component, protocol.isEmpty() ? "IP" : protocol, "", -1, "", -1, "", "",
+                -1, times, count);
     }
 
     /**
