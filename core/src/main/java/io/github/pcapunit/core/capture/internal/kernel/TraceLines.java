@@ -43,8 +43,19 @@ final class TraceLines {
             return Optional.empty();
         }
         String fraction = (m.group(6) + "000000000").substring(0, 9);
-        long monoNanos = Long.parseLong(m.group(5)) * 1_000_000_000L + Long.parseLong(fraction);
-        long epochNanos = monoNanos + wallMinusMonoNanos;
+        long epochNanos;
+        long pid;
+        int cpu;
+        try {
+            long monoNanos = Math.addExact(Math.multiplyExact(Long.parseLong(m.group(5)), 1_000_000_000L),
+                    Long.parseLong(fraction));
+            epochNanos = Math.addExact(monoNanos, wallMinusMonoNanos);
+            // With record-tgid the process id (tgid) follows the thread id; a Java thread's tid is not its pid.
+            pid = m.group(3) != null && !m.group(3).startsWith("-") ? Long.parseLong(m.group(3)) : Long.parseLong(m.group(2));
+            cpu = Integer.parseInt(m.group(4));
+        } catch (NumberFormatException | ArithmeticException e) {
+            return Optional.empty(); // numbers no kernel prints (20 digits, a "1-2" tgid): not a trace line
+        }
         Instant time = Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
                 Math.floorMod(epochNanos, 1_000_000_000L));
         Map<String, String> fields = new LinkedHashMap<>();
@@ -52,9 +63,7 @@ final class TraceLines {
         while (f.find()) {
             fields.put(f.group(1), f.group(2));
         }
-        // With record-tgid the process id (tgid) follows the thread id; a Java thread's tid is not its pid.
-        long pid = m.group(3) != null && !m.group(3).startsWith("-") ? Long.parseLong(m.group(3)) : Long.parseLong(m.group(2));
-        return Optional.of(new KernelEvent(m.group(7), time, Integer.parseInt(m.group(4)), pid,
+        return Optional.of(new KernelEvent(m.group(7), time, cpu, pid,
                 m.group(1).strip(), normalize(m.group(7), fields)));
     }
 
