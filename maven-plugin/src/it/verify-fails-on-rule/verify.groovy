@@ -20,9 +20,12 @@ for (String l : failed.drop(1)) {
     lines << l.substring(8)
 }
 def message = lines.join('\n')
-assert lines[0] == "Expecting the traffic captured in ${pcapng.path}" : message
-assert lines[1] == 'to have no dropped packets to port 29427' : message
-assert lines[2] =~ /^but found \d+ drops?:$/ : message
+// The verdict leads, then its evidence, then what was expected of which file.
+assert lines[0] =~ /^TCP 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:29427 was refused by the server/ : message
+int expecting = lines.indexOf("Expecting the traffic captured in ${pcapng.path}".toString())
+assert expecting > 0 : message
+assert lines[expecting + 1] == 'to have no dropped packets to port 29427' : message
+assert lines[expecting + 2] =~ /^but found \d+ drops? \(see above\)$/ : message
 def refused = lines.find { it =~ /^  (\[WIRE REFUSED\] )?SYN 127\.0\.0\.1:\d+ \S{1,3} 127\.0\.0\.1:29427 at \+0\.\d{3} s refused: RST from 127\.0\.0\.1:29427 at \+0\.\d{3} s$/ }
 assert refused : "the refused connection is listed: ${message}"
 
