@@ -28,27 +28,32 @@ import java.util.Map;
  * the wait for a CPU) and per mode the median, minimum and maximum of both.
  *
  * <pre>{@code
- * scripts/bench-stop.sh 5 5 2     # 5 rounds of a 5 s flood after 2 warm-up rounds
+ * scripts/bench-stop.sh 5 5 2     # 5 rounds of a 5 s flood after 2 warm-up rounds, then 3 cold JVMs per mode
  * }</pre>
  *
  * Run by scripts/bench-stop.sh; results in BENCHMARKS.md "Stop under a flood".
  */
 public final class StopFloodBench {
 
-    private static final KernelEvidence[] MODES = {KernelEvidence.OFF, KernelEvidence.AUTO};
 
     private StopFloodBench() {
     }
 
-    /** Arguments: rounds (default 5), flood seconds (default 5), warm-up rounds (default 2, 1 s floods). */
+    /**
+     * Arguments: rounds (default 5), flood seconds (default 5), warm-up rounds (default 2, 1 s
+     * floods), modes (default {@code OFF,AUTO}). With 0 warm-ups, 1 round and one mode it measures
+     * a cold stop, as the first capture of a test JVM has it.
+     */
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
         int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        KernelEvidence[] modes = java.util.Arrays.stream((args.length > 3 ? args[3] : "OFF,AUTO").split(","))
+                .map(KernelEvidence::valueOf).toArray(KernelEvidence[]::new);
         System.out.printf("# %.1f s UDP flood (100-byte payload) to a closed loopback port, capture on lo, %d warm-up"
                 + " rounds of 1 s, %d rounds%n", seconds, warmups, rounds);
         for (int w = 1; w <= warmups; w++) {
-            for (KernelEvidence mode : MODES) {
+            for (KernelEvidence mode : modes) {
                 run(mode, 1.0);
             }
         }
@@ -56,7 +61,7 @@ public final class StopFloodBench {
         Map<KernelEvidence, List<Long>> stops = new EnumMap<>(KernelEvidence.class);
         Map<KernelEvidence, List<Long>> cpus = new EnumMap<>(KernelEvidence.class);
         for (int round = 1; round <= rounds; round++) {
-            for (KernelEvidence mode : MODES) {
+            for (KernelEvidence mode : modes) {
                 Run r = run(mode, seconds);
                 stops.computeIfAbsent(mode, m -> new ArrayList<>()).add(r.stopMillis);
                 cpus.computeIfAbsent(mode, m -> new ArrayList<>()).add(r.stopCpuMillis);
@@ -65,7 +70,7 @@ public final class StopFloodBench {
                         r.stopMillis, r.stopCpuMillis);
             }
         }
-        for (KernelEvidence mode : MODES) {
+        for (KernelEvidence mode : modes) {
             if (stops.containsKey(mode)) {
                 System.out.printf("%-5s stop() %s wall, %s CPU over %d rounds%n", mode, spread(stops.get(mode)),
                         spread(cpus.get(mode)), stops.get(mode).size());

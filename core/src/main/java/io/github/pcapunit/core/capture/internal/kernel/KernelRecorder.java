@@ -46,6 +46,15 @@ public final class KernelRecorder implements AutoCloseable {
      * events took 7 s to stop). A test's firewall drops and resets are a few dozen events.
      */
     static final int MAX_EVENTS = 2_000;
+    /**
+     * Events of one kind (a {@link Summary} key: event, reason, location, protocol, flow, states)
+     * kept one by one; later ones are counted. A flood is one kind (a UDP flood to a closed port is
+     * {@code kfree_skb NO_SOCKET __udp4_lib_rcv}), and each kept event costs a journal entry, so
+     * this keeps a flood from filling {@link #MAX_EVENTS}: with 2,000 kept flood events a JVM's
+     * first stop() took 2-4 s on a loaded 2-CPU machine (BENCHMARKS.md "Stop under a flood"),
+     * while each connection's events remain a kind of their own.
+     */
+    static final int MAX_PER_KIND = 200;
     /** Distinct summary keys; beyond it events are summarized per event name and reason only. */
     static final int MAX_SUMMARIES = 1_000;
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -67,8 +76,8 @@ public final class KernelRecorder implements AutoCloseable {
     private volatile long unread;
     /** Events the kernel overwrote before the reader got them (the reader was too slow). */
     private volatile long overrun;
-    /** Whether {@link #MAX_EVENTS} are kept: later kfree_skb lines are only counted (reader thread only). */
-    private boolean full;
+    /** Events kept per kind ({@link Summary#key} with every field; guarded by {@link #events}). */
+    private final java.util.Map<List<String>, Integer> keptPerKind = new java.util.HashMap<>();
     private FileChannel pipe;
     private Thread reader;
     private volatile boolean stopped;
@@ -203,7 +212,7 @@ public final class KernelRecorder implements AutoCloseable {
         return sum;
     }
 
-    /** Events not kept one by one because more than {@link #MAX_EVENTS} arrived; see {@link #summaries()}. */
+    /** Events not kept one by one ({@link #MAX_EVENTS}, {@link #MAX_PER_KIND}); see {@link #summaries()}. */
     public int overflow() {
         return overflow.get();
     }
@@ -287,17 +296,17 @@ public final class KernelRecorder implements AutoCloseable {
                 if (line.contains(stopMarker)) {
                     return;
                 }
-                if (full) {
-                    // Past the limit only the summary key counts: no regex, no field map (a flood
-                    // is tens of thousands of kfree_skb a second, and stop() drains the backlog).
-                    TraceLines.Drop drop = parser.brief(line);
-                    if (drop != null) {
-                        String reason = drop.reason();
-                        if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
-                            reason = reasons.name(Integer.parseInt(reason));
-                        }
-                        summarize(Summary.dropKey(reason, drop.location(), drop.protocol(), fine()),
-                                drop.epochNanos());
+                // A drop past the limits is only counted, read without regex or field map: a flood
+                // is tens of thousands of kfree_skb a second, and stop() drains the backlog.
+                TraceLines.Drop drop = parser.brief(line);
+                if (drop != null) {
+                    String reason = drop.reason();
+                    if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
+                        reason = reasons.name(Integer.parseInt(reason));
+                    }
+                    List<String> kind = Summary.dropKey(reason, drop.location(), drop.protocol(), true);
+                    if (!mayKeep(kind)) {
+                        summarize(fine() ? kind : Summary.dropKey(reason, "", "", false), drop.epochNanos());
                         continue;
                     }
                 }
@@ -329,14 +338,22 @@ public final class KernelRecorder implements AutoCloseable {
             event = new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), comm, event.fields());
         }
         event = withReasonName(event);
+        List<String> kind = Summary.key(event, true);
         synchronized (events) {
-            if (events.size() < MAX_EVENTS) {
+            if (mayKeep(kind)) {
                 events.add(event);
-                full = events.size() >= MAX_EVENTS;
+                keptPerKind.merge(kind, 1, Integer::sum);
                 return;
             }
         }
         summarize(event);
+    }
+
+    /** Whether an event of {@code kind} is kept one by one ({@link #MAX_EVENTS}, {@link #MAX_PER_KIND}). */
+    private boolean mayKeep(List<String> kind) {
+        synchronized (events) {
+            return events.size() < MAX_EVENTS && keptPerKind.getOrDefault(kind, 0) < MAX_PER_KIND;
+        }
     }
 
     /** A kfree_skb with its reason as the kernel's name: older kernels print the number. */
@@ -381,8 +398,8 @@ public final class KernelRecorder implements AutoCloseable {
     }
 
     /**
-     * Events over {@link #MAX_EVENTS}, counted per event name, reason, location and flow (the
-     * fields the event has), in order of their first event.
+     * Events over {@link #MAX_EVENTS} or {@link #MAX_PER_KIND}, counted per event name, reason,
+     * location and flow (the fields the event has), in order of their first event.
      */
     public List<Summary> summaries() {
         synchronized (events) {
