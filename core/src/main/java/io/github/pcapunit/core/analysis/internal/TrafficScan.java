@@ -124,7 +124,7 @@ public final class TrafficScan {
 
     /** Analyses {@code file}, keeping only packets {@code matcher} accepts (all when null). */
     public static Scan scan(Path file, PacketMatcher matcher, CaptureResult result) {
-        Analyzer analyzer = new Analyzer();
+        PacketCopies analyzer = new PacketCopies(new Analyzer()); // each packet once, however many interfaces saw it
         PacketFields f = new PacketFields();
         Names names = new Names();
         long fileFirstNanos = -1;
@@ -142,7 +142,7 @@ public final class TrafficScan {
                         fileFirstNanos = f.epochNanos;
                     }
                     if (matcher == null || matcher.matches(f)) {
-                        analyzer.accept(f);
+                        analyzer.accept(r, f);
                     }
                 } else if (k == PcapReader.RecordKind.STATISTICS) {
                     if (r.sectionHeader() != current) {
