@@ -15,12 +15,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.IntFunction;
 
 /**
  * What the engine knows that the file format does not, handed to the pcapng layer's
  * {@link Merger}: the native pcap files (one per interface) with the time window and byte range
  * to convert, each interface's own MAC address (from sysfs), the loopback ifindex, libpcap's
- * counters as statistics, and the section comment, which says where the size cap cut the file.
+ * counters as statistics, the section comment, which says where the size cap cut the file, and
+ * on {@code any} the real interface behind each ifindex (from the namespace captured), so each
+ * packet is written on its interface's IDB; the {@code any} IDB keeps packets of interfaces that
+ * are gone and libpcap's statistics, which the kernel does not count per interface.
  *
  * <pre>{@code
  * Conversion.Outcome o = Conversion.convert(out, sources, start, Long.MAX_VALUE, entries,
@@ -53,10 +57,12 @@ final class Conversion {
         final long[] stats;
         /** The interface's own MAC address (Ethernet: frames from it are outbound), or null. */
         final byte[] ownMac;
+        /** On {@code any}: the interface behind an ifindex, or null; null for no lookup. */
+        final IntFunction<InterfaceDescription> interfaces;
 
         Source(String name, int linkType, int snaplen, Path pcap, long startOffset, long limit, String filter,
                 long[] stats) {
-            this(name, name, null, true, null, linkType, snaplen, pcap, startOffset, limit, filter, stats);
+            this(name, name, null, true, null, linkType, snaplen, pcap, startOffset, limit, filter, stats, null);
         }
 
         /**
@@ -64,7 +70,8 @@ final class Conversion {
          * with {@code sysfsMac} reads the MAC from sysfs (only right in the JVM's own namespace).
          */
         Source(String name, String iface, String description, boolean sysfsMac, byte[] ownMac, int linkType,
-                int snaplen, Path pcap, long startOffset, long limit, String filter, long[] stats) {
+                int snaplen, Path pcap, long startOffset, long limit, String filter, long[] stats,
+                IntFunction<InterfaceDescription> interfaces) {
             this.name = name;
             this.iface = iface;
             this.description = description;
@@ -76,6 +83,7 @@ final class Conversion {
             this.filter = filter;
             this.stats = stats;
             this.ownMac = linkType != 1 ? null : ownMac != null ? ownMac.clone() : sysfsMac ? macOf(iface) : null;
+            this.interfaces = "any".equals(iface) ? interfaces : null;
         }
     }
 
@@ -129,7 +137,7 @@ final class Conversion {
             if (s.description != null) {
                 d.description(s.description);
             }
-            inputs.add(new Merger.Input(s.pcap, d.build(), s.startOffset, s.limit, s.ownMac));
+            inputs.add(new Merger.Input(s.pcap, d.build(), s.startOffset, s.limit, s.ownMac, s.interfaces));
         }
         long statsEnd = toNanos == Long.MAX_VALUE ? nanos(Instant.now()) : toNanos;
         Merger merger = new Merger(inputs, entries)

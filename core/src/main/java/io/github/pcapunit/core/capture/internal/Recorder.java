@@ -199,7 +199,7 @@ final class Recorder {
         NativeHandle h = handles.get(i);
         return new Conversion.Source(w.name(), h.interfaceName(), w.description(), w.namespace() == null,
                 w.mac(), h.linkType(), spec.snaplen(), nativeFiles.get(i), startOffset, limit,
-                spec.filter().orElse(null), stats);
+                spec.filter().orElse(null), stats, InterfaceIndexes.in(w.namespace()));
     }
 
     /** Fails before anything is opened when the output directory cannot be created or written. */

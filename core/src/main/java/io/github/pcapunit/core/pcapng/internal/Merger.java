@@ -15,10 +15,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The one pcap-to-pcapng conversion, behind {@link io.github.pcapunit.core.pcapng.PcapConversion}
@@ -34,6 +38,12 @@ import java.util.function.Function;
  *         .maxBytes(100_000_000)
  *         .convert(Path.of("out.pcapng"), cut -> section);
  * }</pre>
+ *
+ * <p>An input captured on Linux {@code any} (LINUX_SLL2) may name the interfaces behind its
+ * ifindexes ({@link Input#Input(Path, InterfaceDescription, long, long, byte[], IntFunction)}):
+ * each packet then goes to its real interface's IDB, written just before that interface's first
+ * packet (ids after the inputs' own), with the input's link type, so the SLL2 header stays; the
+ * input's own IDB keeps the packets of unnamed ifindexes and the statistics.
  *
  * <p>A planning pass reads the inputs once before writing when the section header must state the
  * cut ({@link #sectionReserve}) or a commenter must see every packet first; otherwise the inputs
@@ -51,6 +61,7 @@ public final class Merger {
         final long from;
         final long limit;
         final byte[] ownMac;
+        final IntFunction<InterfaceDescription> interfaces;
 
         /**
          * An input read from record offset {@code from} (0: the first) up to byte {@code limit}
@@ -61,11 +72,23 @@ public final class Merger {
          * @param ownMac the interface's MAC address, telling direction on Ethernet, or null
          */
         public Input(Path pcap, InterfaceDescription description, long from, long limit, byte[] ownMac) {
+            this(pcap, description, from, limit, ownMac, null);
+        }
+
+        /**
+         * An input whose LINUX_SLL2 packets go to the interface {@code interfaces} gives for
+         * their ifindex, e.g. {@code i -> i == 1 ? InterfaceDescription.builder().name("lo").build()
+         * : null}: its name and description, all else as this input's. Null from it (interface
+         * gone or unknown) keeps the packet on this input's interface. Called once per ifindex seen.
+         */
+        public Input(Path pcap, InterfaceDescription description, long from, long limit, byte[] ownMac,
+                IntFunction<InterfaceDescription> interfaces) {
             this.pcap = Objects.requireNonNull(pcap, "pcap");
             this.description = description;
             this.from = from;
             this.limit = limit;
             this.ownMac = ownMac == null ? null : ownMac.clone();
+            this.interfaces = interfaces;
         }
 
         /** A whole file. */
@@ -111,6 +134,8 @@ public final class Merger {
     private int loopbackIndex = -1;
     private Statistics statistics = (i, written, loopback) -> null;
     private FrameCommenter commenter;
+    /** Per (input, ifindex): the interface looked up, or empty; shared by both passes. */
+    private final Map<Long, Optional<InterfaceDescription>> interfaces = new HashMap<>();
 
     /** Inputs in interface order; journal entries in any order (written in timestamp order). */
     public Merger(List<Input> inputs, List<JournalEntry> journal) {
@@ -262,7 +287,11 @@ public final class Merger {
                 }
 
                 @Override
-                public void packet(int input, long frame, ClassicCursor c, int flags) {
+                public void interfaceAdded(InterfaceDescription d) {
+                }
+
+                @Override
+                public void packet(int input, int ifId, long frame, ClassicCursor c, int flags) {
                     if (commenter != null) {
                         int len = c.capturedLength();
                         if (scratch[0].length < len) {
@@ -317,18 +346,23 @@ public final class Merger {
             }
 
             @Override
-            public void packet(int input, long frame, ClassicCursor c, int flags) {
+            public void interfaceAdded(InterfaceDescription d) {
+                w.writeInterface(d);
+            }
+
+            @Override
+            public void packet(int input, int ifId, long frame, ClassicCursor c, int flags) {
                 List<String> texts = comments == null ? List.of() : comments.comments(frame);
                 if (texts.isEmpty()) {
-                    Tsresol res = w.resolutionOf(input);
+                    Tsresol res = w.resolutionOf(ifId);
                     long units = res == Tsresol.NANOS ? c.timestampNanos() : res.toUnits(c.timestampNanos());
-                    w.writeEpb(input, units, c.originalLength(), c.array(), c.payloadOffset(), c.capturedLength(), flags);
+                    w.writeEpb(ifId, units, c.originalLength(), c.array(), c.payloadOffset(), c.capturedLength(), flags);
                 } else {
                     PacketOptions.Builder o = PacketOptions.builder().comments(texts);
                     if (flags >= 0) {
                         o.flags(flags);
                     }
-                    w.writePacket(input, c.timestampNanos(), c.originalLength(), c.array(), c.payloadOffset(),
+                    w.writePacket(ifId, c.timestampNanos(), c.originalLength(), c.array(), c.payloadOffset(),
                             c.capturedLength(), o.build());
                 }
                 r.packets++;
@@ -386,7 +420,11 @@ public final class Merger {
 
         void journal(JournalEntry e);
 
-        void packet(int input, long frame, ClassicCursor c, int flags);
+        /** Interface {@code d} gets the next id; its first packet follows. */
+        void interfaceAdded(InterfaceDescription d);
+
+        /** A packet of {@code input}, written on interface {@code ifId}. */
+        void packet(int input, int ifId, long frame, ClassicCursor c, int flags);
     }
 
     private static final class Walk {
@@ -394,6 +432,9 @@ public final class Merger {
         int nextJournal;
         boolean cut;
         long cutNanos = -1;
+        /** Per (input, ifindex): the interface id the pass gave it. */
+        final Map<Long, Integer> interfaceIds = new HashMap<>();
+        int nextInterfaceId;
     }
 
     /**
@@ -403,6 +444,7 @@ public final class Merger {
      */
     private Walk walk(Heads heads, InterfaceDescription[] idbs, Sink sink) {
         Walk walk = new Walk();
+        walk.nextInterfaceId = idbs.length;
         int i;
         while ((i = heads.pick()) >= 0) {
             ClassicCursor c = heads.cursors[i];
@@ -413,16 +455,53 @@ public final class Merger {
             int flags = LinkFlags.epbFlags(idbs[i].linkType().value(), inputs.get(i).ownMac, c.array(),
                     c.payloadOffset(), c.capturedLength());
             int length = 32 + BlockWriter.pad4(c.capturedLength()) + (flags >= 0 ? 12 : 0);
+            int ifId = i;
+            InterfaceDescription added = null;
+            int ifindex = inputs.get(i).interfaces == null ? -1
+                    : LinkFlags.sll2InterfaceIndex(idbs[i].linkType().value(), c.array(), c.payloadOffset(),
+                            c.capturedLength());
+            if (ifindex >= 0) {
+                long key = ((long) i << 32) | (ifindex & 0xffffffffL);
+                Integer known = walk.interfaceIds.get(key);
+                if (known != null) {
+                    ifId = known;
+                } else if (realInterface(i, ifindex, key).isPresent()) {
+                    InterfaceDescription real = realInterface(i, ifindex, key).get();
+                    InterfaceDescription.Builder b = idbs[i].toBuilder();
+                    real.name().ifPresent(b::name);
+                    real.description().ifPresent(b::description);
+                    added = b.build();
+                    length += interfaceBlockLength(added);
+                    ifId = walk.nextInterfaceId;
+                }
+            }
             if (!sink.fits(walk.items + 1, length)) {
                 walk.cut = true;
                 walk.cutNanos = t;
                 return walk;
             }
-            sink.packet(i, ++walk.items, c, flags);
+            if (added != null) {
+                sink.interfaceAdded(added);
+                walk.interfaceIds.put(((long) i << 32) | (ifindex & 0xffffffffL), walk.nextInterfaceId++);
+            }
+            sink.packet(i, ifId, ++walk.items, c, flags);
             heads.advance(i);
         }
         journalUpTo(walk, Long.MAX_VALUE, sink);
         return walk;
+    }
+
+    /** The interface behind {@code ifindex} on input {@code i}; looked up once per conversion. */
+    private Optional<InterfaceDescription> realInterface(int i, int ifindex, long key) {
+        return interfaces.computeIfAbsent(key, k -> Optional.ofNullable(inputs.get(i).interfaces.apply(ifindex)));
+    }
+
+    private static int interfaceBlockLength(InterfaceDescription d) {
+        BlockWriter sizer = BlockWriter.toStream(OutputStream.nullOutputStream(), "size estimate");
+        sizer.writeSectionHeader(SectionHeader.builder().build());
+        long before = sizer.bytesWritten();
+        sizer.writeInterface(d);
+        return (int) (sizer.bytesWritten() - before);
     }
 
     /** Writes the entries not later than {@code t}; false (and a cut) when one does not fit. */
