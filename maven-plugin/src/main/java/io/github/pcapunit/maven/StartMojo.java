@@ -2,6 +2,7 @@ package io.github.pcapunit.maven;
 
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.CaptureSpec.Builder;
 import io.github.pcapunit.core.capture.KernelEvidence;
@@ -13,6 +14,7 @@ import io.github.pcapunit.maven.internal.Summary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -197,12 +199,29 @@ public class StartMojo extends AbstractCaptureMojo {
         }
         registry.putRunning(new CaptureRegistry.Running(capture, file, goalName()));
         getLog().info("pcapunit: capturing " + spec.filter().map(f -> "'" + f + "'")
-                .orElse("all packets") + " on " + String.join(",", spec.effectiveInterfaces())
+                .orElse("all packets") + " on " + places(spec)
                 + " (snaplen " + spec.snaplen() + ", buffer " + Summary.bytes(spec.bufferSize())
                 + ", kernel evidence " + spec.kernelEvidence()
                 + spec.maxFileSize().map(m -> ", cap " + m + " bytes").orElse("")
                 + spec.explainFirewall().map(m -> ", explaining firewall drops of '" + m + "'").orElse("") + ") into "
                 + displayPath(file));
+    }
+
+    /**
+     * Where the capture runs, as the file names its interfaces: {@code any} in the build's own
+     * namespace, {@code db/any,app/eth0} at capture points (label, or namespace / container as given).
+     */
+    static String places(CaptureSpec spec) {
+        List<String> places = new ArrayList<>();
+        if (spec.capturesOwnNamespace()) {
+            places.addAll(spec.effectiveInterfaces());
+        }
+        for (CapturePoint p : spec.points()) {
+            for (String i : p.effectiveInterfaces()) {
+                places.add(p.label().orElse(p.target()) + "/" + i);
+            }
+        }
+        return String.join(",", places);
     }
 
     /**

@@ -54,6 +54,7 @@ class StartMojoPointsTest {
 
         assertThat(spec.points()).containsExactly(CapturePoint.namespace(APP), CapturePoint.namespace(DB).interfaces("lo"));
         assertThat(spec.capturesOwnNamespace()).isFalse();
+        assertThat(StartMojo.places(spec)).as("where capture:start says it captures").isEqualTo(APP + "/any," + DB + "/lo");
     }
 
     @Test
