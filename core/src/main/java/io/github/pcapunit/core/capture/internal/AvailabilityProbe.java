@@ -35,6 +35,9 @@ public final class AvailabilityProbe {
             return CaptureAvailability.available("capture available: " + version);
         } catch (CaptureException e) {
             return CaptureAvailability.unavailable(e);
+        } catch (LinkageError e) {
+            // e.g. JNA missing when the loopback probe opens a handle: the real cause, not a hint
+            return CaptureAvailability.unavailable(Libpcap.notLoaded(e, System.getProperty("org.pcap4j.core.pcapLibName")));
         }
     }
 }
