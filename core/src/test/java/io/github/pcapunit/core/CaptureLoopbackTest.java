@@ -75,7 +75,7 @@ class CaptureLoopbackTest {
         assertThat(rows).hasSize(100);
         assertThat(rows).allSatisfy(r -> {
             String[] f = r.split("\\|", -1);
-            assertThat(f[0]).isEqualTo("any");
+            assertThat(f[0]).isEqualTo("lo"); // captured on any, written on its real interface
             assertThat(f[1]).isEqualTo(Integer.toString(wanted));
             // epb_flags direction agrees with the cooked header's packet type (0 = to us: inbound)
             assertThat(Integer.decode(f[2]) & 3).isEqualTo(f[3].equals("4") ? 2 : 1);

@@ -91,28 +91,31 @@ class CapturePointsTest {
                 assertThat(t).as("timestamp order: " + r).isGreaterThanOrEqualTo(previous);
                 previous = t;
             }
-            assertThat(perInterface).containsOnlyKeys("client/any", "server/to-client");
+            // the client's "any" names the real interface of each packet (SLL2 ifindex, issue 13 item 7)
+            assertThat(perInterface).containsOnlyKeys("client/to-server", "server/to-client");
             // every packet of the connection passed both points: each seen once at each
-            assertThat(perInterface.get("client/any")).isEqualTo(perInterface.get("server/to-client"));
+            assertThat(perInterface.get("client/to-server")).isEqualTo(perInterface.get("server/to-client"));
             List<String> syns = EngineTools.tshark(result.file(), "tcp.flags.syn == 1 && tcp.flags.ack == 0",
                     "frame.interface_name", "ip.src", "ip.dst");
-            assertThat(syns).containsExactlyInAnyOrder("client/any|10.200.31.10|10.200.31.20",
+            assertThat(syns).containsExactlyInAnyOrder("client/to-server|10.200.31.10|10.200.31.20",
                     "server/to-client|10.200.31.10|10.200.31.20");
 
-            // the engine's own view: statistics per (point, interface), and an ISB for each in the file
+            // the engine's own view: statistics per (point, interface as opened), and an ISB for each
+            // in the file; the client's any wrote the packets now named client/to-server
             assertThat(result.statistics()).extracting(CaptureStatistics::interfaceName)
                     .containsExactly("client/any", "server/to-client");
             assertThat(result.statistics()).allSatisfy(s -> assertThat(s.packetsWritten())
-                    .isEqualTo((long) perInterface.get(s.interfaceName())));
+                    .isEqualTo((long) perInterface.get(s.interfaceName().replace("client/any", "client/to-server"))));
             try (PcapReader reader = PcapReader.open(result.file())) {
                 while (reader.next() != PcapReader.RecordKind.END) {
                     // read to the end: statistics come last
                 }
                 assertThat(reader.interfaces()).extracting(d -> d.name().orElse("?"))
-                        .containsExactly("client/any", "server/to-client");
+                        .containsExactly("client/any", "server/to-client", "client/to-server");
                 assertThat(reader.interfaces()).extracting(d -> d.description().orElse("?"))
                         .containsExactly("any in network namespace " + client.namespace() + " (ip netns)",
-                                "to-client in network namespace " + server.namespace() + " (ip netns)");
+                                "to-client in network namespace " + server.namespace() + " (ip netns)",
+                                "to-server in network namespace " + client.namespace() + " (ip netns)");
                 Map<Integer, InterfaceStatistics> isb = reader.latestStatistics();
                 assertThat(isb).containsOnlyKeys(0, 1);
                 assertThat(isb.get(1).usrDeliv()).hasValue((long) perInterface.get("server/to-client"));
@@ -140,7 +143,7 @@ class CapturePointsTest {
                     .containsExactly(a.namespace() + "/any", b.namespace() + "/lo");
             List<String> rows = EngineTools.tshark(result.file(), null, "frame.interface_name", "ip.src");
             // the connection crossed the veth, never b's loopback
-            assertThat(rows).contains(a.namespace() + "/any|" + a.address())
+            assertThat(rows).contains(a.namespace() + "/to-b|" + a.address())
                     .noneMatch(r -> r.startsWith(b.namespace() + "/lo"));
         }
     }

@@ -43,8 +43,9 @@ class PacketPathTest {
         List<PacketPath> paths = run("open", lab -> { });
         PacketPath syn = syns(paths).get(0);
         assertThat(syn.points()).containsExactly("client", "router", "server");
-        assertThat(syn.describe()).contains("left client (client/any out)", "passed router (router/any in, router/any out)",
-                "reached server (server/any in)");
+        assertThat(syn.describe()).contains("left client (client/to-router out)",
+                "passed router (router/to-client in, router/to-server out)",
+                "reached server (server/to-router in)");
         assertThat(paths).anyMatch(p -> p.packet().isSyn() && p.packet().isAck() && p.lastSeen().point().equals("client"));
     }
 
@@ -56,11 +57,11 @@ class PacketPathTest {
         assertThat(syns).isNotEmpty().allSatisfy(p -> {
             assertThat(p.points()).containsExactly("client", "router");
             assertThat(p.reached("server")).isFalse();
-            assertThat(p.lastSeen().interfaceName()).isEqualTo("router/any");
+            assertThat(p.lastSeen().interfaceName()).isEqualTo("router/to-client");
             assertThat(p.lastSeen().direction()).isEqualTo(Direction.INBOUND);
             assertThat(p.neverLeft()).contains("router");
-            assertThat(p.describe()).contains("left client (client/any out), reached router (router/any in),"
-                    + " never left router; last seen at router/any");
+            assertThat(p.describe()).contains("left client (client/to-router out), reached router (router/to-client in),"
+                    + " never left router; last seen at router/to-client");
         });
         assertThat(syns.size()).as("the client retransmits: each copy is a path of its own").isGreaterThanOrEqualTo(2);
         assertThat(paths).noneMatch(p -> p.packet().isSyn() && p.packet().isAck());
@@ -72,7 +73,7 @@ class PacketPathTest {
         List<PacketPath> syns = syns(paths);
         assertThat(syns).isNotEmpty().allSatisfy(p -> {
             assertThat(p.points()).containsExactly("client", "router", "server");
-            assertThat(p.lastSeen().interfaceName()).isEqualTo("server/any");
+            assertThat(p.lastSeen().interfaceName()).isEqualTo("server/to-router");
             assertThat(p.neverLeft()).contains("server");
         });
         assertThat(paths).noneMatch(p -> p.packet().isSyn() && p.packet().isAck());
