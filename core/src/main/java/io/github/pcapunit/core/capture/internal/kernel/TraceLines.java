@@ -117,11 +117,18 @@ final class TraceLines {
         for (int digits = at - dot - 1; digits < 9; digits++) {
             fraction *= 10;
         }
+        long epochNanos;
+        try {
+            epochNanos = Math.addExact(Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), fraction),
+                    wallMinusMonoNanos);
+        } catch (ArithmeticException e) {
+            return null; // no kernel prints such a time: parse() ignores the line as garbage
+        }
         int fields = at + KFREE_SKB_TAG.length();
         String location = value(line, fields, "location=");
         String protocol = value(line, fields, "protocol=");
         return new Drop(value(line, fields, "reason: "), location.isEmpty() ? "" : function(location),
-                protocol.isEmpty() ? "" : etherType(protocol), seconds * 1_000_000_000L + fraction + wallMinusMonoNanos);
+                protocol.isEmpty() ? "" : etherType(protocol), epochNanos);
     }
 
     private static final String KFREE_SKB_TAG = ": kfree_skb: ";

@@ -62,5 +62,9 @@ class TraceLinesBriefTest {
         assertThat(lines.brief("# tracer: nop")).isNull();
         assertThat(lines.brief("garbage: kfree_skb: reason: NO_SOCKET")).isNull();
         assertThat(lines.brief("java-1 [000] ... x.5: kfree_skb: reason: NO_SOCKET")).isNull();
+        // a time past the 64-bit nanosecond range: parse() ignores the line, brief() must not wrap it
+        String farFuture = "java-1 [000] ... 99999999999.5: kfree_skb: protocol=2048 reason: NO_SOCKET";
+        assertThat(lines.parse(farFuture)).isEmpty();
+        assertThat(lines.brief(farFuture)).isNull();
     }
 }
