@@ -36,8 +36,10 @@ public final class NftExplain implements AutoCloseable {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static final Pattern TRACE = Pattern.compile("^trace id (\\S+) (\\S+) (\\S+) (\\S+) (.*)$");
-    private static final Pattern HANDLE = Pattern.compile("# handle (\\d+)");
-    private static final Pattern UNKNOWN_RULE = Pattern.compile("^unknown rule handle (\\d+) \\(verdict drop\\)$");
+    // handles of at most 18 digits (a long): a longer number is no handle, not an exception that
+    // would end the monitor's reader thread
+    private static final Pattern HANDLE = Pattern.compile("# handle (\\d{1,18})\\b");
+    private static final Pattern UNKNOWN_RULE = Pattern.compile("^unknown rule handle (\\d{1,18}) \\(verdict drop\\)$");
     private static final Pattern COMMENT = Pattern.compile("comment \"([^\"]*)\"");
     private static final Pattern WORD_PAIR = Pattern.compile("(ip6? saddr|ip6? daddr|tcp sport|tcp dport|udp sport|udp dport|ip protocol|tcp flags ==) (\\S+)");
 
