@@ -63,7 +63,7 @@ class CaptureContainerTest {
         List<String> rows = EngineTools.tshark(result.file(), "tcp.flags.syn == 1", "frame.interface_name",
                 "frame.interface_description", "ip.src", "ip.dst");
         String shortId = echo.id().substring(0, 12);
-        assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r).startsWith("echo/any|any in Docker container "
+        assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r).startsWith("echo/eth0|eth0 in Docker container "
                 + echo.name() + " (id " + shortId + ", pid " + echo.pid() + ")|"));
         assertThat(rows.get(0)).endsWith("|" + echo.address());   // the SYN, into the container
         assertThat(CapturedTraffic.of(result).connectionsTo(5432)).hasSize(1);
