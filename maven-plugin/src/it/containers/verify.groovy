@@ -20,7 +20,7 @@ try {
     def rows = t[1].readLines().findAll { it.trim() }
     assert rows.size() >= 6 : "a connect, a line each way and a close are at least 6 packets: ${rows}"
     rows.each {
-        assert it.startsWith('pcapunit-it-containers-db/any\tany in Docker container pcapunit-it-containers-db (id ') : it
+        assert it.startsWith('pcapunit-it-containers-db/eth0\teth0 in Docker container pcapunit-it-containers-db (id ') : it
     }
 } finally {
     run(['docker', 'rm', '-f', 'pcapunit-it-containers-db'])
