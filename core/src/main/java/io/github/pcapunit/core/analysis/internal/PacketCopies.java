@@ -39,6 +39,12 @@ public final class PacketCopies {
     /** Longest time between two sightings of one packet (as {@code PacketPath}'s hop delay). */
     public static final long WINDOW_NANOS = 1_000_000_000L;
 
+    /**
+     * Packets remembered at most: under a flood the oldest are forgotten before the window ends
+     * (a copy follows its packet within microseconds to milliseconds), so memory stays bounded.
+     */
+    static final int MAX_REMEMBERED = 1 << 16;
+
     /** Transport bytes hashed: headers and the start of the payload, alike at every hop whatever the snap length. */
     static final int HASHED_TRANSPORT_BYTES = 128;
 
@@ -135,9 +141,13 @@ public final class PacketCopies {
         return false;
     }
 
-    /** Forgets packets not seen for longer than the window (their later copies are new packets anyway). */
+    /**
+     * Forgets packets not seen for longer than the window (their later copies are new packets
+     * anyway), and the oldest beyond {@link #MAX_REMEMBERED}.
+     */
     private void expire(long now) {
-        for (Seen s = byAge.peekFirst(); s != null && now - s.lastNanos > WINDOW_NANOS; s = byAge.peekFirst()) {
+        for (Seen s = byAge.peekFirst(); s != null && (now - s.lastNanos > WINDOW_NANOS
+                || byAge.size() >= MAX_REMEMBERED); s = byAge.peekFirst()) {
             byAge.pollFirst();
             open.remove(s.key, s);
         }
