@@ -53,7 +53,9 @@ public final class PacketCopies {
     private static final int SLL2 = 276;
 
     private final Analyzer analyzer;
-    private final Map<Key, Seen> open = new HashMap<>();
+    private final Map<Seen, Seen> open = new HashMap<>();
+    /** The identity of the frame at hand, reused for lookups (a walk allocates only for new packets). */
+    private final Seen probe = new Seen();
     private final ArrayDeque<Seen> byAge = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
     private SectionHeader section;
@@ -123,20 +125,19 @@ public final class PacketCopies {
 
     /** Whether the frame {@code b[off, off+len)} is a copy; if not, it is remembered as a new packet. */
     boolean isCopy(byte[] b, int off, int len, PacketFields f) {
-        Key key = key(b, off, len, f.linkType);
-        if (key == null) {
+        if (!identify(b, off, len, f.linkType, probe)) {
             return false;
         }
         long now = f.epochNanos;
         expire(now);
         long place = ((long) f.interfaceId << 34) ^ ((f.linkIfIndex & 0xffffffffL) << 2) ^ f.direction.ordinal();
-        Seen seen = open.get(key);
+        Seen seen = open.get(probe);
         if (seen != null && !seen.at(place) && Math.abs(now - seen.lastNanos) <= WINDOW_NANOS) {
             seen.add(place, now);
             return true;
         }
-        Seen fresh = new Seen(key, place, now);
-        open.put(key, fresh);
+        Seen fresh = new Seen(probe.head, probe.body, place, now);
+        open.put(fresh, fresh);
         byAge.addLast(fresh);
         return false;
     }
@@ -149,29 +150,32 @@ public final class PacketCopies {
         for (Seen s = byAge.peekFirst(); s != null && (now - s.lastNanos > WINDOW_NANOS
                 || byAge.size() >= MAX_REMEMBERED); s = byAge.peekFirst()) {
             byAge.pollFirst();
-            open.remove(s.key, s);
+            if (open.get(s) == s) { // a later packet with the same identity may have taken its place
+                open.remove(s);
+            }
         }
     }
 
-    /** The packet's identity, or null when the frame holds no complete IP header. */
-    private Key key(byte[] b, int off, int len, int linkType) {
+    /** Sets {@code into} to the packet's identity; false when the frame holds no complete IP header. */
+    private boolean identify(byte[] b, int off, int len, int linkType, Seen into) {
         int end = off + len;
         int ip = ipOffset(b, off, end, linkType);
         if (ip < 0 || ip >= end) {
-            return null;
+            return false;
         }
         int version = (b[ip] & 0xff) >> 4;
         if (version == 4 && end >= ip + 20) {
             int ihl = (b[ip] & 0x0f) * 4;
             int total = u16(b, ip + 2);
             if (ihl < 20 || ip + ihl > end) {
-                return null;
+                return false;
             }
             int protocol = b[ip + 9] & 0xff;
             long head = mix(4L << 56 | (long) protocol << 48 | (u16(b, ip + 6) & 0x1fffL) << 32 | u32(b, ip + 12));
             head = mix(head ^ u32(b, ip + 16));
             long transport = transportCrc(b, ip + ihl, Math.min(end, ip + Math.max(total, ihl)), protocol);
-            return new Key(head, transport << 32 | (long) u16(b, ip + 4) << 16 | total);
+            into.set(head, transport << 32 | (long) u16(b, ip + 4) << 16 | total);
+            return true;
         }
         if (version == 6 && end >= ip + 40) {
             int payload = u16(b, ip + 4);
@@ -182,9 +186,10 @@ public final class PacketCopies {
                 head = mix(head ^ u32(b, ip + i));
             }
             long transport = transportCrc(b, ip + 40, Math.min(end, ip + 40 + payload), next);
-            return new Key(head, transport << 32 | payload);
+            into.set(head, transport << 32 | payload);
+            return true;
         }
-        return null;
+        return false;
     }
 
     /** CRC-32C of the first transport bytes, the checksum counted as zero (a sender's copy may lack it). */
@@ -250,27 +255,39 @@ public final class PacketCopies {
         return z ^ (z >>> 31);
     }
 
-    /** A packet's identity: header fields and addresses hashed, then CRC of the transport, id and length. */
-    private record Key(long head, long body) {
-    }
-
-    /** One packet: where it was seen (usually one to four places) and when last. */
+    /**
+     * One packet: its identity (header fields and addresses hashed; CRC of the transport, id and
+     * length), where it was seen (usually one to four places) and when last. Equal by identity.
+     */
     private static final class Seen {
-        final Key key;
+        long head;
+        long body;
         long lastNanos;
-        long[] places = new long[4];
-        int count;
+        long firstPlace;
+        long[] morePlaces;
+        int more;
 
-        Seen(Key key, long place, long nanos) {
-            this.key = key;
-            this.places[0] = place;
-            this.count = 1;
+        Seen() {
+        }
+
+        Seen(long head, long body, long place, long nanos) {
+            this.head = head;
+            this.body = body;
+            this.firstPlace = place;
             this.lastNanos = nanos;
         }
 
+        void set(long head, long body) {
+            this.head = head;
+            this.body = body;
+        }
+
         boolean at(long place) {
-            for (int i = 0; i < count; i++) {
-                if (places[i] == place) {
+            if (firstPlace == place) {
+                return true;
+            }
+            for (int i = 0; i < more; i++) {
+                if (morePlaces[i] == place) {
                     return true;
                 }
             }
@@ -278,11 +295,23 @@ public final class PacketCopies {
         }
 
         void add(long place, long nanos) {
-            if (count == places.length) {
-                places = Arrays.copyOf(places, count * 2);
+            if (morePlaces == null) {
+                morePlaces = new long[3];
+            } else if (more == morePlaces.length) {
+                morePlaces = Arrays.copyOf(morePlaces, more * 2);
             }
-            places[count++] = place;
+            morePlaces[more++] = place;
             lastNanos = Math.max(lastNanos, nanos);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Seen s && s.head == head && s.body == body;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(head ^ body * 0x9e3779b97f4a7c15L);
         }
     }
 }
