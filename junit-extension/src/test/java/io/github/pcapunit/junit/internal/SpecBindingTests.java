@@ -53,6 +53,14 @@ class SpecBindingTests {
         @CaptureTraffic(explainFirewall = "tcp dport 1433", explainNamespaces = "db")
         void explainNamespaces() {
         }
+
+        @CaptureTraffic(namespaces = "db/eth0")
+        void namespaces() {
+        }
+
+        @CaptureTraffic(containers = "db")
+        void containers() {
+        }
     }
 
     @Test
