@@ -125,7 +125,7 @@ class ContainerCaptureTest {
         assertThat(files).extracting(p -> p.getFileName().toString()).contains("echoes.pcapng", "firewalled.pcapng");
         Path echoes = files.stream().filter(p -> p.endsWith("echoes.pcapng")).findFirst().orElseThrow();
         CapturedTraffic traffic = CapturedTraffic.read(echoes);
-        assertThat(traffic.packets()).allSatisfy(p -> assertThat(p.interfaceName()).contains(NAME + "/any"));
+        assertThat(traffic.packets()).allSatisfy(p -> assertThat(p.interfaceName()).contains(NAME + "/eth0"));
         assertThat(traffic.connectionsTo(5432)).hasSize(1);
     }
 
