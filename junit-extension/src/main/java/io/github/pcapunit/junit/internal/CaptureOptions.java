@@ -51,11 +51,10 @@ public record CaptureOptions(DeclaredOptions.Origin origin, CaptureSpec spec, Ke
     }
 
     /**
-     * The key of the shared capture these options can use: equal for equal specs.
-     * TODO key by the spec itself once CaptureSpec (core) has equals/hashCode; its toString names
-     * every option the extension can set.
+     * The key of the shared capture these options can use: the spec itself, equal for equal specs
+     * ({@code CaptureSpec} compares every option).
      */
-    public String sharedCaptureKey() {
-        return spec.toString();
+    public CaptureSpec sharedCaptureKey() {
+        return spec;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.pcapunit.junit.internal;
 
+import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.spi.SharedCapture;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunCaptures implements AutoCloseable {
 
-    private final Map<String, SharedCapture> shared = new ConcurrentHashMap<>();
+    private final Map<CaptureSpec, SharedCapture> shared = new ConcurrentHashMap<>();
     private final Map<DeclaredOptions, CaptureOptions> options = new ConcurrentHashMap<>();
     private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
     private final List<CompletableFuture<?>> pending = new ArrayList<>();

@@ -116,9 +116,9 @@ class OptionsResolverTests {
 
     @Test
     void sameDeclarations_resolveToTheSameSharedCapture_differentSpecsToDifferentOnes() throws Exception {
-        String bare = resolve(annotation("bare"), Map.of()).sharedCaptureKey();
-        String bareAgain = resolve(annotation("bare"), Map.of(ConfigParameters.KEEP, "never")).sharedCaptureKey();
-        String buffered = resolve(new DeclaredOptions(DeclaredOptions.Origin.BUILDER,
+        CaptureSpec bare = resolve(annotation("bare"), Map.of()).sharedCaptureKey();
+        CaptureSpec bareAgain = resolve(annotation("bare"), Map.of(ConfigParameters.KEEP, "never")).sharedCaptureKey();
+        CaptureSpec buffered = resolve(new DeclaredOptions(DeclaredOptions.Origin.BUILDER,
                 spec -> spec.bufferSize(4 << 20), null, null, null, null), Map.of()).sharedCaptureKey();
 
         assertThat(bareAgain).as("keep is not the engine's business").isEqualTo(bare);
