@@ -46,6 +46,10 @@ public final class Drop {
     private final Long pid;
     private final FirewallRule rule;
     private final String namespace;
+    private final String hook;
+    private final Integer ttl;
+    private final Confidence confidence;
+    private final String recordedBy;
     private final List<Long> frames;
     private final List<Instant> times;
     private final String description;
@@ -63,6 +67,10 @@ public final class Drop {
         this.pid = b.pid;
         this.rule = b.rule;
         this.namespace = b.namespace;
+        this.hook = b.hook;
+        this.ttl = b.ttl;
+        this.confidence = b.confidence;
+        this.recordedBy = b.recordedBy;
         this.frames = Collections.unmodifiableList(new ArrayList<>(b.frames));
         List<Instant> t = new ArrayList<>(b.times);
         Collections.sort(t);
@@ -92,6 +100,10 @@ public final class Drop {
         b.pid = pid;
         b.rule = rule;
         b.namespace = namespace;
+        b.hook = hook;
+        b.ttl = ttl;
+        b.confidence = confidence;
+        b.recordedBy = recordedBy;
         b.frames.addAll(frames);
         b.times.addAll(times);
         b.description = description;
@@ -164,6 +176,33 @@ public final class Drop {
         return Optional.ofNullable(namespace);
     }
 
+    /**
+     * The netfilter hook a kernel drop happened in ({@code OUTPUT}, {@code INPUT}, {@code FORWARD},
+     * {@code PREROUTING}, {@code POSTROUTING}), when the evidence names it (eBPF records).
+     */
+    public Optional<String> hook() {
+        return Optional.ofNullable(hook);
+    }
+
+    /** The dropped packet's own TTL / hop limit, when the evidence read it (eBPF records). */
+    public OptionalInt ttl() {
+        return ttl == null ? OptionalInt.empty() : OptionalInt.of(ttl);
+    }
+
+    /**
+     * How sure the record's flow, place and process are, for kernel records: {@code OBSERVED}
+     * when read from the dropped packet itself (eBPF), {@code INFERRED} when tied to a flow by
+     * time and CPU (tracefs); empty for other evidence.
+     */
+    public Optional<Confidence> confidence() {
+        return Optional.ofNullable(confidence);
+    }
+
+    /** What recorded a kernel record: {@code "eBPF"} or {@code "tracefs"}; empty for other evidence. */
+    public Optional<String> recordedBy() {
+        return Optional.ofNullable(recordedBy);
+    }
+
     /** Frame numbers (1-based, as in Wireshark) of the captured packets that show it. */
     public List<Long> frames() {
         return frames;
@@ -221,6 +260,8 @@ public final class Drop {
                 && Objects.equals(icmpCode, d.icmpCode) && Objects.equals(component, d.component)
                 && Objects.equals(location, d.location) && Objects.equals(processName, d.processName)
                 && Objects.equals(pid, d.pid) && Objects.equals(rule, d.rule) && Objects.equals(namespace, d.namespace)
+                && Objects.equals(hook, d.hook) && Objects.equals(ttl, d.ttl) && confidence == d.confidence
+                && Objects.equals(recordedBy, d.recordedBy)
                 && frames.equals(d.frames) && times.equals(d.times) && description.equals(d.description);
     }
 
@@ -253,6 +294,10 @@ public final class Drop {
         private Long pid;
         private FirewallRule rule;
         private String namespace;
+        private String hook;
+        private Integer ttl;
+        private Confidence confidence;
+        private String recordedBy;
         private final List<Long> frames = new ArrayList<>();
         private final List<Instant> times = new ArrayList<>();
         private String description;
@@ -309,6 +354,25 @@ public final class Drop {
         /** The network namespace it happened in ({@code "(JVM)"} or an {@code ip netns} name). */
         public Builder namespace(String namespace) {
             this.namespace = namespace;
+            return this;
+        }
+
+        /** The netfilter hook it happened in ({@code OUTPUT}, {@code INPUT}, {@code FORWARD}, ...). */
+        public Builder hook(String hook) {
+            this.hook = hook;
+            return this;
+        }
+
+        /** The dropped packet's TTL / hop limit ({@code < 0}: unknown). */
+        public Builder ttl(int ttl) {
+            this.ttl = ttl < 0 ? null : ttl;
+            return this;
+        }
+
+        /** How sure a kernel record's flow, place and process are, and what recorded it ({@code "eBPF"}, {@code "tracefs"}). */
+        public Builder recorded(String recordedBy, Confidence confidence) {
+            this.recordedBy = recordedBy;
+            this.confidence = confidence;
             return this;
         }
 
