@@ -38,6 +38,16 @@ public final class EvidenceStatus {
         KERNEL_TRACE("kernel evidence", JournalKey.PCAPUNIT_KERNEL_TRACE_STATE, JournalKey.PCAPUNIT_KERNEL_TRACE_CAUSE,
                 JournalKey.PCAPUNIT_KERNEL_TRACE_EVENTS, JournalKey.PCAPUNIT_KERNEL_TRACE_NOT_KEPT,
                 JournalKey.PCAPUNIT_KERNEL_TRACE_SCOPE),
+        /**
+         * Kernel drop records read by an eBPF program ({@code bpftrace} on {@code skb:kfree_skb}):
+         * the dropped packet's own headers, namespace, netfilter hook and socket owner, so its
+         * records are {@code OBSERVED}; where it did not record (no bpftrace, no BTF, failed, not
+         * attached yet) drop records come from {@link #KERNEL_TRACE}, correlated, {@code INFERRED}.
+         * Its scope says from when it recorded: bpftrace takes seconds to attach.
+         */
+        EBPF_DROPS("eBPF drop records", JournalKey.PCAPUNIT_EBPF_DROPS_STATE, JournalKey.PCAPUNIT_EBPF_DROPS_CAUSE,
+                JournalKey.PCAPUNIT_EBPF_DROPS_EVENTS, JournalKey.PCAPUNIT_EBPF_DROPS_NOT_KEPT,
+                JournalKey.PCAPUNIT_EBPF_DROPS_SCOPE),
         /** nftables trace of the explain mode ({@link CaptureSpec#explainFirewall()}). */
         FIREWALL_EXPLAIN("firewall explain", JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_STATE,
                 JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_CAUSE, JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_EVENTS,
@@ -188,18 +198,20 @@ public final class EvidenceStatus {
          */
         public String describe() {
             boolean kernel = source == Source.KERNEL_TRACE;
+            boolean ebpf = source == Source.EBPF_DROPS;
             StringBuilder s = new StringBuilder(source.label);
             switch (state) {
                 case RECORDED:
-                    s.append(kernel ? " recorded (tracefs)" : " traced");
+                    s.append(kernel ? " recorded (tracefs)" : ebpf ? " recorded (bpftrace, observed)" : " traced");
                     if (scope != null) {
                         s.append(' ').append(scope);
                     }
                     if (events >= 0) {
                         s.append(": ").append(events).append(kernel ? plural(events, " event", " events")
+                                : ebpf ? plural(events, " drop", " drops")
                                 : plural(events, " drop verdict", " drop verdicts"));
                         if (notKept > 0) {
-                            s.append(", ").append(notKept).append(kernel
+                            s.append(", ").append(notKept).append(kernel || ebpf
                                     ? " more counted per reason and flow, not kept one by one"
                                     : " over the limit not kept");
                         }

@@ -64,6 +64,16 @@ public enum JournalKey {
     PCAPUNIT_NFT_COMMENT("PCAPUNIT_NFT_COMMENT"),
     /** Network namespace a verdict was traced in, {@code (JVM)} for the JVM's own. */
     PCAPUNIT_NETNS("PCAPUNIT_NETNS"),
+    /** Kernel drop: the network namespace's inode number (as in {@code /proc/PID/ns/net}). */
+    PCAPUNIT_NETNS_INODE("PCAPUNIT_NETNS_INODE"),
+    /** Kernel drop: the netfilter hook it happened in ({@code OUTPUT}, {@code INPUT}, {@code FORWARD}, ...). */
+    PCAPUNIT_HOOK("PCAPUNIT_HOOK"),
+    /** Kernel drop: the dropped packet's TTL / hop limit. */
+    PCAPUNIT_TTL("PCAPUNIT_TTL"),
+    /** Kernel drop: what recorded it, {@code EBPF} (the packet's own headers) or {@code TRACEFS} (correlated). */
+    PCAPUNIT_DROP_SOURCE("PCAPUNIT_DROP_SOURCE"),
+    /** Kernel drop: how sure its flow and process are, {@code OBSERVED} or {@code INFERRED}. */
+    PCAPUNIT_CONFIDENCE("PCAPUNIT_CONFIDENCE"),
     /**
      * Kernel trace summary ({@code PCAPUNIT_EVENT=kernel_trace_summary}): the tracepoint whose
      * events it counts, e.g. {@code kfree_skb}; {@code *} for events the recorder never read.
@@ -86,6 +96,16 @@ public enum JournalKey {
     PCAPUNIT_KERNEL_TRACE_NOT_KEPT("PCAPUNIT_KERNEL_TRACE_NOT_KEPT"),
     /** What the kernel trace recorder observed, for people. */
     PCAPUNIT_KERNEL_TRACE_SCOPE("PCAPUNIT_KERNEL_TRACE_SCOPE"),
+    /** Evidence status of the eBPF drop recorder (bpftrace): {@code RECORDED}, {@code UNAVAILABLE}, ... */
+    PCAPUNIT_EBPF_DROPS_STATE("PCAPUNIT_EBPF_DROPS_STATE"),
+    /** Why the eBPF drop recorder did not record, when it did not. */
+    PCAPUNIT_EBPF_DROPS_CAUSE("PCAPUNIT_EBPF_DROPS_CAUSE"),
+    /** Drops the eBPF drop recorder recorded, when counted. */
+    PCAPUNIT_EBPF_DROPS_EVENTS("PCAPUNIT_EBPF_DROPS_EVENTS"),
+    /** Drops the eBPF drop recorder counted but did not keep one by one, when counted. */
+    PCAPUNIT_EBPF_DROPS_NOT_KEPT("PCAPUNIT_EBPF_DROPS_NOT_KEPT"),
+    /** When and what the eBPF drop recorder observed, for people. */
+    PCAPUNIT_EBPF_DROPS_SCOPE("PCAPUNIT_EBPF_DROPS_SCOPE"),
     /** Evidence status of firewall explain mode. */
     PCAPUNIT_FIREWALL_EXPLAIN_STATE("PCAPUNIT_FIREWALL_EXPLAIN_STATE"),
     /** Why firewall explain mode did not record, when it did not. */

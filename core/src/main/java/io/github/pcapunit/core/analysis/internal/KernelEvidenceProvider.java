@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.analysis.internal;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.analysis.Confidence;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.EvidenceSource;
@@ -12,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Drop records with source KERNEL (from kfree_skb and TCP events) and FIREWALL (from nftrace
+ * Drop records with source KERNEL (from kfree_skb: eBPF records with the packet's own headers,
+ * namespace and hook, {@link Confidence#OBSERVED}; tracefs records correlated with TCP events,
+ * {@link Confidence#INFERRED}) and FIREWALL (from nftrace
  * verdicts) rebuilt from the journal entries of a pcapng, so a file read later gives the live
  * verdict. One of {@link EvidenceProviders#all()}.
  *
@@ -55,6 +58,15 @@ public final class KernelEvidenceProvider implements EvidenceProvider {
         if (!d.processName().isEmpty()) {
             b.process(d.processName(), d.pid());
         }
+        if (!d.hook().isEmpty()) {
+            b.hook(d.hook());
+        }
+        if (!d.namespace().isEmpty()) {
+            b.namespace(d.namespace());
+        }
+        b.ttl(d.ttl());
+        // eBPF read the packet itself; tracefs tied it to a flow and process by time and CPU
+        b.recorded(d.observed() ? "eBPF" : "tracefs", d.observed() ? Confidence.OBSERVED : Confidence.INFERRED);
         return b.build();
     }
 

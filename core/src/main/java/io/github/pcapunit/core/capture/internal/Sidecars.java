@@ -2,14 +2,16 @@ package io.github.pcapunit.core.capture.internal;
 
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.kernel.BpfSidecar;
 import io.github.pcapunit.core.capture.internal.kernel.ExplainSidecar;
 import io.github.pcapunit.core.capture.internal.kernel.KernelSidecar;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sidecars a spec asks for, wired here and nowhere else: the kernel trace recorder unless
- * {@link KernelEvidence#OFF}, firewall explain mode when {@link CaptureSpec#explainFirewall()} is
+ * The sidecars a spec asks for, wired here and nowhere else: unless {@link KernelEvidence#OFF}
+ * the eBPF drop recorder and the tracefs kernel trace recorder (which keeps its drop records for
+ * the time eBPF did not record), firewall explain mode when {@link CaptureSpec#explainFirewall()} is
  * set.
  *
  * <pre>{@code
@@ -25,7 +27,11 @@ public final class Sidecars {
     public static List<CaptureSidecar> of(CaptureSpec spec) {
         List<CaptureSidecar> sidecars = new ArrayList<>();
         if (spec.kernelEvidence() != KernelEvidence.OFF) {
-            sidecars.add(new KernelSidecar(spec.kernelEvidence()));
+            // eBPF first: stopped first, its time span is final when the tracefs sidecar leaves out
+            // the kfree_skb events it recorded
+            BpfSidecar ebpf = new BpfSidecar();
+            sidecars.add(ebpf);
+            sidecars.add(new KernelSidecar(spec.kernelEvidence(), ebpf));
         }
         if (spec.explainFirewall().isPresent()) {
             sidecars.add(new ExplainSidecar());

@@ -25,9 +25,22 @@ import java.util.Optional;
  * @param times       each drop instant, in order; for drops the recorder counted but did not keep
  *                    one by one (a {@code kernel_trace_summary}), the first and the last
  * @param count       how many packets were dropped: the number of {@code times}, or a summary's count
+ * @param hook        the netfilter hook ({@code OUTPUT}, {@code INPUT}, {@code FORWARD}, ...), "" when not known
+ * @param namespace   the network namespace it happened in ({@code (JVM)}, an {@code ip netns} name or
+ *                    {@code net:[inode]}), "" when not known
+ * @param ttl         the dropped packet's TTL / hop limit, -1 when not known
+ * @param source      what recorded it: {@code EBPF} (the packet's own headers, read from the sk_buff) or
+ *                    {@code TRACEFS} (the flow and process correlated by time and CPU)
+ * @param observed    whether flow, place and process are observed (eBPF) rather than inferred (tracefs)
  */
 public record KernelDrop(String reason, String location, String component, String protocol, String saddr, int sport,
-        String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times, long count) {
+        String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times, long count,
+        String hook, String namespace, int ttl, String source, boolean observed) {
+
+    /** {@link #source()} of a drop read by the eBPF program. */
+    public static final String EBPF = "EBPF";
+    /** {@link #source()} of a drop recorded by tracefs and correlated. */
+    public static final String TRACEFS = "TRACEFS";
 
     /** Copies the times; a count below their number is a bug. */
     public KernelDrop {
@@ -35,6 +48,13 @@ public record KernelDrop(String reason, String location, String component, Strin
         if (count < times.size()) {
             throw new IllegalArgumentException("count " + count + " < " + times.size() + " drop times");
         }
+    }
+
+    /** A tracefs record (inferred): no hook, namespace or TTL. */
+    public KernelDrop(String reason, String location, String component, String protocol, String saddr, int sport,
+            String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times, long count) {
+        this(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags, processName, pid, times,
+                count, "", "", -1, TRACEFS, false);
     }
 
     /** A record of the drops at {@code times}, one packet each. */
@@ -47,7 +67,7 @@ public record KernelDrop(String reason, String location, String component, Strin
     /** This record narrowed to the one drop at {@code time} (for the journal entry of one event). */
     public KernelDrop single(Instant time) {
         return new KernelDrop(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags,
-                processName, pid, List.of(time));
+                processName, pid, List.of(time), 1, hook, namespace, ttl, source, observed);
     }
 
     /** Whether the drop is attributed to a flow (addresses known). */
@@ -55,13 +75,19 @@ public record KernelDrop(String reason, String location, String component, Strin
         return !saddr.isEmpty() && !daddr.isEmpty();
     }
 
-    /** The TCP flow of the dropped packets, when the drop is attributed to one (unknown ports as 0). */
+    /** The flow of the dropped packets, when the drop names one (unknown ports as 0). */
     public Optional<Flow> flow() {
         if (!hasFlow()) {
             return Optional.empty();
         }
-        return Optional.of(Flow.of(IpProtocol.TCP, Endpoint.of(saddr, Math.max(sport, 0)),
-                Endpoint.of(daddr, Math.max(dport, 0))));
+        IpProtocol p = switch (protocol) {
+            case "TCP" -> IpProtocol.TCP;
+            case "UDP" -> IpProtocol.UDP;
+            case "ICMP" -> IpProtocol.ICMP;
+            case "ICMPv6" -> IpProtocol.ICMPV6;
+            default -> IpProtocol.OTHER;
+        };
+        return Optional.of(Flow.of(p, Endpoint.of(saddr, Math.max(sport, 0)), Endpoint.of(daddr, Math.max(dport, 0))));
     }
 
     /**
@@ -71,6 +97,12 @@ public record KernelDrop(String reason, String location, String component, Strin
     public String line() {
         StringBuilder s = new StringBuilder("Drop: reason ").append(reason)
                 .append(", component ").append(Components.withLocation(component, location)).append(", ");
+        if (!hook.isEmpty() || !namespace.isEmpty()) {
+            s.append(hook.isEmpty() ? "" : "hook " + hook).append(hook.isEmpty() || namespace.isEmpty() ? "" : " ")
+                    .append(namespace.isEmpty() ? "" : namespace.equals("(JVM)") ? "in the JVM's namespace"
+                            : "in namespace " + namespace)
+                    .append(", ");
+        }
         if (hasFlow()) {
             s.append(protocol).append(' ').append(endpoint(saddr, sport)).append(" \u2192 ").append(endpoint(daddr, dport));
             if (!tcpFlags.isEmpty()) {
@@ -78,6 +110,9 @@ public record KernelDrop(String reason, String location, String component, Strin
             }
         } else {
             s.append(protocol).append(" packet");
+        }
+        if (ttl >= 0) {
+            s.append(", ttl ").append(ttl);
         }
         if (count > 1) {
             s.append(", ").append(count).append(" packets");
@@ -87,6 +122,12 @@ public record KernelDrop(String reason, String location, String component, Strin
             if (pid >= 0) {
                 s.append(" (pid ").append(pid).append(')');
             }
+            if (observed) {
+                s.append(", the socket's owner");
+            }
+        }
+        if (observed) {
+            s.append(" [eBPF, observed]");
         }
         return s.toString();
     }

@@ -61,6 +61,9 @@ public final class KernelJournal {
      * adds from {@link KernelEvent#time()}); {@code drop} is its record for a kfree_skb, else null.
      */
     public static Map<String, String> fields(KernelEvent event, KernelDrop drop) {
+        if (BpfLines.EBPF.equals(event.field("source"))) {
+            return ebpfFields(event, 1, null);
+        }
         Map<String, String> f = new LinkedHashMap<>();
         // One entry is one event: its message describes this drop, not the whole record's count.
         put(f, JournalKey.MESSAGE, drop != null ? drop.single(event.time()).line() : message(event));
@@ -80,11 +83,92 @@ public final class KernelJournal {
                 put(f, JournalKey.PCAPUNIT_SPORT, Integer.toString(drop.sport()));
                 put(f, JournalKey.PCAPUNIT_DPORT, Integer.toString(drop.dport()));
             }
+            put(f, JournalKey.PCAPUNIT_DROP_SOURCE, KernelDrop.TRACEFS);
+            put(f, JournalKey.PCAPUNIT_CONFIDENCE, "INFERRED");
         }
         put(f, JournalKey.PCAPUNIT_CPU, Integer.toString(event.cpu()));
         put(f, JournalKey.PID, Long.toString(event.pid()));
         put(f, JournalKey.COMM, event.comm());
         return f;
+    }
+
+    /** eBPF event field → journal key, besides those of {@link #KEYS}. */
+    private static final Map<String, JournalKey> EBPF_KEYS = Map.of("ipproto", JournalKey.PCAPUNIT_FLOW_PROTOCOL,
+            "flags", JournalKey.PCAPUNIT_FLAGS, "ttl", JournalKey.PCAPUNIT_TTL, "hook", JournalKey.PCAPUNIT_HOOK,
+            "netns", JournalKey.PCAPUNIT_NETNS, "netns_inode", JournalKey.PCAPUNIT_NETNS_INODE);
+
+    /**
+     * The journal fields of a drop the eBPF program read ({@link BpfLines}): the packet's own
+     * headers, namespace, hook, {@code PCAPUNIT_DROP_SOURCE=EBPF}, {@code PCAPUNIT_CONFIDENCE=OBSERVED},
+     * and {@code _PID}/{@code _COMM} only for a known socket owner. With {@code count > 1} (and
+     * {@code last}) it is a {@link #SUMMARY} of that many such drops.
+     */
+    static Map<String, String> ebpfFields(KernelEvent event, long count, Instant last) {
+        Map<String, String> f = new LinkedHashMap<>();
+        KernelDrop drop = ebpfDrop(event, List.of(event.time()), 1);
+        boolean summary = count > 1 || last != null;
+        put(f, JournalKey.MESSAGE, summary
+                ? "eBPF: " + count + " more kfree_skb drops (" + drop.line() + ") counted, not kept one by one, from "
+                        + event.time() + " to " + last
+                : drop.line());
+        put(f, JournalKey.PCAPUNIT_EVENT, summary ? SUMMARY : KFREE_SKB);
+        for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
+            String value = event.field(k.getKey());
+            if (!value.isEmpty()) {
+                put(f, k.getValue(), value);
+            }
+        }
+        for (Map.Entry<String, JournalKey> k : EBPF_KEYS.entrySet()) {
+            String value = event.field(k.getKey());
+            if (!value.isEmpty()) {
+                put(f, k.getValue(), value);
+            }
+        }
+        put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(event.field("location"), event.field("reason")));
+        put(f, JournalKey.PCAPUNIT_DROP_SOURCE, KernelDrop.EBPF);
+        put(f, JournalKey.PCAPUNIT_CONFIDENCE, "OBSERVED");
+        if (summary) {
+            put(f, JournalKey.PCAPUNIT_SUMMARY_EVENT, KFREE_SKB);
+            put(f, JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(count));
+            put(f, JournalKey.PCAPUNIT_SUMMARY_LAST, (last == null ? event.time() : last).toString());
+        }
+        if (event.pid() > 0) {
+            put(f, JournalKey.PID, Long.toString(event.pid()));
+            put(f, JournalKey.COMM, event.comm());
+        }
+        return f;
+    }
+
+    /** The journal fields of drops the eBPF recorder counted, not kept. */
+    static Map<String, String> fields(BpfRecorder.Summary summary) {
+        return ebpfFields(summary.example(), summary.count(), summary.last());
+    }
+
+    /** The record of eBPF drops like {@code e} at {@code times} ({@code count} packets). */
+    static KernelDrop ebpfDrop(KernelEvent e, List<Instant> times, long count) {
+        String reason = e.field("reason").isEmpty() ? "NOT_SPECIFIED" : e.field("reason");
+        String ipproto = e.field("ipproto");
+        boolean flow = !e.field("saddr").isEmpty() && !e.field("daddr").isEmpty();
+        return new KernelDrop(reason, e.field("location"), Components.of(e.field("location"), reason),
+                flow ? ipproto : e.field("protocol").isEmpty() ? "IP" : e.field("protocol"), e.field("saddr"),
+                e.intField("sport"), e.field("daddr"), e.intField("dport"), e.field("flags"),
+                e.pid() > 0 ? e.comm() : "", e.pid() > 0 ? e.pid() : -1, times, count, e.field("hook"),
+                e.field("netns"), e.intField("ttl"), KernelDrop.EBPF, true);
+    }
+
+    /** The records of eBPF drop events: one per kind (flow, place, owner), with every drop's time. */
+    static List<KernelDrop> ebpfDrops(List<KernelEvent> events) {
+        Map<List<String>, List<KernelEvent>> byKind = new LinkedHashMap<>();
+        List<KernelEvent> sorted = new ArrayList<>(events);
+        sorted.sort(java.util.Comparator.comparing(KernelEvent::time));
+        for (KernelEvent e : sorted) {
+            byKind.computeIfAbsent(BpfRecorder.kind(e, true), k -> new ArrayList<>()).add(e);
+        }
+        List<KernelDrop> out = new ArrayList<>();
+        for (List<KernelEvent> same : byKind.values()) {
+            out.add(ebpfDrop(same.get(0), same.stream().map(KernelEvent::time).toList(), same.size()));
+        }
+        return out;
     }
 
     /**
@@ -157,7 +241,8 @@ public final class KernelJournal {
             return Optional.empty();
         }
         Map<String, String> values = new LinkedHashMap<>();
-        boolean kfree = name.equals(KFREE_SKB);
+        boolean ebpf = KernelDrop.EBPF.equals(entry.getOrDefault(JournalKey.PCAPUNIT_DROP_SOURCE, ""));
+        boolean kfree = name.equals(KFREE_SKB) && !ebpf;
         for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
             String value = entry.get(k.getValue()).orElse(null);
             if (value != null && value.isBlank()) {
@@ -169,6 +254,23 @@ public final class KernelJournal {
             if (value != null && !(kfree && List.of("saddr", "daddr", "sport", "dport").contains(k.getKey()))) {
                 values.put(k.getKey(), value);
             }
+        }
+        if (ebpf) {
+            values.put("source", KernelDrop.EBPF);
+            for (Map.Entry<String, JournalKey> k : EBPF_KEYS.entrySet()) {
+                String value = entry.get(k.getValue()).orElse(null);
+                if (value != null && value.isBlank()) {
+                    throw malformed(entry, k.getValue() + "=\"" + value + "\" (blank)", null);
+                }
+                if (value != null) {
+                    values.put(k.getKey(), value);
+                }
+            }
+            if (entry.has(JournalKey.PCAPUNIT_TTL)) {
+                number(entry, JournalKey.PCAPUNIT_TTL, -1);
+            }
+            port(entry, JournalKey.PCAPUNIT_SPORT);
+            port(entry, JournalKey.PCAPUNIT_DPORT);
         }
         int cpu = (int) number(entry, JournalKey.PCAPUNIT_CPU, -1);
         long pid = number(entry, JournalKey.PID, -1);
@@ -186,14 +288,16 @@ public final class KernelJournal {
      */
     public static List<KernelDrop> drops(List<JournalEntry> entries) {
         List<KernelEvent> events = new ArrayList<>();
+        List<KernelEvent> ebpf = new ArrayList<>();
         List<KernelDrop> summarized = new ArrayList<>();
         for (JournalEntry e : entries) {
-            event(e).ifPresent(events::add);
+            event(e).ifPresent(ev -> (BpfLines.EBPF.equals(ev.field("source")) ? ebpf : events).add(ev));
             if (e.isEvent(SUMMARY) && KFREE_SKB.equals(e.getOrDefault(JournalKey.PCAPUNIT_SUMMARY_EVENT, ""))) {
                 summarized.add(summaryDrop(e));
             }
         }
-        List<KernelDrop> drops = new ArrayList<>(KernelDrops.correlate(events));
+        List<KernelDrop> drops = new ArrayList<>(ebpfDrops(ebpf));
+        drops.addAll(KernelDrops.correlate(events));
         drops.addAll(summarized);
         return drops;
     }
@@ -219,6 +323,13 @@ public final class KernelJournal {
             }
         }
         List<Instant> times = last.equals(first) || count == 1 ? List.of(first) : List.of(first, last);
+        if (KernelDrop.EBPF.equals(e.getOrDefault(JournalKey.PCAPUNIT_DROP_SOURCE, ""))) {
+            Map<String, String> fields = new LinkedHashMap<>(e.fields());
+            fields.put(JournalKey.PCAPUNIT_EVENT.fieldName(), KFREE_SKB);
+            fields.remove(JournalEntry.REALTIME_TIMESTAMP);
+            KernelEvent ev = event(JournalEntry.of(e.timestamp(), fields)).orElseThrow();
+            return ebpfDrop(ev, times, count);
+        }
         String reason = e.getOrDefault(JournalKey.PCAPUNIT_REASON, "").strip();
         reason = reason.isEmpty() ? "NOT_SPECIFIED" : reason; // as for a kept event of a kernel without reasons
         String location = e.getOrDefault(JournalKey.PCAPUNIT_LOCATION, "").strip();

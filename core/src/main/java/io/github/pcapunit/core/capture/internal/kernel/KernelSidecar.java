@@ -35,16 +35,34 @@ public final class KernelSidecar implements CaptureSidecar {
     private final Supplier<Optional<String>> unavailable;
     private final Supplier<KernelRecorder> starter;
     private KernelRecorder recorder;
-    private int emitted;
+    /** The eBPF drop recorder whose time span replaces tracefs's kfree_skb events, or null. */
+    private final BpfSidecar ebpf;
+    /** Events handed out as entries, or left out because eBPF recorded their drop. */
+    private final java.util.Set<KernelEvent> emitted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean stopped;
     private SourceStatus status = SourceStatus.failed(Source.KERNEL_TRACE, "the kernel trace recorder was not started");
 
     /** A sidecar for {@code mode} ({@link KernelEvidence#AUTO} or {@link KernelEvidence#REQUIRED}). */
     public KernelSidecar(KernelEvidence mode) {
-        this(mode, KernelRecorder::unavailableReason, KernelRecorder::start);
+        this(mode, null);
+    }
+
+    /**
+     * A sidecar for {@code mode} whose {@code kfree_skb} events are left out while {@code ebpf}
+     * records drops (it reads the packets' own headers); {@code ebpf} may be null.
+     */
+    public KernelSidecar(KernelEvidence mode, BpfSidecar ebpf) {
+        this(mode, KernelRecorder::unavailableReason, KernelRecorder::start, ebpf);
     }
 
     /** For tests: how availability is checked and the recorder started. */
     KernelSidecar(KernelEvidence mode, Supplier<Optional<String>> unavailable, Supplier<KernelRecorder> starter) {
+        this(mode, unavailable, starter, null);
+    }
+
+    private KernelSidecar(KernelEvidence mode, Supplier<Optional<String>> unavailable, Supplier<KernelRecorder> starter,
+            BpfSidecar ebpf) {
+        this.ebpf = ebpf;
         if (mode == KernelEvidence.OFF) {
             throw new IllegalArgumentException("a kernel sidecar for KernelEvidence.OFF: create none instead");
         }
@@ -88,6 +106,7 @@ public final class KernelSidecar implements CaptureSidecar {
             return List.of();
         }
         List<KernelEvent> events = recorder.stop();
+        stopped = true;
         List<JournalFields> rest = entries(events);
         for (KernelRecorder.Summary summary : recorder.summaries()) {
             rest.add(new JournalFields(summary.first(), KernelJournal.fields(summary)));
@@ -131,17 +150,37 @@ public final class KernelSidecar implements CaptureSidecar {
         }
     }
 
-    /** Entries for the events not handed out yet; kfree_skb entries carry their correlated record. */
+    /**
+     * Entries for the events not handed out yet; kfree_skb entries carry their correlated record.
+     * A kfree_skb that eBPF recorded is left out (its record has the packet's own headers); while
+     * eBPF is still attaching, kfree_skb events wait for the next call (their fate is not known).
+     */
     private List<JournalFields> entries(List<KernelEvent> events) {
-        List<KernelDrops.Attributed> attributed = KernelDrops.attribute(events);
+        List<KernelEvent> kept = new ArrayList<>(events.size());
+        List<KernelEvent> waiting = new ArrayList<>();
+        for (KernelEvent e : events) {
+            if (e.name().equals(KernelJournal.KFREE_SKB) && ebpf != null) {
+                Boolean covered = ebpf.covers(e.time());
+                if (covered == null && !stopped) {
+                    waiting.add(e);
+                    continue;
+                }
+                if (Boolean.TRUE.equals(covered)) {
+                    emitted.add(e);
+                    continue;
+                }
+            }
+            kept.add(e);
+        }
+        List<KernelDrops.Attributed> attributed = KernelDrops.attribute(kept);
         Map<KernelEvent, KernelDrop> dropOf = new IdentityHashMap<>();
         attributed.forEach(a -> dropOf.put(a.event(), a.drop()));
         List<JournalFields> out = new ArrayList<>();
-        for (int i = emitted; i < events.size(); i++) {
-            KernelEvent event = events.get(i);
-            out.add(new JournalFields(event.time(), KernelJournal.fields(event, dropOf.get(event))));
+        for (KernelEvent event : kept) {
+            if (emitted.add(event)) {
+                out.add(new JournalFields(event.time(), KernelJournal.fields(event, dropOf.get(event))));
+            }
         }
-        emitted = events.size();
         return out;
     }
 }

@@ -1,0 +1,235 @@
+package io.github.pcapunit.core.capture.internal.kernel;
+
+import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus.Source;
+import io.github.pcapunit.core.capture.EvidenceStatus.SourceStatus;
+import io.github.pcapunit.core.capture.internal.CaptureSidecar;
+import io.github.pcapunit.core.capture.internal.JournalFields;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Kernel drop records with the dropped packet's own headers, read by {@code bpftrace}
+ * ({@link BpfRecorder}) alongside a capture; its status is {@link Source#EBPF_DROPS}. bpftrace
+ * attaches seconds after start, so the status's scope says from when it recorded, and the
+ * {@link KernelSidecar} keeps tracefs's (inferred) drop records for the time before and after
+ * ({@link #covers(Instant)}). Without bpftrace or BTF the status is {@code UNAVAILABLE}; a bpftrace
+ * that fails is {@code FAILED} with its stderr; in both cases the capture goes on with tracefs.
+ *
+ * <pre>{@code
+ * BpfSidecar ebpf = new BpfSidecar();
+ * ebpf.start(spec);
+ * ... traffic ...
+ * List<JournalFields> entries = ebpf.stop();
+ * ebpf.status();   // eBPF drop records recorded (bpftrace, observed) from ...: 3 drops
+ * }</pre>
+ */
+public final class BpfSidecar implements CaptureSidecar {
+
+    private final Supplier<Optional<Path>> binary;
+    private final Path btf;
+    private BpfRecorder recorder;
+    private String scope = "";
+    private final Set<KernelEvent> emitted = Collections.newSetFromMap(new IdentityHashMap<>());
+    private SourceStatus status = SourceStatus.failed(Source.EBPF_DROPS, "the eBPF drop recorder was not started");
+    private boolean stopped;
+
+    /** A sidecar using {@link BpfRecorder#binary()} and the kernel's BTF. */
+    public BpfSidecar() {
+        this(BpfRecorder::binary, BpfRecorder.BTF);
+    }
+
+    /** For tests: another binary (e.g. one that fails) or BTF path. */
+    BpfSidecar(Supplier<Optional<Path>> binary, Path btf) {
+        this.binary = binary;
+        this.btf = btf;
+    }
+
+    @Override
+    public synchronized void start(CaptureSpec spec) {
+        Optional<Path> bin = binary.get();
+        Optional<String> reason = BpfRecorder.unavailableReason(bin, btf);
+        if (reason.isEmpty() && Tracefs.root().isEmpty()) {
+            reason = Optional.of("tracefs is not mounted (bpftrace attaches its tracepoints through it)");
+        }
+        if (reason.isPresent()) {
+            status = SourceStatus.unavailable(Source.EBPF_DROPS, reason.get() + fallback());
+            return;
+        }
+        DropReasons reasons;
+        try {
+            reasons = DropReasons.parse(Files.readString(Tracefs.root().orElseThrow()
+                    .resolve("events/skb/kfree_skb/format")));
+        } catch (IOException e) {
+            status = SourceStatus.unavailable(Source.EBPF_DROPS, "cannot read the kfree_skb format: " + e.getMessage()
+                    + fallback());
+            return;
+        }
+        List<BpfProgram.Ipv4Net> nets = nets(spec);
+        scope = nets.isEmpty() ? "" : "IPv4 packets to or from " + nets.stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + " (the captured interfaces' networks) and every"
+                + " IPv6 packet";
+        NetnsNames names = NetnsNames.system();
+        BpfRecorder.ProcessNames processes = new BpfRecorder.ProcessNames();
+        BpfLines lines = new BpfLines(TraceLines.measureOffset(), reasons::name, names::name, processes::name);
+        try {
+            recorder = BpfRecorder.start(bin.orElseThrow(), BpfProgram.of(reasons, nets), lines);
+            status = SourceStatus.recorded(Source.EBPF_DROPS).withScope("attaching");
+        } catch (CaptureException e) {
+            status = SourceStatus.failed(Source.EBPF_DROPS, e.getMessage() + fallback());
+        }
+    }
+
+    /**
+     * The IPv4 networks of the captured interfaces when the capture names interfaces of the JVM's
+     * namespace only (no {@code any}, no other namespace or container), each with an IPv4 address;
+     * else empty: every drop is recorded.
+     */
+    static List<BpfProgram.Ipv4Net> nets(CaptureSpec spec) {
+        if (!spec.points().isEmpty() || spec.interfaces().isEmpty()) {
+            return List.of();
+        }
+        List<BpfProgram.Ipv4Net> nets = new ArrayList<>();
+        try {
+            for (String name : spec.interfaces()) {
+                NetworkInterface nic = NetworkInterface.getByName(name);
+                if (nic == null) {
+                    return List.of();
+                }
+                boolean any = false;
+                for (InterfaceAddress a : nic.getInterfaceAddresses()) {
+                    if (a.getAddress() instanceof Inet4Address v4) {
+                        byte[] b = v4.getAddress();
+                        long address = ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8)
+                                | (b[3] & 0xffL);
+                        nets.add(new BpfProgram.Ipv4Net(address, a.getNetworkPrefixLength()));
+                        any = true;
+                    }
+                }
+                if (!any) {
+                    return List.of();
+                }
+            }
+        } catch (SocketException e) {
+            return List.of();
+        }
+        return nets;
+    }
+
+    private static String fallback() {
+        return "; drop records come from tracefs, correlated by time (inferred)";
+    }
+
+    /**
+     * Whether eBPF recorded the drops at {@code time} (attached before it, not ended before it);
+     * while it is still attaching, {@code null}: not known yet.
+     */
+    public synchronized Boolean covers(Instant time) {
+        if (recorder == null) {
+            return false;
+        }
+        Optional<Instant> from = recorder.attachedAt();
+        if (from.isEmpty()) {
+            return recorder.endedAt().isPresent() ? false : null;
+        }
+        Optional<Instant> to = recorder.endedAt();
+        return !time.isBefore(from.get()) && (to.isEmpty() || !time.isAfter(to.get()));
+    }
+
+    @Override
+    public synchronized List<JournalFields> collect() {
+        return recorder == null ? List.of() : entries(recorder.events());
+    }
+
+    @Override
+    public synchronized List<JournalFields> stop() {
+        if (recorder == null || stopped) {
+            return List.of();
+        }
+        stopped = true;
+        recorder.stop();
+        List<JournalFields> out = entries(recorder.events());
+        for (BpfRecorder.Summary s : recorder.summaries()) {
+            if (!s.first().isBefore(recorder.attachedAt().orElse(Instant.MAX))) {
+                out.add(new JournalFields(s.first(), KernelJournal.fields(s)));
+            }
+        }
+        status = finalStatus();
+        return out;
+    }
+
+    private SourceStatus finalStatus() {
+        Optional<String> failure = recorder.failure();
+        Optional<Instant> from = recorder.attachedAt();
+        if (from.isEmpty()) {
+            return failure.isPresent() ? SourceStatus.failed(Source.EBPF_DROPS, failure.get() + fallback())
+                    : SourceStatus.unavailable(Source.EBPF_DROPS, "bpftrace was still attaching its probes when the"
+                            + " capture stopped (attaching takes seconds: it compiles the program and reads the"
+                            + " kernel's BTF)" + fallback());
+        }
+        if (failure.isPresent()) {
+            return SourceStatus.failed(Source.EBPF_DROPS, failure.get() + " (it recorded from " + from.get() + " to "
+                    + recorder.endedAt().map(Object::toString).orElse("?") + ")" + fallback() + " outside that time");
+        }
+        String when = "from " + from.get() + " (" + recorder.attachMillis() + " ms after start; before it, drop"
+                + " records come from tracefs, inferred) to stop";
+        return SourceStatus.recorded(Source.EBPF_DROPS)
+                .withScope(scope.isEmpty() ? when : when + ", of " + scope)
+                .withCounts(emitted.size(), recorder.overflow());
+    }
+
+    @Override
+    public synchronized SourceStatus status() {
+        if (recorder != null && !stopped) {
+            Optional<Instant> from = recorder.attachedAt();
+            if (recorder.failure().isPresent()) {
+                return SourceStatus.failed(Source.EBPF_DROPS, recorder.failure().get() + fallback());
+            }
+            return SourceStatus.recorded(Source.EBPF_DROPS).withScope(from.map(t -> "from " + t + " ("
+                    + recorder.attachMillis() + " ms after start)").orElse("attaching (bpftrace is compiling its"
+                    + " program; until it is attached drop records come from tracefs, inferred)"));
+        }
+        return status;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (recorder != null) {
+            recorder.close();
+        }
+    }
+
+    /** The recorder, for tests. */
+    synchronized Optional<BpfRecorder> recorder() {
+        return Optional.ofNullable(recorder);
+    }
+
+    /** Entries for the drops recorded since the attachment and not handed out yet. */
+    private List<JournalFields> entries(List<KernelEvent> events) {
+        Optional<Instant> from = recorder.attachedAt();
+        List<JournalFields> out = new ArrayList<>();
+        if (from.isEmpty()) {
+            return out;
+        }
+        for (KernelEvent e : events) {
+            if (!e.time().isBefore(from.get()) && emitted.add(e)) {
+                out.add(new JournalFields(e.time(), KernelJournal.fields(e, null)));
+            }
+        }
+        return out;
+    }
+}

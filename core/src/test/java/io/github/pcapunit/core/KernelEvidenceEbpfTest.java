@@ -1,0 +1,338 @@
+package io.github.pcapunit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Confidence;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CapturePoint;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.EvidenceStatus.Source;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.kernel.BpfRecorder;
+import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
+import io.github.pcapunit.testing.Host;
+import io.github.pcapunit.testing.Leftovers;
+import io.github.pcapunit.testing.NetLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 12's exact kernel attribution on real namespaces and nft rules: an eBPF drop record
+ * carries the dropped packet's own headers, the namespace and netfilter hook it was dropped in,
+ * and the process only when it owns the socket; the tracefs fallback (bpftrace pointed at nothing)
+ * says its records are inferred. Topology: client 10.200.61.10 — (10.200.61.1) router
+ * (10.200.62.1) — server 10.200.62.20; the client's SYN retries are set to 1, so a dropped connect
+ * gives up after a few SYNs (one from connect(), the others from the retransmission timer), each
+ * counted by the dropping rule's nft counter.
+ */
+class KernelEvidenceEbpfTest {
+
+    private static final int OUTPUT_PORT = 1101;
+    private static final int FORWARD_PORT = 1102;
+    private static final int INPUT_PORT = 1103;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void requireRootAndTracefs() {
+        NetLab.assumeAvailable();
+        assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
+    }
+
+    @AfterEach
+    void noBpftraceLeft() {
+        System.clearProperty(BpfRecorder.PROPERTY);
+        assertThat(bpftraceChildren()).as("bpftrace processes of this JVM after stop()").isEmpty();
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        assertThat(Leftovers.ofThisProcess()).isEmpty();
+    }
+
+    @Test
+    void dropsOnClientOutput_routerForward_serverInput_areThreeRecordsNamingNamespaceAndHook() throws Exception {
+        assumeEbpf();
+        try (NetLab lab = NetLab.create()) {
+            Host[] h = topology(lab);
+            CaptureResult result = threeDrops(lab, h, "three-places");
+
+            assertThat(result.evidenceStatus().source(Source.EBPF_DROPS).state()).as(result.evidenceStatus().describe())
+                    .isEqualTo(EvidenceStatus.State.RECORDED);
+            List<Drop> ebpf = kernelDrops(result).stream().filter(d -> d.recordedBy().orElse("").equals("eBPF")).toList();
+            Drop output = single(ebpf, OUTPUT_PORT);
+            Drop forward = single(ebpf, FORWARD_PORT);
+            Drop input = single(ebpf, INPUT_PORT);
+            assertThat(output.hook()).contains("OUTPUT");
+            assertThat(output.namespace()).contains(h[0].namespace());
+            assertThat(forward.hook()).contains("FORWARD");
+            assertThat(forward.namespace()).contains(h[1].namespace());
+            assertThat(input.hook()).contains("INPUT");
+            assertThat(input.namespace()).contains(h[2].namespace());
+            for (Drop d : List.of(output, forward, input)) {
+                assertThat(d.confidence()).contains(Confidence.OBSERVED);
+                assertThat(d.reason()).contains("NETFILTER_DROP");
+                assertThat(d.description()).contains(" SYN").endsWith("[eBPF, observed]");
+            }
+            // one drop time per packet the rule dropped, as nft's own counters count them
+            assertThat(output.times()).as(output.description()).hasSize(dropped(h[0], OUTPUT_PORT)).hasSizeGreaterThan(1);
+            assertThat(forward.times()).as(forward.description()).hasSize(dropped(h[1], FORWARD_PORT));
+            assertThat(input.times()).as(input.description()).hasSize(dropped(h[2], INPUT_PORT));
+            // the packets' own TTL: 64 leaving the client; the router decrements it before its FORWARD hook
+            assertThat(output.ttl()).hasValue(64);
+            assertThat(forward.ttl()).hasValue(63);
+            assertThat(input.ttl()).hasValue(63);
+            // the client's socket owns the SYNs dropped on its OUTPUT; received ones have no owner to name
+            assertThat(output.processName()).contains("python3");
+            assertThat(forward.processName()).isEmpty();
+            assertThat(input.processName()).isEmpty();
+        }
+    }
+
+    @Test
+    void fallback_sameDrops_stateTheLowerConfidenceAndNameNoPlace() throws Exception {
+        System.setProperty(BpfRecorder.PROPERTY, dir.resolve("no-bpftrace").toString());
+        try (NetLab lab = NetLab.create()) {
+            Host[] h = topology(lab);
+            CaptureResult result = threeDrops(lab, h, "three-places-fallback");
+
+            EvidenceStatus.SourceStatus ebpf = result.evidenceStatus().source(Source.EBPF_DROPS);
+            assertThat(ebpf.state()).isEqualTo(EvidenceStatus.State.UNAVAILABLE);
+            assertThat(ebpf.cause().orElseThrow()).contains("no-bpftrace", BpfRecorder.PROPERTY,
+                    "drop records come from tracefs, correlated by time (inferred)");
+            assertThat(result.evidenceStatus().describe()).contains("eBPF drop records unavailable");
+            List<Drop> kernel = kernelDrops(result);
+            assertThat(kernel).as("tracefs drop records").isNotEmpty().allSatisfy(d -> {
+                assertThat(d.recordedBy()).contains("tracefs");
+                assertThat(d.confidence()).contains(Confidence.INFERRED);
+                assertThat(d.hook()).isEmpty();
+                assertThat(d.description()).doesNotContain("[eBPF");
+            });
+        }
+    }
+
+    @Test
+    void busyBystander_duringTimerRetransmissionDrops_isNeverNamed_theConnectingProcessIs() throws Exception {
+        assumeEbpf();
+        bystanderRun(true);
+    }
+
+    @Test
+    void fallback_busyBystander_isNeverNamed_recordsSayInferred() throws Exception {
+        System.setProperty(BpfRecorder.PROPERTY, dir.resolve("no-bpftrace").toString());
+        bystanderRun(false);
+    }
+
+    @Test
+    void bpftraceThatFails_statusFailedWithItsStderr_captureGoesOnWithTracefs() throws Exception {
+        Path fake = dir.resolve("bpftrace");
+        Files.writeString(fake, "#!/bin/sh\necho 'ERROR: pcapunit test: no probes today' >&2\nexit 1\n");
+        assertThat(fake.toFile().setExecutable(true)).isTrue();
+        System.setProperty(BpfRecorder.PROPERTY, fake.toString());
+        try (NetLab lab = NetLab.create()) {
+            Host[] h = topology(lab);
+            h[0].firewall().dropOutput("tcp dport " + OUTPUT_PORT);
+            CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(h[0].namespace()).named("client"))
+                    .output(dir.resolve("failing.pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
+            CaptureResult result;
+            try (Capture capture = Capture.start(spec)) {
+                connect(h[0], h[2].address(), OUTPUT_PORT);
+                result = capture.stop();
+            }
+            EvidenceStatus.SourceStatus ebpf = result.evidenceStatus().source(Source.EBPF_DROPS);
+            assertThat(ebpf.state()).isEqualTo(EvidenceStatus.State.FAILED);
+            assertThat(ebpf.cause().orElseThrow()).contains("ERROR: pcapunit test: no probes today",
+                    "exited with status 1 before attaching");
+            assertThat(result.evidenceStatus().recorded(Source.KERNEL_TRACE)).isTrue();
+            assertThat(kernelDrops(result)).isNotEmpty().allSatisfy(d -> assertThat(d.recordedBy()).contains("tracefs"));
+        }
+    }
+
+    @Test
+    void captureClosedByAnException_leavesNoBpftrace() throws Exception {
+        assumeEbpf();
+        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").output(dir.resolve("thrown.pcapng"))
+                .kernelEvidence(KernelEvidence.REQUIRED).build();
+        try (Capture capture = Capture.start(spec)) {
+            assertThat(bpftraceChildren()).as("bpftrace started with the capture").hasSize(1);
+            throw new IllegalStateException("the test failed");
+        } catch (IllegalStateException e) {
+            assertThat(e).hasMessage("the test failed");
+        }
+        // @AfterEach checks no bpftrace child is left
+    }
+
+    // ---- scenarios -----------------------------------------------------------------------------
+
+    private void bystanderRun(boolean ebpf) throws Exception {
+        try (NetLab lab = NetLab.create()) {
+            Host[] h = topology(lab);
+            h[0].firewall().dropOutput("tcp dport " + OUTPUT_PORT);
+            CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(h[0].namespace()).named("client"))
+                    .output(dir.resolve("bystander-" + ebpf + ".pcapng")).kernelEvidence(KernelEvidence.REQUIRED)
+                    .build();
+            List<Process> spinners = new ArrayList<>();
+            CaptureResult result;
+            long connector;
+            try (Capture capture = Capture.start(spec)) {
+                if (ebpf) {
+                    awaitEbpf(capture);
+                }
+                // one busy process per CPU: the retransmission timer fires while one of them runs
+                for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+                    spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+                }
+                try {
+                    connector = connect(h[0], h[2].address(), OUTPUT_PORT);
+                } finally {
+                    for (Process p : spinners) {
+                        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    }
+                }
+                result = capture.stop();
+            }
+            List<Long> bystanders = spinners.stream().map(Process::pid).toList();
+            List<Drop> drops = kernelDrops(result).stream()
+                    .filter(d -> d.flow().map(f -> f.destination().port() == OUTPUT_PORT).orElse(true)).toList();
+            assertThat(drops).as("kernel drops of the connect").isNotEmpty();
+            assertThat(drops).allSatisfy(d -> assertThat(d.pid()).as(d.description())
+                    .satisfiesAnyOf(p -> assertThat(p).isEmpty(),
+                            p -> assertThat(bystanders).doesNotContain(p.getAsLong())));
+            if (ebpf) {
+                Drop d = single(drops, OUTPUT_PORT);
+                assertThat(d.pid()).as(d.description()).hasValue(connector);
+                assertThat(d.times()).as("connect()'s SYN and the timer's retransmissions")
+                        .hasSize(dropped(h[0], OUTPUT_PORT)).hasSizeGreaterThan(1);
+                assertThat(d.confidence()).contains(Confidence.OBSERVED);
+            } else {
+                assertThat(drops).allSatisfy(d -> assertThat(d.confidence()).contains(Confidence.INFERRED));
+                assertThat(result.evidenceStatus().source(Source.EBPF_DROPS).state())
+                        .isEqualTo(EvidenceStatus.State.UNAVAILABLE);
+            }
+        }
+    }
+
+    /** Drops tcp/OUTPUT_PORT on the client's OUTPUT, FORWARD_PORT in the router, INPUT_PORT on the server's INPUT. */
+    private CaptureResult threeDrops(NetLab lab, Host[] h, String name) throws Exception {
+        h[0].firewall().dropOutput("tcp dport " + OUTPUT_PORT);
+        h[1].run("nft", "add table inet pcapunit_fwd");
+        h[1].run("nft", "add chain inet pcapunit_fwd forward { type filter hook forward priority 0; policy accept; }");
+        h[1].run("nft", "add rule inet pcapunit_fwd forward tcp dport " + FORWARD_PORT + " counter drop");
+        h[2].firewall().dropInput("tcp dport " + INPUT_PORT);
+        CaptureSpec spec = CaptureSpec.builder()
+                .point(CapturePoint.namespace(h[0].namespace()).named("client"))
+                .point(CapturePoint.namespace(h[1].namespace()).named("router"))
+                .point(CapturePoint.namespace(h[2].namespace()).named("server"))
+                .output(dir.resolve(name + ".pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
+        try (Capture capture = Capture.start(spec)) {
+            if (System.getProperty(BpfRecorder.PROPERTY) == null) {
+                awaitEbpf(capture);
+            }
+            for (int port : new int[] {OUTPUT_PORT, FORWARD_PORT, INPUT_PORT}) {
+                connect(h[0], h[2].address(), port);
+            }
+            return capture.stop();
+        }
+    }
+
+    private static Host[] topology(NetLab lab) {
+        Host client = lab.host("client", "10.200.61.10");
+        Host router = lab.host("router", "10.200.61.1");
+        Host server = lab.host("server", "10.200.62.20");
+        lab.link(client, router);
+        router.run("ip", "link", "add", "to-server", "type", "veth", "peer", "name", "to-router", "netns",
+                server.namespace());
+        router.run("ip", "addr", "add", "10.200.62.1/24", "dev", "to-server");
+        router.run("ip", "link", "set", "to-server", "up");
+        router.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        server.run("ip", "addr", "add", "10.200.62.20/24", "dev", "to-router");
+        server.run("ip", "link", "set", "to-router", "up");
+        server.run("ip", "link", "set", "lo", "up");
+        client.run("ip", "route", "add", "10.200.62.0/24", "via", "10.200.61.1");
+        server.run("ip", "route", "add", "10.200.61.0/24", "via", "10.200.62.1");
+        client.run("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
+        // neighbours resolved before the test: a first SYN waiting for ARP leaves from softirq
+        client.run("ping", "-c", "1", "-W", "2", "10.200.61.1");
+        router.run("ping", "-c", "1", "-W", "2", "10.200.62.20");
+        for (int port : new int[] {OUTPUT_PORT, FORWARD_PORT, INPUT_PORT}) {
+            server.tcpEchoServer(port);
+        }
+        return new Host[] {client, router, server};
+    }
+
+    /**
+     * Connects from {@code host} with a process of its own (so its pid is known), which gives up
+     * when the kernel does: 2 SYNs with tcp_syn_retries=1, about 3 s. Returns the pid.
+     */
+    private static long connect(Host host, String address, int port) throws Exception {
+        String script = "import socket,sys\ns=socket.socket()\ns.settimeout(10)\n"
+                + "try:\n  s.connect((sys.argv[1], int(sys.argv[2])))\n  print('CONNECTED')\n"
+                + "except OSError as e:\n  print('FAILED', e)\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script, address,
+                Integer.toString(port)).redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("connect to %s:%d ends", address, port).isTrue();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(out).as("connect to %s:%d", address, port).startsWith("FAILED");
+        return p.pid();
+    }
+
+    /** Packets the nft rule matching {@code tcp dport port} in {@code host}'s namespace dropped (its counter). */
+    private static int dropped(Host host, int port) {
+        String rules = host.run("nft", "list", "ruleset").stdout();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp dport " + port + " counter packets (\\d+)")
+                .matcher(rules);
+        assertThat(m.find()).as("a counter for port %d in %s", port, rules).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private static void awaitEbpf(Capture capture) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            EvidenceStatus.SourceStatus s = capture.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
+            assertThat(s.state()).as(s.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
+            if (s.scope().orElse("").startsWith("from ")) {
+                return;
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("bpftrace did not attach within 60 s");
+    }
+
+    private static List<Drop> kernelDrops(CaptureResult result) {
+        return CapturedTraffic.read(result.file()).drops().stream().filter(d -> d.source() == EvidenceSource.KERNEL)
+                .toList();
+    }
+
+    private static Drop single(List<Drop> drops, int port) {
+        List<Drop> matching = drops.stream()
+                .filter(d -> d.flow().map(f -> f.destination().port() == port).orElse(false)).toList();
+        assertThat(matching).as("drop records to port %d among %s", port, drops).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static void assumeEbpf() {
+        assumeThat(BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")))
+                .as("eBPF drop records (bpftrace, BTF)").isEmpty();
+    }
+
+    private static List<ProcessHandle> bpftraceChildren() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("bpftrace")).orElse(false)).toList();
+    }
+}
