@@ -42,6 +42,7 @@ public final class Libpcap {
                 throw new LibpcapNotFoundException(first.getMessage(), first.getCause());
             }
             try {
+                QuietSlf4j.initialise(); // before pcap4j initialises SLF4J: no "no binding" notice
                 v = Pcaps.libVersion();
             } catch (LinkageError | RuntimeException e) {
                 LibpcapNotFoundException f = notLoaded(e, System.getProperty(LIB_NAME_PROPERTY));
