@@ -22,8 +22,9 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-// The example is lines joined by <br>, not a <pre> block: capture:help shows this Javadoc through
-// maven-plugin-tools' HTML-to-text conversion, which keeps the line breaks of <br> and <p> only.
+// The example is lines joined by <br>, not a <pre> block: the plugin descriptor holds this Javadoc
+// as text through maven-plugin-tools' HTML conversion, which keeps the line breaks of <br> and <p>
+// only (the &nbsp; indentation is for the Javadoc page); capture:help indents it again (HelpText).
 /**
  * Starts capturing packets in the Maven JVM, by default before the integration tests. The
  * capture runs until {@code capture:stop}; a JVM that dies first still leaves a valid pcapng

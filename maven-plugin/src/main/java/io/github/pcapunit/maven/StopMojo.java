@@ -19,12 +19,11 @@ import org.apache.maven.project.MavenProjectHelper;
 /**
  * Stops the capture {@code capture:start} began, by default after the integration tests, writes
  * the pcapng file and logs a one-line summary (packets, bytes, capture loss, kernel drops seen,
- * file), and a warning naming the first drop when the captured traffic has any. Failing integration tests do not prevent it: Failsafe's {@code integration-test} goal
- * records failures and only its {@code verify} goal, later, fails the build.
+ * file), and a warning naming the first drop when the captured traffic has any. Failing
+ * integration tests do not prevent it: Failsafe's {@code integration-test} goal records
+ * failures and only its {@code verify} goal, later, fails the build.
  *
- * <pre>{@code
- * mvn capture:start verify capture:stop -Dcapture.filter="tcp port 5432"
- * }</pre>
+ * <p>{@code mvn capture:start verify capture:stop -Dcapture.filter="tcp port 5432"}
  *
  * <p>With {@code <attach>true</attach>} the file is attached to the project (type
  * {@code pcapng}, classifier {@code pcapunit} unless configured), so {@code install} and

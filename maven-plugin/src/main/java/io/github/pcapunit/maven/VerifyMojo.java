@@ -19,8 +19,9 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
-// The example is lines joined by <br>, not a <pre> block: capture:help shows this Javadoc through
-// maven-plugin-tools' HTML-to-text conversion, which keeps the line breaks of <br> and <p> only.
+// The example is lines joined by <br>, not a <pre> block: the plugin descriptor holds this Javadoc
+// as text through maven-plugin-tools' HTML conversion, which keeps the line breaks of <br> and <p>
+// only (the &nbsp; indentation is for the Javadoc page); capture:help indents it again (HelpText).
 /**
  * Checks the capture written by {@code capture:stop} against the configured rules, writes a
  * plain-text report next to the pcapng ({@code app.pcapng} → {@code app-report.txt}) and fails
