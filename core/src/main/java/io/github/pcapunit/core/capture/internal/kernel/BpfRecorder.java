@@ -54,6 +54,14 @@ public final class BpfRecorder implements AutoCloseable {
     static final int MAX_PER_KIND = 200;
     /** Distinct kinds counted; beyond it drops are counted per reason, location, hook and namespace only. */
     static final int MAX_SUMMARIES = 1_000;
+    /**
+     * Drops of each kind kept one by one even past {@link #MAX_EVENTS}, for the first
+     * {@link #MAX_FIRST_KINDS} kinds: a flood of other flows cannot take a flow's first drops
+     * (and the comments on its captured packets) away; bounds the extra entries to 2,000.
+     */
+    static final int FIRST_PER_KIND = 4;
+    /** Kinds whose {@link #FIRST_PER_KIND} drops are kept past {@link #MAX_EVENTS}. */
+    static final int MAX_FIRST_KINDS = 500;
     private static final int STDERR_LINES = 40;
 
     private final Process process;
@@ -73,6 +81,11 @@ public final class BpfRecorder implements AutoCloseable {
     private volatile String failure;
     private volatile boolean stopping;
     private long overflow;
+
+    /** For tests of the limits: a recorder of no process. */
+    static BpfRecorder forLimitsTest(BpfLines lines) {
+        return new BpfRecorder(null, lines);
+    }
 
     private BpfRecorder(Process process, BpfLines lines) {
         this.process = process;
@@ -355,11 +368,14 @@ public final class BpfRecorder implements AutoCloseable {
         return text.length() > 600 ? text.substring(0, 600) + "..." : text;
     }
 
-    private void keep(KernelEvent event) {
+    /** Keeps {@code event} one by one, or counts it in its kind's summary (see the limits above). */
+    void keep(KernelEvent event) {
         List<String> kind = kind(event, true);
         synchronized (lock) {
             int kept = keptPerKind.getOrDefault(kind, 0);
-            if (events.size() < MAX_EVENTS && kept < MAX_PER_KIND) {
+            boolean underTotal = events.size() < MAX_EVENTS;
+            boolean first = kept < FIRST_PER_KIND && (kept > 0 || keptPerKind.size() < MAX_FIRST_KINDS);
+            if (kept < MAX_PER_KIND && (underTotal || first)) {
                 keptPerKind.put(kind, kept + 1);
                 events.add(event);
                 return;

@@ -21,6 +21,10 @@ import java.util.Objects;
  * of their own, without a flow — among them, at times, a connect's first SYN that had to wait for
  * neighbour resolution (ARP/NDP): it leaves later, from softirq, possibly on another CPU, so it is
  * not attributed (tying it by time alone could pin another process's drop on the connect).
+ * A record names a process only when a connect's SYN_SENT transition (which runs in the
+ * connect() call) ties it to one; never the task that happened to run when the packet was freed.
+ * Every record is inferred: {@link BpfSidecar}'s eBPF records, which read the packet, replace
+ * them where bpftrace runs.
  */
 public final class KernelDrops {
 
@@ -112,9 +116,10 @@ public final class KernelDrops {
             match = e;
         }
         if (match == null) {
-            String process = drop.hasProcess() ? drop.comm() : "";
-            return new Builder(reason, location, component, drop.field("protocol"), "", -1, "", -1, "", process,
-                    drop.hasProcess() ? drop.pid() : -1, drop.time());
+            // The running task is not the packet's owner (softirq and timers run under whatever
+            // task is current): an untied drop names no process.
+            return new Builder(reason, location, component, drop.field("protocol"), "", -1, "", -1, "", "", -1,
+                    drop.time());
         }
         if (match.name().equals("tcp_send_reset")) {
             // The reset goes server → client; the packet dropped was the client's, the other way.
@@ -124,8 +129,11 @@ public final class KernelDrops {
         Attempt attempt = attemptOf(match, attempts);
         String flags = "TCP_SYN_SENT".equals(match.field("newstate")) ? "SYN" : "";
         int sport = match.intField("sport") > 0 ? match.intField("sport") : attempt == null ? -1 : attempt.sport;
-        String process = attempt != null ? attempt.comm : match.hasProcess() ? match.comm() : "";
-        long pid = attempt != null ? attempt.pid : match.hasProcess() ? match.pid() : -1;
+        // The connect's SYN_SENT transition runs in the connect() call, its task owns the socket; a
+        // retransmission runs from a timer under whatever task is current, so it names none.
+        boolean connectCall = match.name().equals("inet_sock_set_state");
+        String process = attempt != null ? attempt.comm : connectCall && match.hasProcess() ? match.comm() : "";
+        long pid = attempt != null ? attempt.pid : connectCall && match.hasProcess() ? match.pid() : -1;
         return new Builder(reason, location, component, "TCP", match.field("saddr"), sport, match.field("daddr"),
                 match.intField("dport"), flags, process, pid, drop.time());
     }
