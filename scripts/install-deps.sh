@@ -10,6 +10,7 @@ command -v capinfos >/dev/null 2>&1 || need+=(wireshark-common)
 command -v editcap  >/dev/null 2>&1 || need+=(wireshark-common)
 command -v tcpdump  >/dev/null 2>&1 || need+=(tcpdump)      # benchmarks and interop tests
 command -v nft      >/dev/null 2>&1 || need+=(nftables)     # firewall rules in test namespaces
+command -v bpftrace >/dev/null 2>&1 || need+=(bpftrace)     # eBPF kernel drop records (packet headers, namespace, hook)
 command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v ip       >/dev/null 2>&1 || need+=(iproute2)     # ip netns, veth
 command -v ping     >/dev/null 2>&1 || need+=(iputils-ping)
