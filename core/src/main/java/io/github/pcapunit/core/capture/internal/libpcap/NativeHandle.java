@@ -45,6 +45,8 @@ public final class NativeHandle {
 
     private volatile PcapDumper dumper;
     private volatile Path dumpFile;
+    /** The native file's file system, looked up once (the lookup parses the mount table). */
+    private java.nio.file.FileStore dumpStore;
     /** Why writing the native file failed (e.g. "No space left on device"), or null. */
     private volatile String writeFailure;
     private volatile long writeFailedNanos = -1;
@@ -141,6 +143,7 @@ public final class NativeHandle {
         try {
             dumper = handle.dumpOpen(file.toString());
             dumpFile = file;
+            dumpStore = null;
             Flusher.register(this);
         } catch (PcapNativeException | NotOpenException e) {
             throw new CaptureException("cannot write the capture file " + file + ": "
@@ -153,10 +156,13 @@ public final class NativeHandle {
      * packet natively. With {@code maxBytes > 0} the native file never grows beyond it: the loop
      * runs in batches of packets that surely fit, and stops writing when the next might not.
      *
-     * <p>libpcap's dumper does not report a failed write (a full disk): after every batch of
-     * packets the loop flushes the file and compares its size with what was handed to it. On a
-     * failure it stops writing (the file keeps every packet written before), warns once on
-     * stderr, and {@link #writeFailure()} says why.
+     * <p>libpcap's dumper does not report a failed write (a full disk): every 200 ms the flusher
+     * thread flushes the file and compares its size with what was handed to it ({@link
+     * #checkWritten()}). On a failure it breaks this loop, which stops writing (the file keeps
+     * every packet written before), warns once on stderr, and {@link #writeFailure()} says why.
+     * The loop itself only reads a flag between batches: checking the file from here after every
+     * {@value #CHECK_BATCH} packets cost about a millisecond each time (finding the file's file
+     * system parses the mount table) and made capturing a flood cost more CPU than tcpdump.
      *
      * @param looping called on this thread once it is about to enter the loop
      * @return true when the size cap stopped writing
@@ -178,9 +184,9 @@ public final class NativeHandle {
                 try {
                     handle.loop(count, dumper);
                 } catch (InterruptedException e) {
-                    // pcap_breakloop: the loop re-checks stopRequested.
+                    // pcap_breakloop: the loop re-checks stopRequested (or the flusher saw a failure).
                 }
-                if (writeFailure != null || !checkWritten()) {
+                if (writeFailure != null) {
                     return false;
                 }
             }
@@ -213,7 +219,10 @@ public final class NativeHandle {
             } else {
                 // the C library may drop what it could not write without a trace: a full file
                 // system is the failure itself (no room for the next block of packets)
-                long free = java.nio.file.Files.getFileStore(file).getUsableSpace();
+                if (dumpStore == null) {
+                    dumpStore = java.nio.file.Files.getFileStore(file);
+                }
+                long free = dumpStore.getUsableSpace();
                 if (free < MIN_FREE_BYTES) {
                     failure = "No space left on device: " + free + " bytes free on its file system";
                 }
@@ -228,6 +237,11 @@ public final class NativeHandle {
         }
         writeFailedNanos = nowNanos();
         writeFailure = failure;
+        try {
+            handle.breakLoop(); // the loop stops writing now, not after its current batch
+        } catch (NotOpenException e) {
+            // closed meanwhile: nothing loops
+        }
         System.err.println("pcapunit: WARNING: writing the capture of \"" + interfaceName + "\" to " + file
                 + " failed (" + failure + "): packets from now on are lost; the packets written before are kept");
         return false;
