@@ -31,7 +31,7 @@ final class BpfLines {
     static final String EBPF = "EBPF";
 
     /** What a line was, besides a finished drop. */
-    enum Kind { READY, HEARTBEAT, DROP, PART, OTHER }
+    enum Kind { READY, HEARTBEAT, DROP, PART, LOST, OTHER }
 
     private final long wallMinusMonoNanos;
     private final IntFunction<String> reasonName;
@@ -43,6 +43,7 @@ final class BpfLines {
     private KernelEvent last;
     private long lastMono = -1;
     private long skipped;
+    private long lost;
 
     /**
      * @param wallMinusMonoNanos epoch nanos minus CLOCK_MONOTONIC nanos (bpftrace's {@code nsecs})
@@ -79,6 +80,14 @@ final class BpfLines {
             lastMono = number(line.substring(line.indexOf(' ') + 1).strip());
             return line.startsWith("R") ? Kind.READY : Kind.HEARTBEAT;
         }
+        if (line.startsWith("Lost ") && line.endsWith(" events")) {
+            // bpftrace's account of perf buffer overflows: records the kernel dropped, not silently
+            long n = number(line.substring(5, line.length() - 7).strip());
+            if (n > 0) {
+                lost += n;
+                return Kind.LOST;
+            }
+        }
         if (line.startsWith("D ") && line.endsWith("|")) {
             String body = line.substring(2, line.length() - 1);
             String[] f = body.split(" ", 15);
@@ -109,6 +118,11 @@ final class BpfLines {
         long epochNanos = mono + wallMinusMonoNanos;
         return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
                 Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    /** Drop records the kernel lost before bpftrace read them ({@code Lost N events} lines). */
+    long lost() {
+        return lost;
     }
 
     /** Lines that were neither a record nor bpftrace's own banner. */

@@ -16,8 +16,9 @@ import java.util.OptionalInt;
  * task that happens to run when a timer or softirq drops the packet.
  *
  * <p>Filtering happens in the kernel: drop reasons that are not a network drop
- * ({@link DropReasons#NOT_A_NETWORK_DROP}) and, when {@link #ipv4Nets} is not empty, IPv4 packets
- * with neither address in those networks cost one comparison and print nothing.
+ * ({@link DropReasons#NOT_A_NETWORK_DROP}), drops in other namespaces than {@link #netns} (when
+ * set) and, when {@link #ipv4Nets} is not empty, IPv4 packets with neither address in those
+ * networks cost a few comparisons and print nothing.
  *
  * <p>Output, one record per line ({@link BpfLines} reads it): {@code READY <mono ns>} once
  * attached, {@code H <mono ns>} every 50 ms (it also ends bpftrace by SIGPIPE should the JVM die
@@ -31,9 +32,10 @@ import java.util.OptionalInt;
  *
  * @param excludedReasons drop reason numbers filtered out in the kernel
  * @param netfilterDrop   the number of {@code NETFILTER_DROP}, whose drops carry the stack; -1 if unknown
- * @param ipv4Nets        IPv4 networks the capture is about; empty: every drop is recorded
+ * @param ipv4Nets        IPv4 networks the capture is about; empty: IPv4 packets of every address
+ * @param netns           inodes of the network namespaces the capture is about; empty: every namespace
  */
-record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net> ipv4Nets) {
+record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net> ipv4Nets, List<Long> netns) {
 
     /** Frames of kernel stack printed for a netfilter drop: the drop, nft/ipt, the hook walk, its caller. */
     static final int STACK_FRAMES = 10;
@@ -59,16 +61,20 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net
     BpfProgram {
         excludedReasons = List.copyOf(excludedReasons);
         ipv4Nets = List.copyOf(ipv4Nets);
+        netns = List.copyOf(netns);
     }
 
-    /** The program for this kernel's reason table, recording drops of packets in {@code ipv4Nets} (empty: all). */
-    static BpfProgram of(DropReasons reasons, List<Ipv4Net> ipv4Nets) {
+    /**
+     * The program for this kernel's reason table, recording drops of packets in {@code ipv4Nets}
+     * and namespaces {@code netns} (empty: all).
+     */
+    static BpfProgram of(DropReasons reasons, List<Ipv4Net> ipv4Nets, List<Long> netns) {
         List<Integer> excluded = new ArrayList<>();
         for (String name : DropReasons.NOT_A_NETWORK_DROP) {
             reasons.number(name).ifPresent(excluded::add);
         }
         OptionalInt nf = reasons.number("NETFILTER_DROP");
-        return new BpfProgram(excluded, nf.orElse(-1), ipv4Nets);
+        return new BpfProgram(excluded, nf.orElse(-1), ipv4Nets, netns);
     }
 
     /** The bpftrace source. */
@@ -107,7 +113,17 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net
                 .append("  $sk = $skb->sk;\n")
                 .append("  $ns = (uint32)0;\n")
                 .append("  if ($sk != 0) { $ns = $sk->__sk_common.skc_net.net->ns.inum; }\n")
-                .append("  else if ($skb->dev != 0) { $ns = $skb->dev->nd_net.net->ns.inum; }\n")
+                .append("  else if ($skb->dev != 0) { $ns = $skb->dev->nd_net.net->ns.inum; }\n");
+        if (!netns.isEmpty()) {
+            p.append("  if (");
+            for (int i = 0; i < netns.size(); i++) {
+                p.append(i == 0 ? "" : " || ").append("$ns == ").append(netns.get(i));
+            }
+            p.append(") {\n");
+        } else {
+            p.append("  if (1) {\n");
+        }
+        p
                 .append("  $opid = (uint64)0; $ocomm = \"-\";\n")
                 .append("  if ($sk != 0 && $sk->sk_socket != 0) {\n")
                 .append("    $ino = ((struct socket_alloc *)$sk->sk_socket)->vfs_inode.i_ino;\n")
@@ -147,7 +163,7 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net
         p.append("  } else {\n")
                 .append("    printf(\"D %llu %d %s %d 0 - - 0 0 0 0 0 %u 0 -|\\n\\n\", nsecs, args->reason,")
                 .append(" ksym(args->location), args->protocol, $ns);\n")
-                .append("  }\n}\n");
+                .append("  }\n  }\n}\n");
         p.append("END { clear(@own); clear(@ownc); }\n");
         return p.toString();
     }

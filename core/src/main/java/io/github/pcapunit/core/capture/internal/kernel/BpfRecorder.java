@@ -80,6 +80,8 @@ public final class BpfRecorder implements AutoCloseable {
     private volatile Instant endedAt;
     private volatile String failure;
     private volatile boolean stopping;
+    /** When stop() gave up waiting for bpftrace's output to reach its call, the time it had reached. */
+    private volatile Instant readUntil;
     private long overflow;
 
     /** For tests of the limits: a recorder of no process. */
@@ -238,10 +240,28 @@ public final class BpfRecorder implements AutoCloseable {
                 }
             }
         }
+        if (attachedMono >= 0 && lines.lastMono() < until && failure == null) {
+            readUntil = lines.wall(lines.lastMono());
+        }
         if (endedAt == null) {
             endedAt = Instant.now();
         }
         kill();
+    }
+
+    /**
+     * When {@link #stop()} stopped waiting for bpftrace's output (a flood made it lag), the time
+     * the output had reached: drops after it may be missing. Empty when it read up to the stop.
+     */
+    public Optional<Instant> readUntil() {
+        return Optional.ofNullable(readUntil);
+    }
+
+    /** Drop records the kernel lost because bpftrace read its buffer too slowly. */
+    public long lost() {
+        synchronized (lock) {
+            return lines.lost();
+        }
     }
 
     /** Same as {@link #stop()}. */
@@ -287,7 +307,10 @@ public final class BpfRecorder implements AutoCloseable {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                BpfLines.Kind kind = lines.accept(line);
+                BpfLines.Kind kind;
+                synchronized (lock) {
+                    kind = lines.accept(line);
+                }
                 if (kind == BpfLines.Kind.READY) {
                     attachedNanos = System.nanoTime();
                     attachedMono = lines.lastMono();

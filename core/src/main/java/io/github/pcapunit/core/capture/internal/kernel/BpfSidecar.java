@@ -80,14 +80,20 @@ public final class BpfSidecar implements CaptureSidecar {
             return;
         }
         List<BpfProgram.Ipv4Net> nets = nets(spec);
-        scope = nets.isEmpty() ? "" : "IPv4 packets to or from " + nets.stream().map(Object::toString)
-                .collect(java.util.stream.Collectors.joining(", ")) + " (the captured interfaces' networks) and every"
-                + " IPv6 packet";
         NetnsNames names = NetnsNames.system();
+        List<Long> netns = netns(spec, names);
+        if (!nets.isEmpty()) {
+            scope = "IPv4 packets to or from " + nets.stream().map(Object::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " (the captured interfaces' networks) and"
+                    + " every IPv6 packet";
+        } else if (!netns.isEmpty()) {
+            scope = "packets dropped in the captured namespaces ("
+                    + netns.stream().map(names::name).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        }
         BpfRecorder.ProcessNames processes = new BpfRecorder.ProcessNames();
         BpfLines lines = new BpfLines(TraceLines.measureOffset(), reasons::name, names::name, processes::name);
         try {
-            recorder = BpfRecorder.start(bin.orElseThrow(), BpfProgram.of(reasons, nets), lines);
+            recorder = BpfRecorder.start(bin.orElseThrow(), BpfProgram.of(reasons, nets, netns), lines);
             status = SourceStatus.recorded(Source.EBPF_DROPS).withScope("attaching");
         } catch (CaptureException e) {
             status = SourceStatus.failed(Source.EBPF_DROPS, e.getMessage() + fallback());
@@ -128,6 +134,37 @@ public final class BpfSidecar implements CaptureSidecar {
             return List.of();
         }
         return nets;
+    }
+
+    /**
+     * The inodes of the captured namespaces when the capture has namespace points (and the JVM's
+     * own when it also captures there); empty (every namespace) for captures in the JVM's
+     * namespace only, for container points and when a namespace cannot be read.
+     */
+    static List<Long> netns(CaptureSpec spec, NetnsNames names) {
+        if (spec.points().isEmpty()) {
+            return List.of();
+        }
+        List<Long> inodes = new ArrayList<>();
+        for (io.github.pcapunit.core.capture.CapturePoint p : spec.points()) {
+            if (p.kind() != io.github.pcapunit.core.capture.CapturePoint.Kind.NAMESPACE) {
+                return List.of();
+            }
+            Path nsfs = p.target().contains("/") ? Path.of(p.target()) : Path.of("/run/netns", p.target());
+            long inode = NetnsNames.inode(nsfs);
+            if (inode <= 0) {
+                return List.of();
+            }
+            inodes.add(inode);
+        }
+        if (spec.capturesOwnNamespace()) {
+            long own = NetnsNames.inode(Path.of("/proc/self/ns/net"));
+            if (own <= 0) {
+                return List.of();
+            }
+            inodes.add(own);
+        }
+        return inodes;
     }
 
     private static String fallback() {
@@ -186,10 +223,14 @@ public final class BpfSidecar implements CaptureSidecar {
                     + recorder.endedAt().map(Object::toString).orElse("?") + ")" + fallback() + " outside that time");
         }
         String when = "from " + from.get() + " (" + recorder.attachMillis() + " ms after start; before it, drop"
-                + " records come from tracefs, inferred) to stop";
+                + " records come from tracefs, inferred) to "
+                + recorder.readUntil().map(t -> t + " (its output lagged behind a flood: later drops are missing)")
+                        .orElse("stop")
+                + (recorder.lost() > 0 ? "; the kernel lost " + recorder.lost() + " drop records bpftrace read too"
+                        + " slowly" : "");
         return SourceStatus.recorded(Source.EBPF_DROPS)
                 .withScope(scope.isEmpty() ? when : when + ", of " + scope)
-                .withCounts(emitted.size(), recorder.overflow());
+                .withCounts(emitted.size(), recorder.overflow() + recorder.lost());
     }
 
     @Override

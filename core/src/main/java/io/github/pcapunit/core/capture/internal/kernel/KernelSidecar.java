@@ -109,6 +109,11 @@ public final class KernelSidecar implements CaptureSidecar {
         stopped = true;
         List<JournalFields> rest = entries(events);
         for (KernelRecorder.Summary summary : recorder.summaries()) {
+            if (summary.event().equals(KernelJournal.KFREE_SKB) && ebpf != null
+                    && Boolean.TRUE.equals(ebpf.covers(summary.first()))
+                    && Boolean.TRUE.equals(ebpf.covers(summary.last()))) {
+                continue; // eBPF recorded (or counted) these drops with their headers
+            }
             rest.add(new JournalFields(summary.first(), KernelJournal.fields(summary)));
         }
         java.time.Instant now = java.time.Instant.now();
