@@ -53,6 +53,7 @@ public final class Drop {
     private final List<Long> frames;
     private final List<Instant> times;
     private final String description;
+    private final long count;
 
     private Drop(Builder b) {
         this.kind = b.kind;
@@ -76,6 +77,12 @@ public final class Drop {
         Collections.sort(t);
         this.times = Collections.unmodifiableList(t);
         this.description = b.description != null ? b.description : defaultDescription();
+        this.count = b.count > 0 ? b.count : Math.max(1, times.size());
+        if (count < times.size()) {
+            throw new IllegalArgumentException("count(" + count + ") is below the " + times.size()
+                    + " instants of this drop; give each dropped packet's instant at most once, or a count of at least "
+                    + times.size());
+        }
     }
 
     /**
@@ -107,6 +114,7 @@ public final class Drop {
         b.frames.addAll(frames);
         b.times.addAll(times);
         b.description = description;
+        b.count = count;
         return b;
     }
 
@@ -218,6 +226,22 @@ public final class Drop {
         return times.isEmpty() ? Optional.empty() : Optional.of(times.get(0));
     }
 
+    /**
+     * How many packets this record stands for: a kernel summary counts every drop it folded
+     * (its {@link #times()} hold only the first and the last), a kernel record one per event,
+     * a wire record the packets that show the loss (each unanswered SYN, each retransmission,
+     * each ICMP error), capture loss the packets the capture lost. At least 1; by default the
+     * number of {@link #times()}. Every count pcapunit prints adds these up.
+     *
+     * <pre>{@code
+     * long dropped = traffic.dropsTo(1433).stream().mapToLong(Drop::count).sum();
+     * // a summary of 190,385 NO_SOCKET drops counts 190385, not its 2 instants
+     * }</pre>
+     */
+    public long count() {
+        return count;
+    }
+
     /** One readable line, e.g. {@code SYN 10.0.1.10:50122 → 10.0.1.20:1433 sent 3×, no SYN-ACK}. */
     public String description() {
         return description;
@@ -262,7 +286,8 @@ public final class Drop {
                 && Objects.equals(pid, d.pid) && Objects.equals(rule, d.rule) && Objects.equals(namespace, d.namespace)
                 && Objects.equals(hook, d.hook) && Objects.equals(ttl, d.ttl) && confidence == d.confidence
                 && Objects.equals(recordedBy, d.recordedBy)
-                && frames.equals(d.frames) && times.equals(d.times) && description.equals(d.description);
+                && frames.equals(d.frames) && times.equals(d.times) && description.equals(d.description)
+                && count == d.count;
     }
 
     @Override
@@ -301,6 +326,7 @@ public final class Drop {
         private final List<Long> frames = new ArrayList<>();
         private final List<Instant> times = new ArrayList<>();
         private String description;
+        private long count;
 
         private Builder(DropKind kind, EvidenceSource source) {
             this.kind = Objects.requireNonNull(kind, "kind");
@@ -397,6 +423,22 @@ public final class Drop {
         /** Adds instants. */
         public Builder times(List<Instant> instants) {
             instants.forEach(this::time);
+            return this;
+        }
+
+        /**
+         * How many packets the record stands for (see {@link Drop#count()}); unset: one per
+         * instant, at least 1.
+         *
+         * <pre>{@code Drop.builder(DropKind.KERNEL_DROP, EvidenceSource.KERNEL).times(List.of(first, last)).count(190_385);}</pre>
+         *
+         * @throws IllegalArgumentException if {@code count} is below 1
+         */
+        public Builder count(long count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("count(" + count + ") is not a number of packets; use 1 or more");
+            }
+            this.count = count;
             return this;
         }
 
