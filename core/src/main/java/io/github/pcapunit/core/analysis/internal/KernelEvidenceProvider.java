@@ -53,7 +53,7 @@ public final class KernelEvidenceProvider implements EvidenceProvider {
         Drop.Builder b = Drop.builder(DropKind.KERNEL_DROP, EvidenceSource.KERNEL)
                 .reason(d.reason()).component(d.component())
                 .location(d.location().isEmpty() ? null : d.location()) // an event without one states none
-                .times(d.times()).description(d.line());
+                .times(d.times()).count(d.count()).description(d.line());
         d.flow().ifPresent(b::flow);
         if (!d.processName().isEmpty()) {
             b.process(d.processName(), d.pid());
