@@ -1,34 +1,27 @@
 package io.github.pcapunit.core.cli;
 
-import io.github.pcapunit.core.packet.internal.DecodedPackets;
 import io.github.pcapunit.core.CaptureException;
-
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Diagnosis;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.Fate;
 import io.github.pcapunit.core.analysis.Verdict;
+import io.github.pcapunit.core.analysis.internal.PacketMatcher;
 import io.github.pcapunit.core.packet.DecodedPacket;
-import io.github.pcapunit.core.pcapng.Direction;
-import io.github.pcapunit.core.capture.EvidenceStatus;
-import io.github.pcapunit.core.pcapng.JournalEntry;
-import io.github.pcapunit.core.pcapng.JournalKey;
-
-import io.github.pcapunit.core.analysis.internal.TrafficScan;
+import io.github.pcapunit.core.packet.internal.DecodedPackets;
 import io.github.pcapunit.core.packet.internal.PacketFields;
-import io.github.pcapunit.core.packet.internal.Summaries;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.PcapReader;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * A text rendering of a capture in the spirit of {@code pktmon format}: one line per packet
@@ -80,75 +73,61 @@ public final class TextFormat {
      * <pre>{@code String s = TextFormat.relative().line(packet, firstPacketTime);}</pre>
      */
     public String line(DecodedPacket packet, Instant base) {
-        return line(DecodedPackets.fields(packet), base == null ? DecodedPackets.fields(packet).epochNanos : nanos(base));
-    }
-
-    private static long nanos(Instant t) {
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    }
-
-    private String time(long epochNanos, long base) {
-        if (absolute) {
-            return Instant.ofEpochSecond(0, epochNanos).toString();
-        }
-        long d = epochNanos - base;
-        return String.format(Locale.ROOT, "%s%d.%06d", d < 0 ? "-" : "+", Math.abs(d) / 1_000_000_000L,
-                (Math.abs(d) % 1_000_000_000L) / 1000);
-    }
-
-    private static String direction(Direction d) {
-        return d == Direction.INBOUND ? "Rx" : d == Direction.OUTBOUND ? "Tx" : "--";
-    }
-
-    private String line(PacketFields f, long base) {
-        String iface = f.interfaceName != null ? f.interfaceName : "if" + f.interfaceId;
-        return String.format(Locale.ROOT, "%6d %s %-8s %s %s (%d bytes%s)", f.frameNumber, time(f.epochNanos, base),
-                iface, direction(f.direction), Summaries.summary(f), f.originalLength,
-                f.capturedLength < f.originalLength ? ", " + f.capturedLength + " captured" : "");
-    }
-
-    private String journalLine(JournalEntry e, long base) {
-        String event = e.get(JournalKey.PCAPUNIT_EVENT).orElse(null);
-        String msg = e.has(JournalKey.MESSAGE) ? e.message()
-                : EvidenceStatus.fromJournalEntry(e).map(EvidenceStatus::describe).orElse(e.fields().toString());
-        return String.format(Locale.ROOT, "%6s %s %-8s    Journal: %s%s", "", time(nanos(e.timestamp()), base),
-                "journal", event != null ? event + ": " : "", msg);
+        PacketFields f = DecodedPackets.fields(packet);
+        return new PacketListing(absolute).text(f, base == null ? f.epochNanos : PacketListing.nanos(base));
     }
 
     /**
      * Writes every packet (of the traffic's filter, if any) and journal entry, in time order,
-     * then the footer.
+     * then the footer. A live traffic is settled once, and everything written comes from that
+     * moment. The listing itself does not wait for the analysis, which only the footer needs.
      *
      * @throws CaptureException if {@code out} fails (the IOException is the cause)
      */
     public void write(CapturedTraffic traffic, Appendable out) {
+        write(traffic, out, () -> { });
+    }
+
+    /**
+     * {@link #write(CapturedTraffic, Appendable)}, calling {@code beforeFooter} between the
+     * listing and the footer: the command line analyses the file on another thread meanwhile
+     * and waits for it there.
+     */
+    void write(CapturedTraffic traffic, Appendable out, Runnable beforeFooter) {
+        CapturedTraffic t = traffic.settled();
         try {
-            List<JournalEntry> journal = new ArrayList<>(traffic.journal());
+            long[] first = {-1};
+            List<JournalEntry> journal = journalAndFirstPacket(t, first);
             journal.sort(Comparator.comparing(JournalEntry::timestamp));
-            long base = traffic.fileFirstPacketTime().isPresent() ? nanos(traffic.fileFirstPacketTime().get())
-                    : journal.isEmpty() ? 0 : nanos(journal.get(0).timestamp());
-            int j = 0;
-            try (Stream<DecodedPacket> packets = traffic.packets()) {
-                for (DecodedPacket p : (Iterable<DecodedPacket>) packets::iterator) {
-                    long t = DecodedPackets.fields(p).epochNanos;
-                    while (j < journal.size() && nanos(journal.get(j).timestamp()) <= t) {
-                        out.append(journalLine(journal.get(j++), base)).append('\n');
-                    }
-                    out.append(line(DecodedPackets.fields(p), base)).append('\n');
-                }
-            }
-            while (j < journal.size()) {
-                out.append(journalLine(journal.get(j++), base)).append('\n');
-            }
+            long base = first[0] >= 0 ? first[0] : journal.isEmpty() ? 0 : PacketListing.nanos(journal.get(0).timestamp());
+            PacketMatcher matcher = t.filterExpression().map(PacketMatcher::parse).orElse(null);
+            new PacketListing(absolute).write(t.path(), matcher, journal, base, out);
             if (footer) {
-                out.append(traffic.packetCount() + (traffic.packetCount() == 1 ? " packet" : " packets"))
-                        .append(traffic.filterExpression().map(f -> " matching \"" + f + "\"").orElse(""))
-                        .append("; ").append(traffic.incompleteness().orElse("capture complete")).append('\n');
-                traffic.kernelEvidenceStatus().ifPresent(s -> append(out, s + "\n"));
-                footerVerdicts(traffic, out);
+                beforeFooter.run();
+                out.append(t.packetCount() + (t.packetCount() == 1 ? " packet" : " packets"))
+                        .append(t.filterExpression().map(f -> " matching \"" + f + "\"").orElse(""))
+                        .append("; ").append(t.incompleteness().orElse("capture complete")).append('\n');
+                t.kernelEvidenceStatus().ifPresent(s -> append(out, s + "\n"));
+                footerVerdicts(t, out);
             }
         } catch (IOException e) {
-            throw new CaptureException("writing the text format of " + traffic.path() + " failed: " + e.getMessage(), e);
+            throw new CaptureException("writing the text format of " + t.path() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The file's journal entries and (in {@code first[0]}) its first packet's time, -1 without
+     * packets, as the analysis finds them (the zero of relative times is the file's first packet,
+     * whatever the filter): one walk over the records that decodes nothing.
+     */
+    private static List<JournalEntry> journalAndFirstPacket(CapturedTraffic t, long[] first) {
+        try (PcapReader r = PcapReader.open(t.path())) {
+            for (PcapReader.RecordKind k = r.next(); k != PcapReader.RecordKind.END; k = r.next()) {
+                if (k == PcapReader.RecordKind.PACKET && first[0] < 0) {
+                    first[0] = r.timestampNanos();
+                }
+            }
+            return new ArrayList<>(r.journalEntries());
         }
     }
 

@@ -115,6 +115,31 @@ public class TextFormatTest {
     }
 
     @Test
+    void cliNoFooterThenAbsolute_listsWithoutFooter_inEitherOrder() {
+        for (String[] options : new String[][] {{"--no-footer", "--absolute"}, {"--absolute", "--no-footer"}}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int status = Pcapunit.run(new String[] {"format", options[0], options[1], sample(dir).toString()},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
+
+            assertThat(status).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).as(String.join(" ", options))
+                    .isEqualTo(TextFormat.absolute().withFooter(false).format(CapturedTraffic.read(sample(dir))))
+                    .doesNotContain("packets;").doesNotContain("Verdict:");
+        }
+    }
+
+    @Test
+    void line_ofOnePacket_isItsListingLine() {
+        CapturedTraffic traffic = CapturedTraffic.read(sample(dir));
+        try (java.util.stream.Stream<io.github.pcapunit.core.packet.DecodedPacket> packets = traffic.packets()) {
+            io.github.pcapunit.core.packet.DecodedPacket rst = packets.skip(1).findFirst().orElseThrow();
+
+            assertThat(TextFormat.relative().line(rst, T0)).isEqualTo(EXPECTED.lines().skip(1).findFirst().orElseThrow());
+            assertThat(TextFormat.relative().line(rst, null)).startsWith("     2 +0.000000 eth0     Rx TCP");
+        }
+    }
+
+    @Test
     void cliWithBadArguments_exitsWith2AndSaysWhy() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);

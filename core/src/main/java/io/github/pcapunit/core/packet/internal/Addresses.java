@@ -22,27 +22,34 @@ public final class Addresses {
 
     /** Text of the address in {@code raw[0..len)}, as {@link InetAddress#getHostAddress()}. */
     public static String text(byte[] raw, int len) {
+        return appendText(new StringBuilder(len == 4 ? 15 : 39), raw, len).toString();
+    }
+
+    /**
+     * Appends {@link #text}'s text to {@code s}, without allocating: the text format writes a
+     * million of these.
+     *
+     * <pre>{@code Addresses.appendText(line, f.src, f.addressLength());}</pre>
+     */
+    public static StringBuilder appendText(StringBuilder s, byte[] raw, int len) {
         if (len == 4) {
-            return (raw[0] & 0xff) + "." + (raw[1] & 0xff) + "." + (raw[2] & 0xff) + "." + (raw[3] & 0xff);
+            return s.append(raw[0] & 0xff).append('.').append(raw[1] & 0xff).append('.').append(raw[2] & 0xff)
+                    .append('.').append(raw[3] & 0xff);
         }
-        return ipv6(raw);
+        return ipv6(s, raw);
     }
 
     /** RFC 5952 text: lower-case hex, the longest run (2+) of zero groups as "::". */
-    private static String ipv6(byte[] raw) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = ((raw[2 * i] & 0xff) << 8) | (raw[2 * i + 1] & 0xff);
-        }
+    private static StringBuilder ipv6(StringBuilder s, byte[] raw) {
         int bestStart = -1;
         int bestLen = 1;
         for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
+            if (group(raw, i) != 0) {
                 i++;
                 continue;
             }
             int j = i;
-            while (j < 8 && g[j] == 0) {
+            while (j < 8 && group(raw, j) == 0) {
                 j++;
             }
             if (j - i > bestLen) {
@@ -51,28 +58,51 @@ public final class Addresses {
             }
             i = j;
         }
-        StringBuilder s = new StringBuilder();
+        int from = s.length();
         for (int i = 0; i < 8; i++) {
             if (i == bestStart) {
                 s.append("::");
                 i += bestLen - 1;
                 continue;
             }
-            if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
+            if (s.length() > from && s.charAt(s.length() - 1) != ':') {
                 s.append(':');
             }
-            s.append(Integer.toHexString(g[i]));
+            hex(s, group(raw, i));
         }
-        return s.toString();
+        return s;
+    }
+
+    private static int group(byte[] raw, int i) {
+        return ((raw[2 * i] & 0xff) << 8) | (raw[2 * i + 1] & 0xff);
+    }
+
+    /** {@code Integer.toHexString(v)} for 0..0xFFFF, appended. */
+    private static void hex(StringBuilder s, int v) {
+        boolean started = false;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            int d = (v >>> shift) & 0xF;
+            if (d != 0 || started || shift == 0) {
+                s.append(Character.forDigit(d, 16));
+                started = true;
+            }
+        }
     }
 
     /** {@code addr:port}, brackets for IPv6, bare address when {@code port < 0}. */
     public static String endpoint(byte[] raw, int len, int port) {
-        String a = text(raw, len);
+        return appendEndpoint(new StringBuilder(len == 4 ? 21 : 47), raw, len, port).toString();
+    }
+
+    /** Appends {@link #endpoint}'s text to {@code s}. */
+    public static StringBuilder appendEndpoint(StringBuilder s, byte[] raw, int len, int port) {
         if (port < 0) {
-            return a;
+            return appendText(s, raw, len);
         }
-        return (len == 16 ? "[" + a + "]" : a) + ":" + port;
+        if (len == 16) {
+            return appendText(s.append('['), raw, len).append("]:").append(port);
+        }
+        return appendText(s, raw, len).append(':').append(port);
     }
 
     /** {@code address} as an IPv4/IPv6 literal (brackets allowed); no DNS lookup. */

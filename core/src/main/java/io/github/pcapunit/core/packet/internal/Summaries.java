@@ -1,31 +1,43 @@
 package io.github.pcapunit.core.packet.internal;
 
-/** One-line texts of decoded packets, shared by DecodedPacket and the text format. */
+/**
+ * One-line texts of decoded packets, shared by DecodedPacket and the text format. Each text has
+ * an {@code append} form that writes into a caller's {@link StringBuilder} without allocating, for
+ * the text format's million lines; the {@code String} forms are built from them.
+ *
+ * <pre>{@code
+ * StringBuilder line = new StringBuilder();
+ * Summaries.appendSummary(line, fields);   // TCP 10.0.1.10:50122 → 10.0.1.20:1433 [SYN] seq=1000 ...
+ * }</pre>
+ */
 public final class Summaries {
 
     private static final String ARROW = " \u2192 ";
+    private static final String[] FLAG_NAMES = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+    /** Header bit order, except SYN first: people say "SYN, ACK" and "FIN, ACK". */
+    private static final int[] FLAG_ORDER = {1, 0, 2, 3, 4, 5, 6, 7};
 
     private Summaries() {
     }
 
     /** {@code [SYN, ACK]}; {@code []} when no flag is set. */
     public static String tcpFlags(int flags) {
-        if (flags == 0) {
-            return "[]";
-        }
-        StringBuilder s = new StringBuilder("[");
-        String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
-        // Header bit order, except SYN first: people say "SYN, ACK" and "FIN, ACK".
-        int[] order = {1, 0, 2, 3, 4, 5, 6, 7};
-        for (int i : order) {
+        return appendTcpFlags(new StringBuilder(), flags).toString();
+    }
+
+    private static StringBuilder appendTcpFlags(StringBuilder s, int flags) {
+        s.append('[');
+        boolean first = true;
+        for (int i : FLAG_ORDER) {
             if ((flags & (1 << i)) != 0) {
-                if (s.length() > 1) {
+                if (!first) {
                     s.append(", ");
                 }
-                s.append(names[i]);
+                s.append(FLAG_NAMES[i]);
+                first = false;
             }
         }
-        return s.append(']').toString();
+        return s.append(']');
     }
 
     /** Protocol label: TCP, UDP, ICMP, ICMPv6, IPv4 proto N, or the EtherType. */
@@ -46,18 +58,27 @@ public final class Summaries {
 
     /** The endpoints {@code src → dst} with ports where known; empty without IP. */
     public static String endpoints(PacketFields f) {
+        return appendEndpoints(new StringBuilder(), f).toString();
+    }
+
+    private static StringBuilder appendEndpoints(StringBuilder s, PacketFields f) {
         int len = f.addressLength();
         if (len == 0) {
-            return "";
+            return s;
         }
-        return Addresses.endpoint(f.src, len, f.srcPort) + ARROW + Addresses.endpoint(f.dst, len, f.dstPort);
+        Addresses.appendEndpoint(s, f.src, len, f.srcPort).append(ARROW);
+        return Addresses.appendEndpoint(s, f.dst, len, f.dstPort);
     }
 
     /** Protocol-specific detail: TCP flags and numbers, ICMP type and echo id/seq, errors' quote. */
     public static String details(PacketFields f) {
-        StringBuilder s = new StringBuilder();
+        return appendDetails(new StringBuilder(), f).toString();
+    }
+
+    private static StringBuilder appendDetails(StringBuilder s, PacketFields f) {
+        int from = s.length();
         if (f.protocol == 6 && f.tcpFlags >= 0 && f.window >= 0) {
-            s.append(tcpFlags(f.tcpFlags)).append(" seq=").append(f.seq);
+            appendTcpFlags(s, f.tcpFlags).append(" seq=").append(f.seq);
             if ((f.tcpFlags & PacketFields.ACK) != 0) {
                 s.append(" ack=").append(f.ack);
             }
@@ -73,28 +94,37 @@ public final class Summaries {
             }
             if (f.hasInner && f.inner != null) {
                 PacketFields in = f.inner;
-                s.append(" for ").append(protocol(in)).append(' ').append(endpoints(in));
+                appendEndpoints(s.append(" for ").append(protocol(in)).append(' '), in);
             }
         }
         if (f.payloadLength >= 0 && f.protocol != 1 && f.protocol != 58) {
-            if (s.length() > 0) {
+            if (s.length() > from) {
                 s.append(' ');
             }
             s.append("len=").append(f.payloadLength);
         }
-        return s.toString();
+        return s;
     }
 
     /** The full one-line summary used by {@code DecodedPacket.summary()}. */
     public static String summary(PacketFields f) {
-        StringBuilder s = new StringBuilder(protocol(f));
-        String ep = endpoints(f);
-        if (!ep.isEmpty()) {
-            s.append(' ').append(ep);
+        return appendSummary(new StringBuilder(96), f).toString();
+    }
+
+    /** Appends {@link #summary}'s text to {@code s}; allocates nothing for TCP, UDP and ICMP packets. */
+    public static StringBuilder appendSummary(StringBuilder s, PacketFields f) {
+        s.append(protocol(f));
+        int mark = s.length();
+        s.append(' ');
+        appendEndpoints(s, f);
+        if (s.length() == mark + 1) {
+            s.setLength(mark);
         }
-        String d = details(f);
-        if (!d.isEmpty()) {
-            s.append(' ').append(d);
+        mark = s.length();
+        s.append(' ');
+        appendDetails(s, f);
+        if (s.length() == mark + 1) {
+            s.setLength(mark);
         }
         if (f.ttl >= 0) {
             s.append(f.ipVersion == 6 ? " hlim=" : " ttl=").append(f.ttl);
@@ -107,6 +137,6 @@ public final class Summaries {
         } else if (f.malformed) {
             s.append(" [malformed: ").append(f.problem).append(']');
         }
-        return s.toString();
+        return s;
     }
 }

@@ -1,20 +1,33 @@
 package io.github.pcapunit.core.pcapng.internal;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.PcapFormatException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The part both record cursors share: a window of a file (or an in-memory image) in one large
  * reusable array, read forward on demand, with integer reads in the current byte order. Records
  * are parsed in place at {@link #start}; the owner advances {@code start} past each record.
+ *
+ * <p>A file whose name ends in {@code .gz} and that starts with the gzip magic is decompressed as
+ * it is read (as Wireshark reads {@code .pcapng.gz}), never copied to disk: offsets are then
+ * offsets in the decompressed data, and errors name the file "{@code app.pcapng.gz
+ * (decompressed)}". Damaged or cut gzip data is a {@link PcapFormatException} at the decompressed
+ * offset where it was found.
  *
  * <pre>{@code
  * ByteSource in = ByteSource.open(Path.of("a.pcap"), -1);
@@ -31,9 +44,15 @@ final class ByteSource implements AutoCloseable {
 
     /** The file name (or "in-memory capture") errors name. */
     final String name;
-    /** Bytes readable: the file's size at open, or less when a reader was given a limit. */
-    final long size;
+    /**
+     * Bytes readable: the file's size at open, or less when a reader was given a limit; for a
+     * compressed file {@link Long#MAX_VALUE} until its end has been read (see {@link #sizeKnown()}).
+     */
+    long size;
     private final FileChannel channel;
+    /** The decompressing stream of a {@code .gz} file, read forward only; null otherwise. */
+    private final InputStream gzip;
+    private final Path file;
     byte[] buf;
     /** Index in {@link #buf} of the next unread byte. */
     int start;
@@ -44,8 +63,11 @@ final class ByteSource implements AutoCloseable {
     /** Whether integers are read big endian. */
     boolean big;
 
-    private ByteSource(FileChannel channel, long size, byte[] buf, int limit, String name) {
+    private ByteSource(FileChannel channel, InputStream gzip, Path file, long size, byte[] buf, int limit,
+            String name) {
         this.channel = channel;
+        this.gzip = gzip;
+        this.file = file;
         this.size = size;
         this.buf = buf;
         this.limit = limit;
@@ -75,16 +97,73 @@ final class ByteSource implements AutoCloseable {
             throw new CaptureException("cannot open capture file " + file + ": " + e
                     + "; check the path and read permission", e);
         }
+        if (isGzip(file, ch)) {
+            return gzip(file, ch, limit, bufferBytes);
+        }
         if (limit >= 0) {
             size = Math.min(size, limit);
         }
         int cap = (int) Math.max(64, Math.min(size + 16, bufferBytes));
-        return new ByteSource(ch, size, new byte[cap], 0, file.toString());
+        return new ByteSource(ch, null, file, size, new byte[cap], 0, file.toString());
     }
 
     /** Reads an in-memory image (not copied). */
     static ByteSource of(byte[] contents) {
-        return new ByteSource(null, contents.length, contents, contents.length, "in-memory capture");
+        return new ByteSource(null, null, null, contents.length, contents, contents.length, "in-memory capture");
+    }
+
+    /** A {@code .gz} name and the gzip magic 1F 8B at the start. */
+    private static boolean isGzip(Path file, FileChannel ch) {
+        Path name = file.getFileName();
+        if (name == null || !name.toString().toLowerCase(Locale.ROOT).endsWith(".gz")) {
+            return false;
+        }
+        ByteBuffer magic = ByteBuffer.allocate(2);
+        try {
+            while (magic.hasRemaining() && ch.read(magic, magic.position()) > 0) {
+                // at most two reads
+            }
+        } catch (IOException e) {
+            closeQuietly(ch, e);
+            throw new CaptureException("cannot read " + file + ": " + e + "; check the path and read permission", e);
+        }
+        return magic.position() == 2 && magic.get(0) == (byte) 0x1f && magic.get(1) == (byte) 0x8b;
+    }
+
+    private static ByteSource gzip(Path file, FileChannel ch, long limit, int bufferBytes) {
+        String name = file + " (decompressed)";
+        InputStream in;
+        try {
+            in = new GZIPInputStream(Channels.newInputStream(ch), 1 << 16);
+        } catch (IOException e) {
+            closeQuietly(ch, e);
+            throw damaged(name, file, 0, e);
+        }
+        long size = limit >= 0 ? limit : Long.MAX_VALUE;
+        int cap = (int) Math.max(64, Math.min(size, bufferBytes));
+        return new ByteSource(ch, in, file, size, new byte[cap], 0, name);
+    }
+
+    /** Gzip data that cannot be decompressed: a damaged file, at the decompressed offset reached. */
+    private static PcapFormatException damaged(String name, Path file, long offset, IOException e) {
+        String why = e instanceof EOFException
+                ? "the gzip data ends before its end marker, so the file is cut short"
+                : "the gzip data is damaged (" + e.getMessage() + ")";
+        return new PcapFormatException(name + ": " + why + " after " + offset + " decompressed bytes; check"
+                + " the download is complete with: gzip -t " + file, offset, -1, e);
+    }
+
+    private static void closeQuietly(FileChannel ch, Exception failure) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Whether {@link #size} is the real size (always, unless the file is compressed and not read to its end). */
+    boolean sizeKnown() {
+        return size != Long.MAX_VALUE;
     }
 
     /** Makes {@code n} bytes available from {@link #start}; false if the source has fewer. */
@@ -112,25 +191,56 @@ final class ByteSource implements AutoCloseable {
                 if (room <= 0) {
                     return false;
                 }
-                int r = channel.read(ByteBuffer.wrap(buf, limit, room), at);
+                int r = gzip != null ? gzip.read(buf, limit, room) : channel.read(ByteBuffer.wrap(buf, limit, room), at);
                 if (r < 0) {
+                    if (gzip != null) {
+                        size = at;
+                    }
                     return false;
                 }
                 limit += r;
             }
         } catch (IOException e) {
+            if (gzip != null && !(e instanceof ClosedChannelException)) {
+                throw damaged(name, file, base + limit, e);
+            }
             throw new CaptureException("cannot read " + name + " at byte " + (base + limit) + ": " + e, e);
         }
         return true;
     }
 
-    /** Continues reading at file offset {@code offset} (a record boundary found earlier). */
+    /** Continues reading at file offset {@code offset} (a record boundary found earlier; forward only in a compressed file). */
     void seek(long offset) {
         if (channel == null) {
             start = (int) offset;
             return;
         }
+        if (gzip != null) {
+            skipTo(offset);
+            return;
+        }
         base = offset;
+        start = 0;
+        limit = 0;
+    }
+
+    private void skipTo(long offset) {
+        long read = base + limit;
+        if (offset < read) {
+            if (offset < base) {
+                throw new IllegalStateException(name + ": cannot go back to byte " + offset + " in compressed data");
+            }
+            start = (int) (offset - base);
+            return;
+        }
+        try {
+            gzip.skipNBytes(offset - read);
+        } catch (EOFException e) {
+            size = read;
+        } catch (IOException e) {
+            throw damaged(name, file, read, e);
+        }
+        base = Math.min(offset, size);
         start = 0;
         limit = 0;
     }
@@ -177,6 +287,9 @@ final class ByteSource implements AutoCloseable {
     public void close() {
         if (channel != null) {
             try {
+                if (gzip != null) {
+                    gzip.close(); // closes the channel too
+                }
                 channel.close();
             } catch (IOException e) {
                 throw new CaptureException("cannot close " + name + ": " + e, e);

@@ -50,8 +50,9 @@ public final class ClassicCursor extends RecordCursor {
         } else {
             throw new PcapFormatException(String.format("%s: not a pcap or pcapng file: it starts with"
                     + " 0x%08X at byte offset 0; expected the pcapng block type 0x0A0D0D0A or a pcap"
-                    + " magic (0xA1B2C3D4 microseconds, 0xA1B23C4D nanoseconds, either byte order)",
-                    in.name, be), 0, -1);
+                    + " magic (0xA1B2C3D4 microseconds, 0xA1B23C4D nanoseconds, either byte order)%s",
+                    in.name, be, (be >>> 16) == 0x1F8B ? "; it looks gzip-compressed: name it *.gz to have it"
+                            + " decompressed as it is read, or gunzip it first" : ""), 0, -1);
         }
         in.big = be == Pcapng.PCAP_MICROS || be == Pcapng.PCAP_NANOS;
         if (!in.ensure(FILE_HEADER)) {
@@ -130,7 +131,8 @@ public final class ClassicCursor extends RecordCursor {
                 return Probe.CLEAN;
             }
             if (p + RECORD_HEADER > Pcapng.MAX_BLOCK || !in.ensure((int) p + RECORD_HEADER)) {
-                return Probe.CUT;
+                // a compressed file learns its size only here, at its end
+                return p == in.size ? Probe.CLEAN : Probe.CUT;
             }
             int s = (int) p;
             long incl = in.u32(s + 8);

@@ -148,8 +148,8 @@ public final class PcapngCursor extends RecordCursor {
         }
         if (len > Pcapng.MAX_BLOCK) {
             throw error(off, type, "block total length " + len + " (0x" + Long.toHexString(len)
-                    + ") exceeds the 64 MiB limit; " + Math.max(0, in.size - off)
-                    + " bytes remain in the file");
+                    + ") exceeds the 64 MiB limit" + (in.sizeKnown() ? "; " + Math.max(0, in.size - off)
+                    + " bytes remain in the file" : ""));
         }
         if (!in.ensure((int) len)) {
             return sections.isEmpty() ? incompleteFirstSection(len) : end();

@@ -1,0 +1,189 @@
+package io.github.pcapunit.core.cli;
+
+import io.github.pcapunit.core.analysis.internal.PacketMatcher;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.packet.internal.PacketDecoder;
+import io.github.pcapunit.core.packet.internal.PacketFields;
+import io.github.pcapunit.core.packet.internal.Summaries;
+import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
+import io.github.pcapunit.core.pcapng.PcapReader;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The packet lines of {@link TextFormat}: one walk over the file with the reader's cursor, each
+ * packet decoded into one reused {@link PacketFields}, matched, and rendered into one reused
+ * {@link StringBuilder} that goes to the output a few hundred lines at a time. Nothing is
+ * allocated per packet of the usual kinds (TCP, UDP, ICMP over IPv4/IPv6), so listing a million
+ * packets neither grows the heap nor waits on the collector. Journal entries are written between
+ * the packets at their time.
+ *
+ * <pre>{@code
+ * new PacketListing(false).write(file, matcher, journalSortedByTime, firstPacketNanos, out);
+ * }</pre>
+ */
+final class PacketListing {
+
+    /** Characters gathered before they are handed to the output. */
+    private static final int CHUNK = 1 << 15;
+    private static final String SPACES = "        ";
+
+    private final boolean absolute;
+    private final StringBuilder s = new StringBuilder(CHUNK + 512);
+    private char[] chars = new char[0];
+
+    PacketListing(boolean absolute) {
+        this.absolute = absolute;
+    }
+
+    /**
+     * Writes the lines of the packets of {@code file} that {@code matcher} accepts (all when null)
+     * with the {@code journal} entries (sorted by time) between them, times relative to
+     * {@code base} nanoseconds.
+     */
+    void write(Path file, PacketMatcher matcher, List<JournalEntry> journal, long base, Appendable out)
+            throws IOException {
+        PacketFields f = new PacketFields();
+        int j = 0;
+        SectionHeader section = null;
+        String[] names = new String[0];
+        try (PcapReader r = PcapReader.open(file)) {
+            while (r.nextPacket()) {
+                int id = r.interfaceId();
+                if (id >= names.length || r.sectionHeader() != section) {
+                    section = r.sectionHeader();
+                    names = names(r.interfaces());
+                }
+                f.frameNumber = r.frameNumber();
+                f.epochNanos = r.timestampNanos();
+                f.interfaceId = id;
+                f.interfaceName = id < names.length ? names[id] : null;
+                f.direction = r.direction();
+                f.capturedLength = r.capturedLength();
+                f.originalLength = r.originalLength();
+                PacketDecoder.decode(r.payloadArray(), r.payloadOffset(), r.capturedLength(), r.linkType().value(), f);
+                if (matcher != null && !matcher.matches(f)) {
+                    continue;
+                }
+                while (j < journal.size() && nanos(journal.get(j).timestamp()) <= f.epochNanos) {
+                    journalLine(journal.get(j++), base);
+                }
+                line(f, base);
+                if (s.length() >= CHUNK) {
+                    flush(out);
+                }
+            }
+        }
+        while (j < journal.size()) {
+            journalLine(journal.get(j++), base);
+        }
+        flush(out);
+    }
+
+    /** Hands the gathered lines to {@code out}; to a {@link Writer} through a reused array, without a copy as String. */
+    private void flush(Appendable out) throws IOException {
+        if (out instanceof Writer) {
+            int n = s.length();
+            if (chars.length < n) {
+                chars = new char[n];
+            }
+            s.getChars(0, n, chars, 0);
+            ((Writer) out).write(chars, 0, n);
+        } else {
+            out.append(s);
+        }
+        s.setLength(0);
+    }
+
+    private static String[] names(List<InterfaceDescription> interfaces) {
+        String[] names = new String[interfaces.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = interfaces.get(i).name().orElse(null);
+        }
+        return names;
+    }
+
+    /** One packet's line, as {@link #line(PacketFields, long)} renders it, as a string. */
+    String text(PacketFields f, long base) {
+        s.setLength(0);
+        line(f, base);
+        s.setLength(s.length() - 1);
+        String text = s.toString();
+        s.setLength(0);
+        return text;
+    }
+
+    /**
+     * {@code "%6d %s %-8s %s %s (%d bytes%s)\n"}: frame, time, interface, direction, summary,
+     * lengths.
+     */
+    private void line(PacketFields f, long base) {
+        pad(s.length(), f.frameNumber);
+        s.append(' ');
+        time(f.epochNanos, base);
+        s.append(' ');
+        int at = s.length();
+        if (f.interfaceName != null) {
+            s.append(f.interfaceName);
+        } else {
+            s.append("if").append(f.interfaceId);
+        }
+        if (s.length() - at < 8) {
+            s.append(SPACES, 0, 8 - (s.length() - at));
+        }
+        s.append(' ').append(f.direction == Direction.INBOUND ? "Rx" : f.direction == Direction.OUTBOUND ? "Tx" : "--")
+                .append(' ');
+        Summaries.appendSummary(s, f).append(" (").append(f.originalLength).append(" bytes");
+        if (f.capturedLength < f.originalLength) {
+            s.append(", ").append(f.capturedLength).append(" captured");
+        }
+        s.append(")\n");
+    }
+
+    /** {@code %6d}: right-aligned in six characters (more when longer). */
+    private void pad(int at, long n) {
+        s.append(n);
+        int width = s.length() - at;
+        if (width < 6) {
+            s.insert(at, SPACES, 0, 6 - width);
+        }
+    }
+
+    /** Relative {@code +1.022345} (seconds and microseconds, sign first) or the UTC instant. */
+    private void time(long epochNanos, long base) {
+        if (absolute) {
+            s.append(Instant.ofEpochSecond(0, epochNanos));
+            return;
+        }
+        long d = epochNanos - base;
+        long abs = Math.abs(d);
+        s.append(d < 0 ? '-' : '+').append(abs / 1_000_000_000L).append('.');
+        long micros = (abs % 1_000_000_000L) / 1000;
+        for (long p = 100_000; p > 1 && micros < p; p /= 10) {
+            s.append('0');
+        }
+        s.append(micros);
+    }
+
+    private void journalLine(JournalEntry e, long base) {
+        String event = e.get(JournalKey.PCAPUNIT_EVENT).orElse(null);
+        String msg = e.has(JournalKey.MESSAGE) ? e.message()
+                : EvidenceStatus.fromJournalEntry(e).map(EvidenceStatus::describe).orElse(e.fields().toString());
+        s.append(SPACES, 0, 6).append(' ');
+        time(nanos(e.timestamp()), base);
+        s.append(String.format(Locale.ROOT, " %-8s    Journal: %s%s", "journal", event != null ? event + ": " : "", msg))
+                .append('\n');
+    }
+
+    static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+}
