@@ -44,7 +44,10 @@ class EvidenceWiringTest {
         CaptureSpec base = CaptureSpec.builder().interfaces("lo").build();
 
         assertThat(Sidecars.of(base.toBuilder().kernelEvidence(KernelEvidence.OFF).build())).isEmpty();
-        assertThat(Sidecars.of(base)).singleElement().isInstanceOf(KernelSidecar.class);
+        // eBPF drop records first (stopped first, so the tracefs sidecar knows its final time span)
+        assertThat(Sidecars.of(base)).hasSize(2).satisfiesExactly(
+                s -> assertThat(s).isInstanceOf(io.github.pcapunit.core.capture.internal.kernel.BpfSidecar.class),
+                s -> assertThat(s).isInstanceOf(KernelSidecar.class));
         assertThat(Sidecars.of(base.toBuilder().kernelEvidence(KernelEvidence.OFF).explainFirewall("tcp dport 1433")
                 .build())).hasSize(1).noneMatch(s -> s instanceof KernelSidecar);
     }
