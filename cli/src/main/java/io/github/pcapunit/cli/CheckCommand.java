@@ -5,7 +5,6 @@ import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.check.Expectation;
 import io.github.pcapunit.core.check.TrafficRule;
 import io.github.pcapunit.core.check.Violation;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,11 +115,11 @@ final class CheckCommand {
         CapturedTraffic traffic;
         List<String> failures = new ArrayList<>();
         try {
-            traffic = CapturedTraffic.read(Inputs.plain(Path.of(files.get(0))));
+            traffic = CapturedTraffic.read(Path.of(files.get(0)));
             for (Expectation e : expectations) {
                 e.check(traffic).map(Violation::message).ifPresent(failures::add);
             }
-        } catch (CaptureException | IOException e) {
+        } catch (CaptureException e) {
             err.println("pcapunit check: " + e.getMessage());
             return 2;
         }

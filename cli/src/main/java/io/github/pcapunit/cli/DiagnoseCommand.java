@@ -2,20 +2,36 @@ package io.github.pcapunit.cli;
 
 import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Diagnosis;
 import io.github.pcapunit.core.analysis.Drop;
-import java.io.IOException;
+import io.github.pcapunit.core.analysis.Fate;
+import io.github.pcapunit.core.analysis.Verdict;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code diagnose FILE}: what went wrong in a capture, without rules: whether the capture is
- * complete, the kernel evidence it holds, and every drop core finds (refused or unanswered
- * connections, ICMP errors, kernel and firewall records), one line each. Exit status 0 when the
- * file was read, whatever it shows; 2 when it cannot be read.
+ * {@code diagnose FILE}: what went wrong in a capture, without rules. First whether the capture
+ * is complete and the kernel evidence it holds; then the flows counted by {@link Fate}; then one
+ * {@link Diagnosis} per destination (host:port, or a host that was only pinged), reachable or
+ * not; then the {@link Verdict} of every flow that failed or lost packets, with its evidence; last
+ * the drops no flow explains (capture loss, kernel records without addresses). Exit status 0 when
+ * the file was read, whatever it shows; 2 when it cannot be read.
  *
  * <pre>
  * diagnose ci-artifacts/app.pcapng.gz
+ * ci-artifacts/app.pcapng.gz: 2 packets, complete capture, kernel evidence none in file
+ * 1 flow: 1 refused by the server
+ * 1 destination, 1 not reachable:
+ *   [NOT REACHABLE] 10.0.1.20: no ICMP echo was sent; port 1433: TCP 10.0.1.10:50122 → 10.0.1.20:1433 was refused ...
+ * 1 flow failed or lost packets:
+ *   [REFUSED, inferred] TCP 10.0.1.10:50122 → 10.0.1.20:1433 was refused by the server 10.0.1.20: ...
+ *     SYN 10.0.1.10:50122 → 10.0.1.20:1433 at +0.000 s refused: RST from 10.0.1.20:1433 at +0.000 s
  * </pre>
  */
 final class DiagnoseCommand {
@@ -29,25 +45,79 @@ final class DiagnoseCommand {
                     + List.of(args) + ".\n" + Main.USAGE);
             return 2;
         }
+        List<String> lines = new ArrayList<>();
         try {
-            CapturedTraffic traffic = CapturedTraffic.read(Inputs.plain(Path.of(args[0])));
-            // TODO when core's per-flow verdicts (issue 12) are committed: print them instead of drops.
-            List<Drop> drops = traffic.drops();
-            out.println(args[0] + ": " + traffic.packetCount()
-                    + (traffic.packetCount() == 1 ? " packet" : " packets") + ", "
+            CapturedTraffic traffic = CapturedTraffic.read(Path.of(args[0]));
+            lines.add(args[0] + ": " + count(traffic.packetCount(), "packet") + ", "
                     + traffic.incompleteness().map(i -> "incomplete: " + i).orElse("complete capture")
                     + ", kernel evidence " + traffic.kernelEvidenceStatus().orElse("none in file"));
-            if (drops.isEmpty()) {
-                out.println("no drops: no refused or unanswered connection, no ICMP error,"
-                        + " no kernel or firewall drop");
-            } else {
-                out.println(drops.size() + (drops.size() == 1 ? " drop:" : " drops:"));
-                drops.forEach(d -> out.println("  " + d));
-            }
-            return 0;
-        } catch (CaptureException | IOException e) {
+            List<Verdict> verdicts = traffic.verdicts();
+            lines.add(flows(verdicts));
+            destinations(traffic.diagnoses(), lines);
+            Set<Drop> claimed = failures(verdicts, lines);
+            otherDrops(traffic.drops(), claimed, lines);
+        } catch (CaptureException e) {
             err.println("pcapunit diagnose: " + e.getMessage());
             return 2;
         }
+        lines.forEach(out::println);
+        return 0;
+    }
+
+    /** {@code 3 flows: 1 completed, 2 refused by the server}. */
+    private static String flows(List<Verdict> verdicts) {
+        if (verdicts.isEmpty()) {
+            return "no flows: no TCP connection, UDP exchange, ICMP echo or kernel drop record";
+        }
+        Map<Fate, Integer> counts = new EnumMap<>(Fate.class);
+        verdicts.forEach(v -> counts.merge(v.fate(), 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        counts.forEach((fate, n) -> parts.add(n + " " + fate.text()));
+        return count(verdicts.size(), "flow") + ": " + String.join(", ", parts);
+    }
+
+    private static void destinations(List<Diagnosis> diagnoses, List<String> lines) {
+        if (diagnoses.isEmpty()) {
+            return;
+        }
+        long unreachable = diagnoses.stream().filter(d -> !d.isReachable()).count();
+        lines.add(count(diagnoses.size(), "destination") + ", " + unreachable + " not reachable:");
+        for (Diagnosis d : diagnoses) {
+            lines.add("  " + (d.isReachable() ? "[reachable] " : "[NOT REACHABLE] ") + d.sentence());
+        }
+    }
+
+    /** The failed or lossy flows with their evidence; returns the drops they explain. */
+    private static Set<Drop> failures(List<Verdict> verdicts, List<String> lines) {
+        Set<Drop> claimed = new HashSet<>();
+        List<Verdict> lossy = new ArrayList<>();
+        for (Verdict v : verdicts) {
+            claimed.addAll(v.drops());
+            if (v.hasLoss()) {
+                lossy.add(v);
+            }
+        }
+        if (lossy.isEmpty()) {
+            lines.add("no flow failed or lost packets");
+            return claimed;
+        }
+        lines.add(count(lossy.size(), "flow") + " failed or lost packets:");
+        for (Verdict v : lossy) {
+            lines.add("  " + v);
+            v.evidence().forEach(e -> lines.add("    " + e));
+        }
+        return claimed;
+    }
+
+    private static void otherDrops(List<Drop> drops, Set<Drop> claimed, List<String> lines) {
+        List<Drop> other = drops.stream().filter(d -> !claimed.contains(d)).toList();
+        if (!other.isEmpty()) {
+            lines.add(count(other.size(), "drop") + " no flow explains:");
+            other.forEach(d -> lines.add("  " + d));
+        }
+    }
+
+    private static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

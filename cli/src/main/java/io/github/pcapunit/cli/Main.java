@@ -1,12 +1,17 @@
 package io.github.pcapunit.cli;
 
 import io.github.pcapunit.core.cli.Pcapunit;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * {@code java -jar pcapunit-cli.jar}: reads, checks and explains any pcap/pcapng file (tcpdump,
- * Wireshark, pcapunit), also gzip-compressed ({@code .pcapng.gz}).
+ * Wireshark, pcapunit), also gzip-compressed ({@code .pcapng.gz}, decompressed as it is read, so
+ * messages name the file given).
  *
  * <pre>
  * java -jar pcapunit-cli.jar check target/pcapunit/app.pcapng --no-drops-to 1433 --complete
@@ -27,16 +32,22 @@ public final class Main {
             "       java -jar pcapunit-cli.jar diagnose FILE",
             "       java -jar pcapunit-cli.jar format [--absolute] [--filter EXPR] [--no-footer] FILE",
             "       java -jar pcapunit-cli.jar recover DIR|FILE...",
-            "FILE is a pcap or pcapng file, also gzip-compressed (.gz). The rules of check:",
+            "FILE is a pcap or pcapng file, also gzip-compressed (named *.gz). The rules of check:",
             CheckCommand.ruleUsage());
 
     private Main() {
     }
 
-    /** Runs the command and exits the JVM with its status. */
+    /**
+     * Runs the command and exits the JVM with its status. Output goes to standard output as UTF-8
+     * through a 64 KiB buffer, flushed once at the end: {@code System.out} flushes at every write,
+     * which a million-line {@code format} would pay for.
+     */
     public static void main(String[] args) {
-        int status = run(args, System.out, System.err);
-        System.out.flush();
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+                false, StandardCharsets.UTF_8);
+        int status = run(args, out, System.err);
+        out.flush();
         System.exit(status);
     }
 
@@ -53,7 +64,7 @@ public final class Main {
             case "diagnose":
                 return DiagnoseCommand.run(rest, out, err);
             case "format":
-                return Inputs.withPlainFiles(args, out, err, Pcapunit::run);
+                return Pcapunit.run(args, out, err);
             case "recover":
                 return Pcapunit.run(args, out, err);
             default:

@@ -1,11 +1,15 @@
 package io.github.pcapunit.cli;
 
 import static io.github.pcapunit.core.DecodeBytes.ethernet;
+import static io.github.pcapunit.core.DecodeBytes.icmpEcho;
 import static io.github.pcapunit.core.DecodeBytes.ipv4;
 import static io.github.pcapunit.core.DecodeBytes.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Diagnosis;
+import io.github.pcapunit.core.analysis.Fate;
+import io.github.pcapunit.core.analysis.Verdict;
 import io.github.pcapunit.core.check.TrafficRule;
 import io.github.pcapunit.core.pcapng.Direction;
 import io.github.pcapunit.core.pcapng.InterfaceDescription;
@@ -30,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The executable jar run as a user runs it ({@code java -jar pcapunit-cli-VERSION.jar}), on a
  * pcapng written by our writer, the classic pcap tcpdump writes from it, and their {@code .gz}:
- * exit codes, and {@code check}'s message equal to what core's rule (the one capture:verify
- * uses) says for the same file.
+ * exit codes, {@code check}'s message equal to what core's rule (the one capture:verify uses)
+ * says for the same file, and {@code diagnose}'s verdicts and diagnoses equal to core's.
  */
 class CliJarIT {
 
@@ -114,14 +118,30 @@ class CliJarIT {
         assertThat(tcpdump.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(tcpdump.exitValue()).as("tcpdump rewrote the file as classic pcap").isZero();
 
-        // The .gz is read from a decompressed copy: the messages differ only in the path they name.
+        // The .gz is decompressed as it is read: the message names the .gz the user gave.
         String expected = withoutPath(coreMessage(pcap, TrafficRule.NONE_RESET, List.of(), 1433));
         assertThat(expected).contains("SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433");
         for (Path file : List.of(pcap, gzip(pcap), gzip(pcapng))) {
             Run run = cli("check", file.toString(), "--none-reset", "1433");
             assertThat(run.status()).as("exit status for %s", file).isEqualTo(1);
             assertThat(withoutPath(run.out().strip())).as("%s", file).isEqualTo(expected);
+            assertThat(run.out()).contains("captured in " + file);
             assertThat(run.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void cutGzip_exits2_namingTheUsersFileAndTheCheck() throws Exception {
+        Path gz = gzip(pcapng);
+        byte[] bytes = Files.readAllBytes(gz);
+        Files.write(gz, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+
+        for (String command : List.of("check", "diagnose", "format")) {
+            Run run = command.equals("check") ? cli(command, gz.toString(), "--complete") : cli(command, gz.toString());
+            assertThat(run.status()).as(command).isEqualTo(2);
+            assertThat(run.err()).as(command).startsWith("pcapunit " + command + ": " + gz + " (decompressed): the gzip"
+                    + " data ends before its end marker").contains("gzip -t " + gz);
+            assertThat(run.out()).as("%s prints nothing before the error", command).isEmpty();
         }
     }
 
@@ -156,12 +176,67 @@ class CliJarIT {
     }
 
     @Test
-    void diagnose_listsTheDrop_onTheGzipToo() throws Exception {
-        Run run = cli("diagnose", gzip(pcapng).toString());
+    void diagnose_givesTheVerdictAndTheDiagnosis_onTheGzipToo() throws Exception {
+        Path gz = gzip(pcapng);
+        Run run = cli("diagnose", gz.toString());
 
+        // core's own verdict and diagnosis of the same file, in-process
+        CapturedTraffic traffic = CapturedTraffic.read(pcapng);
+        Verdict refused = traffic.verdicts().get(0);
+        assertThat(refused.fate()).isEqualTo(Fate.REFUSED);
         assertThat(run.status()).isZero();
-        assertThat(run.out()).startsWith(dir.resolve("refused.pcapng.gz") + ": 2 packets, complete capture")
-                .contains("1 drop:\n  ").contains("SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433");
+        assertThat(run.out()).isEqualTo(String.join("\n",
+                gz + ": 2 packets, complete capture, kernel evidence none in file",
+                "1 flow: 1 refused by the server",
+                "1 destination, 1 not reachable:",
+                "  [NOT REACHABLE] " + traffic.diagnosis("10.0.1.20", 1433).sentence(),
+                "1 flow failed or lost packets:",
+                "  " + refused,
+                "    " + String.join("\n    ", refused.evidence()),
+                ""));
+        assertThat(run.out()).contains("the server refuses the port")
+                .contains("SYN 10.0.1.10:50122 \u2192 10.0.1.20:1433");
+        assertThat(run.err()).isEmpty();
+    }
+
+    /**
+     * A port a firewall blocks silently: SYNs to 10.0.1.20:1433 sent three times, never answered,
+     * while the host answers ping and port 443 works.
+     */
+    @Test
+    void diagnose_ofABlockedPort_saysPingPassesButThePortIsFiltered() throws Exception {
+        Path blocked = dir.resolve("blocked.pcapng");
+        byte[] ping = ethernet(0x0800, ipv4(1, "10.0.1.10", "10.0.1.20", icmpEcho(8, 7, 1)));
+        byte[] pong = ethernet(0x0800, ipv4(1, "10.0.1.20", "10.0.1.10", icmpEcho(0, 7, 1)));
+        byte[] syn = ethernet(0x0800, ipv4(6, "10.0.1.10", "10.0.1.20", tcp(50200, 1433, 1000, 0, 0x02, 64240, 0)));
+        byte[] syn443 = ethernet(0x0800, ipv4(6, "10.0.1.10", "10.0.1.20", tcp(50300, 443, 5000, 0, 0x02, 64240, 0)));
+        byte[] synAck = ethernet(0x0800, ipv4(6, "10.0.1.20", "10.0.1.10", tcp(443, 50300, 9000, 5001, 0x12, 64240, 0)));
+        byte[] ack = ethernet(0x0800, ipv4(6, "10.0.1.10", "10.0.1.20", tcp(50300, 443, 5001, 9001, 0x10, 64240, 0)));
+        PacketOptions out = PacketOptions.builder().direction(Direction.OUTBOUND).build();
+        PacketOptions in = PacketOptions.builder().direction(Direction.INBOUND).build();
+        try (PcapngWriter w = PcapngWriter.open(blocked, SectionHeader.builder().build(),
+                InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("eth0").build())) {
+            w.writePacket(0, T0, ping.length, ping, 0, ping.length, out);
+            w.writePacket(0, T0.plusMillis(1), pong.length, pong, 0, pong.length, in);
+            w.writePacket(0, T0.plusMillis(2), syn443.length, syn443, 0, syn443.length, out);
+            w.writePacket(0, T0.plusMillis(3), synAck.length, synAck, 0, synAck.length, in);
+            w.writePacket(0, T0.plusMillis(4), ack.length, ack, 0, ack.length, out);
+            for (int i = 0; i < 3; i++) {
+                w.writePacket(0, T0.plusMillis(10 + 1000L * i), syn.length, syn, 0, syn.length, out);
+            }
+        }
+
+        Run run = cli("diagnose", blocked.toString());
+
+        CapturedTraffic traffic = CapturedTraffic.read(blocked);
+        Diagnosis port1433 = traffic.diagnosis("10.0.1.20", 1433);
+        assertThat(port1433.isReachable()).isFalse();
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains("  [NOT REACHABLE] " + port1433.sentence() + "\n")
+                .contains("  [reachable] " + traffic.diagnosis("10.0.1.20", 443).sentence() + "\n")
+                .contains("ICMP echo answered (the network path works); port 1433: ")
+                .contains("ICMP gets through but this traffic does not: a port-specific filter")
+                .contains("[UNANSWERED, ");
         assertThat(run.err()).isEmpty();
     }
 
