@@ -15,11 +15,13 @@ import org.w3c.dom.Node;
  * shape. The descriptor holds the Javadoc as plain text with whitespace collapsed (its HTML
  * conversion keeps only the line breaks of {@code <br>} and {@code <p>}), so the example arrives
  * one element per line without indentation; each run of lines that start with {@code <} is
- * indented again by element nesting and never wrapped, so it can be copied into a pom:
+ * indented again by element nesting, set apart by a blank line and never wrapped, so it can be
+ * copied into a pom:
  *
  * <pre>{@code
  * capture:verify
  *   Checks the capture written by capture:stop against the configured rules, ...
+ *
  *   <configuration>
  *     <noDropsTo><port>1433</port></noDropsTo>
  *   </configuration>
@@ -145,6 +147,9 @@ public final class HelpText {
         int depth = -1; // inside an XML run when >= 0
         for (String line : lines) {
             if (line.startsWith("<")) {
+                if (depth < 0 && out.length() > 0 && !out.toString().endsWith("\n\n")) {
+                    blank(); // set the example apart from the prose before it
+                }
                 depth = Math.max(depth, 0);
                 int closesFirst = leadingCloseTags(line);
                 int lineDepth = Math.max(0, depth - closesFirst);

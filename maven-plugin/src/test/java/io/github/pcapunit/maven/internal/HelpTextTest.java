@@ -19,6 +19,8 @@ class HelpTextTest {
         String help = HelpText.render(descriptor(), "verify", true, 80, 2);
 
         assertThat(help).contains("""
+                  rule is broken.
+
                   <configuration>
                     <noDropsTo><port>1433</port></noDropsTo>
                     <complete>true</complete>
