@@ -49,6 +49,8 @@ public final class NativeHandle {
     private java.nio.file.FileStore dumpStore;
     /** The native file's stdio buffer ({@link DumpBuffer}), freed once the dumper is closed; 0 for libc's own. */
     private volatile long dumpBuffer;
+    /** The dumper's position at the last check that found the file whole: nothing new, nothing to check. */
+    private long checkedPosition = -1;
     /** Why writing the native file failed (e.g. "No space left on device"), or null. */
     private volatile String writeFailure;
     private volatile long writeFailedNanos = -1;
@@ -146,6 +148,7 @@ public final class NativeHandle {
             dumper = handle.dumpOpen(file.toString());
             dumpFile = file;
             dumpStore = null;
+            checkedPosition = -1;
             dumpBuffer = DumpBuffer.enlarge(dumper);
             Flusher.register(this);
         } catch (PcapNativeException | NotOpenException e) {
@@ -215,6 +218,9 @@ public final class NativeHandle {
             // every byte handed over before the flush must be in the file after it; bytes the
             // loop adds meanwhile only make the file longer
             long expected = d.ftell();
+            if (expected == checkedPosition) {
+                return true; // nothing handed over since the last check (an idle capture costs one ftell)
+            }
             d.flush();
             long actual = java.nio.file.Files.size(file);
             if (actual < expected) {
@@ -228,6 +234,8 @@ public final class NativeHandle {
                 long free = dumpStore.getUsableSpace();
                 if (free < MIN_FREE_BYTES) {
                     failure = "No space left on device: " + free + " bytes free on its file system";
+                } else {
+                    checkedPosition = expected;
                 }
             }
         } catch (PcapNativeException | NotOpenException e) {
