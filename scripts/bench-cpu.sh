@@ -5,6 +5,8 @@
 # tcpdump and capinfos.
 # Usage: scripts/bench-cpu.sh [rates/s, 0 = unpaced; default 50000,100000,200000,400000,0]
 #                             [seconds per run, default 2] [rounds, default 3] [sender processes, default 2]
+#                             [kernel buffer KiB for both tools, default 32768 = pcapunit's default]
+#                             [pcapunit's read timeout ms, default 10 = the library's; tcpdump's is 1000]
 # Prints one line per run, a summary per rate and the load average before and after; copy them
 # into BENCHMARKS.md "Capture CPU per packet".
 set -euo pipefail
@@ -25,7 +27,7 @@ echo "# $(uname -srm), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, $
 echo "# $(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')"
 echo "# before: $(uptime)"
 # shellcheck disable=SC2086
-java $native -Xmx256m -cp "$cp" io.github.pcapunit.it.bench.CaptureCpuBench \
-  "${1:-50000,100000,200000,400000,0}" "${2:-2}" "${3:-3}" "${4:-2}" "$out"
+java $native -Xmx256m ${BENCH_CAPTURER_OPTS:+"-Dbench.capturerOpts=$BENCH_CAPTURER_OPTS"} -cp "$cp" io.github.pcapunit.it.bench.CaptureCpuBench \
+  "${1:-50000,100000,200000,400000,0}" "${2:-2}" "${3:-3}" "${4:-2}" "${5:-32768}" "${6:-10}" "$out"
 rm -rf "$out"
 echo "# after: $(uptime)"

@@ -1,5 +1,6 @@
 package io.github.pcapunit.it.bench;
 
+import io.github.pcapunit.core.capture.CaptureSpec;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * scripts/bench-cpu.sh 50000,100000,200000,400000,0 2 3 2   # rates (0 = unpaced), s per run, rounds, senders
+ * scripts/bench-cpu.sh 50000,100000,0 2 3 4 2048            # ... and a 2 MiB kernel buffer for both tools
+ * scripts/bench-cpu.sh 1000,10000 2 3 2 32768 1000          # ... and pcapunit with tcpdump's 1 s read timeout
  * }</pre>
  *
  * <p>The flood: {@code senders} processes ({@link CpuFloodSender}, each paced at rate/senders)
@@ -109,7 +112,9 @@ public final class CaptureCpuBench {
     /**
      * Arguments: rates (comma-separated datagrams/s over all senders, 0 = unpaced; default
      * 50000,100000,200000,400000,0), seconds per run (default 2), rounds (default 3), sender
-     * processes (default 2), output directory (default a temporary one).
+     * processes (default 2), kernel buffer in KiB for both tools (default 32768, pcapunit's
+     * default), pcapunit's read timeout in ms (default 10, the library's default; tcpdump uses
+     * 1000), output directory (default a temporary one).
      */
     public static void main(String[] args) throws Exception {
         long[] rates = Arrays.stream((args.length > 0 ? args[0] : "50000,100000,200000,400000,0").split(","))
@@ -117,7 +122,9 @@ public final class CaptureCpuBench {
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int senderCount = args.length > 3 ? Integer.parseInt(args[3]) : 2;
-        Path dir = args.length > 4 ? Files.createDirectories(Path.of(args[4])) : Files.createTempDirectory("pcapunit-cpu-");
+        int bufferKib = args.length > 4 ? Integer.parseInt(args[4]) : CaptureSpec.DEFAULT_BUFFER_SIZE / 1024;
+        long timeoutMillis = args.length > 5 ? Long.parseLong(args[5]) : CaptureSpec.DEFAULT_READ_TIMEOUT.toMillis();
+        Path dir = args.length > 6 ? Files.createDirectories(Path.of(args[6])) : Files.createTempDirectory("pcapunit-cpu-");
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (DatagramChannel sink = unreadSink(lo); DatagramChannel warmSink = unreadSink(lo)) {
             int port = ((InetSocketAddress) sink.getLocalAddress()).getPort();
@@ -132,9 +139,11 @@ public final class CaptureCpuBench {
                     s.expect("READY");
                 }
                 capturer = Child.java(CpuBenchCapturer.class);
+                System.out.println("# capturer JVM options: " + System.getProperty("bench.capturerOpts", "(none)"));
                 warmUp(capturer, dir);
                 System.out.printf(Locale.ROOT, "# %d sender processes, %.1f s per run, %d rounds, flood to 127.0.0.1:%d, "
-                        + "filter \"udp dst port %d\", files in %s%n", senderCount, seconds, rounds, port, port, dir);
+                        + "filter \"udp dst port %d\", kernel buffer %d KiB, pcapunit read timeout %d ms (tcpdump 1000), "
+                        + "files in %s%n", senderCount, seconds, rounds, port, port, bufferKib, timeoutMillis, dir);
                 System.out.println("round rate/s   tool      sent      achieved/s  in-file   lost     ps_drop  ps_ifdrop "
                         + "backlog-drop cpu-ms  idle-ms loop-ms ns/pkt  loop-ns/pkt stop-cpu-ms");
                 List<Run> runs = new ArrayList<>();
@@ -149,9 +158,9 @@ public final class CaptureCpuBench {
                                     tool.equals("tcpdump") ? "pcap" : "pcapng"));
                             String filter = "udp dst port " + port;
                             if (tool.equals("tcpdump")) {
-                                runTcpdump(run, file, filter, senders, seconds);
+                                runTcpdump(run, bufferKib, file, filter, senders, seconds);
                             } else {
-                                runPcapunit(run, capturer, file, filter, senders, seconds);
+                                runPcapunit(run, capturer, bufferKib + " " + timeoutMillis, file, filter, senders, seconds);
                             }
                             run.inFile = countPackets(file);
                             Files.deleteIfExists(file);
@@ -185,7 +194,7 @@ public final class CaptureCpuBench {
     private static void warmUp(Child capturer, Path dir) throws IOException {
         for (int i = 0; i < 3; i++) {
             Path f = dir.resolve("warm-up.pcapng");
-            capturer.send("START " + f + " udp dst port 1");
+            capturer.send("START 1024 10 " + f + " udp dst port 1");
             capturer.expect("READY");
             capturer.send("STOP");
             capturer.expect("RESULT");
@@ -193,10 +202,10 @@ public final class CaptureCpuBench {
         }
     }
 
-    private static void runTcpdump(Run run, Path file, String filter, List<Child> senders, double seconds)
-            throws IOException, InterruptedException {
-        Child tcpdump = Child.start(List.of("tcpdump", "-i", "lo", "-n", "-s", "262144", "-B", "32768", "-w",
-                file.toString(), filter));
+    private static void runTcpdump(Run run, int bufferKib, Path file, String filter, List<Child> senders,
+            double seconds) throws IOException, InterruptedException {
+        Child tcpdump = Child.start(List.of("tcpdump", "-i", "lo", "-n", "-s", Integer.toString(CaptureSpec.DEFAULT_SNAPLEN),
+                "-B", Integer.toString(bufferKib), "-w", file.toString(), filter));
         tcpdump.expect("listening on");
         flood(run, tcpdump.pid(), senders, seconds, 0);
         new ProcessBuilder("kill", "-INT", Long.toString(tcpdump.pid())).start().waitFor();
@@ -206,14 +215,14 @@ public final class CaptureCpuBench {
         run.psIfDrop = group(TCPDUMP_IFDROPPED, log, 0);
     }
 
-    private static void runPcapunit(Run run, Child capturer, Path file, String filter, List<Child> senders,
-            double seconds) throws IOException, InterruptedException {
+    private static void runPcapunit(Run run, Child capturer, String bufferAndTimeout, Path file, String filter,
+            List<Child> senders, double seconds) throws IOException, InterruptedException {
         Thread.sleep(300); // the previous run's pcap_close and garbage settle first
         long idle0 = ProcCpu.process(capturer.pid());
         long t0 = System.nanoTime();
         Thread.sleep(IDLE_MILLIS);
         double idlePerNano = (double) (ProcCpu.process(capturer.pid()) - idle0) / (System.nanoTime() - t0);
-        capturer.send("START " + file + " " + filter);
+        capturer.send("START " + bufferAndTimeout + " " + file + " " + filter);
         capturer.expect("READY");
         flood(run, capturer.pid(), senders, seconds, idlePerNano);
         capturer.send("STOP");
@@ -414,7 +423,12 @@ public final class CaptureCpuBench {
             if (Runtime.version().feature() >= 22) {
                 cmd.add("--enable-native-access=ALL-UNNAMED");
             }
-            cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), type.getName()));
+            cmd.add("-Xmx256m");
+            String opts = System.getProperty("bench.capturerOpts", "");
+            if (type == CpuBenchCapturer.class && !opts.isBlank()) {
+                cmd.addAll(List.of(opts.strip().split("\\s+"))); // e.g. diagnostics: -XX:+PrintCompilation
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), type.getName()));
             cmd.addAll(List.of(args));
             return start(cmd);
         }
