@@ -154,16 +154,16 @@ class ExpectationMessagesTest {
     }
 
     @Test
-    void noConnectionButKernelDrops_listsTheDrops() {
+    void noConnectionButKernelDrops_listsTheDrops_countingThePacketsTheyStandFor() {
         String drop = "Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain),"
                 + " TCP 10.200.1.10:50122 \u2192 10.200.1.20:1433 SYN, 3 packets, process java (pid 4242)";
 
         String text = ShouldHaveSeenTraffic.shouldHaveSeenButDropped(CTX,
-                "to have all connections to port 1433 established", "TCP connection to port 1433", List.of(drop), 1);
+                "to have all connections to port 1433 established", "TCP connection to port 1433", List.of(drop), 1, 3);
 
         assertThat(text).isEqualTo("Expecting the traffic captured in /tmp/pcapunit/DbTest.pcapng\n"
                 + "to have all connections to port 1433 established\n"
-                + "but no TCP connection to port 1433 was seen, only 1 drop:\n"
+                + "but no TCP connection to port 1433 was seen, only 3 drops:\n"
                 + "  " + drop);
     }
 

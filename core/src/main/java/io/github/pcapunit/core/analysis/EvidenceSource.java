@@ -15,5 +15,11 @@ public enum EvidenceSource {
     /** The firewall itself (nftables trace naming table, chain and rule). */
     FIREWALL,
     /** The capture: packets the kernel buffer or the interface dropped before recording. */
-    CAPTURE
+    CAPTURE,
+    /**
+     * A drop verdict stored with the packet in the file by the tool that wrote it: a pcapng
+     * {@code epb_verdict} of an eBPF TC or XDP program that dropped the packet, as Linux eBPF
+     * capture tools and Microsoft's etl2pcapng (for packets pktmon reports dropped) write it.
+     */
+    PACKET_VERDICT
 }

@@ -214,6 +214,17 @@ public final class PcapReader implements AutoCloseable, Iterable<Packet> {
         return cursor.payloadOffset();
     }
 
+    /**
+     * Whether the current packet has the pcapng option {@code code} (e.g. 1 {@code opt_comment},
+     * 7 {@code epb_verdict}); always false for classic pcap. Allocates nothing: ask it before
+     * {@link #options()} when only some packets matter.
+     *
+     * <pre>{@code if (r.hasOption(7)) { List<byte[]> verdicts = r.options().verdicts(); }}</pre>
+     */
+    public boolean hasOption(int code) {
+        return cursor.hasOption(code);
+    }
+
     /** The current packet's options (parsed on demand, allocates). */
     public PacketOptions options() {
         return cursor.options();

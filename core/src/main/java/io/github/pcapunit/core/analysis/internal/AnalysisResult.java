@@ -18,6 +18,7 @@ public final class AnalysisResult {
     public final long unansweredEchoesNotKept;
     public final List<UnreachableGroup> unreachable;
     public final DestinationCounts destinations;
+    private Origins origins;
 
     AnalysisResult(long packets, long truncated, long malformed, long firstNanos, long lastNanos,
             List<TcpState> tcp, List<UdpState> udp, List<EchoRecord> echoes, long echoRequests, long echoReplies,
@@ -35,5 +36,13 @@ public final class AnalysisResult {
         this.unansweredEchoesNotKept = unansweredEchoesNotKept;
         this.unreachable = unreachable;
         this.destinations = destinations;
+    }
+
+    /** The origin checks of this analysis, built once (on the first question) and shared. */
+    public synchronized Origins origins() {
+        if (origins == null) {
+            origins = Origins.of(this);
+        }
+        return origins;
     }
 }

@@ -17,7 +17,6 @@ public final class Analyzer {
     static final int MAX_ECHOES = 100_000;
 
     private final FlowKey probe = new FlowKey();
-    private FlowKey lastTcpKey;
     private TcpState lastTcp;
     private final Map<FlowKey, TcpState> tcp = new HashMap<>(1 << 14);
     private final List<TcpState> tcpDone = new ArrayList<>();
@@ -69,14 +68,21 @@ public final class Analyzer {
     }
 
     private void tcp(PacketFields f) {
-        boolean forward = probe.set(f);
-        // Packets of one flow come in bursts: try the last flow before the map.
-        TcpState s = lastTcp != null && probe.equals(lastTcpKey) ? lastTcp : tcp.get(probe);
+        // Packets of one flow come in bursts: try the last flow before hashing a key for the map.
+        TcpState s = lastTcp != null && lastTcp.sameFlow(f) ? lastTcp : null;
+        boolean probed = s == null;
+        boolean forward = probed && probe.set(f);
+        if (probed) {
+            s = tcp.get(probe);
+        }
         if (s != null && s.isOverBy(f)) {
             tcpDone.add(s);
             s = null;
         }
         if (s == null) {
+            if (!probed) {
+                forward = probe.set(f);
+            }
             boolean senderIsClient;
             if (f.has(PacketFields.SYN)) {
                 senderIsClient = !f.has(PacketFields.ACK);
@@ -85,12 +91,10 @@ public final class Analyzer {
                 senderIsClient = f.srcPort > f.dstPort || (f.srcPort == f.dstPort && forward);
             }
             s = new TcpState(f, senderIsClient);
-            FlowKey key = probe.copy();
-            tcp.put(key, s);
+            tcp.put(probe.copy(), s);
+            s.index = tcpOrder.size();
             tcpOrder.add(s);
-            s.key = key;
         }
-        lastTcpKey = s.key;
         lastTcp = s;
         s.accept(f);
     }
@@ -101,6 +105,7 @@ public final class Analyzer {
         if (s == null) {
             s = new UdpState(f);
             udp.put(probe.copy(), s);
+            s.index = udpOrder.size();
             udpOrder.add(s);
         }
         s.accept(f);

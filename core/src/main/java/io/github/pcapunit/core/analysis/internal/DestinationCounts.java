@@ -21,6 +21,7 @@ public final class DestinationCounts {
     private final Key probe = new Key();
     private List<? extends EndpointPair> tcp = List.of();
     private List<? extends EndpointPair> udp = List.of();
+    private Set<InetAddress> addresses;
 
     void flows(List<TcpState> tcp, List<UdpState> udp) {
         this.tcp = tcp;
@@ -113,13 +114,29 @@ public final class DestinationCounts {
         return s;
     }
 
-    /** Every address seen as source or destination. */
-    public Set<InetAddress> addresses() {
+    /** Every address seen as source or destination (built once; checks ask for it repeatedly). */
+    public synchronized Set<InetAddress> addresses() {
+        if (addresses == null) {
+            addresses = java.util.Collections.unmodifiableSet(collectAddresses());
+        }
+        return addresses;
+    }
+
+    private Set<InetAddress> collectAddresses() {
         Set<InetAddress> s = new LinkedHashSet<>();
+        byte[] lastClient = null;
+        byte[] lastServer = null;
         for (List<? extends EndpointPair> l : List.of(tcp, udp)) {
             for (EndpointPair p : l) {
-                s.add(Addresses.of(p.client, p.client.length));
-                s.add(Addresses.of(p.server, p.server.length));
+                // Runs of flows share their client or server: no address object for a repeat.
+                if (!java.util.Arrays.equals(p.client, lastClient)) {
+                    s.add(Addresses.of(p.client, p.client.length));
+                    lastClient = p.client;
+                }
+                if (!java.util.Arrays.equals(p.server, lastServer)) {
+                    s.add(Addresses.of(p.server, p.server.length));
+                    lastServer = p.server;
+                }
             }
         }
         for (Key k : counts.keySet()) {

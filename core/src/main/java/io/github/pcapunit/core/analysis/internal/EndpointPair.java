@@ -26,6 +26,24 @@ public class EndpointPair {
         this.serverPort = serverPort;
     }
 
+    /** Whether {@code f} travels on this flow, either way (same protocol, addresses and ports). */
+    public boolean sameFlow(io.github.pcapunit.core.packet.internal.PacketFields f) {
+        if (f.ipVersion != ipVersion || f.protocol != protocol) {
+            return false;
+        }
+        return f.srcPort == clientPort && f.dstPort == serverPort ? same(client, f.src) && same(server, f.dst)
+                : f.srcPort == serverPort && f.dstPort == clientPort && same(server, f.src) && same(client, f.dst);
+    }
+
+    private static boolean same(byte[] address, byte[] raw) {
+        for (int i = 0; i < address.length; i++) {
+            if (address[i] != raw[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean fromClient(byte[] src, int sport) {
         if (sport != clientPort) {
             return false;

@@ -43,10 +43,22 @@ public final class Fates {
     private final List<Drop> flowless = new ArrayList<>();
     private final List<Drop> echoWithoutReply = new ArrayList<>();
 
+    /**
+     * Keys (protocol left out, direction-independent) of every flow a wire drop or an ICMP error
+     * names: a flow whose key is here is never {@link #untouched}.
+     */
+    private final Set<FlowKey> named = new HashSet<>();
+    /** Addresses of the kernel/firewall records with a flow. */
+    private final Set<FlowKey> recordedAddresses = new HashSet<>();
+    private final FlowKey probe = new FlowKey();
+
     private Fates(AnalysisResult r, List<Drop> drops, long base) {
         this.r = r;
-        this.origins = Origins.of(r);
+        this.origins = r.origins();
         this.base = base;
+        for (UnreachableGroup g : r.unreachable) {
+            named.add(key(g.ipVersion, g.client, g.clientPort, g.server, g.serverPort));
+        }
         for (Drop d : drops) {
             if (d.kind() == DropKind.CAPTURE_LOSS) {
                 continue;
@@ -57,14 +69,147 @@ public final class Fates {
                 flowless.add(d);
             } else if (d.source() == EvidenceSource.WIRE) {
                 wireDrops.computeIfAbsent(d.flow().get(), k -> new ArrayList<>()).add(d);
+                named.add(key(d.flow().get()));
             } else {
                 recorded.add(d);
+                Flow f = d.flow().get();
+                recordedAddresses.add(address(f.source().address().getAddress()));
+                recordedAddresses.add(address(f.destination().address().getAddress()));
             }
         }
     }
 
-    /** The verdicts, and which belongs to which TCP or UDP state. */
-    public record Result(List<Verdict> all, Map<Object, Verdict> byState) {
+    private static FlowKey key(int version, byte[] a, int aPort, byte[] b, int bPort) {
+        FlowKey k = new FlowKey();
+        k.set(version, 0, a, aPort, b, bPort);
+        return k;
+    }
+
+    private static FlowKey key(Flow f) {
+        byte[] a = f.source().address().getAddress();
+        return key(a.length == 4 ? 4 : 6, a, f.source().port(), f.destination().address().getAddress(),
+                f.destination().port());
+    }
+
+    private static FlowKey address(byte[] a) {
+        return key(a.length == 4 ? 4 : 6, a, 0, a, 0);
+    }
+
+    /**
+     * Whether no wire drop, ICMP error or kernel/firewall record can concern {@code p}: its
+     * verdict then follows from its own state alone and is built when first asked for. A
+     * conservative test: flows it cannot clear take the full path.
+     */
+    private boolean untouched(EndpointPair p) {
+        if (!named.isEmpty()) {
+            probe.set(p.ipVersion, 0, p.client, p.clientPort, p.server, p.serverPort);
+            if (named.contains(probe)) {
+                return false;
+            }
+        }
+        if (!recordedAddresses.isEmpty()) {
+            probe.set(p.ipVersion, 0, p.client, 0, p.client, 0);
+            if (recordedAddresses.contains(probe)) {
+                return false;
+            }
+            probe.set(p.ipVersion, 0, p.server, 0, p.server, 0);
+            return !recordedAddresses.contains(probe);
+        }
+        return true;
+    }
+
+    /**
+     * A connection that completed with nothing lost: no reset, a full handshake (or picked up
+     * mid-stream), no retransmission, nothing else names it. Its verdict is {@link #completed}.
+     */
+    private boolean quiet(TcpState c) {
+        return !c.reset && (c.midStream || (c.synAckSeen && c.established)) && c.allRetransmissions() == 0
+                && c.sideRetrans[0] == 0 && c.sideRetrans[1] == 0 && untouched(c);
+    }
+
+    /**
+     * The verdicts, and which belongs to which TCP or UDP state. The verdicts of flows that
+     * completed with nothing lost, and that no drop record names (most flows of a large capture),
+     * are built on first use: a check that looks only at failed flows does not pay for them.
+     */
+    public static final class Result {
+        private final AnalysisResult r;
+        /** By state index; null until built for a quiet flow. */
+        private final Verdict[] tcp;
+        private final Verdict[] udp;
+        /** Echoes, wire drops no flow claimed, flows only kernel records show. */
+        private final List<Verdict> rest;
+        private final List<Verdict> lossy;
+        private List<Verdict> all;
+
+        private Result(AnalysisResult r, Verdict[] tcp, Verdict[] udp, List<Verdict> rest) {
+            this.r = r;
+            this.tcp = tcp;
+            this.udp = udp;
+            this.rest = rest;
+            List<Verdict> l = new ArrayList<>();
+            for (Verdict[] a : List.of(tcp, udp)) {
+                for (Verdict v : a) {
+                    if (v != null && v.hasLoss()) {
+                        l.add(v);
+                    }
+                }
+            }
+            rest.stream().filter(Verdict::hasLoss).forEach(l::add);
+            this.lossy = List.copyOf(l);
+        }
+
+        /** Every verdict: TCP connections in order of their first packet, then UDP, echoes, record-only flows. */
+        public synchronized List<Verdict> all() {
+            if (all == null) {
+                List<Verdict> out = new ArrayList<>(tcp.length + udp.length + rest.size());
+                for (int i = 0; i < tcp.length; i++) {
+                    out.add(tcp(i));
+                }
+                for (int i = 0; i < udp.length; i++) {
+                    out.add(udp(i));
+                }
+                out.addAll(rest);
+                all = List.copyOf(out);
+            }
+            return all;
+        }
+
+        /** The verdicts with {@link Verdict#hasLoss()}, in the order of {@link #all()}. */
+        public List<Verdict> lossy() {
+            return lossy;
+        }
+
+        /** The verdict of a TCP or UDP state of this analysis, or null for another object. */
+        public Verdict of(Object state) {
+            if (state instanceof TcpState c && c.index >= 0 && c.index < tcp.length && r.tcp.get(c.index) == c) {
+                return tcp(c.index);
+            }
+            if (state instanceof UdpState u && u.index >= 0 && u.index < udp.length && r.udp.get(u.index) == u) {
+                return udp(u.index);
+            }
+            return null;
+        }
+
+        private synchronized Verdict tcp(int i) {
+            Verdict v = tcp[i];
+            if (v == null) {
+                TcpState c = r.tcp.get(i);
+                v = completed(c, c.flow(), List.of());
+                tcp[i] = v;
+            }
+            return v;
+        }
+
+        private synchronized Verdict udp(int i) {
+            Verdict v = udp[i];
+            if (v == null) {
+                UdpState u = r.udp.get(i);
+                v = udpWithoutDrops(u, u.flow(), List.of());
+                udp[i] = v;
+            }
+            return v;
+        }
     }
 
     /** The verdicts, TCP connections first (in order of their first packet), then UDP, echoes, record-only flows. */
@@ -80,11 +225,9 @@ public final class Fates {
     public static Result verdicts(AnalysisResult r, List<Drop> drops, long base, List<String> captureSites) {
         Fates f = new Fates(r, drops, base);
         f.captureSites = captureSites;
-        List<Verdict> all = f.all();
-        return new Result(all, f.byState);
+        return f.result();
     }
 
-    private final Map<Object, Verdict> byState = new java.util.IdentityHashMap<>();
     private List<String> captureSites = List.of("");
 
     /** Whether the capture ran in network namespace {@code ns} ({@code "(JVM)"}: the JVM's own). */
@@ -97,28 +240,36 @@ public final class Fates {
         return captureSites.stream().anyMatch(d -> word.matcher(d).find());
     }
 
-    private List<Verdict> all() {
-        List<Verdict> out = new ArrayList<>();
+    /**
+     * Every flow in order; a quiet one (see {@link #quiet}, {@link #untouched}) is left for
+     * {@link Result} to build on demand — it claims no record, so the order in which the others
+     * claim theirs is unchanged.
+     */
+    private Result result() {
         Map<Flow, UnreachableGroup> unreachable = new HashMap<>();
         for (UnreachableGroup g : r.unreachable) {
             unreachable.putIfAbsent(g.flow(), g);
         }
-        for (TcpState c : r.tcp) {
-            Flow flow = c.flow();
-            Verdict v = tcp(c, flow, unreachable.get(flow));
-            byState.put(c, v);
-            out.add(v);
+        Verdict[] tcp = new Verdict[r.tcp.size()];
+        for (int i = 0; i < tcp.length; i++) {
+            TcpState c = r.tcp.get(i);
+            if (!quiet(c)) {
+                Flow flow = c.flow();
+                tcp[i] = tcp(c, flow, unreachable.get(flow));
+            }
         }
-        for (UdpState u : r.udp) {
-            Flow flow = u.flow();
-            Verdict v = udp(u, flow, unreachable.get(flow));
-            byState.put(u, v);
-            out.add(v);
+        Verdict[] udp = new Verdict[r.udp.size()];
+        for (int i = 0; i < udp.length; i++) {
+            UdpState u = r.udp.get(i);
+            if (!untouched(u)) {
+                Flow flow = u.flow();
+                udp[i] = udp(u, flow, unreachable.get(flow));
+            }
         }
-        out.addAll(echoes());
-        out.addAll(leftovers());
-        out.addAll(recordOnly());
-        return List.copyOf(out);
+        List<Verdict> rest = new ArrayList<>(echoes());
+        rest.addAll(leftovers());
+        rest.addAll(recordOnly());
+        return new Result(r, tcp, udp, List.copyOf(rest));
     }
 
     // ---- TCP ---------------------------------------------------------------------------------
@@ -190,6 +341,11 @@ public final class Fates {
                 return stall;
             }
         }
+        return completed(c, flow, drops);
+    }
+
+    /** A connection that completed; {@code drops} (a retransmitted SYN, say) are its evidence. */
+    private static Verdict completed(TcpState c, Flow flow, List<Drop> drops) {
         Verdict.Builder b = Verdict.builder(flow, Fate.COMPLETED, Confidence.OBSERVED).time(start(c))
                 .sentence(c::summary).drops(drops);
         drops.forEach(d -> b.evidence(d.description()));
@@ -257,19 +413,30 @@ public final class Fates {
         if (icmp != null && !icmp.tooBig()) {
             return unreachable(flow, icmp, u.server, drops);
         }
-        java.util.function.Supplier<String> counts = () -> u.requests + (u.requests == 1 ? " datagram" : " datagrams") + " to " + text(u.server)
+        if (u.responses == 0 && !kernel.isEmpty()) {
+            return dropped(flow, kernel, drops, null, counts(u));
+        }
+        return udpWithoutDrops(u, flow, drops);
+    }
+
+    private static String counts(UdpState u) {
+        return u.requests + (u.requests == 1 ? " datagram" : " datagrams") + " to " + text(u.server)
                 + ", " + u.responses + (u.responses == 1 ? " answer" : " answers");
+    }
+
+    /**
+     * A UDP exchange no kernel record explains: answered ({@code drops} its evidence), or
+     * unanswered — no failure for UDP by itself.
+     */
+    private static Verdict udpWithoutDrops(UdpState u, Flow flow, List<Drop> drops) {
         if (u.responses > 0) {
             Verdict.Builder b = Verdict.builder(flow, Fate.COMPLETED, Confidence.OBSERVED)
-                    .time(WireDrops.at(u.firstRequestNanos)).sentence(() -> flow + " answered: " + counts.get()).drops(drops);
+                    .time(WireDrops.at(u.firstRequestNanos)).sentence(() -> flow + " answered: " + counts(u)).drops(drops);
             drops.forEach(d -> b.evidence(d.description()));
             return b.build();
         }
-        if (!kernel.isEmpty()) {
-            return dropped(flow, kernel, drops, null, counts.get());
-        }
         return Verdict.builder(flow, Fate.UNANSWERED, Confidence.OBSERVED).time(WireDrops.at(u.firstRequestNanos))
-                .sentence(() -> flow + " got no answer (" + counts.get() + "): not a failure for UDP by itself").build();
+                .sentence(() -> flow + " got no answer (" + counts(u) + "): not a failure for UDP by itself").build();
     }
 
     private List<Verdict> echoes() {
@@ -295,11 +462,14 @@ public final class Fates {
                     + text(first.destination) + " id=" + first.identifier;
             String counts = g.size() + (g.size() == 1 ? " request, " : " requests, ") + answered + " answered";
             List<Drop> drops = new ArrayList<>(wireDrops.getOrDefault(flow, List.of()));
-        wireDrops.remove(flow);
+            wireDrops.remove(flow);
             drops.addAll(echoDrops(g));
+            List<String> notes = pingReplyNotes(g);
             if (answered == g.size()) {
-                out.add(Verdict.builder(flow, Fate.COMPLETED, Confidence.OBSERVED)
-                        .time(WireDrops.at(first.requestNanos)).sentence(what + " answered: " + counts).build());
+                Verdict.Builder b = Verdict.builder(flow, Fate.COMPLETED, Confidence.OBSERVED)
+                        .time(WireDrops.at(first.requestNanos)).sentence(what + " answered: " + counts);
+                notes.forEach(b::evidence);
+                out.add(b.build());
                 continue;
             }
             UnreachableGroup icmp = icmpErrors.get(text(first.source) + ">" + text(first.destination));
@@ -307,17 +477,96 @@ public final class Fates {
                 out.add(unreachable(flow, icmp, first.destination, drops));
                 continue;
             }
+            List<Drop> stored = drops.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).toList();
+            if (!stored.isEmpty()) {
+                out.add(dropped(flow, stored, drops, null, counts));
+                continue;
+            }
             Verdict.Builder b = Verdict.builder(flow, Fate.UNANSWERED, Confidence.OBSERVED)
                     .time(WireDrops.at(first.requestNanos))
                     .sentence(what + " was not answered: " + counts + "; where it was lost is not recorded")
                     .drops(drops);
             drops.forEach(d -> b.evidence(d.description()));
+            notes.forEach(b::evidence);
             out.add(b.build());
         }
         return out;
     }
 
-    /** Echo drop records carry no flow: they are matched by the request frames they list. */
+    /** Longest time from a reply's capture to the kernel freeing it: microseconds in practice. */
+    private static final long REPLY_TO_FREE_NANOS = 1_000_000_000L;
+    /** Clock skew allowed between the capture's timestamps and the kernel trace's. */
+    private static final long SKEW_NANOS = 50_000_000L;
+
+    /**
+     * Kernel records of this group's echo replies that no ping socket wanted, claimed from the
+     * pool as notes, never as drops. {@code ping_rcv} is the kernel's handler of ICMP(v6) echo
+     * replies, and it frees a reply with {@code NO_SOCKET} when no ping socket (an unprivileged
+     * ICMP socket) waits for it: a root {@code ping} listens on a raw socket, which got its own copy
+     * before. Such a record is this exchange's only when every instant of it follows the capture
+     * of one of the group's replies (within a second) and, when the record names addresses, they
+     * are that reply's; anything else stays a drop record as before.
+     */
+    private List<String> pingReplyNotes(List<EchoRecord> group) {
+        List<String> out = new ArrayList<>();
+        for (List<Drop> pool : List.of(recorded, flowless)) {
+            for (java.util.Iterator<Drop> it = pool.iterator(); it.hasNext();) {
+                Drop d = it.next();
+                if (d.source() != EvidenceSource.KERNEL || !d.reason().orElse("").equals("NO_SOCKET")
+                        || !d.location().orElse("").equals("ping_rcv") || d.times().isEmpty()) {
+                    continue;
+                }
+                List<EchoRecord> replies = new ArrayList<>();
+                for (java.time.Instant t : d.times()) {
+                    EchoRecord reply = replyBefore(group, d, t.getEpochSecond() * 1_000_000_000L + t.getNano());
+                    if (reply == null) {
+                        replies.clear();
+                        break;
+                    }
+                    replies.add(reply);
+                }
+                if (!replies.isEmpty()) {
+                    it.remove();
+                    EchoRecord first = replies.get(0);
+                    EchoRecord last = replies.get(replies.size() - 1);
+                    String when = first == last ? "captured at " + WireDrops.relative(first.replyNanos, base)
+                            : "captured from " + WireDrops.relative(first.replyNanos, base) + " to "
+                                    + WireDrops.relative(last.replyNanos, base);
+                    out.add("kernel note (not a drop of this exchange, inferred): "
+                            + (d.count() == 1 ? "the echo reply " : d.count() + " echo replies ") + text(first.destination)
+                            + " \u2192 " + text(first.source) + " " + when + (d.count() == 1 ? " was" : " were")
+                            + " freed at ping_rcv with NO_SOCKET: no ping socket wanted it, as when a root ping listens"
+                            + " on a raw socket, which gets its own copy first (" + d.description() + ")");
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The answered echo of {@code group} whose reply {@code d} freed at {@code nanos} is: the last
+     * reply captured before it (with the record's addresses, when it names them), or null.
+     */
+    private static EchoRecord replyBefore(List<EchoRecord> group, Drop d, long nanos) {
+        EchoRecord best = null;
+        for (EchoRecord e : group) {
+            if (!e.answered() || e.replyNanos > nanos + SKEW_NANOS || nanos - e.replyNanos > REPLY_TO_FREE_NANOS
+                    || (best != null && best.replyNanos >= e.replyNanos)) {
+                continue;
+            }
+            Flow f = d.flow().orElse(null);
+            if (f == null || (java.util.Arrays.equals(f.source().address().getAddress(), e.destination)
+                    && java.util.Arrays.equals(f.destination().address().getAddress(), e.source))) {
+                best = e;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Echo drop records carry no flow: they are matched by the request frames they list, as are
+     * verdicts stored with a request that dropped it (claimed from the pool).
+     */
     private List<Drop> echoDrops(List<EchoRecord> group) {
         Set<Long> frames = new HashSet<>();
         group.forEach(e -> frames.add(e.requestFrame));
@@ -325,6 +574,13 @@ public final class Fates {
         for (Drop d : echoWithoutReply) {
             if (d.frames().stream().anyMatch(frames::contains)) {
                 out.add(d);
+            }
+        }
+        for (java.util.Iterator<Drop> it = recorded.iterator(); it.hasNext();) {
+            Drop d = it.next();
+            if (d.source() == EvidenceSource.PACKET_VERDICT && d.frames().stream().anyMatch(frames::contains)) {
+                out.add(d);
+                it.remove();
             }
         }
         return out;
@@ -440,11 +696,20 @@ public final class Fates {
     private Verdict dropped(Flow flow, List<Drop> kernel, List<Drop> drops, Direction captured, String what) {
         Drop firewall = kernel.stream().filter(d -> d.source() == EvidenceSource.FIREWALL
                 && d.namespace().isPresent()).findFirst().orElse(null);
+        Drop stored = kernel.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).findFirst().orElse(null);
         Fate fate;
         Confidence conf;
         String where;
         String how;
-        if (firewall != null) {
+        if (firewall == null && stored != null) {
+            // The tool that wrote the file saw the packet at this interface and stored its drop verdict with it.
+            fate = Fate.DROPPED_ON_THIS_HOST;
+            conf = Confidence.OBSERVED;
+            where = "this host, " + stored.location().orElse("a captured interface");
+            how = "on this host by an " + stored.component().orElse("eBPF verdict") + " ("
+                    + stored.reason().orElse("?") + ") at " + stored.location().orElse("a captured interface")
+                    + ", as the verdict stored with frame " + stored.frames().get(0) + " says";
+        } else if (firewall != null) {
             String ns = firewall.namespace().get();
             boolean here = captured(ns);
             fate = here ? Fate.DROPPED_ON_THIS_HOST : Fate.DROPPED_ELSEWHERE;
@@ -507,7 +772,7 @@ public final class Fates {
         List<Verdict> out = new ArrayList<>();
         for (Map.Entry<Flow, List<Drop>> e : byFlow.entrySet()) {
             List<Drop> kernel = e.getValue();
-            long packets = kernel.stream().mapToLong(d -> Math.max(1, d.times().size())).sum();
+            long packets = kernel.stream().mapToLong(Drop::count).sum(); // a summary stands for all it folded
             Drop firewall = kernel.stream().filter(d -> d.source() == EvidenceSource.FIREWALL
                     && d.namespace().isPresent()).findFirst().orElse(null);
             if (firewall != null) {

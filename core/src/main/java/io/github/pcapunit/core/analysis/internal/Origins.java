@@ -1,6 +1,5 @@
 package io.github.pcapunit.core.analysis.internal;
 
-import io.github.pcapunit.core.packet.internal.Addresses;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -70,7 +69,10 @@ public final class Origins {
     }
 
     private final AnalysisResult result;
-    private Map<String, TtlSet> byAddress;
+    /** By address (as a direction-free {@link FlowKey} of the address with itself: no text per packet). */
+    private Map<FlowKey, TtlSet> byAddress;
+    private final byte[][] lastAddress = new byte[2][];
+    private final TtlSet[] lastSet = new TtlSet[2];
 
     private Origins(AnalysisResult result) {
         this.result = result;
@@ -84,7 +86,7 @@ public final class Origins {
         return new Origins(r);
     }
 
-    private Map<String, TtlSet> table() {
+    private synchronized Map<FlowKey, TtlSet> table() {
         if (byAddress == null) {
             byAddress = new HashMap<>();
             for (TcpState c : result.tcp) {
@@ -114,12 +116,41 @@ public final class Origins {
     }
 
     private TtlSet set(byte[] address) {
-        return table().computeIfAbsent(Addresses.text(address, address.length), k -> new TtlSet());
+        // Flows come in runs of one client and one server: skip the map for either repeated address.
+        if (java.util.Arrays.equals(address, lastAddress[0])) {
+            return lastSet[0];
+        }
+        if (java.util.Arrays.equals(address, lastAddress[1])) {
+            return lastSet[1];
+        }
+        TtlSet s = lookup(address);
+        lastAddress[1] = lastAddress[0];
+        lastSet[1] = lastSet[0];
+        lastAddress[0] = address;
+        lastSet[0] = s;
+        return s;
+    }
+
+    private TtlSet lookup(byte[] address) {
+        FlowKey k = key(address);
+        TtlSet s = byAddress.get(k);
+        if (s == null) {
+            s = new TtlSet();
+            byAddress.put(k, s);
+        }
+        return s;
+    }
+
+    private static FlowKey key(byte[] address) {
+        FlowKey k = new FlowKey();
+        int version = address.length == 4 ? 4 : 6;
+        k.set(version, 0, address, 0, address, 0);
+        return k;
     }
 
     /** The ordinary TTLs seen from {@code address} (empty set when none). */
     public TtlSet of(byte[] address) {
-        TtlSet s = table().get(Addresses.text(address, address.length));
+        TtlSet s = table().get(key(address));
         return s == null ? new TtlSet() : s;
     }
 

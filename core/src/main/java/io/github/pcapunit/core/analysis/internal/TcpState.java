@@ -8,8 +8,8 @@ public final class TcpState extends EndpointPair {
     /** How many instants/frames each list keeps. */
     static final int KEEP = 32;
 
-    /** The map key of this connection (for the analyzer's last-flow shortcut). */
-    FlowKey key;
+    /** Position in {@link AnalysisResult#tcp} (verdicts are kept by it). */
+    int index = -1;
     public final boolean midStream;
     public long firstNanos;
     public long lastNanos;

@@ -125,6 +125,7 @@ public final class TrafficScan {
     /** Analyses {@code file}, keeping only packets {@code matcher} accepts (all when null). */
     public static Scan scan(Path file, PacketMatcher matcher, CaptureResult result) {
         PacketCopies analyzer = new PacketCopies(new Analyzer()); // each packet once, however many interfaces saw it
+        PacketVerdicts verdicts = new PacketVerdicts();
         PacketFields f = new PacketFields();
         Names names = new Names();
         long fileFirstNanos = -1;
@@ -143,6 +144,7 @@ public final class TrafficScan {
                     }
                     if (matcher == null || matcher.matches(f)) {
                         analyzer.accept(r, f);
+                        verdicts.accept(r, f);
                     }
                 } else if (k == PcapReader.RecordKind.STATISTICS) {
                     if (r.sectionHeader() != current) {
@@ -208,6 +210,7 @@ public final class TrafficScan {
         List<Drop> drops = new ArrayList<>(WireDrops.captureLoss(perInterface));
         long base = fileFirstNanos >= 0 ? fileFirstNanos : wire.firstNanos;
         drops.addAll(WireDrops.derive(wire, base));
+        drops.addAll(verdicts.drops()); // the filter already chose their packets
         for (Drop d : EvidenceProviders.collect(new AnalysisContext(file, journal, wire))) {
             // Kernel/firewall drops follow the filter too when they name a flow.
             if (matcher == null || d.flow().isEmpty() || matcher.matches(fieldsOf(d.flow().get()))) {

@@ -6,28 +6,48 @@ package io.github.pcapunit.core.analysis.internal;
  */
 public final class TtlSet {
 
-    private final long[] bits = new long[4];
+    // Four words in the object itself, not an array: every TCP connection and UDP flow has two sets.
+    private long b0;
+    private long b1;
+    private long b2;
+    private long b3;
 
     /** Adds {@code ttl} (ignored outside 1..255). */
     public void add(int ttl) {
         if (ttl > 0 && ttl < 256) {
-            bits[ttl >>> 6] |= 1L << (ttl & 63);
+            long bit = 1L << (ttl & 63);
+            switch (ttl >>> 6) {
+                case 0 -> b0 |= bit;
+                case 1 -> b1 |= bit;
+                case 2 -> b2 |= bit;
+                default -> b3 |= bit;
+            }
         }
     }
 
     /** Adds every TTL of {@code other}. */
     public void addAll(TtlSet other) {
-        for (int i = 0; i < 4; i++) {
-            bits[i] |= other.bits[i];
-        }
+        b0 |= other.b0;
+        b1 |= other.b1;
+        b2 |= other.b2;
+        b3 |= other.b3;
     }
 
     public boolean contains(int ttl) {
-        return ttl > 0 && ttl < 256 && (bits[ttl >>> 6] & (1L << (ttl & 63))) != 0;
+        if (ttl <= 0 || ttl >= 256) {
+            return false;
+        }
+        long word = switch (ttl >>> 6) {
+            case 0 -> b0;
+            case 1 -> b1;
+            case 2 -> b2;
+            default -> b3;
+        };
+        return (word & (1L << (ttl & 63))) != 0;
     }
 
     public boolean isEmpty() {
-        return (bits[0] | bits[1] | bits[2] | bits[3]) == 0;
+        return (b0 | b1 | b2 | b3) == 0;
     }
 
     /** The TTL of this set nearest to {@code ttl} (the higher on a tie), or -1 when empty. */

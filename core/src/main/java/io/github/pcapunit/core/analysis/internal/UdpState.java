@@ -16,6 +16,8 @@ public final class UdpState extends EndpointPair {
     public final TtlSet clientTtls = new TtlSet();
     public final TtlSet serverTtls = new TtlSet();
     public final BoundedLongs requestFrames = new BoundedLongs(TcpState.KEEP);
+    /** Position in {@link AnalysisResult#udp} (verdicts are kept by it). */
+    int index = -1;
 
     public UdpState(PacketFields f) {
         super(f.ipVersion, 17, f.src, f.srcPort, f.dst, f.dstPort);

@@ -97,7 +97,7 @@ public final class WireDrops {
             if (ifd > 0) {
                 s.append(os > 0 ? ", " : "").append(ifd).append(" dropped by the interface");
             }
-            out.add(Drop.builder(DropKind.CAPTURE_LOSS, EvidenceSource.CAPTURE)
+            out.add(Drop.builder(DropKind.CAPTURE_LOSS, EvidenceSource.CAPTURE).count(os + ifd)
                     .reason(os > 0 ? "KERNEL_BUFFER_FULL" : "INTERFACE_DROP").component(i[0])
                     .description(s.toString()).build());
         }
@@ -106,7 +106,7 @@ public final class WireDrops {
 
     /** Drops the wire shows: unanswered/refused/reset/retransmitted TCP, ICMP unreachable, unanswered echoes. */
     public static List<Drop> derive(AnalysisResult r, long base) {
-        return derive(r, base, Origins.of(r));
+        return derive(r, base, r.origins());
     }
 
     /**
@@ -127,7 +127,7 @@ public final class WireDrops {
                     + Addresses.text(g.reporter, g.reporter.length) + " for " + flow + " at " + times(g.nanos, base)
                     + (g.nanos.total() > 1 ? " (" + g.nanos.total() + "\u00d7)" : "");
             out.add(Drop.builder(DropKind.ICMP_UNREACHABLE, EvidenceSource.WIRE).flow(flow).reason(code)
-                    .icmp(g.icmpType, g.icmpCode).frames(frames(g.frames)).times(instants(g.nanos))
+                    .icmp(g.icmpType, g.icmpCode).frames(frames(g.frames)).times(instants(g.nanos)).count(g.nanos.total())
                     .description(desc).build());
         }
         for (TcpState c : r.tcp) {
@@ -158,7 +158,7 @@ public final class WireDrops {
                 String desc = "SYN " + client + " \u2192 " + server + " sent " + n + "\u00d7 at "
                         + times(c.synNanos, base) + ", no SYN-ACK";
                 out.add(Drop.builder(DropKind.UNANSWERED_CONNECTION_ATTEMPT, EvidenceSource.WIRE).flow(flow)
-                        .frames(frames(c.synFrames)).times(instants(c.synNanos)).description(desc).build());
+                        .frames(frames(c.synFrames)).times(instants(c.synNanos)).count(n).description(desc).build());
                 continue;
             }
             if (c.reset && (c.resetByServer || byPath)) {
@@ -189,7 +189,9 @@ public final class WireDrops {
                     b.frames(frames(c.retransFrames)).times(instants(c.retransNanos));
                 }
                 desc.setLength(desc.length() - 1);
-                out.add(b.description(desc.toString()).build());
+                // the packets whose instants are listed, beyond the ones kept
+                long listed = (synRetrans > 0 ? c.synNanos.total() : 0) + data;
+                out.add(b.description(desc.toString()).count(Math.max(1, listed)).build());
             }
         }
         // Unanswered echoes, one record per (source, destination, identifier).
@@ -223,7 +225,7 @@ public final class WireDrops {
                     + Addresses.text(first.source, first.source.length) + " \u2192 "
                     + Addresses.text(first.destination, first.destination.length) + " id=" + first.identifier
                     + " sent " + g.size() + "\u00d7 (seq " + seqs + ") at " + times(t, base) + ", no echo reply";
-            out.add(b.description(desc).build());
+            out.add(b.description(desc).count(g.size()).build());
         }
         return out;
     }

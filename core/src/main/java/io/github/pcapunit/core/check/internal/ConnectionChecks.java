@@ -10,7 +10,7 @@ import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.ArrayList;
 import io.github.pcapunit.core.analysis.Fate;
 import io.github.pcapunit.core.analysis.Verdict;
@@ -23,7 +23,7 @@ public final class ConnectionChecks {
 
     /** Every connection to {@code port} (any port if negative) completed its handshake. */
     public static Check allEstablished(int port) {
-        return (traffic, allow) -> connections(traffic, allow, port, (c, v) -> !c.isEstablished(),
+        return (traffic, allow) -> connections(traffic, allow, port, c -> !c.isEstablished(), v -> true,
                 ShouldAllBeEstablished::shouldAllBeEstablished, "to have all " + selection(port) + " established");
     }
 
@@ -32,14 +32,15 @@ public final class ConnectionChecks {
      * a reset sent by the connection's own initiator (a client closing early) is no failure.
      */
     public static Check noneReset(int port) {
-        return (traffic, allow) -> connections(traffic, allow, port,
-                (c, v) -> v.fate() == Fate.REFUSED || v.fate() == Fate.RESET_BY_PEER || v.fate() == Fate.RESET_BY_PATH,
+        // Only a connection with a reset can have one of these fates: the others' verdicts are not built.
+        return (traffic, allow) -> connections(traffic, allow, port, TcpConnection::isReset,
+                v -> v.fate() == Fate.REFUSED || v.fate() == Fate.RESET_BY_PEER || v.fate() == Fate.RESET_BY_PATH,
                 ShouldNoneBeReset::shouldNoneBeReset, "to have none of the " + selection(port) + " reset");
     }
 
     /** No connection to {@code port} retransmitted a SYN or data. */
     public static Check noneRetransmitted(int port) {
-        return (traffic, allow) -> connections(traffic, allow, port, (c, v) -> c.retransmissions() > 0,
+        return (traffic, allow) -> connections(traffic, allow, port, c -> c.retransmissions() > 0, v -> true,
                 ShouldNoneBeRetransmitted::shouldNoneBeRetransmitted,
                 "to have none of the " + selection(port) + " retransmitted");
     }
@@ -54,7 +55,8 @@ public final class ConnectionChecks {
     }
 
     private static Optional<String> connections(CapturedTraffic traffic, boolean allowNoTraffic, int port,
-                                                BiPredicate<TcpConnection, Verdict> failing, Factory factory,
+                                                Predicate<TcpConnection> candidate, Predicate<Verdict> failing,
+                                                Factory factory,
                                                 String to) {
         List<TcpConnection> all = port < 0 ? traffic.connections() : traffic.connectionsTo(port);
         String selection = port < 0 ? "TCP connections" : "connections to port " + port;
@@ -66,9 +68,11 @@ public final class ConnectionChecks {
         }
         List<Verdict> bad = new ArrayList<>();
         for (TcpConnection c : all) {
-            Verdict v = traffic.verdictOf(c);
-            if (failing.test(c, v)) {
-                bad.add(v);
+            if (candidate.test(c)) {
+                Verdict v = traffic.verdictOf(c);
+                if (failing.test(v)) {
+                    bad.add(v);
+                }
             }
         }
         if (bad.isEmpty()) {
@@ -147,7 +151,7 @@ public final class ConnectionChecks {
                                               String what, List<Drop> drops) {
         if (!drops.isEmpty()) {
             return Optional.of(ShouldHaveSeenTraffic.shouldHaveSeenButDropped(Contexts.of(traffic), to,
-                    what, DropChecks.lines(drops), drops.size()));
+                    what, DropChecks.lines(drops), drops.size(), drops.stream().mapToLong(Drop::count).sum()));
         }
         if (allowNoTraffic) {
             return Optional.empty();

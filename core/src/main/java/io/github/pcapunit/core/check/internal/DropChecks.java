@@ -21,22 +21,25 @@ public final class DropChecks {
     public static Check noDropsTo(int port) {
         String target = "port " + port;
         return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target,
-                failing(traffic, traffic.verdictsTo(port)), List.of(), () -> traffic.packetsTo(port));
+                failing(traffic, traffic.verdictsWithLoss().stream()
+                        .filter(v -> v.flow().destination().port() == port).toList()),
+                List.of(), () -> traffic.packetsTo(port));
     }
 
     /** No drop to {@code host}:{@code port}; {@code host} is validated by the caller. */
     public static Check noDropsTo(InetAddress host, int port) {
         String target = Endpoint.of(host, port).toString();
         return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, target,
-                failing(traffic, traffic.verdictsTo(port).stream()
-                        .filter(v -> v.flow().destination().address().equals(host)).toList()),
+                failing(traffic, traffic.verdictsWithLoss().stream()
+                        .filter(v -> v.flow().destination().port() == port
+                                && v.flow().destination().address().equals(host)).toList()),
                 List.of(), () -> traffic.packetsTo(host.getHostAddress(), port));
     }
 
     /** No drop at all (capture loss included); fails on an empty capture unless allowed. */
     public static Check noDrops() {
         return (traffic, allowNoTraffic) -> evaluate(traffic, allowNoTraffic, null,
-                failing(traffic, traffic.verdicts()),
+                failing(traffic, traffic.verdictsWithLoss()),
                 traffic.drops().stream().filter(d -> d.kind() == DropKind.CAPTURE_LOSS).toList(),
                 traffic::packetCount);
     }

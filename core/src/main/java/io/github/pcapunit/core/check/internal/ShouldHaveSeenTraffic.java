@@ -50,14 +50,15 @@ public final class ShouldHaveSeenTraffic {
      * recorded (typically kernel evidence of an outbound firewall drop).
      *
      * @param what a noun phrase for the missing packet or connection ("TCP connection to port 1433")
-     * @param dropLines one line per drop
-     * @param dropCount how many drops
+     * @param dropLines one line per drop record
+     * @param records how many drop records (lines beyond the shown ones are "... and N more")
+     * @param packets how many packets the records stand for ({@code Drop.count()} summed): the count stated
      */
     public static String shouldHaveSeenButDropped(MessageContext context, String to, String what,
-                                                  List<String> dropLines, int dropCount) {
+                                                  List<String> dropLines, int records, long packets) {
         return FailureText.build(context, to,
-                "but no " + what + " was seen, only " + FailureText.count(dropCount, "drop", "drops"),
-                dropLines, dropCount, true);
+                "but no " + what + " was seen, only " + FailureText.count(packets, "drop", "drops"),
+                dropLines, records, true);
     }
 
     /**

@@ -183,4 +183,9 @@ public final class ClassicCursor extends RecordCursor {
     public List<SectionHeader> sections() {
         return List.of(section);
     }
+
+    @Override
+    SectionHeader currentSection() {
+        return section;
+    }
 }

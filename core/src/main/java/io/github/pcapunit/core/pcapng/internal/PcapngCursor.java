@@ -48,6 +48,9 @@ public final class PcapngCursor extends RecordCursor {
         if (code == Pcapng.EPB_FLAGS && len == 4) {
             flags = in.i32(at);
         }
+        if (code < 32) {
+            optionCodes |= 1 << code;
+        }
     };
 
     // the current block
@@ -250,6 +253,7 @@ public final class PcapngCursor extends RecordCursor {
         optStart = body + 20 + BlockWriter.pad4(capLen);
         optEnd = bodyEnd;
         flags = 0;
+        optionCodes = 0;
         eachOption(off, type, optStart, optEnd, flagsSink);
         frame++;
     }
@@ -270,6 +274,7 @@ public final class PcapngCursor extends RecordCursor {
         dataOff = body + 4;
         optStart = optEnd = 0;
         flags = 0;
+        optionCodes = 0;
         frame++;
     }
 
@@ -578,6 +583,11 @@ public final class PcapngCursor extends RecordCursor {
     @Override
     public List<SectionHeader> sections() {
         return List.copyOf(sections);
+    }
+
+    @Override
+    SectionHeader currentSection() {
+        return sections.isEmpty() ? null : sections.get(sections.size() - 1);
     }
 
     @Override

@@ -58,6 +58,8 @@ public abstract class RecordCursor implements AutoCloseable {
     int origLen;
     int dataOff;
     int flags;
+    /** Bit {@code c} set: the current packet has an option with code {@code c} (pcapng, codes below 32). */
+    int optionCodes;
 
     RecordCursor(ByteSource in) {
         this.in = in;
@@ -224,6 +226,14 @@ public abstract class RecordCursor implements AutoCloseable {
         return origLen;
     }
 
+    /**
+     * Whether the packet carries an option with {@code code} (below 32), seen while its options
+     * were validated: lets a reader ask for {@link #options()} only when they hold something.
+     */
+    public final boolean hasOption(int code) {
+        return code >= 0 && code < 32 && (optionCodes & (1 << code)) != 0;
+    }
+
     /** The packet's {@code epb_flags}, 0 when it has none. */
     public final int flags() {
         return flags;
@@ -288,8 +298,14 @@ public abstract class RecordCursor implements AutoCloseable {
     public abstract List<SectionHeader> sections();
 
     public final SectionHeader sectionHeader() {
+        SectionHeader s = currentSection();
+        return s == null ? SectionHeader.empty() : s;
+    }
+
+    /** The section being read, or null before the first; no copy: the analysis asks per packet. */
+    SectionHeader currentSection() {
         List<SectionHeader> all = sections();
-        return all.isEmpty() ? SectionHeader.empty() : all.get(all.size() - 1);
+        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
     public Map<InetAddress, List<String>> nameResolutions() {
