@@ -3,7 +3,7 @@
 # flood from several sender processes, rate after rate, the tools alternating, several rounds
 # (issue 15: <= 1.0x tcpdump's CPU per packet, no loss where tcpdump loses none). Needs root,
 # tcpdump and capinfos.
-# Usage: scripts/bench-cpu.sh [rates/s, 0 = unpaced; default 50000,100000,200000,400000,0]
+# Usage: scripts/bench-cpu.sh [rates/s, 0 = unpaced; default 1000,10000,50000,100000,200000,400000,0]
 #                             [seconds per run, default 2] [rounds, default 3] [sender processes, default 2]
 #                             [kernel buffer KiB for both tools, default 32768 = pcapunit's default]
 #                             [pcapunit's read timeout ms, default 10 = the library's; tcpdump's is 1000]
@@ -28,6 +28,6 @@ echo "# $(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')"
 echo "# before: $(uptime)"
 # shellcheck disable=SC2086
 java $native -Xmx256m ${BENCH_CAPTURER_OPTS:+"-Dbench.capturerOpts=$BENCH_CAPTURER_OPTS"} -cp "$cp" io.github.pcapunit.it.bench.CaptureCpuBench \
-  "${1:-50000,100000,200000,400000,0}" "${2:-2}" "${3:-3}" "${4:-2}" "${5:-32768}" "${6:-10}" "$out"
+  "${1:-1000,10000,50000,100000,200000,400000,0}" "${2:-2}" "${3:-3}" "${4:-2}" "${5:-32768}" "${6:-10}" "$out"
 rm -rf "$out"
 echo "# after: $(uptime)"

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * (issue 15's third target: ≤ 1.0× tcpdump's CPU per packet, no loss where tcpdump loses none).
  *
  * <pre>{@code
- * scripts/bench-cpu.sh 50000,100000,200000,400000,0 2 3 2   # rates (0 = unpaced), s per run, rounds, senders
+ * scripts/bench-cpu.sh 1000,10000,50000,100000,200000,400000,0 2 3 2   # rates (0 = unpaced), s/run, rounds, senders
  * scripts/bench-cpu.sh 50000,100000,0 2 3 4 2048            # ... and a 2 MiB kernel buffer for both tools
  * scripts/bench-cpu.sh 1000,10000 2 3 2 32768 1000          # ... and pcapunit with tcpdump's 1 s read timeout
  * }</pre>
@@ -111,13 +111,13 @@ public final class CaptureCpuBench {
 
     /**
      * Arguments: rates (comma-separated datagrams/s over all senders, 0 = unpaced; default
-     * 50000,100000,200000,400000,0), seconds per run (default 2), rounds (default 3), sender
+     * 1000,10000,50000,100000,200000,400000,0), seconds per run (default 2), rounds (default 3), sender
      * processes (default 2), kernel buffer in KiB for both tools (default 32768, pcapunit's
      * default), pcapunit's read timeout in ms (default 10, the library's default; tcpdump uses
      * 1000), output directory (default a temporary one).
      */
     public static void main(String[] args) throws Exception {
-        long[] rates = Arrays.stream((args.length > 0 ? args[0] : "50000,100000,200000,400000,0").split(","))
+        long[] rates = Arrays.stream((args.length > 0 ? args[0] : "1000,10000,50000,100000,200000,400000,0").split(","))
                 .mapToLong(s -> Long.parseLong(s.strip())).toArray();
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
