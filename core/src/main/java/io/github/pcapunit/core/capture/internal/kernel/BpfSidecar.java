@@ -47,6 +47,8 @@ public final class BpfSidecar implements CaptureSidecar {
     private final Set<KernelEvent> emitted = Collections.newSetFromMap(new IdentityHashMap<>());
     private SourceStatus status = SourceStatus.failed(Source.EBPF_DROPS, "the eBPF drop recorder was not started");
     private boolean stopped;
+    /** Whether a {@link KernelSidecar} waits for bpftrace's exit in its close() (overlapping it with its own stop). */
+    private boolean exitAwaitedElsewhere;
 
     /** A sidecar using {@link BpfRecorder#binary()} and the kernel's BTF. */
     public BpfSidecar() {
@@ -198,7 +200,7 @@ public final class BpfSidecar implements CaptureSidecar {
             return List.of();
         }
         stopped = true;
-        recorder.stop();
+        recorder.stopWithoutWaiting();
         List<JournalFields> out = entries(recorder.events());
         for (BpfRecorder.Summary s : recorder.summaries()) {
             if (!s.first().isBefore(recorder.attachedAt().orElse(Instant.MAX))) {
@@ -247,10 +249,35 @@ public final class BpfSidecar implements CaptureSidecar {
         return status;
     }
 
+    /**
+     * Ends bpftrace; waits for it to be gone unless a {@link KernelSidecar} said it will
+     * ({@link #awaitExitLater()}), so the kernel's teardown of the probes overlaps the tracefs
+     * recorder's stop.
+     */
     @Override
     public synchronized void close() {
         if (recorder != null) {
-            recorder.close();
+            recorder.stopWithoutWaiting();
+            if (!exitAwaitedElsewhere) {
+                recorder.awaitExit();
+            }
+        }
+    }
+
+    /** Called by the {@link KernelSidecar} that calls {@link #stopAndAwaitExit()} from its own close(). */
+    synchronized void awaitExitLater() {
+        exitAwaitedElsewhere = true;
+    }
+
+    /** Ends bpftrace (if {@link #close()} has not) and waits until it is gone. */
+    void stopAndAwaitExit() {
+        BpfRecorder r;
+        synchronized (this) {
+            r = recorder;
+        }
+        if (r != null) {
+            r.stopWithoutWaiting();
+            r.awaitExit();
         }
     }
 

@@ -92,17 +92,14 @@ public record KernelDrop(String reason, String location, String component, Strin
 
     /**
      * The pktmon-like line: {@code Drop: reason NETFILTER_DROP, component netfilter (nftables,
-     * nft_do_chain), TCP 10.200.1.10:50122 → 10.200.1.20:1433 SYN, process java (pid 4242)}.
+     * nft_do_chain), TCP 10.200.1.10:50122 → 10.200.1.20:1433 SYN, process java (pid 4242)} from
+     * tracefs; an eBPF record adds what it observed and says so: {@code ..., TCP 10.200.61.10:39462
+     * → 10.200.62.20:1101 SYN, hook OUTPUT in namespace client, ttl 64, 3 packets, process python3
+     * (pid 19254), the socket's owner [eBPF, observed]}.
      */
     public String line() {
         StringBuilder s = new StringBuilder("Drop: reason ").append(reason)
                 .append(", component ").append(Components.withLocation(component, location)).append(", ");
-        if (!hook.isEmpty() || !namespace.isEmpty()) {
-            s.append(hook.isEmpty() ? "" : "hook " + hook).append(hook.isEmpty() || namespace.isEmpty() ? "" : " ")
-                    .append(namespace.isEmpty() ? "" : namespace.equals("(JVM)") ? "in the JVM's namespace"
-                            : "in namespace " + namespace)
-                    .append(", ");
-        }
         if (hasFlow()) {
             s.append(protocol).append(' ').append(endpoint(saddr, sport)).append(" \u2192 ").append(endpoint(daddr, dport));
             if (!tcpFlags.isEmpty()) {
@@ -110,6 +107,13 @@ public record KernelDrop(String reason, String location, String component, Strin
             }
         } else {
             s.append(protocol).append(" packet");
+        }
+        // after the flow, so a line reads as before up to it, whichever recorder wrote it
+        if (!hook.isEmpty() || !namespace.isEmpty()) {
+            s.append(", ").append(hook.isEmpty() ? "" : "hook " + hook)
+                    .append(hook.isEmpty() || namespace.isEmpty() ? "" : " ")
+                    .append(namespace.isEmpty() ? "" : namespace.equals("(JVM)") ? "in the JVM's namespace"
+                            : "in namespace " + namespace);
         }
         if (ttl >= 0) {
             s.append(", ttl ").append(ttl);

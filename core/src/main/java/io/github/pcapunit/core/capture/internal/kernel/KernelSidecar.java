@@ -63,6 +63,9 @@ public final class KernelSidecar implements CaptureSidecar {
     private KernelSidecar(KernelEvidence mode, Supplier<Optional<String>> unavailable, Supplier<KernelRecorder> starter,
             BpfSidecar ebpf) {
         this.ebpf = ebpf;
+        if (ebpf != null) {
+            ebpf.awaitExitLater();
+        }
         if (mode == KernelEvidence.OFF) {
             throw new IllegalArgumentException("a kernel sidecar for KernelEvidence.OFF: create none instead");
         }
@@ -148,10 +151,17 @@ public final class KernelSidecar implements CaptureSidecar {
         return status;
     }
 
+    /** Removes the tracefs instance, then waits for the eBPF recorder's bpftrace to be gone. */
     @Override
     public synchronized void close() {
-        if (recorder != null) {
-            recorder.close();
+        try {
+            if (recorder != null) {
+                recorder.close();
+            }
+        } finally {
+            if (ebpf != null) {
+                ebpf.stopAndAwaitExit();
+            }
         }
     }
 
