@@ -217,63 +217,110 @@ public final class CaptureBench {
 
     // ---- latency ------------------------------------------------------------------------------
 
+    /** Datagrams sent between start and stop (and in each slice) and checked in the file: the tail. */
+    private static final int TAIL = 20;
+    private static final int TAIL_PORT = 28993;
+
     private static void latency(int cycles) throws Exception {
         Path dir = Files.createTempDirectory("pcapunit-bench-latency");
-        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp dst port 1")
+        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp dst port " + TAIL_PORT)
                 .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("c.pcapng")).build();
         long[] start = new long[cycles];
         long[] stop = new long[cycles];
-        for (int i = 0; i < cycles + 20; i++) {
-            long t0 = System.nanoTime();
-            Capture c = Capture.start(spec);
-            long t1 = System.nanoTime();
-            c.stop();
-            long t2 = System.nanoTime();
-            if (i >= 20) { // after warm-up
-                start[i - 20] = t1 - t0;
-                stop[i - 20] = t2 - t1;
-            }
-        }
-        long[] slice = new long[cycles];
-        long[] end = new long[cycles];
-        long[] written = new long[cycles];
-        long[] snapshot = new long[Math.min(cycles, 50)];
-        try (SharedCapture shared = SharedCapture.start(spec.toBuilder().output(dir.resolve("shared")).build())) {
+        long[] both = new long[cycles];
+        int complete = 0;
+        try (DatagramSocket sender = new DatagramSocket()) {
             for (int i = 0; i < cycles + 20; i++) {
                 long t0 = System.nanoTime();
-                CaptureSlice s = shared.slice("slice " + i, dir.resolve("slice" + (i % 10) + ".pcapng"));
+                Capture c = Capture.start(spec);
                 long t1 = System.nanoTime();
-                if (i >= 20 && i - 20 < snapshot.length) {
-                    long ts = System.nanoTime();
-                    s.snapshot();
-                    snapshot[i - 20] = System.nanoTime() - ts;
-                }
+                sendTail(sender);
                 long t2 = System.nanoTime();
-                CompletableFuture<CaptureResult> f = s.end("PASSED");
+                CaptureResult r = c.stop();
                 long t3 = System.nanoTime();
-                f.join();
-                long t4 = System.nanoTime();
-                if (i >= 20) {
-                    slice[i - 20] = t1 - t0;
-                    end[i - 20] = t3 - t2;
-                    written[i - 20] = t4 - t2;
+                if (i >= 20) { // after warm-up
+                    start[i - 20] = t1 - t0;
+                    stop[i - 20] = t3 - t2;
+                    both[i - 20] = (t1 - t0) + (t3 - t2);
+                    complete += countPackets(r.file()) == TAIL ? 1 : 0;
                 }
             }
+            long[] slice = new long[cycles];
+            long[] end = new long[cycles];
+            long[] written = new long[cycles];
+            long[] discard = new long[cycles];
+            long[] snapshot = new long[Math.min(cycles, 50)];
+            int slicesComplete = 0;
+            int snapshotsComplete = 0;
+            try (SharedCapture shared = SharedCapture.start(spec.toBuilder().output(dir.resolve("shared")).build())) {
+                for (int i = 0; i < cycles + 20; i++) {
+                    long t0 = System.nanoTime();
+                    CaptureSlice s = shared.slice("slice " + i, dir.resolve("slice" + (i % 10) + ".pcapng"));
+                    long t1 = System.nanoTime();
+                    sendTail(sender);
+                    if (i >= 20 && i - 20 < snapshot.length) {
+                        long ts = System.nanoTime();
+                        CaptureResult soFar = s.snapshot();
+                        snapshot[i - 20] = System.nanoTime() - ts;
+                        snapshotsComplete += countPackets(soFar.file()) == TAIL ? 1 : 0;
+                    }
+                    long t2 = System.nanoTime();
+                    CompletableFuture<CaptureResult> f = s.end("PASSED");
+                    long t3 = System.nanoTime();
+                    CaptureResult r = f.join();
+                    long t4 = System.nanoTime();
+                    CaptureSlice d = shared.slice("discarded " + i, dir.resolve("discarded.pcapng"));
+                    sendTail(sender);
+                    long t5 = System.nanoTime();
+                    d.discard();
+                    long t6 = System.nanoTime();
+                    if (i >= 20) {
+                        slice[i - 20] = t1 - t0;
+                        end[i - 20] = t3 - t2;
+                        written[i - 20] = t4 - t2;
+                        discard[i - 20] = t6 - t5;
+                        slicesComplete += countPackets(r.file()) == TAIL ? 1 : 0;
+                    }
+                }
+            }
+            System.out.println();
+            System.out.println("latency (" + cycles + " cycles after 20 warm-up; " + TAIL + " datagrams sent before each "
+                    + "stop/end/snapshot)   median-ms  max-ms");
+            print("Capture.start()", start);
+            print("Capture.stop()", stop);
+            print("Capture.start() + stop()", both);
+            print("SharedCapture.slice()", slice);
+            print("CaptureSlice.end() (returns)", end);
+            print("CaptureSlice.end() -> file written", written);
+            print("CaptureSlice.discard()", discard);
+            print("CaptureSlice.snapshot() (in-test read)", snapshot);
+            System.out.printf("files with all %d tail datagrams: stop %d of %d, end %d of %d, snapshot %d of %d%n", TAIL,
+                    complete, cycles, slicesComplete, cycles, snapshotsComplete, snapshot.length);
+            System.out.println("# after: load " + Files.readString(Path.of("/proc/loadavg")).strip());
         }
-        System.out.println();
-        System.out.println("latency (" + cycles + " cycles after 20 warm-up)       median-ms  max-ms");
-        print("Capture.start()", start);
-        print("Capture.stop() (incl. 20 ms settle)", stop);
-        print("SharedCapture.slice()", slice);
-        print("CaptureSlice.end() (returns)", end);
-        print("CaptureSlice.end() -> file written", written);
-        print("CaptureSlice.snapshot() (in-test read)", snapshot);
         try (var files = Files.list(dir)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 Files.deleteIfExists(p);
             }
         }
         Files.deleteIfExists(dir);
+    }
+
+    private static void sendTail(DatagramSocket sender) throws IOException {
+        byte[] payload = "pcapunit-tail".getBytes(StandardCharsets.US_ASCII);
+        for (int k = 0; k < TAIL; k++) {
+            sender.send(new DatagramPacket(payload, payload.length, InetAddress.getLoopbackAddress(), TAIL_PORT));
+        }
+    }
+
+    private static long countPackets(Path file) {
+        long n = 0;
+        try (io.github.pcapunit.core.pcapng.PcapReader reader = io.github.pcapunit.core.pcapng.PcapReader.open(file)) {
+            while (reader.nextPacket()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void print(String what, long[] nanos) {

@@ -44,7 +44,10 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * <li>tcpdump: an extension that starts {@code tcpdump -i lo -w <file>} before each test, waits
  * for "listening on", and stops it (SIGTERM, wait for exit) after; every file read back.</li>
  * </ul>
- * Run by scripts/bench-junit.sh; results in BENCHMARKS.md "JUnit extension".
+ * Suites run in rotating order per round; the table shows the medians and the median of each
+ * round's difference to plain (robust to a load that drifts between rounds); ten kept files per
+ * round are counted by tshark too. Run by scripts/bench-junit.sh; results in BENCHMARKS.md
+ * "JUnit extension".
  */
 public final class JunitOverheadBench {
 
@@ -65,31 +68,59 @@ public final class JunitOverheadBench {
         String[] names = {"plain", "pcapunit", "pcapunit-kept", "tcpdump"};
         long[][] millis = new long[suites.size()][rounds];
         long[][] complete = new long[suites.size()][rounds];
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         run(PlainSuite.class);   // warm-up: class loading, JIT
         run(PcapunitSuite.class);
+        run(PcapunitKeptSuite.class);
         for (int r = 0; r < rounds; r++) {
-            for (int s = 0; s < suites.size(); s++) {
+            // rotating order: a load that drifts during a round does not always hit the same suite
+            for (int k = 0; k < suites.size(); k++) {
+                int s = (k + r) % suites.size();
                 deleteTree(output);
                 Files.createDirectories(output);
                 long t0 = System.nanoTime();
                 run(suites.get(s));
                 millis[s][r] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                complete[s][r] = completeFiles(output);
+                complete[s][r] = completeFiles(output, s == 2 ? 10 : 0);
             }
         }
-        System.out.printf("%d tests x %d datagrams each; %d rounds; median suite time%n", TESTS, DATAGRAMS, rounds);
-        System.out.println("| suite | suite time (ms, median) | all rounds (ms) | added per test vs plain (ms) "
-                + "| files with all " + DATAGRAMS + " datagrams (per round) |");
-        System.out.println("| --- | ---: | --- | ---: | --- |");
+        System.out.printf("# %s; load before %s, after %s%n", machine(), loadBefore,
+                Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.printf("%d tests x %d datagrams each; %d rounds (suites in rotating order); median suite time%n",
+                TESTS, DATAGRAMS, rounds);
+        System.out.println("| suite | suite time (ms, median) | all rounds (ms) | added per test vs plain (ms, "
+                + "medians) | added per test, median of per-round differences (ms) | files with all " + DATAGRAMS
+                + " datagrams (per round) |");
+        System.out.println("| --- | ---: | --- | ---: | ---: | --- |");
         long plain = median(millis[0]);
         for (int s = 0; s < suites.size(); s++) {
             long m = median(millis[s]);
-            System.out.printf("| %s | %d | %s | %.2f | %s |%n", names[s], m, Arrays.toString(millis[s]),
-                    (m - plain) / (double) TESTS, s == 2 || s == 3 ? Arrays.toString(complete[s]) + " of " + TESTS : "n/a");
+            System.out.printf("| %s | %d | %s | %.2f | %.2f | %s |%n", names[s], m, Arrays.toString(millis[s]),
+                    (m - plain) / (double) TESTS, pairedPerTest(millis[s], millis[0]),
+                    s == 2 || s == 3 ? Arrays.toString(complete[s]) + " of " + TESTS : "n/a");
         }
         double pcapunit = (median(millis[1]) - plain) / (double) TESTS;
         double tcpdump = (median(millis[3]) - plain) / (double) TESTS;
-        System.out.printf("ratio pcapunit/tcpdump added time per test: %.3f (target <= 0.2)%n", pcapunit / tcpdump);
+        System.out.printf("pcapunit (keep nothing) added per test: %.2f ms from medians, %.2f ms paired (target <= 1)%n",
+                pcapunit, pairedPerTest(millis[1], millis[0]));
+        System.out.printf("ratio pcapunit/tcpdump added time per test: %.3f (target <= 0.03)%n", pcapunit / tcpdump);
+        System.out.printf("ratio pcapunit-kept/tcpdump added time per test: %.3f%n",
+                (median(millis[2]) - plain) / (double) TESTS / tcpdump);
+    }
+
+    /** Median over rounds of (suite - plain) / tests: each round's suites ran minutes apart at most. */
+    private static double pairedPerTest(long[] suite, long[] plain) {
+        long[] d = new long[suite.length];
+        for (int r = 0; r < d.length; r++) {
+            d[r] = suite[r] - plain[r];
+        }
+        return median(d) / (double) TESTS;
+    }
+
+    private static String machine() throws IOException {
+        String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?");
+        return model + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version();
     }
 
     private static void run(Class<?> suite) {
@@ -108,8 +139,11 @@ public final class JunitOverheadBench {
         }
     }
 
-    /** Files (pcap or pcapng) under {@code dir} holding all {@value #DATAGRAMS} datagrams; prints the others. */
-    private static long completeFiles(Path dir) throws IOException {
+    /**
+     * Files (pcap or pcapng) under {@code dir} holding all {@value #DATAGRAMS} datagrams; prints
+     * the others. The first {@code refereed} files are counted by tshark too, which must agree.
+     */
+    private static long completeFiles(Path dir, int refereed) throws IOException {
         List<Path> all;
         try (Stream<Path> files = Files.walk(dir)) {
             all = files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".pcap")
@@ -117,8 +151,16 @@ public final class JunitOverheadBench {
         }
         long complete = 0;
         long packets = 0;
+        int checked = 0;
         for (Path p : all) {
             long n = countPackets(p);
+            if (checked < refereed) {
+                checked++;
+                long t = tsharkCount(p);
+                if (t != n) {
+                    throw new IllegalStateException("tshark counts " + t + " packets in " + p + ", pcapunit " + n);
+                }
+            }
             packets += n;
             if (n == DATAGRAMS) {
                 complete++;
@@ -127,10 +169,30 @@ public final class JunitOverheadBench {
             }
         }
         if (!all.isEmpty()) {
-            System.out.printf("  %d files, %d of %d datagrams captured%n", all.size(), packets,
-                    (long) TESTS * DATAGRAMS);
+            System.out.printf("  %d files, %d of %d datagrams captured%s%n", all.size(), packets,
+                    (long) TESTS * DATAGRAMS, checked > 0 ? "; tshark agrees on " + checked + " files" : "");
         }
         return complete;
+    }
+
+    /** UDP packets tshark reads in {@code file}. */
+    private static long tsharkCount(Path file) throws IOException {
+        // udp only: tshark shows the journal entries (the test's marks) as frames too
+        Process p = new ProcessBuilder("tshark", "-r", file.toString(), "-Y", "udp", "-T", "fields", "-e", "frame.number")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long lines;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            lines = r.lines().filter(l -> !l.isBlank()).count();
+        }
+        try {
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("tshark -r " + file + " exited with " + p.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for tshark", e);
+        }
+        return lines;
     }
 
     private static long countPackets(Path file) {

@@ -72,12 +72,19 @@ public final class SliceCapture implements TestCapture, AutoCloseable {
 
     /**
      * Marks the end, ends the slice with the outcome in the section comment and decides now
-     * whether the file is kept; the file is written, then kept or deleted, in the background.
+     * whether the file is kept: a kept file is written in the background; a file not kept is
+     * never written (the slice is discarded).
      *
      * @return completes when the file is written and the decision applied
      */
     public synchronized CompletableFuture<CaptureResult> finish(TestOutcome outcome, boolean keep) {
         if (finished == null) {
+            if (!keep) {
+                // nobody reads it: nothing is waited for or written (a snapshot's file is deleted)
+                slice.discard();
+                finished = CompletableFuture.completedFuture(null);
+                return finished;
+            }
             slice.mark(kind + " finished: " + name + " " + outcome);
             finished = run.applyWhenWritten(slice.end(name + " " + outcome),
                     slice.file(), keep);

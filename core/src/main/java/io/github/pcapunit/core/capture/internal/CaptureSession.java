@@ -92,7 +92,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         }
     }
 
-    /** Settles, then converts everything so far to {@code <name>.snapshot.pcapng}. */
+    /** Settles (see {@link #settle()}), then converts everything so far to {@code <name>.snapshot.pcapng}. */
     public synchronized CaptureResult snapshot() {
         if (!running) {
             throw new IllegalStateException("snapshot() after stop(): use the CaptureResult stop() returned");
@@ -154,14 +154,13 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         stop();
     }
 
-    /** Waits twice the read timeout, so the kernel has handed over every packet sent before now. */
+    /**
+     * Returns once every packet sent before now is in the native files: the engine's marker seen
+     * in each (fillers make the kernel hand its ring block over at once), or, on interfaces that
+     * see no marker, twice the read timeout and the loops idle.
+     */
     private void settle() {
-        try {
-            Thread.sleep(2 * spec.readTimeout().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        recorder.awaitLoopsIdle(2000);
+        recorder.settle(recorder.mark(true));
     }
 
     private CaptureResult convert(Path out, long[] sizes, long end, long[][] stats, List<JournalFields> entries,

@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code pcap_close} (about 25 ms each: the kernel tears down the ring) on one background
- * thread, so stopping a capture does not wait for it. The thread ends when idle; the shutdown
- * hook drains the queue.
+ * thread, so stopping a capture does not wait for it. The thread ends when idle (2 s); a shutdown
+ * hook, registered with the first close, waits for the queue to drain, so a JVM that exits right
+ * after a stop still closes every handle itself.
  */
 final class Closer {
 
@@ -21,6 +22,11 @@ final class Closer {
 
     static {
         EXECUTOR.allowCoreThreadTimeOut(true);
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(2000), "pcapunit-closer-drain"));
+        } catch (IllegalStateException e) {
+            // first used during shutdown: ShutdownFinalizer drains it
+        }
     }
 
     private Closer() {

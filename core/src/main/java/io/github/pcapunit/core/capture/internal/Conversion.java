@@ -137,7 +137,8 @@ final class Conversion {
             if (s.description != null) {
                 d.description(s.description);
             }
-            inputs.add(new Merger.Input(s.pcap, d.build(), s.startOffset, s.limit, s.ownMac, s.interfaces));
+            inputs.add(new Merger.Input(s.pcap, d.build(), s.startOffset, s.limit, s.ownMac, s.interfaces)
+                    .skipping(Conversion::isMarker));
         }
         long statsEnd = toNanos == Long.MAX_VALUE ? nanos(Instant.now()) : toNanos;
         Merger merger = new Merger(inputs, entries)
@@ -171,6 +172,11 @@ final class Conversion {
             b.userAppl(application);
         }
         return b.build();
+    }
+
+    /** The engine's own marker datagrams ({@link Marker}) are never written. */
+    static boolean isMarker(int linkType, byte[] data, int offset, int length) {
+        return Marker.sequence(linkType, data, offset, length) != Long.MIN_VALUE;
     }
 
     /** libpcap's counters over the window as an Interface Statistics Block. */

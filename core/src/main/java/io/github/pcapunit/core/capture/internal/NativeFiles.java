@@ -140,7 +140,8 @@ public final class NativeFiles {
             Matcher m = NATIVE.matcher(f.getFileName().toString());
             m.matches();
             inputs.add(new Merger.Input(f, InterfaceDescription.builder().name(m.group(3))
-                    .tsresol(InterfaceDescription.TSRESOL_NANOS).build(), 0, -1, null));
+                    .tsresol(InterfaceDescription.TSRESOL_NANOS).build(), 0, -1, null)
+                    .skipping(Conversion::isMarker));
         }
         Instant modified = lastModified(withPackets);
         String comment = "pcapunit: recovered from the native capture of a killed run: process " + pid

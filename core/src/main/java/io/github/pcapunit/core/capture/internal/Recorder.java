@@ -10,6 +10,7 @@ import io.github.pcapunit.core.capture.internal.netns.Namespaces;
 import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
 import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  * interface, plus the sidecars. Shared by standalone and shared captures. The interfaces of a
  * capture point in another network namespace ({@link CaptureSpec#points()}) are opened, and
  * their loops run, on platform threads that joined that namespace.
+ *
+ * <p>Handles on {@code lo} and {@code any} also capture the engine's {@link Marker}s (one socket
+ * per namespace): {@link #mark} sends one, {@link #settle} returns once it is in every such
+ * native file, so a stop or a slice's end waits for its last packet, not for a fixed time.
  */
 final class Recorder {
 
@@ -39,6 +44,10 @@ final class Recorder {
     private final List<Path> loopTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long capReachedNanos = -1;
     private volatile long[][] statsAtStop;
+    /** Per handle: the marker socket whose datagrams it captures, or null (it waits for the read timeout). */
+    private final Marker[] markers;
+    /** Per handle: marker copies the kernel counted as received, taken out of {@link #stats()}. */
+    private final long[] markerCopies;
 
     private final long nativeCap;
 
@@ -51,7 +60,9 @@ final class Recorder {
     }
 
     private Recorder(CaptureSpec spec, List<NativeHandle> handles, List<Where> where, long startNanos,
-            long nativeCap, List<CaptureSidecar> sidecars) {
+            long nativeCap, List<CaptureSidecar> sidecars, Marker[] markers) {
+        this.markers = markers;
+        this.markerCopies = new long[handles.size()];
         this.where = List.copyOf(where);
         this.nativeCap = nativeCap;
         this.sidecars = sidecars;
@@ -73,24 +84,41 @@ final class Recorder {
         SpecValidation.validate(spec);
         List<NativeHandle> handles = new ArrayList<>();
         List<Where> where = new ArrayList<>();
+        List<Marker> markers = new ArrayList<>();
+        List<Marker> opened = new ArrayList<>();
         try {
             if (spec.capturesOwnNamespace()) {
+                Marker own = null;
                 for (String name : spec.effectiveInterfaces()) {
-                    handles.add(open(spec, name));
+                    if (own == null && seesMarkers(name)) {
+                        own = Marker.openQuietly();
+                        if (own != null) {
+                            opened.add(own);
+                        }
+                    }
+                    Opened o = open(spec, name, own);
+                    handles.add(o.handle);
+                    markers.add(o.marked ? own : null);
                     where.add(new Where(name, null, null, null));
                 }
             }
             for (CapturePointHandles p : openPoints(spec)) {
                 handles.addAll(p.handles);
                 where.addAll(p.where);
+                markers.addAll(p.markers);
+                if (p.marker != null) {
+                    opened.add(p.marker);
+                }
             }
             // after opening, so a missing privilege is reported first; before any file exists
             checkWritable(nativeBase.toAbsolutePath().getParent(), spec);
         } catch (RuntimeException e) {
             handles.forEach(NativeHandle::close);
+            opened.forEach(Marker::close);
             throw e;
         }
-        Recorder r = new Recorder(spec, handles, where, nowNanos(), nativeCap, List.copyOf(sidecars));
+        Recorder r = new Recorder(spec, handles, where, nowNanos(), nativeCap, List.copyOf(sidecars),
+                markers.toArray(new Marker[0]));
         try {
             Path dir = nativeBase.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -146,13 +174,38 @@ final class Recorder {
         }
     }
 
-    private static NativeHandle open(CaptureSpec spec, String iface) {
-        return NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), (int) spec.readTimeout().toMillis(),
-                spec.filter().orElse(null));
+    /**
+     * Opens {@code iface}; with a {@code marker} socket and an interface that sees its datagrams,
+     * with {@code (marker) or (filter)}, falling back to the user's filter alone (whose error is
+     * then the one reported) when that does not compile.
+     */
+    private static Opened open(CaptureSpec spec, String iface, Marker marker) {
+        String filter = spec.filter().orElse(null);
+        int timeout = (int) spec.readTimeout().toMillis();
+        boolean marks = marker != null && seesMarkers(iface);
+        if (marks && filter != null) {
+            try {
+                return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), timeout,
+                        marker.filter(filter)), true);
+            } catch (io.github.pcapunit.core.InvalidFilterException e) {
+                marks = false;   // e.g. a filter for another link type: this handle waits for the read timeout
+            }
+        }
+        return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), timeout, filter), marks);
     }
 
-    /** The handles of one capture point, opened inside its namespace. */
-    private record CapturePointHandles(List<NativeHandle> handles, List<Where> where) {
+    /** A handle opened, and whether it captures the markers. */
+    private record Opened(NativeHandle handle, boolean marked) {
+    }
+
+    /** Interfaces on which the markers sent to 127.0.0.1 are seen. */
+    private static boolean seesMarkers(String iface) {
+        return "lo".equals(iface) || CaptureSpec.ANY_INTERFACE.equals(iface);
+    }
+
+    /** The handles of one capture point, opened inside its namespace, with the marker socket there (or null). */
+    private record CapturePointHandles(List<NativeHandle> handles, List<Where> where, List<Marker> markers,
+            Marker marker) {
     }
 
     /**
@@ -168,22 +221,33 @@ final class Recorder {
                     java.util.Map<String, byte[]> macs = Devices.macsByName();
                     List<NativeHandle> hs = new ArrayList<>();
                     List<Where> ws = new ArrayList<>();
+                    List<Marker> ms = new ArrayList<>();
+                    Marker marker = point.effectiveInterfaces().stream().anyMatch(Recorder::seesMarkers)
+                            ? Marker.openQuietly() : null;   // opened here: its socket lives in ns
                     try {
                         for (String iface : point.effectiveInterfaces()) {
-                            hs.add(open(spec, iface));
+                            Opened o = open(spec, iface, marker);
+                            hs.add(o.handle);
+                            ms.add(o.marked ? marker : null);
                             ws.add(new Where(ns.interfaceName(iface), ns.describe(iface), macs.get(iface), ns));
                         }
                     } catch (RuntimeException e) {
                         hs.forEach(NativeHandle::close);
+                        if (marker != null) {
+                            marker.close();
+                        }
                         throw e;
                     }
-                    return new CapturePointHandles(hs, ws);
+                    return new CapturePointHandles(hs, ws, ms, marker);
                 }));
             }
             return opened;
         } catch (RuntimeException e) {
             for (CapturePointHandles p : opened) {
                 p.handles.forEach(NativeHandle::close);
+                if (p.marker != null) {
+                    p.marker.close();
+                }
             }
             throw e;
         }
@@ -296,7 +360,11 @@ final class Recorder {
         return sizes;
     }
 
-    /** libpcap counters per handle (received, kernel drops, interface drops). */
+    /**
+     * libpcap counters per handle (received, kernel drops, interface drops), without the copies
+     * of the engine's own markers. Synchronized with {@link #mark}, so a marker is counted here
+     * exactly when the kernel counted it.
+     */
     synchronized long[][] stats() {
         if (statsAtStop != null) {
             return statsAtStop;
@@ -304,8 +372,185 @@ final class Recorder {
         long[][] s = new long[handles.size()][];
         for (int i = 0; i < handles.size(); i++) {
             s[i] = handles.get(i).stats();
+            s[i][0] = Math.max(0, s[i][0] - markerCopies[i]);
         }
         return s;
+    }
+
+    /** Per handle, where its next native record goes (see {@link NativeHandle#position()}), 0 if unknown. */
+    long[] positions() {
+        long[] p = new long[handles.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.max(0, handles.get(i).position());
+        }
+        return p;
+    }
+
+    /**
+     * A point in the capture: per handle, the sequence number of the marker sent to it and where
+     * its native file stood before (or {@link Long#MIN_VALUE}: this handle sees no marker).
+     */
+    static final class Mark {
+        final long[] sequence;
+        final long[] from;
+        /** When the marks were sent (nanos since the epoch). */
+        final long sentNanos;
+
+        Mark(long[] sequence, long[] from, long sentNanos) {
+            this.sequence = sequence;
+            this.from = from;
+            this.sentNanos = sentNanos;
+        }
+
+        boolean coversAll() {
+            for (long s : sequence) {
+                if (s == Long.MIN_VALUE) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Sends a marker through each marker socket (fillers too when {@code fillers} and the snaplen
+     * lets them fill a ring block: the block is then handed over at once, not at the read timeout;
+     * never under a native size cap, where the fillers' 128 KiB would take the room of packets).
+     */
+    synchronized Mark mark(boolean fillers) {
+        long[] seq = new long[handles.size()];
+        long[] from = positions();
+        java.util.Arrays.fill(seq, Long.MIN_VALUE);
+        boolean fill = fillers && spec.snaplen() >= Marker.FILLER_MIN_SNAPLEN && nativeCap == 0;
+        java.util.Map<Marker, Long> sent = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < handles.size(); i++) {
+            Marker m = markers[i];
+            if (m == null || statsAtStop != null) {
+                continue;
+            }
+            Long s = sent.get(m);
+            if (s == null) {
+                try {
+                    s = m.send(fill);
+                } catch (java.io.UncheckedIOException e) {
+                    s = Long.MIN_VALUE;   // e.g. lo down in a namespace: wait for the read timeout
+                }
+                sent.put(m, s);
+            }
+            if (s != Long.MIN_VALUE) {
+                seq[i] = s;
+                // the kernel queues both copies of a loopback datagram (outgoing, incoming) to lo and any
+                markerCopies[i] += 2L * Marker.datagrams(fill);
+            }
+        }
+        return new Mark(seq, from, nowNanos());
+    }
+
+    /**
+     * Waits until every packet the kernel queued before {@code mark} is in the native files:
+     * each handle's marker seen in its file; for handles without one (or whose marker does not
+     * come, e.g. lost in a full ring), twice the read timeout after the mark and then the loops
+     * idle (see {@link #awaitLoopsIdle}).
+     */
+    void settle(Mark mark) {
+        long timeout = 2 * spec.readTimeout().toMillis();
+        boolean seen = awaitMarkers(mark, timeout + 500);
+        if (!seen || !mark.coversAll()) {
+            long left = timeout * 1_000_000L - (nowNanos() - mark.sentNanos);
+            if (left > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
+            awaitLoopsIdle(2000);
+        }
+    }
+
+    /** Polls the native files of the marked handles until each holds its marker; false after {@code millis}. */
+    private boolean awaitMarkers(Mark mark, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        List<MarkerScan> scans = new ArrayList<>();
+        for (int i = 0; i < handles.size(); i++) {
+            if (mark.sequence[i] != Long.MIN_VALUE) {
+                scans.add(new MarkerScan(i, mark.sequence[i], mark.from[i]));
+            }
+        }
+        try {
+            while (!scans.isEmpty()) {
+                for (java.util.Iterator<MarkerScan> it = scans.iterator(); it.hasNext();) {
+                    MarkerScan s = it.next();
+                    NativeHandle h = handles.get(s.handle);
+                    h.flush();
+                    // a handle that stopped writing (size cap, full disk) writes no marker: nothing to wait for
+                    if (s.found(nativeFiles.get(s.handle), h.linkType()) || h.capReached()
+                            || h.writeFailure().isPresent()) {
+                        it.remove();
+                    }
+                }
+                if (scans.isEmpty()) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;   // a file gone or unreadable: the timed wait applies
+        }
+    }
+
+    /** Reads one native file forward from where it stood at the mark, looking for one marker. */
+    private static final class MarkerScan {
+        final int handle;
+        final long sequence;
+        long offset;
+        private ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.nativeOrder());
+
+        MarkerScan(int handle, long sequence, long from) {
+            this.handle = handle;
+            this.sequence = sequence;
+            this.offset = Math.max(from, 24);   // the pcap file header
+        }
+
+        /** Whether the records written since the last call include the marker. */
+        boolean found(Path file, int linkType) throws IOException {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                long size = ch.size();
+                while (offset + 16 <= size) {
+                    buffer.clear().limit(16);
+                    readFully(ch, buffer, offset);
+                    int caplen = buffer.getInt(8);
+                    if (caplen < 0 || caplen > (1 << 26)) {
+                        return false;   // not a record boundary (the file was not ours to read): give up waiting
+                    }
+                    if (offset + 16 + caplen > size) {
+                        return false;   // the rest of this record is still in the dumper's buffer
+                    }
+                    if (buffer.capacity() < caplen) {
+                        buffer = ByteBuffer.allocate(Integer.highestOneBit(caplen) << 1)
+                                .order(java.nio.ByteOrder.nativeOrder());
+                    }
+                    buffer.clear().limit(caplen);
+                    readFully(ch, buffer, offset + 16);
+                    offset += 16 + caplen;
+                    if (Marker.sequence(linkType, buffer.array(), 0, caplen) == sequence) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+
+        private static void readFully(java.nio.channels.FileChannel ch, ByteBuffer b, long at) throws IOException {
+            long pos = at;
+            while (b.hasRemaining()) {
+                int n = ch.read(b, pos);
+                if (n < 0) {
+                    throw new IOException("native file ended at " + pos);
+                }
+                pos += n;
+            }
+        }
     }
 
     /** Entries the sidecars recorded since the last call. */
@@ -354,6 +599,7 @@ final class Recorder {
             }
         }
         handles.forEach(Closer::close);
+        closeMarkers();
         synchronized (loopFailures) {
             if (!loopFailures.isEmpty()) {
                 throw loopFailures.get(0);
@@ -394,7 +640,16 @@ final class Recorder {
         }
         handles.forEach(NativeHandle::closeDumper);
         handles.forEach(Closer::close);
+        closeMarkers();
         deleteNativeFiles();
+    }
+
+    private void closeMarkers() {
+        for (Marker m : markers) {
+            if (m != null) {
+                m.close();
+            }
+        }
     }
 
     void deleteNativeFiles() {

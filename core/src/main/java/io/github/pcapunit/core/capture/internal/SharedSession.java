@@ -10,24 +10,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A shared capture behind {@code SharedCapture}: one {@link Recorder} for many slices. A slice's
- * file is written by a background writer once its window has settled (end + twice the read
- * timeout), from the native files flushed up to then.
+ * A shared capture behind {@code SharedCapture}: one {@link Recorder} for many slices. A slice
+ * remembers where each native file stood when it started; its end sends the engine's marker
+ * ({@link Marker}) and a background writer writes the window once the marker is in the native
+ * files (on interfaces that see none: twice the read timeout after the end). A slice nobody keeps
+ * is {@linkplain Slice#discard() discarded}: nothing is waited for, read or written.
  */
 public final class SharedSession implements ShutdownFinalizer.Finalizable {
 
     private static final AtomicLong COUNTER = new AtomicLong();
-    /** Packets of different CPUs reach the file slightly out of order; read back this far before a window. */
+    /** Drops recorded this long before a window may still be of packets inside it. */
     private static final long REORDER_SLACK_NANOS = 200_000_000L;
 
     private final CaptureSpec spec;
@@ -35,9 +35,13 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
     private final ScheduledThreadPoolExecutor writer;
     private final Set<Slice> open = new LinkedHashSet<>();
     private final List<CompletableFuture<CaptureResult>> pending = new ArrayList<>();
+    /** Guarded by {@link #writeLock}. */
     private final List<JournalFields> sidecarEntries = new ArrayList<>();
-    /** Window end (nanos) -> per source, offset of the first record after it. */
-    private final TreeMap<Long, long[]> checkpoints = new TreeMap<>();
+    /**
+     * Serializes writes; not the session's monitor, which {@code slice()} and {@code end()} take,
+     * so a test never waits for an earlier test's file.
+     */
+    private final Object writeLock = new Object();
     private volatile boolean running = true;
     private boolean closed;
 
@@ -87,7 +91,9 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 throw new IllegalStateException("slice(\"" + name + "\") on a closed SharedCapture: "
                         + "slice before close()");
             }
-            Slice s = new Slice(name, output.toAbsolutePath(), Recorder.nowNanos(), recorder.stats());
+            // positions first: every record before them was written before the window started
+            long[] from = recorder.positions();
+            Slice s = new Slice(name, output.toAbsolutePath(), from, Recorder.nowNanos(), recorder.stats());
             open.add(s);
             return s;
         }
@@ -140,28 +146,29 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         close();
     }
 
-    private long settleMillis() {
-        return 2 * spec.readTimeout().toMillis();
+    /**
+     * Writes {@code s}'s window [start, end] to {@code out} once {@code mark} is in the native
+     * files, with the evidence status and the drop comments; serialized with other writes.
+     */
+    private CaptureResult write(Slice s, long end, long[][] now, Recorder.Mark mark, Path out,
+            String extraComment) {
+        synchronized (writeLock) {
+            return writeLocked(s, end, now, mark, out, extraComment);
+        }
     }
 
-    /**
-     * Writes {@code s}'s window [start, end] to {@code out}, with the evidence status and the drop
-     * comments; serialized with other writes.
-     */
-    private synchronized CaptureResult write(Slice s, long end, long[][] now, Path out, String extraComment,
-            boolean last) {
-        recorder.awaitLoopsIdle(2000);
+    private CaptureResult writeLocked(Slice s, long end, long[][] now, Recorder.Mark mark, Path out,
+            String extraComment) {
+        recorder.settle(mark);
         long[] sizes = recorder.flush();
         sidecarEntries.addAll(recorder.collectSidecars());
-        Map.Entry<Long, long[]> cp = checkpoints.floorEntry(s.start - REORDER_SLACK_NANOS);
         List<Conversion.Source> sources = new ArrayList<>();
         for (int i = 0; i < recorder.handles.size(); i++) {
             long[] delta = new long[3];
             for (int k = 0; k < 3; k++) {
                 delta[k] = Math.max(0, now[i][k] - s.statsAtStart[i][k]);
             }
-            long from = cp == null || cp.getValue()[i] < 0 ? 0 : cp.getValue()[i];
-            sources.add(recorder.source(i, from, sizes[i], delta));
+            sources.add(recorder.source(i, s.from[i], sizes[i], delta));
         }
         List<JournalFields> entries = new ArrayList<>(s.marks());
         entries.addAll(sidecarEntries);
@@ -177,18 +184,6 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         Conversion.Outcome o = Conversion.convert(out, sources, s.start, end,
                 CaptureSession.withStatus(entries, status, s.start), comment, recorder.application(), cap, -1,
                 comments);
-        if (last) {
-            long[] resume = o.resumeOffsets.clone();
-            for (int i = 0; i < resume.length; i++) {
-                if (resume[i] < 0) {
-                    resume[i] = sizes[i];
-                }
-            }
-            checkpoints.put(end, resume);
-            while (checkpoints.size() > 64) {
-                checkpoints.pollFirstEntry();
-            }
-        }
         return CaptureSession.result(out, spec, sources, o, s.start, end, status);
     }
 
@@ -196,14 +191,19 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
     private final class Slice implements SliceHandle {
         final String name;
         final Path file;
+        /** Per source: where the native file stood at the start; the window's records are after it. */
+        final long[] from;
         final long start;
         final long[][] statsAtStart;
         private final List<JournalFields> marks = new ArrayList<>();
         private CompletableFuture<CaptureResult> result;
+        /** Whether a snapshot wrote {@link #file} (a discard then deletes it). */
+        private volatile boolean written;
 
-        Slice(String name, Path file, long start, long[][] statsAtStart) {
+        Slice(String name, Path file, long[] from, long start, long[][] statsAtStart) {
             this.name = name;
             this.file = file;
+            this.from = from;
             this.start = start;
             this.statsAtStart = statsAtStart;
         }
@@ -245,12 +245,32 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             }
             long end = Recorder.nowNanos();
             long[][] stats = recorder.stats();
-            try {
-                Thread.sleep(settleMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // the test waits for this one: fillers hand the marker's ring block over at once
+            Recorder.Mark mark = recorder.mark(true);
+            written = true;
+            return write(this, end, stats, mark, file, null);
+        }
+
+        @Override
+        public void discard() {
+            CompletableFuture<CaptureResult> f = CompletableFuture.completedFuture(null);
+            synchronized (this) {
+                if (result != null) {
+                    return;
+                }
+                result = f;
             }
-            return write(this, end, stats, file, null, false);
+            synchronized (SharedSession.this) {
+                open.remove(this);
+            }
+            if (written) {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (java.io.IOException e) {
+                    throw new CaptureException("cannot delete " + file + ", written by a snapshot of the discarded"
+                            + " slice \"" + name + "\": " + e, e);
+                }
+            }
         }
 
         @Override
@@ -270,9 +290,11 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 open.remove(this);
                 pending.add(f);
             }
+            // sent now, on the caller's thread: the writer waits until it is in the native files
+            Recorder.Mark mark = recorder.mark(false);
             Runnable task = () -> {
                 try {
-                    f.complete(write(this, end, stats, file, comment, true));
+                    f.complete(write(this, end, stats, mark, file, comment));
                 } catch (RuntimeException e) {
                     f.completeExceptionally(e);
                 } finally {
@@ -282,7 +304,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 }
             };
             try {
-                writer.schedule(task, settleMillis(), TimeUnit.MILLISECONDS);
+                writer.execute(task);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 f.completeExceptionally(new CaptureException("slice \"" + name + "\" ended after its SharedCapture "
                         + "closed: end slices before closing the shared capture", e));

@@ -24,4 +24,7 @@ public interface SliceHandle {
 
     /** Ends the window now; the file is written in the background. Idempotent. */
     CompletableFuture<CaptureResult> end(String comment);
+
+    /** Ends the window now and writes nothing (deleting what a snapshot wrote); no-op once ended. */
+    void discard();
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code
  * CaptureSlice slice = shared.slice("test 1", Path.of("target/pcapunit/test1.pcapng"));
  * callServer();
- * CaptureResult soFar = slice.snapshot();             // waits ~20 ms, then reads what was captured
+ * CaptureResult soFar = slice.snapshot();             // waits until the packets sent so far are in, then reads them
  * CompletableFuture<CaptureResult> done = slice.end("PASSED");   // returns at once
  * }</pre>
  *
@@ -55,7 +55,8 @@ public final class CaptureSlice implements AutoCloseable {
 
     /**
      * The slice's packets so far, written to {@link #file()} now (and rewritten at the end). Waits
-     * for packets sent before this call to be handed over (twice the read timeout). Use it to
+     * until the packets sent before this call are in (the engine's marker seen on {@code lo} and
+     * {@code any}, about a millisecond; twice the read timeout on other interfaces). Use it to
      * assert on traffic inside the test.
      *
      * @throws IllegalStateException when the slice has ended; use {@link #end()}'s result
@@ -82,6 +83,26 @@ public final class CaptureSlice implements AutoCloseable {
      */
     public CompletableFuture<CaptureResult> end(String comment) {
         return handle.end(comment);
+    }
+
+    /**
+     * Ends the window now and writes no file: for a slice nobody will read, e.g. the capture of
+     * a passing test that keeps files only on failure. Nothing is waited for, read or converted,
+     * so it costs microseconds; a file an earlier {@link #snapshot()} wrote is deleted. Does
+     * nothing once the slice has ended ({@link #end()} wins over a later discard).
+     *
+     * <pre>{@code
+     * if (testPassed) {
+     *     slice.discard();
+     * } else {
+     *     slice.end("FAILED").join();
+     * }
+     * }</pre>
+     *
+     * @throws io.github.pcapunit.core.CaptureException when the snapshot's file cannot be deleted
+     */
+    public void discard() {
+        handle.discard();
     }
 
     /** Same as {@link #end()}, for try-with-resources; does not wait for the file. */

@@ -15,8 +15,9 @@ import java.nio.file.Path;
  * One capture kept running across many short pieces of work (the tests of a class or of a whole
  * run) and cut into {@link CaptureSlice}s, each its own pcapng with the packets of its window.
  * Opening kernel sockets once instead of per test keeps the cost of a slice to well under a
- * millisecond; a slice's file is written in the background after its end, so ending a slice does
- * not wait for the settle time.
+ * millisecond; a slice's file is written in the background once its last packet is in, so ending a
+ * slice does not wait for it, and a slice nobody keeps is {@linkplain CaptureSlice#discard() discarded}
+ * without being written at all.
  *
  * <pre>{@code
  * try (SharedCapture shared = SharedCapture.start(CaptureSpec.builder().filter("tcp port 8080").build())) {

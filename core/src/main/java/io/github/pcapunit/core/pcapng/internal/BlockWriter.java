@@ -284,11 +284,23 @@ public final class BlockWriter implements AutoCloseable {
 
     /** Size of the Journal Export Block {@link #writeJournal} writes for {@code e}. */
     public static int journalBlockLength(JournalEntry e) {
-        return 12 + pad4(Journal.encode(e).length);
+        return journalBlockLength(Journal.encode(e));
+    }
+
+    /** Size of the Journal Export Block holding {@code encoded} (from {@link Journal#encode}). */
+    public static int journalBlockLength(byte[] encoded) {
+        return 12 + pad4(encoded.length);
     }
 
     public void writeJournal(JournalEntry e) {
-        byte[] text = Journal.encode(e);
+        writeJournal(Journal.encode(e));
+    }
+
+    /**
+     * Writes a Journal Export Block holding an entry already encoded by {@link Journal#encode},
+     * for a caller that needed its size first and should not encode it twice.
+     */
+    public void writeJournal(byte[] text) {
         int total = 12 + pad4(text.length);
         begin(total, Pcapng.JOURNAL);
         putBytesPadded(text, 0, text.length);

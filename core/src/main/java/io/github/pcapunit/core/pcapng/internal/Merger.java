@@ -54,6 +54,13 @@ public final class Merger {
     /** {@link JournalKey#PCAPUNIT_EVENT} of the journal entry a size cap leaves at the end of the file. */
     public static final String SIZE_CAP_EVENT = "size_cap";
 
+    /** Recognises records an input holds but the output must not, e.g. a capture engine's own marker packets. */
+    @FunctionalInterface
+    public interface Skip {
+        /** Whether the packet (link type, captured bytes {@code data[offset, offset + length)}) is left out. */
+        boolean test(int linkType, byte[] data, int offset, int length);
+    }
+
     /** One classic pcap input, becoming one interface of the output. */
     public static final class Input {
         final Path pcap;
@@ -62,6 +69,7 @@ public final class Merger {
         final long limit;
         final byte[] ownMac;
         final IntFunction<InterfaceDescription> interfaces;
+        final Skip skip;
 
         /**
          * An input read from record offset {@code from} (0: the first) up to byte {@code limit}
@@ -89,6 +97,25 @@ public final class Merger {
             this.limit = limit;
             this.ownMac = ownMac == null ? null : ownMac.clone();
             this.interfaces = interfaces;
+            this.skip = null;
+        }
+
+        private Input(Input base, Skip skip) {
+            this.pcap = base.pcap;
+            this.description = base.description;
+            this.from = base.from;
+            this.limit = base.limit;
+            this.ownMac = base.ownMac;
+            this.interfaces = base.interfaces;
+            this.skip = skip;
+        }
+
+        /**
+         * This input without the packets {@code skip} recognises: they are neither written nor
+         * counted, e.g. {@code input.skipping((link, data, off, len) -> isMarker(link, data, off, len))}.
+         */
+        public Input skipping(Skip skip) {
+            return new Input(this, Objects.requireNonNull(skip, "skip"));
         }
 
         /** A whole file. */
@@ -127,6 +154,8 @@ public final class Merger {
 
     private final List<Input> inputs;
     private final List<JournalEntry> journal;
+    /** Per journal entry: its encoding, made once for both passes and the write (null until needed). */
+    private final byte[][] encoded;
     private long fromNanos = Long.MIN_VALUE;
     private long toNanos = Long.MAX_VALUE;
     private long maxBytes = Long.MAX_VALUE;
@@ -143,6 +172,7 @@ public final class Merger {
         List<JournalEntry> sorted = new ArrayList<>(journal);
         sorted.sort(Comparator.comparing(JournalEntry::timestamp));
         this.journal = sorted;
+        this.encoded = new byte[sorted.size()][];
     }
 
     /** Only packets with timestamps in [from, to] (nanoseconds since the epoch). */
@@ -283,7 +313,7 @@ public final class Merger {
                 }
 
                 @Override
-                public void journal(JournalEntry e) {
+                public void journal(JournalEntry e, byte[] text) {
                 }
 
                 @Override
@@ -340,8 +370,8 @@ public final class Merger {
             }
 
             @Override
-            public void journal(JournalEntry e) {
-                w.writeJournal(e);
+            public void journal(JournalEntry e, byte[] text) {
+                w.writeJournal(text);
                 r.journalEntries++;
             }
 
@@ -376,7 +406,9 @@ public final class Merger {
         });
         for (int i = 0; i < n; i++) {
             while (heads.has[i] && heads.cursors[i].timestampNanos() <= toNanos) {
-                r.packetsNotWritten++; // only after a cut: otherwise the walk took them all
+                if (!skipped(i, heads.cursors[i])) {
+                    r.packetsNotWritten++; // only after a cut: otherwise the walk took them all
+                }
                 heads.advance(i);
             }
             r.resumeOffsets[i] = heads.has[i] ? heads.cursors[i].recordOffset() : -1;
@@ -418,7 +450,8 @@ public final class Merger {
         /** Whether item {@code frame} (1-based), a block of {@code blockLength} bytes, may be written. */
         boolean fits(long frame, int blockLength);
 
-        void journal(JournalEntry e);
+        /** Entry {@code e}, encoded as {@code text}. */
+        void journal(JournalEntry e, byte[] text);
 
         /** Interface {@code d} gets the next id; its first packet follows. */
         void interfaceAdded(InterfaceDescription d);
@@ -448,6 +481,10 @@ public final class Merger {
         int i;
         while ((i = heads.pick()) >= 0) {
             ClassicCursor c = heads.cursors[i];
+            if (skipped(i, c)) {
+                heads.advance(i);
+                continue;
+            }
             long t = c.timestampNanos();
             if (!journalUpTo(walk, t, sink)) {
                 return walk;
@@ -491,6 +528,11 @@ public final class Merger {
         return walk;
     }
 
+    private boolean skipped(int i, ClassicCursor c) {
+        Skip skip = inputs.get(i).skip;
+        return skip != null && skip.test(c.linkType().value(), c.array(), c.payloadOffset(), c.capturedLength());
+    }
+
     /** The interface behind {@code ifindex} on input {@code i}; looked up once per conversion. */
     private Optional<InterfaceDescription> realInterface(int i, int ifindex, long key) {
         return interfaces.computeIfAbsent(key, k -> Optional.ofNullable(inputs.get(i).interfaces.apply(ifindex)));
@@ -512,12 +554,17 @@ public final class Merger {
             if (at > t) {
                 break;
             }
-            if (!sink.fits(walk.items + 1, BlockWriter.journalBlockLength(e))) {
+            byte[] text = encoded[walk.nextJournal];
+            if (text == null) {
+                text = Journal.encode(e);
+                encoded[walk.nextJournal] = text;
+            }
+            if (!sink.fits(walk.items + 1, BlockWriter.journalBlockLength(text))) {
                 walk.cut = true;
                 walk.cutNanos = at;
                 return false;
             }
-            sink.journal(e);
+            sink.journal(e, text);
             walk.items++;
             walk.nextJournal++;
         }

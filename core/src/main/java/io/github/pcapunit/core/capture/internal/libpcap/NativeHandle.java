@@ -311,6 +311,23 @@ public final class NativeHandle {
         }
     }
 
+    /**
+     * Where the next record goes in the native file (bytes handed to the dumper so far, flushed
+     * or not), or -1 once the dumper is closed. Every record before it was written before this
+     * call; a marker sent after it lands after it.
+     */
+    public synchronized long position() {
+        PcapDumper d = dumper;
+        if (d == null) {
+            return -1;
+        }
+        try {
+            return d.ftell();
+        } catch (PcapNativeException | NotOpenException e) {
+            return -1;
+        }
+    }
+
     /** libpcap's counters: {received, kernel-buffer drops, interface drops}. */
     public long[] stats() {
         try {
