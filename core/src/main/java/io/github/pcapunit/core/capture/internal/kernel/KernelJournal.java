@@ -269,8 +269,18 @@ public final class KernelJournal {
             if (entry.has(JournalKey.PCAPUNIT_TTL)) {
                 number(entry, JournalKey.PCAPUNIT_TTL, -1);
             }
-            port(entry, JournalKey.PCAPUNIT_SPORT);
-            port(entry, JournalKey.PCAPUNIT_DPORT);
+            int sport = port(entry, JournalKey.PCAPUNIT_SPORT);
+            int dport = port(entry, JournalKey.PCAPUNIT_DPORT);
+            String saddr = values.getOrDefault("saddr", "");
+            String daddr = values.getOrDefault("daddr", "");
+            if (!saddr.isEmpty() || !daddr.isEmpty()) {
+                try {
+                    Endpoint.of(saddr, Math.max(sport, 0));
+                    Endpoint.of(daddr, Math.max(dport, 0));
+                } catch (IllegalArgumentException ex) {
+                    throw malformed(entry, "addresses " + saddr + " \u2192 " + daddr, ex);
+                }
+            }
         }
         int cpu = (int) number(entry, JournalKey.PCAPUNIT_CPU, -1);
         long pid = number(entry, JournalKey.PID, -1);

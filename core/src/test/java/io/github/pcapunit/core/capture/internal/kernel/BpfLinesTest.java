@@ -129,6 +129,32 @@ class BpfLinesTest {
         });
     }
 
+    @Test
+    void journalEntries_readBackAsTheSameObservedRecord_andACraftedAddressIsRefused() {
+        List<KernelEvent> events = read(OUTPUT);
+        List<io.github.pcapunit.core.pcapng.JournalEntry> journal = new ArrayList<>();
+        for (KernelEvent e : events.subList(0, 1)) {
+            journal.add(io.github.pcapunit.core.pcapng.JournalEntry.of(e.time(), KernelJournal.fields(e, null)));
+            journal.add(io.github.pcapunit.core.pcapng.JournalEntry.of(e.time().plusSeconds(1),
+                    KernelJournal.fields(new KernelEvent(e.name(), e.time().plusSeconds(1), -1, e.pid(), e.comm(),
+                            e.fields()), null)));
+        }
+
+        assertThat(KernelJournal.drops(journal)).singleElement().satisfies(d -> {
+            assertThat(d.line()).isEqualTo("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain),"
+                    + " TCP 10.200.61.10:35314 \u2192 10.200.62.20:1101 SYN, hook OUTPUT in namespace client, ttl 64,"
+                    + " 2 packets, process python3 (pid 4993), the socket's owner [eBPF, observed]");
+            assertThat(d.count()).isEqualTo(2);
+            assertThat(d.observed()).isTrue();
+        });
+        Map<String, String> crafted = new java.util.LinkedHashMap<>(journal.get(0).fields());
+        crafted.put("PCAPUNIT_SADDR", "not-an-address");
+        crafted.remove(io.github.pcapunit.core.pcapng.JournalEntry.REALTIME_TIMESTAMP);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KernelJournal.drops(List.of(
+                io.github.pcapunit.core.pcapng.JournalEntry.of(Instant.EPOCH, crafted))))
+                .isInstanceOf(io.github.pcapunit.core.CaptureException.class).hasMessageContaining("not-an-address");
+    }
+
     private static KernelEvent drop(String saddr, int sport, int dport) {
         return new KernelEvent("kfree_skb", Instant.now(), -1, -1, "", Map.of("source", "EBPF", "reason",
                 "NETFILTER_DROP", "location", "nft_do_chain", "ipproto", "TCP", "saddr", saddr, "daddr", "10.200.64.2",
