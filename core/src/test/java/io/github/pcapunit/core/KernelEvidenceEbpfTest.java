@@ -106,6 +106,47 @@ class KernelEvidenceEbpfTest {
     }
 
     @Test
+    void ipv6ConnectDroppedOnClientOutput_recordHasTheIpv6HeadersHopLimitAndHook() throws Exception {
+        assumeEbpf();
+        try (NetLab lab = NetLab.create()) {
+            Host client = lab.host("client", "10.200.63.10");
+            Host server = lab.host("server", "10.200.63.20");
+            lab.link(client, server);
+            // the lab turns IPv6 off in its namespaces (router solicitations are noise): on for this link
+            for (Host h : List.of(client, server)) {
+                h.run("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0");
+                h.run("sysctl", "-q", "-w", "net.ipv6.conf." + (h == client ? "to-server" : "to-client")
+                        + ".disable_ipv6=0");
+            }
+            client.run("ip", "-6", "addr", "add", "fd00:200:63::10/64", "dev", "to-server", "nodad");
+            server.run("ip", "-6", "addr", "add", "fd00:200:63::20/64", "dev", "to-client", "nodad");
+            client.run("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
+            client.firewall().dropOutput("tcp dport " + OUTPUT_PORT);
+            CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(client.namespace()).named("client"))
+                    .output(dir.resolve("ipv6.pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
+            CaptureResult result;
+            long connector;
+            try (Capture capture = Capture.start(spec)) {
+                awaitEbpf(capture);
+                connector = connect(client, "fd00:200:63::20", OUTPUT_PORT);
+                result = capture.stop();
+            }
+
+            Drop d = single(kernelDrops(result), OUTPUT_PORT);
+            assertThat(d.flow().orElseThrow().source().address())
+                    .isEqualTo(java.net.InetAddress.getByName("fd00:200:63::10"));
+            assertThat(d.flow().orElseThrow().destination().address())
+                    .isEqualTo(java.net.InetAddress.getByName("fd00:200:63::20"));
+            assertThat(d.hook()).contains("OUTPUT");
+            assertThat(d.namespace()).contains(client.namespace());
+            assertThat(d.ttl()).as("hop limit").hasValue(64);
+            assertThat(d.pid()).hasValue(connector);
+            assertThat(d.confidence()).contains(Confidence.OBSERVED);
+            assertThat(d.times()).hasSize(dropped(client, OUTPUT_PORT));
+        }
+    }
+
+    @Test
     void fallback_sameDrops_stateTheLowerConfidenceAndNameNoPlace() throws Exception {
         System.setProperty(BpfRecorder.PROPERTY, dir.resolve("no-bpftrace").toString());
         try (NetLab lab = NetLab.create()) {
@@ -281,7 +322,8 @@ class KernelEvidenceEbpfTest {
      * when the kernel does: 2 SYNs with tcp_syn_retries=1, about 3 s. Returns the pid.
      */
     private static long connect(Host host, String address, int port) throws Exception {
-        String script = "import socket,sys\ns=socket.socket()\ns.settimeout(10)\n"
+        String script = "import socket,sys\ns=socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET)\n"
+                + "s.settimeout(10)\n"
                 + "try:\n  s.connect((sys.argv[1], int(sys.argv[2])))\n  print('CONNECTED')\n"
                 + "except OSError as e:\n  print('FAILED', e)\n";
         Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script, address,
