@@ -31,6 +31,10 @@ class DropCountsTest {
 
     /** A kfree_skb summary of {@code count} drops of the client's SYNs to {@code port}, over 4 s, as the recorder writes it. */
     private static JournalEntry summary(long micros, int port, long count) {
+        return summary(micros, 50400, port, count);
+    }
+
+    private static JournalEntry summary(long micros, int sport, int port, long count) {
         return JournalEntry.builder(at(micros))
                 .field(JournalKey.MESSAGE, "kernel trace: " + count + " more kfree_skb events (reason NETFILTER_DROP)"
                         + " counted, not kept one by one")
@@ -39,7 +43,7 @@ class DropCountsTest {
                 .field(JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(count))
                 .field(JournalKey.PCAPUNIT_SUMMARY_LAST, at(micros + 4_000_000).toString())
                 .field(JournalKey.PCAPUNIT_REASON, "NETFILTER_DROP").field(JournalKey.PCAPUNIT_LOCATION, "nft_do_chain")
-                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, "50400")
+                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, Integer.toString(sport))
                 .field(JournalKey.PCAPUNIT_DADDR, SERVER).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(port))
                 .build();
     }
@@ -78,6 +82,22 @@ class DropCountsTest {
         Assertions.assertThatThrownBy(() -> assertThat(traffic).connections().to(1440).allEstablished())
                 .isExactlyInstanceOf(AssertionError.class)
                 .hasMessageContaining("but no TCP connection to port 1440 was seen, only 190390 drops:");
+    }
+
+    @Test
+    void kernelRecordsOfAFlowSeenOnTheWire_sayHowManyPacketsTheyDropped() {
+        // GIVEN a SYN to 1442 captured leaving 3 times, and one kernel summary of those 3 drops after the capture point
+        TrafficFile f = Scenarios.healthy(dir, "three-syns");
+        for (int i = 0; i < 3; i++) {
+            f.tcp(2_000_000 + i * 1_000_000L, CLIENT, 50600, SERVER, 1442, Frames.SYN, 9100, 0, 0);
+        }
+        CapturedTraffic traffic = f.kernelEvidenceRecorded().journal(summary(2_000_050, 50600, 1442, 3)).read();
+
+        Verdict v = traffic.verdictsTo(1442).get(0);
+        Assertions.assertThat(v.isFailure()).isTrue();
+        Assertions.assertThat(v.sentence()).contains("SYN sent 3\u00d7").endsWith("; the records count 3 dropped packets");
+        Assertions.assertThat(traffic.diagnosis(SERVER, 1442).sentence())
+                .contains("; the records count 3 dropped packets");
     }
 
     @Test

@@ -327,7 +327,7 @@ public final class Fates {
                     ? "SYN sent " + c.synNanos.total() + "\u00d7 at " + WireDrops.times(c.synNanos, base)
                     : "SYN-ACK from " + server + " never acknowledged";
             if (!kernel.isEmpty()) {
-                return dropped(flow, kernel, drops, c.synDirection, what);
+                return dropped(flow, kernel, drops, c.synDirection, what + packets(kernel));
             }
             return Verdict.builder(flow, Fate.UNANSWERED, Confidence.OBSERVED).time(start(c))
                     .sentence(flow + " was not answered: " + what + (unanswered
@@ -414,7 +414,7 @@ public final class Fates {
             return unreachable(flow, icmp, u.server, drops);
         }
         if (u.responses == 0 && !kernel.isEmpty()) {
-            return dropped(flow, kernel, drops, null, counts(u));
+            return dropped(flow, kernel, drops, null, counts(u) + packets(kernel));
         }
         return udpWithoutDrops(u, flow, drops);
     }
@@ -479,7 +479,7 @@ public final class Fates {
             }
             List<Drop> stored = drops.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).toList();
             if (!stored.isEmpty()) {
-                out.add(dropped(flow, stored, drops, null, counts));
+                out.add(dropped(flow, stored, drops, null, counts + packets(stored)));
                 continue;
             }
             Verdict.Builder b = Verdict.builder(flow, Fate.UNANSWERED, Confidence.OBSERVED)
@@ -746,6 +746,12 @@ public final class Fates {
         kernel.get(0).time().ifPresent(b::time);
         drops.forEach(d -> b.evidence(d.description()));
         return b.build();
+    }
+
+    /** {@code "; the records count 3 dropped packets"}: what the kernel, firewall or stored records add up to. */
+    private static String packets(List<Drop> records) {
+        long n = records.stream().mapToLong(Drop::count).sum();
+        return "; the records count " + n + (n == 1 ? " dropped packet" : " dropped packets");
     }
 
     private static String reasons(List<Drop> kernel) {
