@@ -2,6 +2,7 @@ package io.github.pcapunit.it.bench;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.pcapng.PcapReader;
 import io.github.pcapunit.junit.CaptureTraffic;
 import io.github.pcapunit.junit.Keep;
@@ -41,6 +42,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * <li>plain: no capture;</li>
  * <li>pcapunit: {@code @CaptureTraffic} with the default keep (ON_FAILURE: all pass, all deleted);</li>
  * <li>pcapunit-kept: {@code keep = ALWAYS}; every file is then read back to count the tail;</li>
+ * <li>pcapunit-evidence-off: as pcapunit with {@code kernelEvidence = OFF}, the engine's share of it;</li>
  * <li>tcpdump: an extension that starts {@code tcpdump -i lo -w <file>} before each test, waits
  * for "listening on", and stops it (SIGTERM, wait for exit) after; every file read back.</li>
  * </ul>
@@ -64,8 +66,8 @@ public final class JunitOverheadBench {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         output = Path.of(args.length > 1 ? args[1] : "target-bench/junit-overhead").toAbsolutePath();
         List<Class<?>> suites = List.of(PlainSuite.class, PcapunitSuite.class, PcapunitKeptSuite.class,
-                TcpdumpSuite.class);
-        String[] names = {"plain", "pcapunit", "pcapunit-kept", "tcpdump"};
+                TcpdumpSuite.class, PcapunitNoEvidenceSuite.class);
+        String[] names = {"plain", "pcapunit", "pcapunit-kept", "tcpdump", "pcapunit-evidence-off"};
         long[][] millis = new long[suites.size()][rounds];
         long[][] complete = new long[suites.size()][rounds];
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
@@ -106,6 +108,9 @@ public final class JunitOverheadBench {
         System.out.printf("ratio pcapunit/tcpdump added time per test: %.3f (target <= 0.03)%n", pcapunit / tcpdump);
         System.out.printf("ratio pcapunit-kept/tcpdump added time per test: %.3f%n",
                 (median(millis[2]) - plain) / (double) TESTS / tcpdump);
+        System.out.printf("pcapunit with kernelEvidence = OFF (keep nothing) added per test: %.2f ms from medians, "
+                + "%.2f ms paired: the rest of the default row is the kernel evidence sidecars%n",
+                (median(millis[4]) - plain) / (double) TESTS, pairedPerTest(millis[4], millis[0]));
     }
 
     /** Median over rounds of (suite - plain) / tests: each round's suites ran minutes apart at most. */
@@ -253,6 +258,15 @@ public final class JunitOverheadBench {
     /** pcapunit, every file kept, to count the tail. */
     @CaptureTraffic(filter = "udp port " + PORT, interfaces = "lo", keep = Keep.ALWAYS)
     public static class PcapunitKeptSuite {
+        @RepeatedTest(TESTS)
+        void shortTest() {
+            JunitOverheadBench.shortTest();
+        }
+    }
+
+    /** pcapunit, default keep, without kernel evidence: the capture engine's own share. */
+    @CaptureTraffic(filter = "udp port " + PORT, interfaces = "lo", kernelEvidence = KernelEvidence.OFF)
+    public static class PcapunitNoEvidenceSuite {
         @RepeatedTest(TESTS)
         void shortTest() {
             JunitOverheadBench.shortTest();
