@@ -33,8 +33,10 @@ assert log.contains('capture:verify')
 assert log =~ /noDropsTo\s+No packet to this port/
 assert log.contains('User property: capture.complete')
 assert log.contains('User property: capture.skip')
-// The goal's XML example is shown as a block, one element per line, not squashed into one line.
-assert log =~ /(?m)^\s*<configuration>\s*\n\s*<noDropsTo><port>1433<\/port><\/noDropsTo>\s*\n\s*<complete>true<\/complete>\s*$/ :
-        'capture:help shows the XML example as a block'
+// The goal's XML example is shown as it goes into a pom: one element per line, indented by
+// nesting under the goal's description (2 spaces), not squashed into one line or flush left.
+assert log.contains('\n  <configuration>\n    <noDropsTo><port>1433</port></noDropsTo>\n    <complete>true</complete>\n' +
+        '    <onlyTalksTo><hosts><host>127.0.0.0/8</host></hosts></onlyTalksTo>\n  </configuration>\n') :
+        'capture:help shows the XML example indented'
 assert log =~ /allEstablished\s+Every TCP connection to this port completed its handshake/
 return true
