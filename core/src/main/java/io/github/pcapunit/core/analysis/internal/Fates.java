@@ -688,7 +688,8 @@ public final class Fates {
 
     /**
      * Kernel or firewall drops decide the place. A firewall record names its namespace
-     * ({@code OBSERVED}); a tracefs record names none, so the place comes from where the capture
+     * ({@code OBSERVED}); so does an eBPF record, with the netfilter hook ({@link #placed(Flow, List,
+     * List, String)}, {@code OBSERVED}); a tracefs record names none, so the place comes from where the capture
      * saw the packets ({@code INFERRED}): never seen → dropped on this host before leaving;
      * captured leaving (Tx) → dropped after it, on another host; captured arriving (Rx) → dropped
      * by this host's INPUT/FORWARD; otherwise the place is not known.
@@ -697,6 +698,10 @@ public final class Fates {
         Drop firewall = kernel.stream().filter(d -> d.source() == EvidenceSource.FIREWALL
                 && d.namespace().isPresent()).findFirst().orElse(null);
         Drop stored = kernel.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).findFirst().orElse(null);
+        List<Drop> observed = kernel.stream().filter(Fates::placed).toList();
+        if (firewall == null && !observed.isEmpty()) {
+            return placed(flow, observed, drops, what);
+        }
         Fate fate;
         Confidence conf;
         String where;
@@ -716,7 +721,8 @@ public final class Fates {
             conf = Confidence.OBSERVED;
             where = (here ? "this host, " : "") + (ns.equals("(JVM)") ? "the JVM's network namespace" : "namespace " + ns);
             how = "by nftables " + firewall.firewallRule().map(Object::toString).orElse("(rule not traced)")
-                    + " in " + where;
+                    + " in " + where + observed.stream().filter(d -> d.namespace().get().equals(ns)
+                            && d.hook().isPresent()).findFirst().map(d -> " (hook " + d.hook().get() + ")").orElse("");
         } else if (captured == null) {
             fate = Fate.DROPPED;
             conf = Confidence.INFERRED;
@@ -746,6 +752,62 @@ public final class Fates {
         kernel.get(0).time().ifPresent(b::time);
         drops.forEach(d -> b.evidence(d.description()));
         return b.build();
+    }
+
+    /**
+     * Whether {@code d} says where it happened: a kernel record eBPF read from the dropped packet
+     * itself ({@link Confidence#OBSERVED}), naming the network namespace (and, for netfilter, the
+     * hook). A tracefs record is tied to a flow by time and CPU and names no place.
+     */
+    private static boolean placed(Drop d) {
+        return d.source() == EvidenceSource.KERNEL && d.confidence().orElse(null) == Confidence.OBSERVED
+                && d.namespace().isPresent();
+    }
+
+    /**
+     * The verdict of a flow whose drops eBPF recorded with their place: on this host when a
+     * namespace it happened in is one the capture ran in ({@link #captured}), else on another host
+     * or namespace, which it names with the hook, e.g. {@code "TCP 10.200.61.10:39462 → 10.200.62.20:1102
+     * was dropped in namespace router (FORWARD), not on this host: 3 packets dropped there by netfilter
+     * (nftables) (NETFILTER_DROP at nft_do_chain), as eBPF saw at kfree_skb; SYN sent 1× ..."}.
+     */
+    private Verdict placed(Flow flow, List<Drop> observed, List<Drop> drops, String what) {
+        Map<String, List<Drop>> byPlace = new LinkedHashMap<>();
+        boolean here = false;
+        for (Drop d : observed) {
+            byPlace.computeIfAbsent(place(d), k -> new ArrayList<>()).add(d);
+            here |= captured(d.namespace().get());
+        }
+        String places = String.join(" and ", byPlace.keySet());
+        long n = observed.stream().mapToLong(Drop::count).sum();
+        Set<String> components = new java.util.LinkedHashSet<>();
+        observed.forEach(d -> components.add(d.component().orElse("the kernel")));
+        String how = (here ? "on this host, in " + places : "in " + places + ", not on this host") + ": " + n
+                + (n == 1 ? " packet" : " packets") + " dropped there by " + String.join(", ", components) + " ("
+                + reasons(observed) + "), as eBPF saw at kfree_skb";
+        Verdict.Builder b = Verdict.builder(flow, here ? Fate.DROPPED_ON_THIS_HOST : Fate.DROPPED_ELSEWHERE,
+                        Confidence.OBSERVED)
+                .sentence(flow + " was dropped " + how + "; " + what)
+                .where((here ? "this host, " : "") + places).drops(drops);
+        observed.get(0).time().ifPresent(b::time);
+        for (Map.Entry<String, List<Drop>> e : byPlace.entrySet()) {
+            long c = e.getValue().stream().mapToLong(Drop::count).sum();
+            Set<Integer> ttls = new java.util.TreeSet<>();
+            e.getValue().forEach(d -> d.ttl().ifPresent(ttls::add));
+            b.evidence("eBPF kfree_skb: " + c + (c == 1 ? " packet" : " packets") + " of this flow freed in "
+                    + e.getKey() + " (" + reasons(e.getValue()) + (ttls.isEmpty() ? "" : ", TTL "
+                    + ttls.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("/")))
+                    + "), read from the dropped packets themselves (observed)");
+        }
+        drops.forEach(d -> b.evidence(d.description()));
+        return b.build();
+    }
+
+    /** {@code "namespace router (FORWARD)"}, {@code "the JVM's network namespace (OUTPUT)"}; the code location when no hook. */
+    private static String place(Drop d) {
+        String ns = d.namespace().get();
+        String at = d.hook().map(h -> " (" + h + ")").orElse(d.location().map(l -> " (at " + l + ")").orElse(""));
+        return (ns.equals("(JVM)") ? "the JVM's network namespace" : "namespace " + ns) + at;
     }
 
     /** {@code "; the records count 3 dropped packets"}: what the kernel, firewall or stored records add up to. */
@@ -783,6 +845,11 @@ public final class Fates {
                     && d.namespace().isPresent()).findFirst().orElse(null);
             if (firewall != null) {
                 out.add(dropped(e.getKey(), kernel, kernel, null, packets + " dropped"));
+                continue;
+            }
+            if (kernel.stream().anyMatch(Fates::placed)) {
+                out.add(dropped(e.getKey(), kernel, kernel, null, "none of its packets reached a captured interface"
+                        + packets(kernel)));
                 continue;
             }
             Verdict.Builder b = Verdict.builder(e.getKey(), Fate.DROPPED_ON_THIS_HOST, Confidence.INFERRED)

@@ -1,0 +1,223 @@
+package io.github.pcapunit.core.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pcapunit.core.DecodeBytes;
+import io.github.pcapunit.core.pcapng.Direction;
+import io.github.pcapunit.core.pcapng.InterfaceDescription;
+import io.github.pcapunit.core.pcapng.JournalEntry;
+import io.github.pcapunit.core.pcapng.JournalKey;
+import io.github.pcapunit.core.pcapng.LinkType;
+import io.github.pcapunit.core.pcapng.PacketOptions;
+import io.github.pcapunit.core.pcapng.PcapngWriter;
+import io.github.pcapunit.core.pcapng.SectionHeader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Verdicts place a kernel drop where the eBPF record says it happened: its namespace (this host
+ * when the capture ran there) and netfilter hook, observed; a tracefs record, which names no
+ * place, keeps the lower-confidence wording. Files as the engine writes them: one Ethernet
+ * interface described as the capture point's namespace, and one journal entry per dropped packet
+ * with the keys the eBPF recorder writes ({@code KernelJournal.ebpfFields}).
+ */
+class EbpfPlacementTest {
+
+    private static final String CLIENT = "10.200.61.10";
+    private static final String SERVER = "10.200.62.20";
+    private static final long T0 = 1_764_669_600_000_000_000L;
+    private static final int SYN = 0x02;
+    /** The capture ran in the client's namespace, as CapturePoint.namespace("client") describes it. */
+    private static final String IN_CLIENT = "to-router in network namespace client (/run/netns/client)";
+
+    @TempDir
+    Path dir;
+
+    private static Instant at(long micros) {
+        return Instant.ofEpochSecond(0, T0 + micros * 1000);
+    }
+
+    /** One eBPF drop of the client's SYN to {@code port}, dropped in {@code netns} at {@code hook}. */
+    private static JournalEntry ebpf(long micros, int port, String netns, String hook, int ttl) {
+        JournalEntry.Builder b = JournalEntry.builder(at(micros))
+                .field(JournalKey.MESSAGE, "Drop: reason NETFILTER_DROP ... [eBPF, observed]")
+                .field(JournalKey.PCAPUNIT_EVENT, "kfree_skb")
+                .field(JournalKey.PCAPUNIT_REASON, "NETFILTER_DROP").field(JournalKey.PCAPUNIT_LOCATION, "nft_do_chain")
+                .field(JournalKey.PCAPUNIT_PROTOCOL, "IPv4").field(JournalKey.PCAPUNIT_FLOW_PROTOCOL, "TCP")
+                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, "50100")
+                .field(JournalKey.PCAPUNIT_DADDR, SERVER).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(port))
+                .field(JournalKey.PCAPUNIT_FLAGS, "SYN").field(JournalKey.PCAPUNIT_TTL, Integer.toString(ttl))
+                .field(JournalKey.PCAPUNIT_NETNS, netns)
+                .field(JournalKey.PCAPUNIT_COMPONENT, "netfilter (nftables)")
+                .field(JournalKey.PCAPUNIT_DROP_SOURCE, "EBPF").field(JournalKey.PCAPUNIT_CONFIDENCE, "OBSERVED");
+        if (hook != null) {
+            b.field(JournalKey.PCAPUNIT_HOOK, hook);
+        }
+        return b.build();
+    }
+
+    /** A tracefs summary of {@code count} drops of the same SYNs: a flow, but no namespace or hook. */
+    private static JournalEntry tracefs(long micros, int port, long count) {
+        return JournalEntry.builder(at(micros))
+                .field(JournalKey.MESSAGE, "kernel trace: " + count + " more kfree_skb events counted")
+                .field(JournalKey.PCAPUNIT_EVENT, "kernel_trace_summary")
+                .field(JournalKey.PCAPUNIT_SUMMARY_EVENT, "kfree_skb")
+                .field(JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(count))
+                .field(JournalKey.PCAPUNIT_SUMMARY_LAST, at(micros + 1_000_000).toString())
+                .field(JournalKey.PCAPUNIT_REASON, "NETFILTER_DROP").field(JournalKey.PCAPUNIT_LOCATION, "nft_do_chain")
+                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, "50100")
+                .field(JournalKey.PCAPUNIT_DADDR, SERVER).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(port))
+                .build();
+    }
+
+    /**
+     * A capture described by {@code site}: the client's SYN to {@code port} captured twice in
+     * {@code direction} ({@code null}: not captured), then {@code journal}.
+     */
+    private CapturedTraffic file(String name, String site, int port, Direction direction, List<JournalEntry> journal) {
+        Path file = dir.resolve(name + ".pcapng");
+        InterfaceDescription idb = InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("client/to-router")
+                .description(site).build();
+        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(), idb)) {
+            if (direction != null) {
+                byte[] frame = DecodeBytes.ethernet(0x0800, DecodeBytes.ipv4(6, CLIENT, SERVER,
+                        DecodeBytes.tcp(50100, port, 7000, 0, SYN, 64240, 0)));
+                for (int i = 0; i < 2; i++) {
+                    w.writePacket(0, T0 + i * 1_000_000_000L, frame.length, frame, 0, frame.length,
+                            PacketOptions.builder().direction(direction).build());
+                }
+            }
+            journal.forEach(w::writeJournal);
+        }
+        return CapturedTraffic.read(file);
+    }
+
+    private static List<JournalEntry> twice(int port, String netns, String hook, int ttl) {
+        List<JournalEntry> out = new ArrayList<>();
+        out.add(ebpf(100, port, netns, hook, ttl));
+        out.add(ebpf(1_000_100, port, netns, hook, ttl));
+        return out;
+    }
+
+    private static Verdict only(CapturedTraffic traffic, int port) {
+        List<Verdict> v = traffic.verdictsTo(port);
+        assertThat(v).as("verdicts to %d", port).hasSize(1);
+        return v.get(0);
+    }
+
+    @Test
+    void dropOnTheCapturedNamespacesOutput_isDroppedOnThisHost_namingTheHook_observed() {
+        // GIVEN the SYNs never reached the client's interface: the client's OUTPUT dropped both
+        CapturedTraffic traffic = file("client-output", IN_CLIENT, 1101, null, twice(1101, "client", "OUTPUT", 64));
+
+        Verdict v = only(traffic, 1101);
+        assertThat(v.fate()).as(v.toString()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(v.confidence()).isEqualTo(Confidence.OBSERVED);
+        assertThat(v.where()).hasValue("this host, namespace client (OUTPUT)");
+        assertThat(v.sentence()).isEqualTo("TCP " + CLIENT + ":50100 \u2192 " + SERVER + ":1101 was dropped on this"
+                + " host, in namespace client (OUTPUT): 2 packets dropped there by netfilter (nftables)"
+                + " (NETFILTER_DROP at nft_do_chain), as eBPF saw at kfree_skb; none of its packets reached a"
+                + " captured interface; the records count 2 dropped packets");
+        assertThat(v.evidence().get(0)).isEqualTo("eBPF kfree_skb: 2 packets of this flow freed in namespace client"
+                + " (OUTPUT) (NETFILTER_DROP at nft_do_chain, TTL 64), read from the dropped packets themselves"
+                + " (observed)");
+        assertThat(traffic.diagnosis(SERVER, 1101).sentence()).contains("in namespace client (OUTPUT)")
+                .endsWith("the cause is on this host, not the server");
+    }
+
+    @Test
+    void dropInAnotherNamespacesForward_afterTheSynsLeft_isDroppedElsewhere_namingNamespaceAndHook() {
+        CapturedTraffic traffic = file("router-forward", IN_CLIENT, 1102, Direction.OUTBOUND,
+                twice(1102, "router", "FORWARD", 63));
+
+        Verdict v = only(traffic, 1102);
+        assertThat(v.fate()).as(v.toString()).isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(v.confidence()).isEqualTo(Confidence.OBSERVED);
+        assertThat(v.where()).hasValue("namespace router (FORWARD)");
+        assertThat(v.sentence()).startsWith("TCP " + CLIENT + ":50100 \u2192 " + SERVER + ":1102 was dropped in"
+                + " namespace router (FORWARD), not on this host: 2 packets dropped there by netfilter (nftables)")
+                .contains("SYN sent 2\u00d7").endsWith("; the records count 2 dropped packets");
+        assertThat(v.evidence()).anySatisfy(l -> assertThat(l).startsWith("eBPF kfree_skb: 2 packets").contains(
+                "namespace router (FORWARD)", "TTL 63"));
+        assertThat(traffic.diagnosis(SERVER, 1102).sentence()).contains("namespace router (FORWARD)")
+                .endsWith("the cause is on another host on the path or at the server, not here");
+    }
+
+    @Test
+    void threePlaces_giveThreeDifferentVerdicts_eachNamingWhere() {
+        List<JournalEntry> journal = new ArrayList<>(twice(1101, "client", "OUTPUT", 64));
+        journal.addAll(twice(1103, "server", "INPUT", 63));
+        CapturedTraffic output = file("three-1101", IN_CLIENT, 1101, null, journal);
+        CapturedTraffic input = file("three-1103", IN_CLIENT, 1103, Direction.OUTBOUND, twice(1103, "server", "INPUT", 63));
+        CapturedTraffic forward = file("three-1102", IN_CLIENT, 1102, Direction.OUTBOUND,
+                twice(1102, "router", "FORWARD", 63));
+
+        Verdict atServer = only(input, 1103);
+        assertThat(atServer.fate()).isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(atServer.where()).hasValue("namespace server (INPUT)");
+        List<String> sentences = List.of(only(output, 1101).sentence(), atServer.sentence(),
+                only(forward, 1102).sentence());
+        assertThat(sentences).doesNotHaveDuplicates();
+        assertThat(sentences.get(0)).contains("on this host, in namespace client (OUTPUT)");
+        assertThat(sentences.get(1)).contains("in namespace server (INPUT), not on this host");
+        assertThat(sentences.get(2)).contains("in namespace router (FORWARD), not on this host");
+        // the server's drops in the first file belong to their own flow, placed on their own
+        assertThat(only(output, 1103).where()).hasValue("namespace server (INPUT)");
+    }
+
+    @Test
+    void dropOnInput_ofTheNamespaceTheCaptureRanIn_isDroppedOnThisHost_namingInput() {
+        String inServer = "to-router in network namespace server (/run/netns/server)";
+        CapturedTraffic traffic = file("server-input", inServer, 1103, Direction.INBOUND,
+                twice(1103, "server", "INPUT", 63));
+
+        Verdict v = only(traffic, 1103);
+        assertThat(v.fate()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(v.confidence()).isEqualTo(Confidence.OBSERVED);
+        assertThat(v.where()).hasValue("this host, namespace server (INPUT)");
+    }
+
+    @Test
+    void dropInTheJvmsNamespace_capturedThere_isThisHost_anUnnamedNamespaceIsNamedByItsInode() {
+        CapturedTraffic jvm = file("jvm", "", 1101, null, twice(1101, "(JVM)", "OUTPUT", 64));
+        assertThat(only(jvm, 1101).fate()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(only(jvm, 1101).where()).hasValue("this host, the JVM's network namespace (OUTPUT)");
+
+        CapturedTraffic inode = file("inode", "", 1102, Direction.OUTBOUND,
+                twice(1102, "net:[4026532611]", "FORWARD", 63));
+        assertThat(only(inode, 1102).fate()).isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(only(inode, 1102).where()).hasValue("namespace net:[4026532611] (FORWARD)");
+    }
+
+    @Test
+    void dropWithoutHook_namesTheNamespaceAndTheKernelFunction() {
+        List<JournalEntry> journal = List.of(ebpf(100, 1104, "server", null, 63));
+        CapturedTraffic traffic = file("no-hook", IN_CLIENT, 1104, Direction.OUTBOUND, journal);
+
+        Verdict v = only(traffic, 1104);
+        assertThat(v.fate()).isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(v.where()).hasValue("namespace server (at nft_do_chain)");
+    }
+
+    @Test
+    void tracefsRecords_keepTheirInferredWording_andNameNoHookOrNamespace() {
+        CapturedTraffic leaving = file("tracefs-leaving", IN_CLIENT, 1102, Direction.OUTBOUND,
+                List.of(tracefs(100, 1102, 2)));
+        Verdict v = only(leaving, 1102);
+        assertThat(v.fate()).isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(v.confidence()).isEqualTo(Confidence.INFERRED);
+        assertThat(v.where()).hasValue("another host or namespace");
+        assertThat(v.sentence()).contains("the kernel record names no namespace").doesNotContain("FORWARD", "router",
+                "eBPF");
+        assertThat(v.evidence()).noneSatisfy(l -> assertThat(l).startsWith("eBPF kfree_skb"));
+
+        CapturedTraffic unseen = file("tracefs-unseen", IN_CLIENT, 1101, null, List.of(tracefs(100, 1101, 2)));
+        Verdict u = only(unseen, 1101);
+        assertThat(u.confidence()).isEqualTo(Confidence.INFERRED);
+        assertThat(u.sentence()).doesNotContain("OUTPUT", "namespace client");
+    }
+}
