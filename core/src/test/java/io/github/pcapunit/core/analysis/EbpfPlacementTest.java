@@ -43,14 +43,19 @@ class EbpfPlacementTest {
 
     /** One eBPF drop of the client's SYN to {@code port}, dropped in {@code netns} at {@code hook}. */
     private static JournalEntry ebpf(long micros, int port, String netns, String hook, int ttl) {
+        return ebpf(micros, CLIENT, 50100, SERVER, port, netns, hook, ttl);
+    }
+
+    private static JournalEntry ebpf(long micros, String saddr, int sport, String daddr, int dport, String netns,
+            String hook, int ttl) {
         JournalEntry.Builder b = JournalEntry.builder(at(micros))
                 .field(JournalKey.MESSAGE, "Drop: reason NETFILTER_DROP ... [eBPF, observed]")
                 .field(JournalKey.PCAPUNIT_EVENT, "kfree_skb")
                 .field(JournalKey.PCAPUNIT_REASON, "NETFILTER_DROP").field(JournalKey.PCAPUNIT_LOCATION, "nft_do_chain")
                 .field(JournalKey.PCAPUNIT_PROTOCOL, "IPv4").field(JournalKey.PCAPUNIT_FLOW_PROTOCOL, "TCP")
-                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, "50100")
-                .field(JournalKey.PCAPUNIT_DADDR, SERVER).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(port))
-                .field(JournalKey.PCAPUNIT_FLAGS, "SYN").field(JournalKey.PCAPUNIT_TTL, Integer.toString(ttl))
+                .field(JournalKey.PCAPUNIT_SADDR, saddr).field(JournalKey.PCAPUNIT_SPORT, Integer.toString(sport))
+                .field(JournalKey.PCAPUNIT_DADDR, daddr).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(dport))
+                .field(JournalKey.PCAPUNIT_FLAGS, sport == 50100 ? "SYN" : "SYN|ACK").field(JournalKey.PCAPUNIT_TTL, Integer.toString(ttl))
                 .field(JournalKey.PCAPUNIT_NETNS, netns)
                 .field(JournalKey.PCAPUNIT_COMPONENT, "netfilter (nftables)")
                 .field(JournalKey.PCAPUNIT_DROP_SOURCE, "EBPF").field(JournalKey.PCAPUNIT_CONFIDENCE, "OBSERVED");
@@ -79,10 +84,17 @@ class EbpfPlacementTest {
      * {@code direction} ({@code null}: not captured), then {@code journal}.
      */
     private CapturedTraffic file(String name, String site, int port, Direction direction, List<JournalEntry> journal) {
+        return file(name, List.of(site), port, direction, journal);
+    }
+
+    /** As {@link #file(String, String, int, Direction, List)}, one interface per site, the packets on the first. */
+    private CapturedTraffic file(String name, List<String> sites, int port, Direction direction,
+            List<JournalEntry> journal) {
         Path file = dir.resolve(name + ".pcapng");
-        InterfaceDescription idb = InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("client/to-router")
-                .description(site).build();
-        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(), idb)) {
+        InterfaceDescription[] idbs = sites.stream().map(site -> InterfaceDescription.builder()
+                .linkType(LinkType.ETHERNET).name("if" + sites.indexOf(site)).description(site).build())
+                .toArray(InterfaceDescription[]::new);
+        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(), idbs)) {
             if (direction != null) {
                 byte[] frame = DecodeBytes.ethernet(0x0800, DecodeBytes.ipv4(6, CLIENT, SERVER,
                         DecodeBytes.tcp(50100, port, 7000, 0, SYN, 64240, 0)));
@@ -119,7 +131,7 @@ class EbpfPlacementTest {
         assertThat(v.confidence()).isEqualTo(Confidence.OBSERVED);
         assertThat(v.where()).hasValue("this host, namespace client (OUTPUT)");
         assertThat(v.sentence()).isEqualTo("TCP " + CLIENT + ":50100 \u2192 " + SERVER + ":1101 was dropped on this"
-                + " host, in namespace client (OUTPUT): 2 packets dropped there by netfilter (nftables)"
+                + " host, in namespace client (OUTPUT), at the client: 2 packets dropped there by netfilter (nftables)"
                 + " (NETFILTER_DROP at nft_do_chain), as eBPF saw at kfree_skb; none of its packets reached a"
                 + " captured interface; the records count 2 dropped packets");
         assertThat(v.evidence().get(0)).isEqualTo("eBPF kfree_skb: 2 packets of this flow freed in namespace client"
@@ -139,7 +151,7 @@ class EbpfPlacementTest {
         assertThat(v.confidence()).isEqualTo(Confidence.OBSERVED);
         assertThat(v.where()).hasValue("namespace router (FORWARD)");
         assertThat(v.sentence()).startsWith("TCP " + CLIENT + ":50100 \u2192 " + SERVER + ":1102 was dropped in"
-                + " namespace router (FORWARD), not on this host: 2 packets dropped there by netfilter (nftables)")
+                + " namespace router (FORWARD), a device on the path, not on this host: 2 packets dropped there by netfilter (nftables)")
                 .contains("SYN sent 2\u00d7").endsWith("; the records count 2 dropped packets");
         assertThat(v.evidence()).anySatisfy(l -> assertThat(l).startsWith("eBPF kfree_skb: 2 packets").contains(
                 "namespace router (FORWARD)", "TTL 63"));
@@ -162,11 +174,37 @@ class EbpfPlacementTest {
         List<String> sentences = List.of(only(output, 1101).sentence(), atServer.sentence(),
                 only(forward, 1102).sentence());
         assertThat(sentences).doesNotHaveDuplicates();
-        assertThat(sentences.get(0)).contains("on this host, in namespace client (OUTPUT)");
-        assertThat(sentences.get(1)).contains("in namespace server (INPUT), not on this host");
-        assertThat(sentences.get(2)).contains("in namespace router (FORWARD), not on this host");
+        assertThat(sentences.get(0)).contains("on this host, in namespace client (OUTPUT), at the client");
+        assertThat(sentences.get(1)).contains("in namespace server (INPUT), at the server, not on this host");
+        assertThat(sentences.get(2)).contains("in namespace router (FORWARD), a device on the path, not on this host");
         // the server's drops in the first file belong to their own flow, placed on their own
         assertThat(only(output, 1103).where()).hasValue("namespace server (INPUT)");
+    }
+
+    @Test
+    void captureInThreeNamespaces_thisHostIsTheInitiators_theHookAndDirectionSayWhichEnd() {
+        List<String> sites = List.of(IN_CLIENT, "to-client in network namespace router (/run/netns/router)",
+                "to-server in network namespace router (/run/netns/router)",
+                "to-router in network namespace server (/run/netns/server)");
+        CapturedTraffic output = file("multi-output", sites, 1101, null, twice(1101, "client", "OUTPUT", 64));
+        CapturedTraffic input = file("multi-input", sites, 1103, Direction.OUTBOUND, twice(1103, "server", "INPUT", 63));
+        CapturedTraffic forward = file("multi-forward", sites, 1102, Direction.OUTBOUND,
+                twice(1102, "router", "FORWARD", 63));
+        // the server's SYN-ACK, dropped on the client's INPUT: the client's side again
+        List<JournalEntry> reply = List.of(ebpf(200, SERVER, 1104, CLIENT, 50100, "client", "INPUT", 63),
+                ebpf(1_000_200, SERVER, 1104, CLIENT, 50100, "client", "INPUT", 63));
+        CapturedTraffic clientInput = file("multi-client-input", sites, 1104, Direction.OUTBOUND, reply);
+
+        assertThat(only(output, 1101).fate()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(only(output, 1101).sentence()).contains("in namespace client (OUTPUT), at the client:");
+        assertThat(only(input, 1103).fate()).as("captured there, but the server's end").isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(only(input, 1103).sentence()).contains("in namespace server (INPUT), at the server, not on this host");
+        assertThat(only(forward, 1102).fate()).isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(only(forward, 1102).where()).hasValue("namespace router (FORWARD)");
+        Verdict v = only(clientInput, 1104);
+        assertThat(v.fate()).as(v.toString()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(v.where()).hasValue("this host, namespace client (INPUT)");
+        assertThat(v.sentence()).contains("in namespace client (INPUT), at the client:");
     }
 
     @Test

@@ -773,12 +773,18 @@ public final class Fates {
      */
     private Verdict placed(Flow flow, List<Drop> observed, List<Drop> drops, String what) {
         Map<String, List<Drop>> byPlace = new LinkedHashMap<>();
+        Set<String> roles = new java.util.LinkedHashSet<>();
         boolean here = false;
+        boolean several = namespaces() > 1;
         for (Drop d : observed) {
             byPlace.computeIfAbsent(place(d), k -> new ArrayList<>()).add(d);
-            here |= captured(d.namespace().get());
+            String role = role(d, flow);
+            roles.add(role == null ? "" : role);
+            // several captured namespaces: "this host" is the initiator's, which the hook tells
+            here |= several && role != null ? role.equals(CLIENT_SIDE) : captured(d.namespace().get());
         }
-        String places = String.join(" and ", byPlace.keySet());
+        String places = String.join(" and ", byPlace.keySet())
+                + (roles.size() == 1 && !roles.contains("") ? ", " + roles.iterator().next() : "");
         long n = observed.stream().mapToLong(Drop::count).sum();
         Set<String> components = new java.util.LinkedHashSet<>();
         observed.forEach(d -> components.add(d.component().orElse("the kernel")));
@@ -788,7 +794,7 @@ public final class Fates {
         Verdict.Builder b = Verdict.builder(flow, here ? Fate.DROPPED_ON_THIS_HOST : Fate.DROPPED_ELSEWHERE,
                         Confidence.OBSERVED)
                 .sentence(flow + " was dropped " + how + "; " + what)
-                .where((here ? "this host, " : "") + places).drops(drops);
+                .where((here ? "this host, " : "") + String.join(" and ", byPlace.keySet())).drops(drops);
         observed.get(0).time().ifPresent(b::time);
         for (Map.Entry<String, List<Drop>> e : byPlace.entrySet()) {
             long c = e.getValue().stream().mapToLong(Drop::count).sum();
@@ -801,6 +807,30 @@ public final class Fates {
         }
         drops.forEach(d -> b.evidence(d.description()));
         return b.build();
+    }
+
+    private static final String CLIENT_SIDE = "at the client";
+
+    /**
+     * Which end dropped it, from the hook and the packet's direction: OUTPUT is the sender's,
+     * INPUT the receiver's, FORWARD a device on the path; null for other hooks or none.
+     */
+    private static String role(Drop d, Flow flow) {
+        String hook = d.hook().orElse("");
+        if (hook.equals("FORWARD")) {
+            return "a device on the path";
+        }
+        if (!hook.equals("OUTPUT") && !hook.equals("INPUT") || d.flow().isEmpty()) {
+            return null;
+        }
+        boolean forward = d.flow().get().source().address().equals(flow.source().address());
+        return forward == hook.equals("OUTPUT") ? CLIENT_SIDE : "at the server";
+    }
+
+    /** How many network namespaces the capture ran in ("" and the JVM's count as one). */
+    private long namespaces() {
+        return captureSites.stream().map(d -> d.indexOf(" in ") >= 0 ? d.substring(d.indexOf(" in ") + 4) : d)
+                .distinct().count();
     }
 
     /** {@code "namespace router (FORWARD)"}, {@code "the JVM's network namespace (OUTPUT)"}; the code location when no hook. */
