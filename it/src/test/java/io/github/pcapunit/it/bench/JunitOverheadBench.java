@@ -18,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
@@ -26,8 +29,11 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -48,7 +54,11 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * </ul>
  * Suites run in rotating order per round; the table shows the medians and the median of each
  * round's difference to plain (robust to a load that drifts between rounds); ten kept files per
- * round are counted by tshark too. Run by scripts/bench-junit.sh; results in BENCHMARKS.md
+ * round are counted by tshark too. Suite time divided by {@value #TESTS} includes what a run pays
+ * once (the shared capture's start, its kernel evidence sidecars, its close); the last column is
+ * the median of the tests' own durations (JUnit's executionStarted to executionFinished, which
+ * spans the extension's before/after callbacks) over all rounds, minus plain's: what a typical test
+ * pays. Run by scripts/bench-junit.sh; results in BENCHMARKS.md
  * "JUnit extension".
  */
 public final class JunitOverheadBench {
@@ -70,6 +80,8 @@ public final class JunitOverheadBench {
         String[] names = {"plain", "pcapunit", "pcapunit-kept", "tcpdump", "pcapunit-evidence-off"};
         long[][] millis = new long[suites.size()][rounds];
         long[][] complete = new long[suites.size()][rounds];
+        List<List<Long>> testNanos = new ArrayList<>();
+        suites.forEach(x -> testNanos.add(new ArrayList<>()));
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         run(PlainSuite.class);   // warm-up: class loading, JIT
         run(PcapunitSuite.class);
@@ -81,7 +93,7 @@ public final class JunitOverheadBench {
                 deleteTree(output);
                 Files.createDirectories(output);
                 long t0 = System.nanoTime();
-                run(suites.get(s));
+                testNanos.get(s).addAll(run(suites.get(s)));
                 millis[s][r] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 complete[s][r] = completeFiles(output, s == 2 ? 10 : 0);
             }
@@ -92,14 +104,16 @@ public final class JunitOverheadBench {
                 TESTS, DATAGRAMS, rounds);
         System.out.println("| suite | suite time (ms, median) | all rounds (ms) | added per test vs plain (ms, "
                 + "medians) | added per test, median of per-round differences (ms) | files with all " + DATAGRAMS
-                + " datagrams (per round) |");
-        System.out.println("| --- | ---: | --- | ---: | ---: | --- |");
+                + " datagrams (per round) | median test duration minus plain's (ms) |");
+        System.out.println("| --- | ---: | --- | ---: | ---: | --- | ---: |");
+        double plainTest = medianNanos(testNanos.get(0));
         long plain = median(millis[0]);
         for (int s = 0; s < suites.size(); s++) {
             long m = median(millis[s]);
-            System.out.printf("| %s | %d | %s | %.2f | %.2f | %s |%n", names[s], m, Arrays.toString(millis[s]),
+            System.out.printf("| %s | %d | %s | %.2f | %.2f | %s | %.3f |%n", names[s], m, Arrays.toString(millis[s]),
                     (m - plain) / (double) TESTS, pairedPerTest(millis[s], millis[0]),
-                    s == 2 || s == 3 ? Arrays.toString(complete[s]) + " of " + TESTS : "n/a");
+                    s == 2 || s == 3 ? Arrays.toString(complete[s]) + " of " + TESTS : "n/a",
+                    (medianNanos(testNanos.get(s)) - plainTest) / 1e6);
         }
         double pcapunit = (median(millis[1]) - plain) / (double) TESTS;
         double tcpdump = (median(millis[3]) - plain) / (double) TESTS;
@@ -111,6 +125,14 @@ public final class JunitOverheadBench {
         System.out.printf("pcapunit with kernelEvidence = OFF (keep nothing) added per test: %.2f ms from medians, "
                 + "%.2f ms paired: the rest of the default row is the kernel evidence sidecars%n",
                 (median(millis[4]) - plain) / (double) TESTS, pairedPerTest(millis[4], millis[0]));
+        System.out.printf("pcapunit (keep nothing) median test duration minus plain's: %.3f ms (target <= 1; "
+                + "one-off start and close excluded), evidence OFF %.3f ms%n",
+                (medianNanos(testNanos.get(1)) - plainTest) / 1e6, (medianNanos(testNanos.get(4)) - plainTest) / 1e6);
+    }
+
+    private static double medianNanos(List<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
     }
 
     /** Median over rounds of (suite - plain) / tests: each round's suites ran minutes apart at most. */
@@ -128,19 +150,44 @@ public final class JunitOverheadBench {
         return model + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version();
     }
 
-    private static void run(Class<?> suite) {
+    /** Runs the suite; returns each test's duration in nanoseconds (callbacks included). */
+    private static List<Long> run(Class<?> suite) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectClass(suite))
                 .configurationParameter("pcapunit.output.directory", output.toString())
                 .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(request, listener);
+        TestDurations durations = new TestDurations();
+        launcher.execute(request, listener, durations);
         TestExecutionSummary summary = listener.getSummary();
         if (summary.getTestsSucceededCount() != TESTS || summary.getTotalFailureCount() != 0) {
             summary.getFailures().forEach(f -> f.getException().printStackTrace());
             throw new IllegalStateException(suite.getSimpleName() + ": " + summary.getTestsSucceededCount()
                     + " of " + TESTS + " tests passed");
+        }
+        return durations.nanos;
+    }
+
+    /** Each test's executionStarted to executionFinished, which spans its extensions' callbacks. */
+    private static final class TestDurations implements TestExecutionListener {
+        final List<Long> nanos = Collections.synchronizedList(new ArrayList<>());
+        private final Map<String, Long> started = new ConcurrentHashMap<>();
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            if (id.isTest()) {
+                started.put(id.getUniqueId(), System.nanoTime());
+            }
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier id,
+                TestExecutionResult result) {
+            Long t0 = started.remove(id.getUniqueId());
+            if (id.isTest() && t0 != null) {
+                nanos.add(System.nanoTime() - t0);
+            }
         }
     }
 
