@@ -389,7 +389,9 @@ public final class BpfRecorder implements AutoCloseable {
      */
     String cause() {
         try {
-            errReader.join(500);
+            // an exited bpftrace's stderr ends at once; only scheduling delays its reader (a loaded CI
+            // machine took over 500 ms), so wait longer for an exited process than for a live one
+            errReader.join(process.isAlive() ? 500 : 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
