@@ -305,11 +305,18 @@ class PathVerdictsTest {
     void withoutFirewallTracing_theKernelRecordsGiveTheSameSidesAtLowerConfidence() throws Exception {
         // tracefs only (no explain mode): records without namespace; the place comes from whether
         // the capture saw the SYNs leave, so server INPUT and router FORWARD cannot be told apart
-        CapturedTraffic traffic = capture("three-drops-tracefs", false, () -> {
-            for (int port : new int[] {CLIENT_DROP, SERVER_DROP, ROUTER_DROP}) {
-                assertThat(run("connect", SERVER4, port, 2.5)).isEqualTo("timeout");
-            }
-        });
+        // eBPF off ("pcapunit.bpftrace" empty): its records would name the namespace and hook (observed)
+        System.setProperty("pcapunit.bpftrace", "");
+        CapturedTraffic traffic;
+        try {
+            traffic = capture("three-drops-tracefs", false, () -> {
+                for (int port : new int[] {CLIENT_DROP, SERVER_DROP, ROUTER_DROP}) {
+                    assertThat(run("connect", SERVER4, port, 2.5)).isEqualTo("timeout");
+                }
+            });
+        } finally {
+            System.clearProperty("pcapunit.bpftrace");
+        }
         org.junit.jupiter.api.Assumptions.assumeTrue(traffic.evidenceStatus()
                 .map(st -> st.recorded(io.github.pcapunit.core.capture.EvidenceStatus.Source.KERNEL_TRACE))
                 .orElse(false), "kernel evidence not recorded here");

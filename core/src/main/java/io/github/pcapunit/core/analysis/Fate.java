@@ -25,9 +25,16 @@ public enum Fate {
     RESET_BY_PEER(true, "reset by the server"),
     /** A reset came from a device between the two ends (its TTL/hop limit gives it away), not from the peer. */
     RESET_BY_PATH(true, "reset by a device on the path"),
-    /** The kernel of the capturing host (or namespace) dropped its packets. */
+    /**
+     * The kernel of the capturing host (or namespace) dropped its packets. When the capture ran in
+     * several namespaces and an eBPF record names the hook, "this host" is the flow's initiator's:
+     * its OUTPUT, or its INPUT for the answers.
+     */
     DROPPED_ON_THIS_HOST(true, "dropped on this host"),
-    /** Another host or network namespace dropped its packets (a router, the server). */
+    /**
+     * Another host or network namespace dropped its packets (a router, the server); the verdict
+     * names it when the evidence does, e.g. {@code "namespace router (FORWARD)"}.
+     */
     DROPPED_ELSEWHERE(true, "dropped on another host"),
     /** The kernel dropped its packets, and the record does not say where. */
     DROPPED(true, "dropped"),
