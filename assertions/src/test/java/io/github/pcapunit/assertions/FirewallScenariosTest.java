@@ -197,8 +197,10 @@ class FirewallScenariosTest {
                 .message()
                 // the verdict leads: where it was lost only kernel evidence can say
                 .startsWith("TCP " + jvm + ":")
-                // db's INPUT drops the SYNs after they were captured leaving: not on this host
-                .contains(kernelEvidence() ? " was dropped after it was captured leaving this host, so on another host"
+                // db's INPUT drops the SYNs after they were captured leaving: not on this host. An eBPF
+                // record (once bpftrace attached) names db's namespace and hook; tracefs names no place
+                .contains(ebpfPlaced() ? " (INPUT), at the server, not on this host: " : kernelEvidence()
+                        ? " was dropped after it was captured leaving this host, so on another host"
                         + " or namespace on the path (NETFILTER_DROP at nft_do_chain; the kernel record names no"
                         + " namespace): SYN sent " : " was not answered: SYN sent ")
                 .contains("\nExpecting the traffic captured in " + failing.path() + "\n"
@@ -223,6 +225,12 @@ class FirewallScenariosTest {
                         + jvm + ":")
                 .hasMessageContaining(" \u2192 " + db + ":" + DROPPED + " SYN")
                 .hasMessageMatching("(?s).*, process java \\(pid \\d+\\).*");
+    }
+
+    /** Whether eBPF recorded a drop of the SYNs to DROPPED, with its namespace. */
+    private boolean ebpfPlaced() {
+        return failing.drops().stream().anyMatch(d -> d.recordedBy().orElse("").equals("eBPF")
+                && d.namespace().isPresent() && d.flow().map(f -> f.destination().port() == DROPPED).orElse(false));
     }
 
     private boolean kernelEvidence() {
