@@ -454,14 +454,18 @@ public final class KernelJournal {
     private static String message(KernelEvent e) {
         String flow = e.field("protocol") + " " + e.field("saddr") + ":" + e.field("sport") + " \u2192 "
                 + e.field("daddr") + ":" + e.field("dport");
-        String process = e.hasProcess() ? ", process " + e.comm() + " (pid " + e.pid() + ")" : "";
+        // The task is the socket's owner only for a state change into SYN_SENT, which runs inside the
+        // connect() call; retransmissions, resets and other state changes run in timers and softirqs
+        // under whatever task was current, so naming it would blame a bystander.
+        boolean ownerKnown = e.name().equals("inet_sock_set_state") && "TCP_SYN_SENT".equals(e.field("newstate"));
+        String process = ownerKnown && e.hasProcess() ? ", process " + e.comm() + " (pid " + e.pid() + ")" : "";
         return switch (e.name()) {
             case "inet_sock_set_state" -> "TCP state " + e.field("oldstate") + " \u2192 " + e.field("newstate")
                     + ", " + flow + process;
-            case "tcp_retransmit_skb" -> "TCP retransmission in " + e.field("newstate") + ", " + flow + process;
-            case "tcp_send_reset" -> "TCP reset sent (" + e.field("reason") + "), " + flow + process;
-            case "tcp_receive_reset" -> "TCP reset received, " + flow + process;
-            default -> e.name() + " " + e.fields() + process;
+            case "tcp_retransmit_skb" -> "TCP retransmission in " + e.field("newstate") + ", " + flow;
+            case "tcp_send_reset" -> "TCP reset sent (" + e.field("reason") + "), " + flow;
+            case "tcp_receive_reset" -> "TCP reset received, " + flow;
+            default -> e.name() + " " + e.fields();
         };
     }
 }
