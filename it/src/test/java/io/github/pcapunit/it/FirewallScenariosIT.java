@@ -78,9 +78,15 @@ class FirewallScenariosIT {
         Assertions.assertThat(Shell.ping(dbAddress, 3)).as("ping through the drop rule").isFalse();
 
         Assertions.assertThat(traffic.filter("host " + dbAddress).packetCount()).as("packets on the wire").isZero();
+        // Once bpftrace has attached (a few seconds after start), the kernel records carry the dropped
+        // echo requests' own addresses: the check shows them as this flow's drops. Before that, tracefs
+        // records name no addresses: the check shows them as drops it could not tie to a flow.
+        boolean ebpf = onLab(traffic).drops().stream().anyMatch(d -> d.recordedBy().orElse("").equals("eBPF")
+                && d.flow().isPresent());
         assertThatThrownBy(() -> assertThat(traffic).icmp().echoRequests().allAnswered())
                 .hasMessageContaining(traffic.path().toString())
-                .hasMessageContaining("but no ICMP echo request was seen, while the firewall dropped packets")
+                .hasMessageContaining(ebpf ? "but no ICMP echo request was seen, only "
+                        : "but no ICMP echo request was seen, while the firewall dropped packets")
                 .hasMessageContaining("Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain)")
                 .hasMessageContaining("process ping");
         Assertions.assertThat(onLab(traffic).drops()).filteredOn(d -> d.source() == EvidenceSource.KERNEL)
@@ -259,9 +265,15 @@ class FirewallScenariosIT {
         assertThat(lab).connections().to(1433).allEstablished().noneReset().noneRetransmitted();
         assertThat(lab).icmp().echoRequests().allAnswered();
         assertThat(lab).packets().matching("tcp port 1433").isNotEmpty();
-        // Kernel records without a flow (e.g. another process's late echo replies, NO_SOCKET at
-        // ping_rcv) cannot be tied to this capture; every record about a flow must be absent.
-        Assertions.assertThat(lab.drops()).filteredOn(d -> d.flow().isPresent()).isEmpty();
+        // Kernel records without a flow cannot be tied to this capture; every record about a flow must
+        // be absent - except NO_SOCKET at ping_rcv: root ping's replies go to its raw socket, and the
+        // kernel then frees the copy no ping socket wanted (eBPF records name their addresses). The
+        // verdicts hold them as notes on the answered exchanges, which the checks above passed.
+        Assertions.assertThat(lab.drops()).filteredOn(d -> d.flow().isPresent())
+                .filteredOn(d -> !(d.reason().orElse("").equals("NO_SOCKET")
+                        && d.location().orElse("").equals("ping_rcv")))
+                .isEmpty();
+        Assertions.assertThat(lab.verdicts()).noneMatch(v -> v.isFailure());
     }
 
     /** Only this lab's packets: the capture also sees other tests' traffic on loopback. */

@@ -94,8 +94,12 @@ public final class ConnectionChecks {
             List<IcmpExchange> all = traffic.icmpEchoes().stream()
                     .filter(e -> host == null || e.destination().equals(host)).toList();
             if (all.isEmpty()) {
+                // ICMP records by protocol: tracefs-tied ones carry no port, eBPF ones port 0
                 List<Drop> kernel = DropChecks.tied(traffic, traffic.drops()).stream()
-                        .filter(d -> d.flow().map(f -> f.destination().port() < 0).orElse(false)).toList();
+                        .filter(d -> d.flow().map(f -> (f.protocol() == IpProtocol.ICMP
+                                || f.protocol() == IpProtocol.ICMPV6)
+                                && (host == null || f.destination().address().equals(host))).orElse(false))
+                        .toList();
                 String to = "to have all ICMP echo requests" + (host == null ? "" : " to " + host.getHostAddress())
                         + " answered";
                 if (kernel.isEmpty()) {
