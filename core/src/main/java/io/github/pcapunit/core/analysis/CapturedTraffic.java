@@ -495,10 +495,9 @@ public final class CapturedTraffic {
             return settled().packets(frameNumbers);
         }
         Set<Long> wanted = Set.copyOf(frameNumbers);
-        long max = wanted.stream().mapToLong(Long::longValue).max().orElse(0);
-        try (Stream<DecodedPacket> s = TrafficScan.packets(file, null)
-                .takeWhile(f -> f.frameNumber <= max)
-                .filter(f -> wanted.contains(f.frameNumber))
+        // only the wanted frames are copied; the scan ends once all of them are found
+        try (Stream<DecodedPacket> s = TrafficScan.packets(file, f -> wanted.contains(f.frameNumber))
+                .limit(wanted.size())
                 .map(DecodedPackets::wrap)) {
             return s.toList();
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -258,6 +259,14 @@ public final class TrafficScan {
      * stream closes the reader.
      */
     public static Stream<PacketFields> packets(Path file, PacketMatcher matcher) {
+        return packets(file, matcher == null ? (Predicate<PacketFields>) f -> true : matcher::matches);
+    }
+
+    /**
+     * The decoded packets of {@code file} that {@code keep} accepts, each a fresh copy (only those
+     * are copied); the stream closes the reader. E.g. {@code packets(file, f -> f.frameNumber == 7)}.
+     */
+    public static Stream<PacketFields> packets(Path file, Predicate<PacketFields> keep) {
         PcapReader r = PcapReader.open(file);
         PacketFields f = new PacketFields();
         Names names = new Names();
@@ -267,7 +276,7 @@ public final class TrafficScan {
             public boolean tryAdvance(Consumer<? super PacketFields> action) {
                 while (r.nextPacket()) {
                     decodeCurrent(r, f, names);
-                    if (matcher == null || matcher.matches(f)) {
+                    if (keep.test(f)) {
                         action.accept(f.copy());
                         return true;
                     }
