@@ -7,9 +7,11 @@
 # DROPS = "tcp.analysis.retransmission || tcp.flags.reset==1 || icmp.type==3". Also diagnose of
 # the same file gzip-compressed (FILE.gz, decompressed as it is read) vs tshark on FILE.gz.
 # Each round runs every command once, in a rotating order, output to /dev/null, under
-# /usr/bin/time -v (wall, user+sys CPU, peak RSS); medians over the rounds. Plain `java -jar`
-# with no JVM option is what users run and what the target (>= 10x tshark, <= 256 MiB) is about;
-# set PCAPUNIT_JAVA_OPTS to add a row with options (e.g. "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC").
+# /usr/bin/time -v (wall, user+sys CPU, peak RSS); medians over the rounds. Two ways to run it:
+# plain `java -jar` with no JVM option, and the launcher shipped next to the jar (cli/src/main/bin/
+# pcapunit: C1 only, serial GC, no perf data, a class-data archive written by its first run - that
+# first run is timed apart, then the rounds use the archive). The target is >= 10x, <= 256 MiB.
+# Set PCAPUNIT_JAVA_OPTS to add rows of `java OPTS -jar` (e.g. "-XX:TieredStopAtLevel=1").
 # The file is AnalysisBench's generator's (scripts/bench-analysis.sh): TCP to 1433 with
 # retransmissions, refusals, unanswered SYNs, ICMP echoes and UDP port-unreachables.
 # Usage: scripts/bench-cli.sh [packets, default 1000000] [rounds, default 3]
@@ -24,8 +26,11 @@ dir="${PCAPUNIT_BUILD_DIRECTORY:-target-bench}"
 ./mvnw -B -q -o -Dpcapunit.build.directory="$dir" -pl core dependency:build-classpath \
   -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/core/$dir/bench-classpath.txt"
 jar=$(ls cli/"$dir"/pcapunit-cli-*.jar | grep -v -e original- -e sources -e javadoc | head -1)
+launcher="cli/$dir/pcapunit"
 work="cli/$dir/bench-cli"
 mkdir -p "$work"
+export PCAPUNIT_CDS_DIR="$PWD/$work/cds"
+rm -rf "$PCAPUNIT_CDS_DIR"
 file="$work/cli-$packets.pcapng"
 
 # The generator is package-private in the it module's test classes: called by reflection.
@@ -56,6 +61,16 @@ echo "format lines (no footer): ours $ours, tshark $theirs"
 java -jar "$jar" diagnose "$file" | sed -n '2,4p'
 java -jar "$jar" check "$file" --no-drops-to 1433 | head -1 || true
 echo "tshark drop-filter frames: $(tshark -r "$file" -Y "$drops" | wc -l)"
+# The launcher prints what java -jar prints, byte for byte; its first run writes the archive.
+/usr/bin/time -f "launcher first run (check, writes the class-data archive): wall %e s, CPU %U+%S s" \
+  sh "$launcher" check "$file" --no-drops-to 1433 > "$work/launcher-check.txt" || true
+for c in "format $file" "check $file --no-drops-to 1433" "diagnose $file" "diagnose $file.gz"; do
+  java -jar "$jar" $c > "$work/jar.txt" || true
+  sh "$launcher" $c > "$work/launcher.txt" || true
+  cmp -s "$work/jar.txt" "$work/launcher.txt" && same=identical || same=DIFFERENT
+  echo "output of '${c%% *}' (${c##*.}): java -jar and launcher $same ($(wc -c < "$work/jar.txt") bytes)"
+done
+echo "class-data archive: $(ls "$PCAPUNIT_CDS_DIR")"
 
 names=(); cmds=()
 add() { names+=("$1"); shift; cmds+=("$*"); }
@@ -66,6 +81,10 @@ add "format" java -jar "$jar" format "$file"
 add "check --no-drops-to 1433" java -jar "$jar" check "$file" --no-drops-to 1433
 add "diagnose" java -jar "$jar" diagnose "$file"
 add "diagnose .gz" java -jar "$jar" diagnose "$file.gz"
+add "format [launcher]" sh "$launcher" format "$file"
+add "check [launcher]" sh "$launcher" check "$file" --no-drops-to 1433
+add "diagnose [launcher]" sh "$launcher" diagnose "$file"
+add "diagnose .gz [launcher]" sh "$launcher" diagnose "$file.gz"
 if [ -n "${PCAPUNIT_JAVA_OPTS:-}" ]; then
   add "format [opts]" java $PCAPUNIT_JAVA_OPTS -jar "$jar" format "$file"
   add "check [opts]" java $PCAPUNIT_JAVA_OPTS -jar "$jar" check "$file" --no-drops-to 1433
@@ -95,11 +114,11 @@ for ((i = 0; i < n; i++)); do
   done
   wall[$i]=$(printf '%s\n' "${ws[@]}" | median); cpu[$i]=$(printf '%s\n' "${cs[@]}" | median)
   rss[$i]=$(printf '%s\n' "${ms[@]}" | sort -g | tail -1)
-  printf '%-26s wall %s s (%s)  CPU %s s (%s)  peak RSS max %s MiB (%s)\n' "${names[$i]}" "${wall[$i]}" \
+  printf '%-28s wall %s s (%s)  CPU %s s (%s)  peak RSS max %s MiB (%s)\n' "${names[$i]}" "${wall[$i]}" \
     "$(IFS=/; echo "${ws[*]}")" "${cpu[$i]}" "$(IFS=/; echo "${cs[*]}")" "${rss[$i]}" "$(IFS=/; echo "${ms[*]}")"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
-referee() { case "${names[$1]}" in format*) echo 0 ;; *.gz) echo 2 ;; *) echo 1 ;; esac; }
+referee() { case "${names[$1]}" in format*) echo 0 ;; *.gz*) echo 2 ;; *) echo 1 ;; esac; }
 echo
 for ((i = 3; i < n; i++)); do
   t=$(referee "$i")
