@@ -2,6 +2,7 @@ package io.github.pcapunit.core.capture.internal.kernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -15,10 +16,15 @@ import java.util.OptionalInt;
  * ({@code sock:sock_send_length} runs in the sending task), keyed by the socket's inode — never the
  * task that happens to run when a timer or softirq drops the packet.
  *
- * <p>Filtering happens in the kernel: drop reasons that are not a network drop
- * ({@link DropReasons#NOT_A_NETWORK_DROP}), drops in other namespaces than {@link #netns} (when
- * set) and, when {@link #ipv4Nets} is not empty, IPv4 packets with neither address in those
- * networks cost a few comparisons and print nothing.
+ * <p>One program serves every capture of the JVM ({@link BpfRecorder#shared}), so it filters
+ * broadly in the kernel: drop reasons that are not a network drop
+ * ({@link DropReasons#NOT_A_NETWORK_DROP}) cost a few comparisons and print nothing; each capture
+ * keeps the records of its own namespaces and networks in Java ({@link BpfFilter}).
+ *
+ * <p>With {@link Offsets} (read from the kernel's BTF) the {@code sk_buff}, {@code sock},
+ * {@code net}, {@code net_device} and {@code socket_alloc} fields are read at raw offsets: casts to
+ * those structs make bpftrace 0.17 parse their whole type graph with clang, which was most of its
+ * attach time (measured: 1.3 s with casts, 0.3 s without, load 4). Without offsets it casts.
  *
  * <p>Output, one record per line ({@link BpfLines} reads it): {@code READY <mono ns>} once
  * attached, {@code H <mono ns>} every 50 ms (it also ends bpftrace by SIGPIPE should the JVM die
@@ -27,15 +33,14 @@ import java.util.OptionalInt;
  * <owner pid> <owner comm>|} followed by kernel stack frames (netfilter drops only) and a blank line.
  *
  * <pre>{@code
- * String text = BpfProgram.of(reasons, List.of(new BpfProgram.Ipv4Net(0x0a_c8_40_00, 30))).text();
+ * String text = BpfProgram.of(reasons, Offsets.read(btf)).text();
  * }</pre>
  *
  * @param excludedReasons drop reason numbers filtered out in the kernel
  * @param netfilterDrop   the number of {@code NETFILTER_DROP}, whose drops carry the stack; -1 if unknown
- * @param ipv4Nets        IPv4 networks the capture is about; empty: IPv4 packets of every address
- * @param netns           inodes of the network namespaces the capture is about; empty: every namespace
+ * @param offsets         the structs' member offsets, or null: cast to the structs instead
  */
-record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net> ipv4Nets, List<Long> netns) {
+record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offsets) {
 
     /** Frames of kernel stack printed for a netfilter drop: the drop, nft/ipt, the hook walk, its caller. */
     static final int STACK_FRAMES = 10;
@@ -49,6 +54,12 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net
             }
         }
 
+        /** Whether the IPv4 address {@code a} (host byte order) is in this network. */
+        boolean contains(long a) {
+            long mask = prefix == 0 ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+            return (a & mask) == (address & mask);
+        }
+
         /** {@code a.b.c.d/p}. */
         @Override
         public String toString() {
@@ -57,112 +68,138 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net
         }
     }
 
-    /** Copies the lists. */
-    BpfProgram {
-        excludedReasons = List.copyOf(excludedReasons);
-        ipv4Nets = List.copyOf(ipv4Nets);
-        netns = List.copyOf(netns);
+    /**
+     * Where the program's fields are, as {@code [offset, size]} pairs: {@code sk_buff.head},
+     * {@code .network_header}, {@code .sk}, {@code .dev}; {@code sock.__sk_common.skc_net.net},
+     * {@code .sk_socket}; {@code net.ns.inum}; {@code net_device.nd_net.net};
+     * {@code socket_alloc.vfs_inode.i_ino}.
+     */
+    record Offsets(Btf.Member head, Btf.Member networkHeader, Btf.Member skbSk, Btf.Member skbDev, Btf.Member skNet,
+            Btf.Member skSocket, Btf.Member netInum, Btf.Member devNet, Btf.Member socketIno) {
+
+        /** The offsets from the kernel's BTF, or empty when a member is missing (then the program casts). */
+        static Optional<Offsets> read(Btf btf) {
+            List<Optional<Btf.Member>> m = List.of(btf.member("sk_buff", "head"),
+                    btf.member("sk_buff", "network_header"), btf.member("sk_buff", "sk"), btf.member("sk_buff", "dev"),
+                    btf.member("sock", "__sk_common.skc_net.net"), btf.member("sock", "sk_socket"),
+                    btf.member("net", "ns.inum"), btf.member("net_device", "nd_net.net"),
+                    btf.member("socket_alloc", "vfs_inode.i_ino"));
+            if (m.stream().anyMatch(Optional::isEmpty)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Offsets(m.get(0).get(), m.get(1).get(), m.get(2).get(), m.get(3).get(),
+                    m.get(4).get(), m.get(5).get(), m.get(6).get(), m.get(7).get(), m.get(8).get()));
+        }
     }
 
-    /**
-     * The program for this kernel's reason table, recording drops of packets in {@code ipv4Nets}
-     * and namespaces {@code netns} (empty: all).
-     */
-    static BpfProgram of(DropReasons reasons, List<Ipv4Net> ipv4Nets, List<Long> netns) {
+    /** Copies the list. */
+    BpfProgram {
+        excludedReasons = List.copyOf(excludedReasons);
+    }
+
+    /** The program for this kernel's reason table; {@code offsets} null: casts. */
+    static BpfProgram of(DropReasons reasons, Offsets offsets) {
         List<Integer> excluded = new ArrayList<>();
         for (String name : DropReasons.NOT_A_NETWORK_DROP) {
             reasons.number(name).ifPresent(excluded::add);
         }
         OptionalInt nf = reasons.number("NETFILTER_DROP");
-        return new BpfProgram(excluded, nf.orElse(-1), ipv4Nets, netns);
+        return new BpfProgram(excluded, nf.orElse(-1), offsets);
+    }
+
+    /** {@code base}'s member as an expression: a raw read at its offset, or the cast form {@code cast}. */
+    private String at(String base, Btf.Member m, String cast) {
+        if (offsets == null) {
+            return base + cast;
+        }
+        String type = switch (m.size()) {
+            case 1 -> "uint8";
+            case 2 -> "uint16";
+            case 4 -> "uint32";
+            default -> "uint64";
+        };
+        return "*(" + type + " *)(" + base + " + " + m.offset() + ")";
+    }
+
+    /** {@code (struct name *)expr}, or {@code (uint64)expr} with raw offsets. */
+    private String pointer(String expr, String struct) {
+        return offsets == null ? "(struct " + struct + " *)" + expr : "(uint64)" + expr;
     }
 
     /** The bpftrace source. */
     String text() {
+        Offsets o = offsets == null ? new Offsets(null, null, null, null, null, null, null, null, null) : offsets;
         StringBuilder p = new StringBuilder();
         p.append("BEGIN { printf(\"READY %llu\\n\", nsecs); }\n");
         p.append("interval:ms:50 { printf(\"H %llu\\n\", nsecs); }\n");
         // Socket owners, keyed by the socket inode (unique while the socket exists, unlike its address).
-        String own = "  $sk = (struct sock *)%s;\n"
-                + "  if ($sk->sk_socket != 0) {\n"
-                + "    $ino = ((struct socket_alloc *)$sk->sk_socket)->vfs_inode.i_ino;\n"
-                + "    @own[$ino] = pid; @ownc[$ino] = comm;\n"
+        String socket = at("$sk", o.skSocket(), "->sk_socket");
+        String ino = offsets == null ? "((struct socket_alloc *)$sk->sk_socket)->vfs_inode.i_ino"
+                : at("$so", o.socketIno(), "");
+        String own = "  $sk = %s;\n"
+                + "  $so = " + socket + ";\n"
+                + "  if ($so != 0) {\n"
+                + "    $ino = " + ino + ";\n"
+                + "    %s\n"
                 + "  }\n";
         p.append("tracepoint:sock:inet_sock_set_state /args->newstate == 2 && args->oldstate != 2/ {\n")
-                .append(String.format(own, "args->skaddr")).append("}\n");
+                .append(String.format(own, pointer("args->skaddr", "sock"), "@own[$ino] = pid; @ownc[$ino] = comm;"))
+                .append("}\n");
         p.append("tracepoint:sock:sock_send_length /args->family == 2 || args->family == 10/ {\n")
-                .append(String.format(own, "args->sk")).append("}\n");
+                .append(String.format(own, pointer("args->sk", "sock"), "@own[$ino] = pid; @ownc[$ino] = comm;"))
+                .append("}\n");
         p.append("tracepoint:sock:inet_sock_set_state /args->newstate == 7/ {\n")
-                .append("  $sk = (struct sock *)args->skaddr;\n")
-                .append("  if ($sk->sk_socket != 0) {\n")
-                .append("    $ino = ((struct socket_alloc *)$sk->sk_socket)->vfs_inode.i_ino;\n")
-                .append("    delete(@own[$ino]); delete(@ownc[$ino]);\n")
-                .append("  }\n}\n");
-        p.append("tracepoint:skb:kfree_skb");
-        if (!excludedReasons.isEmpty()) {
-            p.append(" /");
-            for (int i = 0; i < excludedReasons.size(); i++) {
-                p.append(i == 0 ? "" : " && ").append("args->reason != ").append(excludedReasons.get(i));
-            }
-            p.append("/");
+                .append(String.format(own, pointer("args->skaddr", "sock"), "delete(@own[$ino]); delete(@ownc[$ino]);"))
+                .append("}\n");
+        // each args-> costs bpftrace 0.17 about 20 reads of available_events while it analyses the
+        // program (35 uses: ~0.4 s of its attach time): read each once
+        p.append("tracepoint:skb:kfree_skb {\n")
+                .append("  $r = args->reason; $p = args->protocol; $loc = args->location;\n");
+        p.append("  if (");
+        if (excludedReasons.isEmpty()) {
+            p.append("1");
         }
-        p.append(" {\n");
-        p.append("  $skb = (struct sk_buff *)args->skbaddr;\n")
-                .append("  $nh = $skb->head + $skb->network_header;\n")
+        for (int i = 0; i < excludedReasons.size(); i++) {
+            p.append(i == 0 ? "" : " && ").append("$r != ").append(excludedReasons.get(i));
+        }
+        p.append(") {\n");
+        p.append("  $skb = ").append(pointer("args->skbaddr", "sk_buff")).append(";\n")
+                .append("  $nh = ").append(at("$skb", o.head(), "->head")).append(" + ")
+                .append(at("$skb", o.networkHeader(), "->network_header")).append(";\n")
                 .append("  $v = (*(uint8 *)$nh) >> 4;\n")
-                .append("  $sk = $skb->sk;\n")
+                .append("  $sk = ").append(at("$skb", o.skbSk(), "->sk")).append(";\n")
+                .append("  $dev = ").append(at("$skb", o.skbDev(), "->dev")).append(";\n")
                 .append("  $ns = (uint32)0;\n")
-                .append("  if ($sk != 0) { $ns = $sk->__sk_common.skc_net.net->ns.inum; }\n")
-                .append("  else if ($skb->dev != 0) { $ns = $skb->dev->nd_net.net->ns.inum; }\n");
-        if (!netns.isEmpty()) {
-            p.append("  if (");
-            for (int i = 0; i < netns.size(); i++) {
-                p.append(i == 0 ? "" : " || ").append("$ns == ").append(netns.get(i));
-            }
-            p.append(") {\n");
-        } else {
-            p.append("  if (1) {\n");
-        }
-        p
-                .append("  $opid = (uint64)0; $ocomm = \"-\";\n")
-                .append("  if ($sk != 0 && $sk->sk_socket != 0) {\n")
-                .append("    $ino = ((struct socket_alloc *)$sk->sk_socket)->vfs_inode.i_ino;\n")
-                .append("    $opid = @own[$ino];\n")
-                .append("    if ($opid != 0) { $ocomm = @ownc[$ino]; }\n")
+                .append("  if ($sk != 0) { $ns = ")
+                .append(offsets == null ? "$sk->__sk_common.skc_net.net->ns.inum"
+                        : at(at("$sk", o.skNet(), ""), o.netInum(), ""))
+                .append("; }\n")
+                .append("  else if ($dev != 0) { $ns = ")
+                .append(offsets == null ? "$dev->nd_net.net->ns.inum" : at(at("$dev", o.devNet(), ""), o.netInum(), ""))
+                .append("; }\n");
+        p.append("  $opid = (uint64)0; $ocomm = \"-\";\n")
+                .append("  if ($sk != 0) {\n")
+                .append("    $so = ").append(socket).append(";\n")
+                .append("    if ($so != 0) {\n")
+                .append("      $ino = ").append(ino).append(";\n")
+                .append("      $opid = @own[$ino];\n")
+                .append("      if ($opid != 0) { $ocomm = @ownc[$ino]; }\n")
+                .append("    }\n")
                 .append("  }\n");
-        p.append("  if (args->protocol == 0x0800 && $v == 4) {\n")
-                .append("    $ip = (struct iphdr *)$nh;\n");
-        if (!ipv4Nets.isEmpty()) {
-            // network to host byte order, so the masks below read as written
-            p.append("    $sn = (uint32)$ip->saddr; $dn = (uint32)$ip->daddr;\n");
-            p.append("    $s = (($sn & 0xff) << 24) | (($sn & 0xff00) << 8) | (($sn >> 8) & 0xff00) | ($sn >> 24);\n");
-            p.append("    $d = (($dn & 0xff) << 24) | (($dn & 0xff00) << 8) | (($dn >> 8) & 0xff00) | ($dn >> 24);\n");
-            p.append("    if (");
-            for (int i = 0; i < ipv4Nets.size(); i++) {
-                Ipv4Net n = ipv4Nets.get(i);
-                long mask = n.prefix() == 0 ? 0 : (0xffffffffL << (32 - n.prefix())) & 0xffffffffL;
-                String m = "0x" + Long.toHexString(mask);
-                String net = "0x" + Long.toHexString(n.address() & mask);
-                p.append(i == 0 ? "" : " || ").append("($s & ").append(m).append(") == ").append(net)
-                        .append(" || ($d & ").append(m).append(") == ").append(net);
-            }
-            p.append(") {\n");
-        } else {
-            p.append("    if (1) {\n");
-        }
-        p.append("      $th = $nh + ($ip->ihl * 4);\n")
-                .append("      $w0 = *(uint16 *)$th; $w1 = *(uint16 *)($th + 2);\n")
-                .append(print("      ", "4", "ntop(2, $ip->saddr), ntop(2, $ip->daddr), $ip->protocol", "$ip->ttl"))
-                .append("    }\n");
-        p.append("  } else if (args->protocol == 0x86DD && $v == 6) {\n")
+        p.append("  if ($p == 0x0800 && $v == 4) {\n")
+                .append("    $ip = (struct iphdr *)$nh;\n")
+                .append("    $th = $nh + ($ip->ihl * 4);\n")
+                .append("    $w0 = *(uint16 *)$th; $w1 = *(uint16 *)($th + 2);\n")
+                .append(print("    ", "4", "ntop(2, $ip->saddr), ntop(2, $ip->daddr), $ip->protocol", "$ip->ttl"));
+        p.append("  } else if ($p == 0x86DD && $v == 6) {\n")
                 .append("    $ip6 = (struct ipv6hdr *)$nh;\n")
                 .append("    $th = $nh + 40;\n")
                 .append("    $w0 = *(uint16 *)$th; $w1 = *(uint16 *)($th + 2);\n")
                 .append(print("    ", "6", "ntop(10, $ip6->saddr.in6_u.u6_addr8), ntop(10, $ip6->daddr.in6_u.u6_addr8),"
                         + " $ip6->nexthdr", "$ip6->hop_limit"));
         p.append("  } else {\n")
-                .append("    printf(\"D %llu %d %s %d 0 - - 0 0 0 0 0 %u 0 -|\\n\\n\", nsecs, args->reason,")
-                .append(" ksym(args->location), args->protocol, $ns);\n")
+                .append("    printf(\"D %llu %d %s %d 0 - - 0 0 0 0 0 %u 0 -|\\n\\n\", nsecs, $r,")
+                .append(" ksym($loc), $p, $ns);\n")
                 .append("  }\n  }\n}\n");
         p.append("END { clear(@own); clear(@ownc); }\n");
         return p.toString();
@@ -174,14 +211,14 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, List<Ipv4Net
      */
     private String print(String indent, String version, String addresses, String ttl) {
         String format = "D %llu %d %s %d " + version + " %s %s %d %d %d %d %d %u %llu %s|";
-        String args = "nsecs, args->reason, ksym(args->location), args->protocol, " + addresses + ","
+        String args = "nsecs, $r, ksym($loc), $p, " + addresses + ","
                 + " (($w0 & 0xff) << 8) | ($w0 >> 8), (($w1 & 0xff) << 8) | ($w1 >> 8),"
                 + " *(uint8 *)($th + 13), " + ttl + ", $ns, $opid, $ocomm";
         String plain = indent + "printf(\"" + format + "\\n\\n\", " + args + ");\n";
         if (netfilterDrop < 0) {
             return plain;
         }
-        return indent + "if (args->reason == " + netfilterDrop + ") {\n"
+        return indent + "if ($r == " + netfilterDrop + ") {\n"
                 + indent + "  printf(\"" + format + "%s\\n\", " + args + ", kstack(" + STACK_FRAMES + "));\n"
                 + indent + "} else {\n  " + plain + indent + "}\n";
     }

@@ -12,66 +12,57 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code bpftrace} as a child process with a {@link BpfProgram} and reads its drop records
- * ({@link BpfLines}) on a daemon thread "pcapunit-bpftrace". Attaching takes seconds (bpftrace
- * compiles the program and reads the kernel's BTF), so {@link #start} does not wait: drops are
- * recorded from {@link #attachedAt()} on, and the caller says so. {@link #stop()} reads what was
- * traced up to its call (a heartbeat later than the call, at most {@link #DRAIN_MILLIS}), then
- * ends the process (SIGKILL); a shutdown hook ends it when the JVM exits without
- * stop(), and should the JVM be killed, bpftrace dies of SIGPIPE at its next heartbeat.
+ * ({@link BpfLines}) on a daemon thread "pcapunit-bpftrace", handing each to the
+ * {@link BpfSubscription}s of the captures that run. One recorder per bpftrace binary serves the
+ * whole JVM ({@link #shared(Path)}): attaching takes hundreds of milliseconds to seconds (bpftrace
+ * compiles the program), so the first capture starts it without waiting, and later captures find
+ * it attached and are covered from their first packet. When no capture has used it for
+ * {@link #idleMillis()} it ends (SIGKILL); a shutdown hook ends it when the JVM exits, and should
+ * the JVM be killed, bpftrace dies of SIGPIPE at its next heartbeat (every 50 ms).
  *
  * <pre>{@code
- * BpfRecorder r = BpfRecorder.start(Path.of("/usr/bin/bpftrace"), program, lines);
+ * BpfSubscription s = BpfRecorder.shared(Path.of("/usr/bin/bpftrace")).subscribe(filter);
  * ... traffic ...
- * r.stop();
- * r.events();   // kfree_skb events with the packets' own headers
+ * s.stop();
+ * s.events();   // kfree_skb events with the packets' own headers
  * }</pre>
  */
-public final class BpfRecorder implements AutoCloseable {
+public final class BpfRecorder {
 
     /** System property naming the bpftrace binary; an empty value or a missing file turns eBPF off. */
     public static final String PROPERTY = "pcapunit.bpftrace";
+    /**
+     * System property: milliseconds an unused bpftrace is kept attached for the next capture
+     * (default {@value #DEFAULT_IDLE_MILLIS}; 0 ends it with the last capture).
+     */
+    public static final String IDLE_PROPERTY = "pcapunit.bpftrace.idleMillis";
+    static final long DEFAULT_IDLE_MILLIS = 30_000;
     /** The kernel's BTF, which bpftrace needs to read {@code struct sk_buff}. */
     static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
-    /** How long {@link #stop()} waits for bpftrace's output to pass the moment of the call. */
+    /** How long a subscription's stop waits for bpftrace's output to pass the moment of the call. */
     static final long DRAIN_MILLIS = 500;
-    /** Drops kept one by one, over all flows; later ones are counted per kind ({@link #summaries()}). */
-    static final int MAX_EVENTS = 2_000;
-    /**
-     * Drops of one kind kept one by one. A kind is reason, location, hook, namespace and the
-     * packet's flow (protocol, addresses, ports, TCP flags): unlike the tracefs recorder, which
-     * must key its cap before the flow is known, a flood of other flows' drops never uses up the
-     * budget of a capture's own flow.
-     */
-    static final int MAX_PER_KIND = 200;
-    /** Distinct kinds counted; beyond it drops are counted per reason, location, hook and namespace only. */
-    static final int MAX_SUMMARIES = 1_000;
-    /**
-     * Drops of each kind kept one by one even past {@link #MAX_EVENTS}, for the first
-     * {@link #MAX_FIRST_KINDS} kinds: a flood of other flows cannot take a flow's first drops
-     * (and the comments on its captured packets) away; bounds the extra entries to 2,000.
-     */
-    static final int FIRST_PER_KIND = 4;
-    /** Kinds whose {@link #FIRST_PER_KIND} drops are kept past {@link #MAX_EVENTS}. */
-    static final int MAX_FIRST_KINDS = 500;
     private static final int STDERR_LINES = 40;
+    /** The running recorder per binary; guarded by the class. */
+    private static final Map<Path, BpfRecorder> SHARED = new HashMap<>();
+    /** The offsets read from the kernel's BTF once per JVM (empty: the program casts). */
+    private static Optional<BpfProgram.Offsets> offsets;
 
+    private final Path binary;
     private final Process process;
     private final BpfLines lines;
     private final Thread shutdownHook;
     private final long startNanos = System.nanoTime();
     private final Object lock = new Object();
-    private final List<KernelEvent> events = new ArrayList<>();
-    private final Map<List<String>, Integer> keptPerKind = new HashMap<>();
-    private final Map<List<String>, Summary> summaries = new LinkedHashMap<>();
+    private final List<BpfSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final Deque<String> stderr = new ArrayDeque<>();
     private final Thread reader;
     private final Thread errReader;
@@ -80,16 +71,11 @@ public final class BpfRecorder implements AutoCloseable {
     private volatile Instant endedAt;
     private volatile String failure;
     private volatile boolean stopping;
-    /** When stop() gave up waiting for bpftrace's output to reach its call, the time it had reached. */
-    private volatile Instant readUntil;
-    private long overflow;
+    /** System.nanoTime() when the last subscription left; -1 while one runs. */
+    private volatile long idleSince = -1;
 
-    /** For tests of the limits: a recorder of no process. */
-    static BpfRecorder forLimitsTest(BpfLines lines) {
-        return new BpfRecorder(null, lines);
-    }
-
-    private BpfRecorder(Process process, BpfLines lines) {
+    private BpfRecorder(Path binary, Process process, BpfLines lines) {
+        this.binary = binary;
         this.process = process;
         this.lines = lines;
         this.shutdownHook = new Thread(this::kill, "pcapunit-bpftrace-cleanup");
@@ -139,11 +125,66 @@ public final class BpfRecorder implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Milliseconds an unused bpftrace is kept ({@value #IDLE_PROPERTY}). */
+    static long idleMillis() {
+        return Long.getLong(IDLE_PROPERTY, DEFAULT_IDLE_MILLIS);
+    }
+
     /**
-     * Starts bpftrace with {@code program}; returns at once, before it has attached.
+     * The JVM's recorder for {@code binary}: the running one, or a new one started now (returns at
+     * once, before it has attached). A recorder that failed or ended is replaced.
      *
-     * @throws CaptureException when the process cannot be started (nothing is left behind)
+     * @throws CaptureException when bpftrace cannot be started or the kernel's drop reasons cannot
+     *                          be read (nothing is left behind)
      */
+    static synchronized BpfRecorder shared(Path binary) {
+        BpfRecorder r = SHARED.get(binary);
+        if (r != null && !r.stopping && r.failure == null && r.process.isAlive()) {
+            r.idleSince = -1;
+            return r;
+        }
+        DropReasons reasons;
+        Path format = Tracefs.root().orElseThrow(() -> new CaptureException("tracefs is not mounted"))
+                .resolve("events/skb/kfree_skb/format");
+        try {
+            reasons = DropReasons.parse(Files.readString(format));
+        } catch (IOException e) {
+            throw new CaptureException("cannot read the kfree_skb format " + format + ": " + e.getMessage(), e);
+        }
+        if (offsets == null) {
+            try {
+                offsets = BpfProgram.Offsets.read(Btf.read(BTF));
+            } catch (IOException e) {
+                offsets = Optional.empty(); // the program casts: slower to attach, same records
+            }
+        }
+        NetnsNames names = NetnsNames.system();
+        ProcessNames processes = new ProcessNames();
+        BpfLines lines = new BpfLines(TraceLines.measureOffset(), reasons::name, names::name, processes::name);
+        r = start(binary, BpfProgram.of(reasons, offsets.orElse(null)), lines);
+        SHARED.put(binary, r);
+        return r;
+    }
+
+    /**
+     * Ends the JVM's recorders that no capture uses (for tests that check no bpftrace is left,
+     * and for callers that want it gone before the idle timeout); returns how many ended.
+     */
+    public static int closeIdle() {
+        List<BpfRecorder> idle = new ArrayList<>();
+        synchronized (BpfRecorder.class) {
+            for (BpfRecorder r : SHARED.values()) {
+                if (r.subscriptions.isEmpty()) {
+                    idle.add(r);
+                }
+            }
+            SHARED.values().removeAll(idle);
+        }
+        idle.forEach(BpfRecorder::kill);
+        return idle.size();
+    }
+
+    /** Starts bpftrace with {@code program}; returns at once, before it has attached. */
     static BpfRecorder start(Path binary, BpfProgram program, BpfLines lines) {
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-B", "line", "-e", program.text());
         // room for the socket owners of a busy machine (the default is 4,096 keys)
@@ -154,7 +195,7 @@ public final class BpfRecorder implements AutoCloseable {
         } catch (IOException e) {
             throw new CaptureException("cannot start " + binary + ": " + e.getMessage(), e);
         }
-        BpfRecorder r = new BpfRecorder(process, lines);
+        BpfRecorder r = new BpfRecorder(binary, process, lines);
         try {
             Runtime.getRuntime().addShutdownHook(r.shutdownHook);
             r.reader.start();
@@ -164,6 +205,49 @@ public final class BpfRecorder implements AutoCloseable {
             r.kill();
             throw e;
         }
+    }
+
+    /** A subscription from now on for the drops {@code filter} accepts. */
+    BpfSubscription subscribe(BpfSubscription.Filter filter) {
+        BpfSubscription s = new BpfSubscription(this, filter, Instant.now(), lost());
+        idleSince = -1;
+        subscriptions.add(s);
+        return s;
+    }
+
+    /** Detaches {@code s}; the last one starts the idle timeout. */
+    void unsubscribe(BpfSubscription s) {
+        subscriptions.remove(s);
+        if (subscriptions.isEmpty()) {
+            idleSince = System.nanoTime();
+            if (idleMillis() <= 0) {
+                endIfIdle();
+            }
+        }
+    }
+
+    /** Ends bpftrace when no subscription came back within the idle time (called on each heartbeat). */
+    private void endIfIdle() {
+        long since = idleSince;
+        if (since < 0 || System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(idleMillis())) {
+            return;
+        }
+        synchronized (BpfRecorder.class) {
+            if (!subscriptions.isEmpty() || idleSince < 0) {
+                return;
+            }
+            SHARED.remove(binary, this);
+            stopping = true;
+        }
+        // off the reader thread: kill() joins the reader
+        Thread t = new Thread(this::kill, "pcapunit-bpftrace-idle-end");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** System.nanoTime() of the attachment, -1 while attaching. */
+    long attachedNanos() {
+        return attachedNanos;
     }
 
     /** When the probes were attached (bpftrace's BEGIN ran), or empty while it is still attaching. */
@@ -178,12 +262,12 @@ public final class BpfRecorder implements AutoCloseable {
         return at < 0 ? -1 : (at - startNanos) / 1_000_000;
     }
 
-    /** When recording ended: at {@link #stop()}, or when bpftrace exited or failed; empty while running. */
+    /** When bpftrace ended (idle, failed, the JVM's exit); empty while running. */
     public Optional<Instant> endedAt() {
         return Optional.ofNullable(endedAt);
     }
 
-    /** Why bpftrace stopped recording before {@link #stop()} (with its stderr), or empty. */
+    /** Why bpftrace stopped recording on its own (with its stderr), or empty. */
     public Optional<String> failure() {
         return Optional.ofNullable(failure);
     }
@@ -193,84 +277,32 @@ public final class BpfRecorder implements AutoCloseable {
         return process.toHandle();
     }
 
-    /** The drops kept one by one so far, from the attachment on (a copy). */
-    public List<KernelEvent> events() {
-        synchronized (lock) {
-            return List.copyOf(events);
-        }
-    }
-
-    /** Drops counted, not kept ({@link #MAX_EVENTS}, {@link #MAX_PER_KIND}). */
-    public long overflow() {
-        synchronized (lock) {
-            return overflow;
-        }
-    }
-
-    /** The counted drops per kind, in order of their first. */
-    public List<Summary> summaries() {
-        synchronized (lock) {
-            return summaries.values().stream().map(Summary::copy).toList();
-        }
-    }
-
     /**
-     * Reads bpftrace's output up to this moment (at most {@link #DRAIN_MILLIS}), then ends it.
-     * Safe to call twice.
+     * Waits until bpftrace's output has passed {@code untilNanos} (System.nanoTime(), which is
+     * bpftrace's clock), at most {@link #DRAIN_MILLIS}; when it gave up (a flood made bpftrace lag),
+     * the time the output had reached.
      */
-    public void stop() {
-        stopWithoutWaiting();
-        awaitExit();
-    }
-
-    /**
-     * As {@link #stop()}, but only sends SIGKILL: the kernel takes about 265 ms to tear down the
-     * probes of a killed bpftrace (measured on this kernel), which the caller can overlap with
-     * other work before {@link #awaitExit()}.
-     */
-    void stopWithoutWaiting() {
-        if (stopping) {
-            return;
+    Optional<Instant> drain(long untilNanos) {
+        if (attachedMono < 0) {
+            return Optional.empty();
         }
-        long until = System.nanoTime();
-        long deadline = until + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
-        if (attachedMono >= 0) {
-            synchronized (lock) {
-                while (lines.lastMono() < until && process.isAlive() && failure == null) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    try {
-                        lock.wait(Math.max(1, left / 1_000_000));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        synchronized (lock) {
+            while (lines.lastMono() < untilNanos && process.isAlive() && failure == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
                 }
             }
+            return lines.lastMono() < untilNanos && failure == null ? Optional.of(lines.wall(lines.lastMono()))
+                    : Optional.empty();
         }
-        if (attachedMono >= 0 && lines.lastMono() < until && failure == null) {
-            readUntil = lines.wall(lines.lastMono());
-        }
-        if (endedAt == null) {
-            endedAt = Instant.now();
-        }
-        stopping = true;
-        process.destroyForcibly();
-    }
-
-    /** Waits until the bpftrace process is gone and its output read (after a stop); never throws. */
-    void awaitExit() {
-        kill();
-    }
-
-    /**
-     * When {@link #stop()} stopped waiting for bpftrace's output (a flood made it lag), the time
-     * the output had reached: drops after it may be missing. Empty when it read up to the stop.
-     */
-    public Optional<Instant> readUntil() {
-        return Optional.ofNullable(readUntil);
     }
 
     /** Drop records the kernel lost because bpftrace read its buffer too slowly. */
@@ -280,18 +312,15 @@ public final class BpfRecorder implements AutoCloseable {
         }
     }
 
-    /** Same as {@link #stop()}. */
-    @Override
-    public void close() {
-        stop();
-    }
-
     /**
      * Ends the process and the reader threads; never throws. SIGKILL: its output up to the stop
      * was read, and its END block has nothing to give (SIGTERM let it detach and free its maps
      * itself, which added 350-400 ms to stop(); the kernel frees them as fast when it exits).
      */
     private void kill() {
+        synchronized (BpfRecorder.class) {
+            SHARED.remove(binary, this);
+        }
         stopping = true;
         if (endedAt == null) {
             endedAt = Instant.now();
@@ -331,7 +360,12 @@ public final class BpfRecorder implements AutoCloseable {
                     attachedNanos = System.nanoTime();
                     attachedMono = lines.lastMono();
                 } else if (kind == BpfLines.Kind.DROP) {
-                    keep(lines.last());
+                    KernelEvent e = lines.last();
+                    for (BpfSubscription s : subscriptions) {
+                        s.offer(e);
+                    }
+                } else if (kind == BpfLines.Kind.HEARTBEAT) {
+                    endIfIdle();
                 }
                 if (kind == BpfLines.Kind.READY || kind == BpfLines.Kind.HEARTBEAT) {
                     synchronized (lock) {
@@ -407,101 +441,6 @@ public final class BpfRecorder implements AutoCloseable {
         }
         String text = String.join(" / ", chosen.subList(Math.max(0, chosen.size() - 4), chosen.size()));
         return text.length() > 600 ? text.substring(0, 600) + "..." : text;
-    }
-
-    /** Keeps {@code event} one by one, or counts it in its kind's summary (see the limits above). */
-    void keep(KernelEvent event) {
-        List<String> kind = kind(event, true);
-        synchronized (lock) {
-            int kept = keptPerKind.getOrDefault(kind, 0);
-            boolean underTotal = events.size() < MAX_EVENTS;
-            boolean first = kept < FIRST_PER_KIND && (kept > 0 || keptPerKind.size() < MAX_FIRST_KINDS);
-            if (kept < MAX_PER_KIND && (underTotal || first)) {
-                keptPerKind.put(kind, kept + 1);
-                events.add(event);
-                return;
-            }
-            overflow++;
-            List<String> key = summaries.containsKey(kind) || summaries.size() < MAX_SUMMARIES ? kind
-                    : kind(event, false);
-            Summary s = summaries.get(key);
-            if (s == null) {
-                summaries.put(key, new Summary(event, key == kind));
-            } else {
-                s.add(event.time());
-            }
-        }
-    }
-
-    /** The kind of a drop: with {@code flow}, every field but the TTL; without, reason, location, hook, namespace. */
-    static List<String> kind(KernelEvent e, boolean flow) {
-        return flow
-                ? List.of(e.field("reason"), e.field("location"), e.field("hook"), e.field("netns_inode"),
-                        e.field("ipproto"), e.field("saddr"), e.field("sport"), e.field("daddr"), e.field("dport"),
-                        e.field("flags"), Long.toString(e.pid()))
-                : List.of(e.field("reason"), e.field("location"), e.field("hook"), e.field("netns_inode"));
-    }
-
-    /**
-     * Drops of one kind counted, not kept: {@link #count()} drops like {@link #example()} (whose
-     * flow fields are left out when the kind is coarse) between {@link #first()} and {@link #last()}.
-     */
-    public static final class Summary {
-        private final KernelEvent example;
-        private final Instant first;
-        private Instant last;
-        private long count;
-
-        private Summary(KernelEvent event, boolean withFlow) {
-            this.example = withFlow ? event : coarse(event);
-            this.first = event.time();
-            this.last = event.time();
-            this.count = 1;
-        }
-
-        private static KernelEvent coarse(KernelEvent e) {
-            Map<String, String> f = new LinkedHashMap<>();
-            for (String k : List.of("source", "reason", "location", "protocol", "hook", "netns_inode", "netns")) {
-                if (!e.field(k).isEmpty()) {
-                    f.put(k, e.field(k));
-                }
-            }
-            return new KernelEvent(e.name(), e.time(), -1, -1, "", f);
-        }
-
-        void add(Instant t) {
-            count++;
-            if (t.isAfter(last)) {
-                last = t;
-            }
-        }
-
-        Summary copy() {
-            Summary c = new Summary(example, true);
-            c.last = last;
-            c.count = count;
-            return c;
-        }
-
-        /** The first drop of the kind (its fields are the kind's). */
-        public KernelEvent example() {
-            return example;
-        }
-
-        /** How many drops it stands for. */
-        public long count() {
-            return count;
-        }
-
-        /** The first drop's time. */
-        public Instant first() {
-            return first;
-        }
-
-        /** The last drop's time. */
-        public Instant last() {
-            return last;
-        }
     }
 
     /** Process names by pid, read from /proc while the process lives (the recorded comm is a thread's). */

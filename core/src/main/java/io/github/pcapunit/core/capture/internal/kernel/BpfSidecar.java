@@ -11,7 +11,6 @@ import java.net.Inet4Address;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,9 +22,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Kernel drop records with the dropped packet's own headers, read by {@code bpftrace}
- * ({@link BpfRecorder}) alongside a capture; its status is {@link Source#EBPF_DROPS}. bpftrace
- * attaches seconds after start, so the status's scope says from when it recorded, and the
+ * Kernel drop records with the dropped packet's own headers, read by the JVM's {@code bpftrace}
+ * ({@link BpfRecorder}, shared by all captures) alongside a capture; its status is
+ * {@link Source#EBPF_DROPS}. The first capture starts bpftrace, which attaches after a fraction of
+ * a second to seconds; later captures find it attached. The status's scope says from when it
+ * recorded (the capture's start when bpftrace was warm), and the
  * {@link KernelSidecar} keeps tracefs's (inferred) drop records for the time before and after
  * ({@link #covers(Instant)}). Without bpftrace or BTF the status is {@code UNAVAILABLE}; a bpftrace
  * that fails is {@code FAILED} with its stderr; in both cases the capture goes on with tracefs.
@@ -42,13 +43,11 @@ public final class BpfSidecar implements CaptureSidecar {
 
     private final Supplier<Optional<Path>> binary;
     private final Path btf;
-    private BpfRecorder recorder;
+    private BpfSubscription recorder;
     private String scope = "";
     private final Set<KernelEvent> emitted = Collections.newSetFromMap(new IdentityHashMap<>());
     private SourceStatus status = SourceStatus.failed(Source.EBPF_DROPS, "the eBPF drop recorder was not started");
     private boolean stopped;
-    /** Whether a {@link KernelSidecar} waits for bpftrace's exit in its close() (overlapping it with its own stop). */
-    private boolean exitAwaitedElsewhere;
 
     /** A sidecar using {@link BpfRecorder#binary()} and the kernel's BTF. */
     public BpfSidecar() {
@@ -72,15 +71,6 @@ public final class BpfSidecar implements CaptureSidecar {
             status = SourceStatus.unavailable(Source.EBPF_DROPS, reason.get() + fallback());
             return;
         }
-        DropReasons reasons;
-        try {
-            reasons = DropReasons.parse(Files.readString(Tracefs.root().orElseThrow()
-                    .resolve("events/skb/kfree_skb/format")));
-        } catch (IOException e) {
-            status = SourceStatus.unavailable(Source.EBPF_DROPS, "cannot read the kfree_skb format: " + e.getMessage()
-                    + fallback());
-            return;
-        }
         List<BpfProgram.Ipv4Net> nets = nets(spec);
         NetnsNames names = NetnsNames.system();
         List<Long> netns = netns(spec, names);
@@ -92,10 +82,8 @@ public final class BpfSidecar implements CaptureSidecar {
             scope = "packets dropped in the captured namespaces ("
                     + netns.stream().map(names::name).collect(java.util.stream.Collectors.joining(", ")) + ")";
         }
-        BpfRecorder.ProcessNames processes = new BpfRecorder.ProcessNames();
-        BpfLines lines = new BpfLines(TraceLines.measureOffset(), reasons::name, names::name, processes::name);
         try {
-            recorder = BpfRecorder.start(bin.orElseThrow(), BpfProgram.of(reasons, nets, netns), lines);
+            recorder = BpfRecorder.shared(bin.orElseThrow()).subscribe(new BpfSubscription.Filter(nets, netns));
             status = SourceStatus.recorded(Source.EBPF_DROPS).withScope("attaching");
         } catch (CaptureException e) {
             status = SourceStatus.failed(Source.EBPF_DROPS, e.getMessage() + fallback());
@@ -200,9 +188,9 @@ public final class BpfSidecar implements CaptureSidecar {
             return List.of();
         }
         stopped = true;
-        recorder.stopWithoutWaiting();
+        recorder.stop();
         List<JournalFields> out = entries(recorder.events());
-        for (BpfRecorder.Summary s : recorder.summaries()) {
+        for (BpfSubscription.Summary s : recorder.summaries()) {
             if (!s.first().isBefore(recorder.attachedAt().orElse(Instant.MAX))) {
                 out.add(new JournalFields(s.first(), KernelJournal.fields(s)));
             }
@@ -224,8 +212,7 @@ public final class BpfSidecar implements CaptureSidecar {
             return SourceStatus.failed(Source.EBPF_DROPS, failure.get() + " (it recorded from " + from.get() + " to "
                     + recorder.endedAt().map(Object::toString).orElse("?") + ")" + fallback() + " outside that time");
         }
-        String when = "from " + from.get() + " (" + recorder.attachMillis() + " ms after start; before it, drop"
-                + " records come from tracefs, inferred) to "
+        String when = "from " + from.get() + " (" + attached() + ") to "
                 + recorder.readUntil().map(t -> t + " (its output lagged behind a flood: later drops are missing)")
                         .orElse("stop")
                 + (recorder.lost() > 0 ? "; the kernel lost " + recorder.lost() + " drop records bpftrace read too"
@@ -243,46 +230,31 @@ public final class BpfSidecar implements CaptureSidecar {
                 return SourceStatus.failed(Source.EBPF_DROPS, recorder.failure().get() + fallback());
             }
             return SourceStatus.recorded(Source.EBPF_DROPS).withScope(from.map(t -> "from " + t + " ("
-                    + recorder.attachMillis() + " ms after start)").orElse("attaching (bpftrace is compiling its"
+                    + attached() + ")").orElse("attaching (bpftrace is compiling its"
                     + " program; until it is attached drop records come from tracefs, inferred)"));
         }
         return status;
     }
 
+    /** How the start of the recording relates to the capture's: at its start (warm), or N ms after it. */
+    private String attached() {
+        return recorder.warm() ? "the capture's start: bpftrace was attached already, kept across captures"
+                : recorder.attachMillis() + " ms after start; before it, drop records come from tracefs, inferred";
+    }
+
     /**
-     * Ends bpftrace; waits for it to be gone unless a {@link KernelSidecar} said it will
-     * ({@link #awaitExitLater()}), so the kernel's teardown of the probes overlaps the tracefs
-     * recorder's stop.
+     * Detaches from the JVM's bpftrace (which stays attached for the next capture until it has been
+     * idle for {@link BpfRecorder#idleMillis()}); nothing to wait for.
      */
     @Override
     public synchronized void close() {
         if (recorder != null) {
-            recorder.stopWithoutWaiting();
-            if (!exitAwaitedElsewhere) {
-                recorder.awaitExit();
-            }
+            recorder.stop();
         }
     }
 
-    /** Called by the {@link KernelSidecar} that calls {@link #stopAndAwaitExit()} from its own close(). */
-    synchronized void awaitExitLater() {
-        exitAwaitedElsewhere = true;
-    }
-
-    /** Ends bpftrace (if {@link #close()} has not) and waits until it is gone. */
-    void stopAndAwaitExit() {
-        BpfRecorder r;
-        synchronized (this) {
-            r = recorder;
-        }
-        if (r != null) {
-            r.stopWithoutWaiting();
-            r.awaitExit();
-        }
-    }
-
-    /** The recorder, for tests. */
-    synchronized Optional<BpfRecorder> recorder() {
+    /** The subscription, for tests. */
+    synchronized Optional<BpfSubscription> recorder() {
         return Optional.ofNullable(recorder);
     }
 

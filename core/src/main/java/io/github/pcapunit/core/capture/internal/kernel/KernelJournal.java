@@ -140,7 +140,7 @@ public final class KernelJournal {
     }
 
     /** The journal fields of drops the eBPF recorder counted, not kept. */
-    static Map<String, String> fields(BpfRecorder.Summary summary) {
+    static Map<String, String> fields(BpfSubscription.Summary summary) {
         return ebpfFields(summary.example(), summary.count(), summary.last());
     }
 
@@ -162,7 +162,7 @@ public final class KernelJournal {
         List<KernelEvent> sorted = new ArrayList<>(events);
         sorted.sort(java.util.Comparator.comparing(KernelEvent::time));
         for (KernelEvent e : sorted) {
-            byKind.computeIfAbsent(BpfRecorder.kind(e, true), k -> new ArrayList<>()).add(e);
+            byKind.computeIfAbsent(BpfSubscription.kind(e, true), k -> new ArrayList<>()).add(e);
         }
         List<KernelDrop> out = new ArrayList<>();
         for (List<KernelEvent> same : byKind.values()) {

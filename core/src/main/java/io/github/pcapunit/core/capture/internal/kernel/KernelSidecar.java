@@ -63,9 +63,6 @@ public final class KernelSidecar implements CaptureSidecar {
     private KernelSidecar(KernelEvidence mode, Supplier<Optional<String>> unavailable, Supplier<KernelRecorder> starter,
             BpfSidecar ebpf) {
         this.ebpf = ebpf;
-        if (ebpf != null) {
-            ebpf.awaitExitLater();
-        }
         if (mode == KernelEvidence.OFF) {
             throw new IllegalArgumentException("a kernel sidecar for KernelEvidence.OFF: create none instead");
         }
@@ -151,7 +148,7 @@ public final class KernelSidecar implements CaptureSidecar {
         return status;
     }
 
-    /** Removes the tracefs instance, then waits for the eBPF recorder's bpftrace to be gone. */
+    /** Removes the tracefs instance and detaches the eBPF sidecar from the JVM's bpftrace. */
     @Override
     public synchronized void close() {
         try {
@@ -160,7 +157,7 @@ public final class KernelSidecar implements CaptureSidecar {
             }
         } finally {
             if (ebpf != null) {
-                ebpf.stopAndAwaitExit();
+                ebpf.close();
             }
         }
     }

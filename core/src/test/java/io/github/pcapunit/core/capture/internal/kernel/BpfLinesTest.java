@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The bpftrace output of {@link BpfProgram} read into drop events, and the limits of {@link BpfRecorder}. */
+/** The bpftrace output of {@link BpfProgram} read into drop events, and the limits of {@link BpfSubscription}. */
 class BpfLinesTest {
 
     /** Output of the program on this machine's kernel 6.18: a connect dropped on OUTPUT in a namespace, then a UDP drop. */
@@ -100,30 +100,30 @@ class BpfLinesTest {
 
     @Test
     void floodOfOtherFlowsDrops_neverSummarizesAwayAFlowsFirstDrops() {
-        BpfRecorder recorder = BpfRecorder.forLimitsTest(lines);
-        for (int i = 0; i < BpfRecorder.MAX_EVENTS + 5_000; i++) {
+        BpfSubscription recorder = BpfSubscription.forLimitsTest();
+        for (int i = 0; i < BpfSubscription.MAX_EVENTS + 5_000; i++) {
             recorder.keep(drop("10.9.0." + (i % 200), 40000 + i % 50, 1433));
         }
         recorder.keep(drop("10.200.64.1", 50122, 1433));
         recorder.keep(drop("10.200.64.1", 50122, 1433));
 
         assertThat(recorder.events()).filteredOn(e -> e.field("saddr").equals("10.200.64.1")).hasSize(2);
-        long counted = recorder.summaries().stream().mapToLong(BpfRecorder.Summary::count).sum();
+        long counted = recorder.summaries().stream().mapToLong(BpfSubscription.Summary::count).sum();
         assertThat(recorder.events().size() + counted).as("every drop kept or counted")
-                .isEqualTo(BpfRecorder.MAX_EVENTS + 5_000 + 2);
+                .isEqualTo(BpfSubscription.MAX_EVENTS + 5_000 + 2);
         assertThat(recorder.overflow()).isEqualTo(counted);
     }
 
     @Test
     void floodOfOneFlow_keepsAtMostItsKindsLimit_andCountsTheRestWithTheFlow() {
-        BpfRecorder recorder = BpfRecorder.forLimitsTest(lines);
+        BpfSubscription recorder = BpfSubscription.forLimitsTest();
         for (int i = 0; i < 1_000; i++) {
             recorder.keep(drop("10.9.0.1", 40000, 53));
         }
 
-        assertThat(recorder.events()).hasSize(BpfRecorder.MAX_PER_KIND);
+        assertThat(recorder.events()).hasSize(BpfSubscription.MAX_PER_KIND);
         assertThat(recorder.summaries()).singleElement().satisfies(s -> {
-            assertThat(s.count()).isEqualTo(1_000 - BpfRecorder.MAX_PER_KIND);
+            assertThat(s.count()).isEqualTo(1_000 - BpfSubscription.MAX_PER_KIND);
             assertThat(s.example().field("saddr")).isEqualTo("10.9.0.1");
             assertThat(s.example().field("dport")).isEqualTo("53");
         });
