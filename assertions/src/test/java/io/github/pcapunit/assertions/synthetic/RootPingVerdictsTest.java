@@ -7,6 +7,7 @@ import static io.github.pcapunit.assertions.synthetic.TrafficFile.SERVER;
 import static io.github.pcapunit.assertions.synthetic.TrafficFile.at;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.EvidenceSource;
 import io.github.pcapunit.core.analysis.Fate;
 import io.github.pcapunit.core.analysis.Verdict;
@@ -61,6 +62,9 @@ class RootPingVerdictsTest {
         Assertions.assertThat(traffic.drops()).filteredOn(d -> d.source() == EvidenceSource.KERNEL)
                 .allSatisfy(d -> Assertions.assertThat(d.flow()).isPresent())
                 .extracting(d -> d.count()).containsExactly(2L); // one record of the flow, both replies
+        Assertions.assertThat(traffic.drops()).filteredOn(d -> d.source() == EvidenceSource.KERNEL)
+                .allMatch(Drop::isNote);
+        Assertions.assertThat(traffic.drops()).filteredOn(d -> !d.isNote()).isEmpty();
         passes(() -> assertThat(traffic).hasNoDrops());
         passes(() -> assertThat(traffic).icmp().echoRequests().allAnswered());
         passes(() -> assertThat(traffic).isReachable(SERVER, 1433));
@@ -81,6 +85,8 @@ class RootPingVerdictsTest {
                 .read();
 
         passes(() -> assertThat(traffic).hasNoDrops());
+        Assertions.assertThat(traffic.drops()).filteredOn(d -> d.source() == EvidenceSource.KERNEL).isNotEmpty()
+                .allMatch(Drop::isNote);
         Assertions.assertThat(echoVerdict(traffic).evidence()).singleElement()
                 .satisfies(line -> Assertions.assertThat(line).contains("the echo reply " + SERVER + " \u2192 " + CLIENT));
     }
@@ -95,6 +101,9 @@ class RootPingVerdictsTest {
                 .read();
 
         Assertions.assertThat(echoVerdict(traffic).evidence()).isEmpty();
+        // the records are notes by kind (no packet lost); only the verdicts, with no captured reply to tie them to, keep them as drops
+        Assertions.assertThat(traffic.drops()).filteredOn(d -> d.source() == EvidenceSource.KERNEL).hasSize(2)
+                .allMatch(Drop::isNote);
         Assertions.assertThat(traffic.verdicts()).filteredOn(Verdict::hasLoss).hasSize(2)
                 .allSatisfy(v -> Assertions.assertThat(v.drops()).allMatch(d -> d.reason().orElse("").equals("NO_SOCKET")));
     }

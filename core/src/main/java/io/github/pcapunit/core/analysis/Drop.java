@@ -242,6 +242,24 @@ public final class Drop {
         return count;
     }
 
+    /**
+     * Whether this record is a note rather than a lost packet: a kernel record of an ICMP(v6) echo
+     * reply freed at {@code ping_rcv} with {@code NO_SOCKET}. {@code ping_rcv} hands echo replies to
+     * ping sockets (unprivileged ICMP sockets); a root {@code ping} listens on a raw socket, which
+     * got its own copy of the reply before, so every reply it receives ends here too. The record
+     * says no packet was lost, whatever follows it; it stays in {@link CapturedTraffic#drops()}.
+     * Verdicts go further with the capture's context: a note follows the capture of the reply it
+     * frees and is shown on that answered exchange; one that follows no captured reply (a reply
+     * nobody asked for) stays a drop of its flow in the verdicts.
+     *
+     * <pre>{@code
+     * List<Drop> lost = traffic.drops().stream().filter(d -> !d.isNote()).toList();
+     * }</pre>
+     */
+    public boolean isNote() {
+        return source == EvidenceSource.KERNEL && "NO_SOCKET".equals(reason) && "ping_rcv".equals(location);
+    }
+
     /** One readable line, e.g. {@code SYN 10.0.1.10:50122 → 10.0.1.20:1433 sent 3×, no SYN-ACK}. */
     public String description() {
         return description;

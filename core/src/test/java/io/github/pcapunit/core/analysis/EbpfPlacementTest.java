@@ -258,4 +258,20 @@ class EbpfPlacementTest {
         assertThat(u.confidence()).isEqualTo(Confidence.INFERRED);
         assertThat(u.sentence()).doesNotContain("OUTPUT", "namespace client");
     }
+
+    @Test
+    void ebpfAttachedMidFlow_theLeadGivesOneCount_splitBySourceWithEachConfidence() {
+        // GIVEN two SYNs dropped before bpftrace attached (tracefs) and one after it (eBPF, router FORWARD)
+        List<JournalEntry> journal = new ArrayList<>(List.of(tracefs(100, 1102, 2)));
+        journal.add(ebpf(2_000_100, 1102, "router", "FORWARD", 63));
+        CapturedTraffic traffic = file("mixed", IN_CLIENT, 1102, Direction.OUTBOUND, journal);
+
+        Verdict v = only(traffic, 1102);
+
+        assertThat(v.fate()).as(v.toString()).isEqualTo(Fate.DROPPED_ELSEWHERE);
+        assertThat(v.sentence()).contains("in namespace router (FORWARD), a device on the path, not on this host: 3"
+                + " packets dropped by netfilter (nftables)", ": 1 there as eBPF saw at kfree_skb (observed) and 2"
+                + " recorded by tracefs while eBPF was not recording, tied to this flow by time (inferred: their records"
+                + " name no place)").doesNotContain("records count", "1 packet dropped there");
+    }
 }

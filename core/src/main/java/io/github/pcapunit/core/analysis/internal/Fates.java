@@ -512,8 +512,7 @@ public final class Fates {
         for (List<Drop> pool : List.of(recorded, flowless)) {
             for (java.util.Iterator<Drop> it = pool.iterator(); it.hasNext();) {
                 Drop d = it.next();
-                if (d.source() != EvidenceSource.KERNEL || !d.reason().orElse("").equals("NO_SOCKET")
-                        || !d.location().orElse("").equals("ping_rcv") || d.times().isEmpty()) {
+                if (!d.isNote() || d.times().isEmpty()) {
                     continue;
                 }
                 List<EchoRecord> replies = new ArrayList<>();
@@ -689,7 +688,7 @@ public final class Fates {
     /**
      * Kernel or firewall drops decide the place. A firewall record names its namespace
      * ({@code OBSERVED}); so does an eBPF record, with the netfilter hook ({@link #placed(Flow, List,
-     * List, String)}, {@code OBSERVED}); a tracefs record names none, so the place comes from where the capture
+     * List, List, String)}, {@code OBSERVED}); a tracefs record names none, so the place comes from where the capture
      * saw the packets ({@code INFERRED}): never seen → dropped on this host before leaving;
      * captured leaving (Tx) → dropped after it, on another host; captured arriving (Rx) → dropped
      * by this host's INPUT/FORWARD; otherwise the place is not known.
@@ -700,7 +699,14 @@ public final class Fates {
         Drop stored = kernel.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).findFirst().orElse(null);
         List<Drop> observed = kernel.stream().filter(Fates::placed).toList();
         if (firewall == null && !observed.isEmpty()) {
-            return placed(flow, observed, drops, what);
+            List<Drop> inferred = kernel.stream()
+                    .filter(d -> d.source() == EvidenceSource.KERNEL && !placed(d)).toList();
+            // with tracefs records beside eBPF's (bpftrace attached mid-flow) the lead gives the one
+            // count, split by source: the callers' "the records count N" would only repeat it
+            String suffix = packets(kernel);
+            String rest = !inferred.isEmpty() && what.endsWith(suffix)
+                    ? what.substring(0, what.length() - suffix.length()) : what;
+            return placed(flow, observed, inferred, drops, rest);
         }
         Fate fate;
         Confidence conf;
@@ -765,13 +771,15 @@ public final class Fates {
     }
 
     /**
-     * The verdict of a flow whose drops eBPF recorded with their place: on this host when a
+     * The verdict of a flow whose drops eBPF recorded with their place ({@code inferred}: the
+     * flow's tracefs records from the time bpftrace was not recording, counted in the lead with
+     * their own confidence): on this host when a
      * namespace it happened in is one the capture ran in ({@link #captured}), else on another host
      * or namespace, which it names with the hook, e.g. {@code "TCP 10.200.61.10:39462 → 10.200.62.20:1102
      * was dropped in namespace router (FORWARD), not on this host: 3 packets dropped there by netfilter
      * (nftables) (NETFILTER_DROP at nft_do_chain), as eBPF saw at kfree_skb; SYN sent 1× ..."}.
      */
-    private Verdict placed(Flow flow, List<Drop> observed, List<Drop> drops, String what) {
+    private Verdict placed(Flow flow, List<Drop> observed, List<Drop> inferred, List<Drop> drops, String what) {
         Map<String, List<Drop>> byPlace = new LinkedHashMap<>();
         Set<String> roles = new java.util.LinkedHashSet<>();
         boolean here = false;
@@ -788,9 +796,21 @@ public final class Fates {
         long n = observed.stream().mapToLong(Drop::count).sum();
         Set<String> components = new java.util.LinkedHashSet<>();
         observed.forEach(d -> components.add(d.component().orElse("the kernel")));
-        String how = (here ? "on this host, in " + places : "in " + places + ", not on this host") + ": " + n
-                + (n == 1 ? " packet" : " packets") + " dropped there by " + String.join(", ", components) + " ("
-                + reasons(observed) + "), as eBPF saw at kfree_skb";
+        String how;
+        if (inferred.isEmpty()) {
+            how = (here ? "on this host, in " + places : "in " + places + ", not on this host") + ": " + n
+                    + (n == 1 ? " packet" : " packets") + " dropped there by " + String.join(", ", components) + " ("
+                    + reasons(observed) + "), as eBPF saw at kfree_skb";
+        } else {
+            long m = inferred.stream().mapToLong(Drop::count).sum();
+            List<Drop> all = new ArrayList<>(observed);
+            all.addAll(inferred);
+            how = (here ? "on this host, in " + places : "in " + places + ", not on this host") + ": " + (n + m)
+                    + " packets dropped by " + String.join(", ", components) + " (" + reasons(all) + "): " + n
+                    + " there as eBPF saw at kfree_skb (observed) and " + m + " recorded by tracefs while eBPF was"
+                    + " not recording, tied to this flow by time (inferred: "
+                    + (m == 1 ? "its record names" : "their records name") + " no place)";
+        }
         Verdict.Builder b = Verdict.builder(flow, here ? Fate.DROPPED_ON_THIS_HOST : Fate.DROPPED_ELSEWHERE,
                         Confidence.OBSERVED)
                 .sentence(flow + " was dropped " + how + "; " + what)
