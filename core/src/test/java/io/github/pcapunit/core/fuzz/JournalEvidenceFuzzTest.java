@@ -27,7 +27,16 @@ import java.time.Instant;
 class JournalEvidenceFuzzTest {
 
     private static final String[] EVENTS = {"kfree_skb", "nftrace", "inet_sock_set_state", "tcp_retransmit_skb",
-        "tcp_send_reset", "tcp_receive_reset", "evidence_status", "size_cap", "mark", ""};
+        "tcp_send_reset", "tcp_receive_reset", "evidence_status", "size_cap", "mark", "kernel_trace_summary", ""};
+    /**
+     * Values pcapunit itself writes, so fuzzed entries reach the branches behind them (an eBPF drop
+     * source with its hook, TTL and namespace; summaries; addresses of both families) as often as
+     * random text reaches the refusals.
+     */
+    private static final String[] VALUES = {"EBPF", "TRACEFS", "OBSERVED", "INFERRED", "OUTPUT", "INPUT", "FORWARD",
+        "kfree_skb", "NETFILTER_DROP", "nft_do_chain", "TCP", "UDP", "ICMP", "ICMPv6", "IPv4", "IPv6", "SYN",
+        "type 8 code 0", "10.200.1.10", "10.200.1.20", "fd00::1", "::1", "0", "1", "3", "64", "65535", "65536", "-1",
+        "4026532177", "client", "(JVM)", "net:[4026532177]", "2023-11-14T22:13:21Z", "TCP_SYN_SENT", " "};
     private static final JournalKey[] KEYS = JournalKey.values();
 
     @FuzzTest(maxDuration = "15s")
@@ -48,7 +57,7 @@ class JournalEvidenceFuzzTest {
                 int fields = data.consumeInt(0, 10);
                 for (int f = 0; f < fields; f++) {
                     JournalKey key = data.pickValue(KEYS);
-                    e.field(key, data.consumeString(40));
+                    e.field(key, data.consumeBoolean() ? data.pickValue(VALUES) : data.consumeString(40));
                 }
                 w.writeJournal(e.build());
             }
