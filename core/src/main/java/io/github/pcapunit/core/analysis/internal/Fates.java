@@ -857,7 +857,9 @@ public final class Fates {
     private static String place(Drop d) {
         String ns = d.namespace().get();
         String at = d.hook().map(h -> " (" + h + ")").orElse(d.location().map(l -> " (at " + l + ")").orElse(""));
-        return (ns.equals("(JVM)") ? "the JVM's network namespace" : "namespace " + ns) + at;
+        // "container db": the recorder named a Docker container's namespace by the container
+        return (ns.equals("(JVM)") ? "the JVM's network namespace"
+                : ns.startsWith("container ") ? "the network namespace of " + ns : "namespace " + ns) + at;
     }
 
     /** {@code "; the records count 3 dropped packets"}: what the kernel, firewall or stored records add up to. */

@@ -127,9 +127,9 @@ public final class BpfSidecar implements CaptureSidecar {
     }
 
     /**
-     * The inodes of the captured namespaces when the capture has namespace points (and the JVM's
-     * own when it also captures there); empty (every namespace) for captures in the JVM's
-     * namespace only, for container points and when a namespace cannot be read.
+     * The inodes of the captured namespaces when the capture has namespace or container points
+     * (and the JVM's own when it also captures there); empty (every namespace) for captures in the
+     * JVM's namespace only and when a namespace cannot be read.
      */
     static List<Long> netns(CaptureSpec spec, NetnsNames names) {
         if (spec.points().isEmpty()) {
@@ -137,10 +137,18 @@ public final class BpfSidecar implements CaptureSidecar {
         }
         List<Long> inodes = new ArrayList<>();
         for (io.github.pcapunit.core.capture.CapturePoint p : spec.points()) {
-            if (p.kind() != io.github.pcapunit.core.capture.CapturePoint.Kind.NAMESPACE) {
+            Path nsfs;
+            if (p.kind() == io.github.pcapunit.core.capture.CapturePoint.Kind.NAMESPACE) {
+                nsfs = p.target().contains("/") ? Path.of(p.target()) : Path.of("/run/netns", p.target());
+            } else if (p.kind() == io.github.pcapunit.core.capture.CapturePoint.Kind.CONTAINER) {
+                Optional<Path> container = containerNetns(p.target());
+                if (container.isEmpty()) {
+                    return List.of();
+                }
+                nsfs = container.get();
+            } else {
                 return List.of();
             }
-            Path nsfs = p.target().contains("/") ? Path.of(p.target()) : Path.of("/run/netns", p.target());
             long inode = NetnsNames.inode(nsfs);
             if (inode <= 0) {
                 return List.of();
@@ -155,6 +163,16 @@ public final class BpfSidecar implements CaptureSidecar {
             inodes.add(own);
         }
         return inodes;
+    }
+
+    /** {@code /proc/<pid>/ns/net} of a running container, asked of the local Docker engine; empty if unknown. */
+    private static Optional<Path> containerNetns(String idOrName) {
+        try {
+            return io.github.pcapunit.core.capture.internal.docker.DockerEngine.local().inspect(idOrName)
+                    .filter(c -> c.pid() > 0).map(c -> Path.of("/proc", Long.toString(c.pid()), "ns", "net"));
+        } catch (CaptureException e) {
+            return Optional.empty();
+        }
     }
 
     private static String fallback() {
