@@ -175,7 +175,8 @@ class EngineFaultsTest {
                 assertThat(line).doesNotStartWith("FAILED");
             }
             assertThat(line).isEqualTo("SENT");
-            Thread.sleep(600); // the dumpers are flushed every 200 ms
+            // lo hands a partly filled ring block over within its 1 s kernel timeout; the loop flushes each one
+            Thread.sleep(1_600);
             p.destroyForcibly(); // SIGKILL: no shutdown hook runs
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         } finally {

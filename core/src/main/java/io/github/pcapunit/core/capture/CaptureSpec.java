@@ -137,7 +137,16 @@ public final class CaptureSpec {
         return Optional.ofNullable(output);
     }
 
-    /** libpcap's read timeout ({@code 10 ms} unless set); stop waits twice this. */
+    /**
+     * How long the kernel may hold captured packets before handing them over ({@code 10 ms}
+     * unless set), which bounds how long a stop, snapshot or slice end waits for its last packets.
+     * On interfaces where the engine cannot mark a stop with its own datagrams (all but {@code lo}
+     * and {@code any}, and any interface with a snaplen below 65,600 or a size cap) this is
+     * libpcap's read timeout, and stop waits twice this. On {@code lo} and {@code any} the kernel
+     * hands blocks over every second, as tcpdump's does (fewer wake-ups while packets trickle in),
+     * and a stop or snapshot pushes the last block out with the engine's marker datagrams at once;
+     * a slice end does so once its marker has not arrived after this long.
+     */
     public Duration readTimeout() {
         return readTimeout;
     }
@@ -408,7 +417,11 @@ public final class CaptureSpec {
             return this;
         }
 
-        /** libpcap's read timeout, 1 ms to 1 s; default 10 ms. Stop waits twice this for the last packets. */
+        /**
+         * Read timeout, 1 ms to 1 s; default 10 ms: the longest a stop or slice end waits for the
+         * kernel to hand over its last packets (twice this where the engine cannot mark a stop;
+         * see {@link CaptureSpec#readTimeout()}).
+         */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = Objects.requireNonNull(timeout, "readTimeout");
             return this;

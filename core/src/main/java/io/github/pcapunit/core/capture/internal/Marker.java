@@ -129,6 +129,19 @@ final class Marker implements AutoCloseable {
         return seq;
     }
 
+    /** Sends the {@link #FILLERS} fillers alone: they push out the ring block of a marker sent before. */
+    synchronized void sendFillers() {
+        try {
+            for (int i = 0; i < FILLERS; i++) {
+                filler.clear();
+                channel.send(filler, self);
+                drain();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send the capture's filler datagrams to " + self + ": " + e, e);
+        }
+    }
+
     /** Datagrams one {@link #send(boolean)} sends. */
     static int datagrams(boolean fillers) {
         return 1 + (fillers ? FILLERS : 0);

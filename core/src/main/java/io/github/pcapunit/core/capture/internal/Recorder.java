@@ -50,6 +50,8 @@ final class Recorder {
     private final long[] markerCopies;
 
     private final long nativeCap;
+    /** Kernel read timeout of handles whose last block fillers can push out (see {@link #open}). */
+    static final int PUSHED_READ_TIMEOUT_MS = 1000;
 
     /**
      * Where one handle captures: {@code name} as the file shows it ({@code db/eth0}, or the bare
@@ -96,13 +98,13 @@ final class Recorder {
                             opened.add(own);
                         }
                     }
-                    Opened o = open(spec, name, own);
+                    Opened o = open(spec, name, own, nativeCap);
                     handles.add(o.handle);
                     markers.add(o.marked ? own : null);
                     where.add(new Where(name, null, null, null));
                 }
             }
-            for (CapturePointHandles p : openPoints(spec)) {
+            for (CapturePointHandles p : openPoints(spec, nativeCap)) {
                 handles.addAll(p.handles);
                 where.addAll(p.where);
                 markers.addAll(p.markers);
@@ -178,20 +180,38 @@ final class Recorder {
      * Opens {@code iface}; with a {@code marker} socket and an interface that sees its datagrams,
      * with {@code (marker) or (filter)}, falling back to the user's filter alone (whose error is
      * then the one reported) when that does not compile.
+     *
+     * <p>A handle that captures the markers, where fillers may be sent too ({@link #pushable}),
+     * gets the kernel read timeout {@value #PUSHED_READ_TIMEOUT_MS} ms (tcpdump's): stops and
+     * slice ends push their last block out with fillers instead of waiting for the timeout, so
+     * the timeout only sets how often the kernel hands a partly filled block over while packets
+     * trickle in. With the spec's 10 ms default that was 100 wake-ups a second, most of the
+     * capture's CPU at low packet rates. Every other handle gets the spec's read timeout, which
+     * its stops wait for.
      */
-    private static Opened open(CaptureSpec spec, String iface, Marker marker) {
+    private static Opened open(CaptureSpec spec, String iface, Marker marker, long nativeCap) {
         String filter = spec.filter().orElse(null);
         int timeout = (int) spec.readTimeout().toMillis();
+        int pushed = pushable(spec, nativeCap) ? Math.max(timeout, PUSHED_READ_TIMEOUT_MS) : timeout;
         boolean marks = marker != null && seesMarkers(iface);
         if (marks && filter != null) {
             try {
-                return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), timeout,
+                return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), pushed,
                         marker.filter(filter)), true);
             } catch (io.github.pcapunit.core.InvalidFilterException e) {
                 marks = false;   // e.g. a filter for another link type: this handle waits for the read timeout
             }
         }
-        return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), timeout, filter), marks);
+        return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), marks ? pushed : timeout,
+                filter), marks);
+    }
+
+    /**
+     * Whether fillers can push a marked handle's ring block out: only when they are not cut by the
+     * snaplen, and not under a native size cap, where their 128 KiB would take the room of packets.
+     */
+    private static boolean pushable(CaptureSpec spec, long nativeCap) {
+        return spec.snaplen() >= Marker.FILLER_MIN_SNAPLEN && nativeCap == 0;
     }
 
     /** A handle opened, and whether it captures the markers. */
@@ -212,7 +232,7 @@ final class Recorder {
      * Opens every point's interfaces on a thread inside the point's namespace (its MACs read
      * there too); on failure closes what it opened and throws.
      */
-    private static List<CapturePointHandles> openPoints(CaptureSpec spec) {
+    private static List<CapturePointHandles> openPoints(CaptureSpec spec, long nativeCap) {
         List<CapturePointHandles> opened = new ArrayList<>();
         try {
             for (var point : spec.points()) {
@@ -226,7 +246,7 @@ final class Recorder {
                             ? Marker.openQuietly() : null;   // opened here: its socket lives in ns
                     try {
                         for (String iface : point.effectiveInterfaces()) {
-                            Opened o = open(spec, iface, marker);
+                            Opened o = open(spec, iface, marker, nativeCap);
                             hs.add(o.handle);
                             ms.add(o.marked ? marker : null);
                             ws.add(new Where(ns.interfaceName(iface), ns.describe(iface), macs.get(iface), ns));
@@ -421,7 +441,7 @@ final class Recorder {
         long[] seq = new long[handles.size()];
         long[] from = positions();
         java.util.Arrays.fill(seq, Long.MIN_VALUE);
-        boolean fill = fillers && spec.snaplen() >= Marker.FILLER_MIN_SNAPLEN && nativeCap == 0;
+        boolean fill = fillers && pushable(spec, nativeCap);
         java.util.Map<Marker, Long> sent = new java.util.IdentityHashMap<>();
         for (int i = 0; i < handles.size(); i++) {
             Marker m = markers[i];
@@ -444,13 +464,15 @@ final class Recorder {
             }
         }
         return new Mark(seq, from, nowNanos());
+
     }
 
     /**
      * Waits until every packet the kernel queued before {@code mark} is in the native files:
-     * each handle's marker seen in its file; for handles without one (or whose marker does not
-     * come, e.g. lost in a full ring), twice the read timeout after the mark and then the loops
-     * idle (see {@link #awaitLoopsIdle}).
+     * each handle's marker seen in its file (a marker sent without fillers that is not there after
+     * the spec's read timeout is pushed out with fillers); for handles without one (or whose
+     * marker does not come, e.g. lost in a full ring), twice the read timeout after the mark and
+     * then the loops idle (see {@link #awaitLoopsIdle}).
      */
     void settle(Mark mark) {
         long timeout = 2 * spec.readTimeout().toMillis();
@@ -466,7 +488,10 @@ final class Recorder {
 
     /** Polls the native files of the marked handles until each holds its marker; false after {@code millis}. */
     private boolean awaitMarkers(Mark mark, long millis) {
-        long deadline = System.nanoTime() + millis * 1_000_000L;
+        long begin = System.nanoTime();
+        long deadline = begin + millis * 1_000_000L;
+        long pushAt = begin + spec.readTimeout().toNanos();
+        boolean pushed = false;
         List<MarkerScan> scans = new ArrayList<>();
         for (int i = 0; i < handles.size(); i++) {
             if (mark.sequence[i] != Long.MIN_VALUE) {
@@ -488,14 +513,47 @@ final class Recorder {
                 if (scans.isEmpty()) {
                     return true;
                 }
-                if (System.nanoTime() > deadline) {
+                long now = System.nanoTime();
+                if (now > deadline) {
                     return false;
+                }
+                if (!pushed && now >= pushAt) {
+                    pushed = true;
+                    push(scans);
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
             return true;
         } catch (IOException | RuntimeException e) {
             return false;   // a file gone or unreadable: the timed wait applies
+        }
+    }
+
+    /**
+     * Sends fillers through the marker sockets of the handles still waiting for their marker: the
+     * ring block holding it is handed over now, not at the read timeout. Like {@link #mark}, it
+     * counts the copies the kernel sees, so {@link #stats()} leaves them out.
+     */
+    private synchronized void push(List<MarkerScan> waiting) {
+        if (!pushable(spec, nativeCap) || statsAtStop != null) {
+            return;
+        }
+        java.util.Set<Marker> sent = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (MarkerScan s : waiting) {
+            Marker m = markers[s.handle];
+            if (m != null && !sent.contains(m)) {
+                try {
+                    m.sendFillers();
+                    sent.add(m);
+                } catch (java.io.UncheckedIOException e) {
+                    // e.g. lo went down: this handle's marker comes at the read timeout, or the timed wait applies
+                }
+            }
+        }
+        for (int i = 0; i < markers.length; i++) {
+            if (markers[i] != null && sent.contains(markers[i])) {
+                markerCopies[i] += 2L * Marker.FILLERS;
+            }
         }
     }
 

@@ -24,7 +24,7 @@ public final class NativeHandle {
     /** LINKTYPE_LINUX_SLL2. */
     public static final int LINUX_SLL2 = 276;
     private static final int PCAP_RECORD_HEADER = 16;
-    /** Upper bound of packets per pcap_loop call under a size cap (keeps ftell checks frequent). */
+    /** Upper bound of packets per pcap_dispatch call under a size cap (keeps ftell checks frequent). */
     private static final int MAX_BATCH = 1 << 20;
 
     /** The text CaptureNotPermittedException carries. */
@@ -38,15 +38,22 @@ public final class NativeHandle {
     private final PcapHandle handle;
     private final int linkType;
     private final int snaplen;
-    /** Packets per pcap_loop call without a size cap: the loop checks its file after each batch. */
-    private static final int CHECK_BATCH = 4096;
     /** Below this much free space on the native file's file system, writing has failed (or is about to). */
     private static final long MIN_FREE_BYTES = 64 * 1024;
 
     private volatile PcapDumper dumper;
     private volatile Path dumpFile;
-    /** The native file's file system, looked up once (the lookup parses the mount table). */
+    /** The native file's {@code FILE*}, or null when pcap_dump_file is missing. */
+    private volatile com.sun.jna.Pointer dumpStream;
+    /** The native file's file system ({@link #store}). */
     private java.nio.file.FileStore dumpStore;
+    /**
+     * File systems by directory, looked up once per JVM: the lookup parses the mount table (about
+     * a millisecond), once per capture it was most of a short capture's checking cost. A store
+     * made for the directory asks the kernel about whatever is mounted there at each call.
+     */
+    private static final java.util.Map<Path, java.nio.file.FileStore> STORES =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** The native file's stdio buffer ({@link DumpBuffer}), freed once the dumper is closed; 0 for libc's own. */
     private volatile long dumpBuffer;
     /** The dumper's position at the last check that found the file whole: nothing new, nothing to check. */
@@ -150,7 +157,7 @@ public final class NativeHandle {
             dumpStore = null;
             checkedPosition = -1;
             dumpBuffer = DumpBuffer.enlarge(dumper);
-            Flusher.register(this);
+            dumpStream = Natives.stream(dumper);
         } catch (PcapNativeException | NotOpenException e) {
             throw new CaptureException("cannot write the capture file " + file + ": "
                     + Libpcap.reason(e.getMessage()), e);
@@ -160,52 +167,121 @@ public final class NativeHandle {
     /**
      * Runs the capture loop on the calling thread until {@link #requestStop()}, writing every
      * packet natively. With {@code maxBytes > 0} the native file never grows beyond it: the loop
-     * runs in batches of packets that surely fit, and stops writing when the next might not.
+     * reads in batches of packets that surely fit, and stops writing when the next might not.
      *
-     * <p>libpcap's dumper does not report a failed write (a full disk): every 200 ms the flusher
-     * thread flushes the file and compares its size with what was handed to it ({@link
-     * #checkWritten()}). On a failure it breaks this loop, which stops writing (the file keeps
-     * every packet written before), warns once on stderr, and {@link #writeFailure()} says why.
-     * The loop itself only reads a flag between batches: checking the file from here after every
-     * {@value #CHECK_BATCH} packets cost about a millisecond each time (finding the file's file
-     * system parses the mount table) and made capturing a flood cost more CPU than tcpdump.
+     * <p>The loop calls {@code pcap_dispatch} with libpcap's {@code pcap_dump} as the callback, so
+     * packets never cross into Java; it returns once per batch of ring blocks the kernel handed
+     * over (when a block is full, or at the read timeout). After each batch the loop flushes the
+     * native file, so a JVM killed with SIGKILL leaves a file holding every packet the kernel had
+     * handed over, and asks the C library whether any write of the stream failed ({@code
+     * ferror}: libpcap's dumper ignores a failed write, e.g. a full disk, and the C library drops
+     * what it could not write). On a failure it stops writing (the file keeps every packet written
+     * before), warns once on stderr, and {@link #writeFailure()} says why. This replaces a flusher
+     * thread that woke every 200 ms in every capturing JVM to flush, stat and statfs the file: at
+     * low packet rates that cost more CPU than capturing.
      *
      * @param looping called on this thread once it is about to enter the loop
      * @return true when the size cap stopped writing
      */
     public boolean runLoop(long maxBytes, Runnable looping) {
+        java.util.concurrent.locks.Lock lock = Natives.readLock(handle);
+        if (!lock.tryLock()) {
+            looping.run();
+            return false; // closed: nothing to capture
+        }
         try {
             looping.run();
+            com.sun.jna.Pointer pcap = Natives.pcap(handle);
+            com.sun.jna.Pointer dump = Natives.dumper(dumper);
             while (!stopRequested) {
-                int count = CHECK_BATCH;
+                int count = -1;   // every packet the kernel handed over
                 if (maxBytes > 0) {
                     long room = maxBytes - dumper.ftell();
                     long fit = room / (PCAP_RECORD_HEADER + snaplen);
                     if (fit < 1) {
                         capReached = true;
+                        flushChecked();
                         return true;
                     }
                     count = (int) Math.min(fit, MAX_BATCH);
                 }
-                try {
-                    handle.loop(count, dumper);
-                } catch (InterruptedException e) {
-                    // pcap_breakloop: the loop re-checks stopRequested (or the flusher saw a failure).
+                int rc = Dispatch.pcap_dispatch(pcap, count, Natives.PCAP_DUMP, dump);
+                if (rc == -1) {
+                    throw new CaptureException("capture on \"" + interfaceName + "\" failed: "
+                            + Libpcap.reason(handle.getError()));
                 }
-                if (writeFailure != null) {
+                if (rc > 0 && !flushChecked()) {
                     return false;
                 }
+                // rc -2: pcap_breakloop; the loop re-checks stopRequested
             }
             return false;
         } catch (PcapNativeException | NotOpenException e) {
             throw new CaptureException("capture on \"" + interfaceName + "\" failed: "
                     + Libpcap.reason(e.getMessage()), e);
+        } finally {
+            lock.unlock();
         }
     }
 
     /**
-     * Flushes the dumper and checks the file holds everything handed to it; on a failure records
-     * it, warns once and returns false.
+     * {@code pcap_dispatch}, bound directly (no per-call reflection): the loop calls it once per
+     * batch of ring blocks. pcap4j has no dispatch into a dumper.
+     */
+    static final class Dispatch {
+        static {
+            com.sun.jna.Native.register(Dispatch.class, com.sun.jna.NativeLibrary.getInstance(System.getProperty(
+                    Libpcap.LIB_NAME_PROPERTY, com.sun.jna.Platform.isWindows() ? "wpcap" : "pcap")));
+        }
+
+        private Dispatch() {
+        }
+
+        static native int pcap_dispatch(com.sun.jna.Pointer pcap, int count, com.sun.jna.Pointer callback,
+                com.sun.jna.Pointer user);
+    }
+
+    /**
+     * Flushes the dumper and asks the C library whether a write of its stream failed; on a
+     * failure records it, warns once and returns false. The loop calls it after each batch.
+     */
+    private synchronized boolean flushChecked() {
+        PcapDumper d = dumper;
+        if (d == null || writeFailure != null) {
+            return writeFailure == null;
+        }
+        String failure = null;
+        try {
+            d.flush();
+            if (dumpStream != null && Libc.ferror(dumpStream) != 0) {
+                failure = "a write to the file failed" + diskSpace(dumpFile);
+            }
+        } catch (PcapNativeException | NotOpenException e) {
+            failure = Libpcap.reason(e.getMessage()) + diskSpace(dumpFile);
+        }
+        if (failure == null) {
+            return true;
+        }
+        fail(failure, dumpFile);
+        return false;
+    }
+
+    /** {@code ferror}, bound directly: the loop calls it after each batch. */
+    static final class Libc {
+        static {
+            com.sun.jna.Native.register(Libc.class, com.sun.jna.Platform.C_LIBRARY_NAME);
+        }
+
+        private Libc() {
+        }
+
+        static native int ferror(com.sun.jna.Pointer stream);
+    }
+
+    /**
+     * Flushes the dumper and checks the file holds everything handed to it and that its file
+     * system has room; on a failure records it, warns once and returns false. Run once more when
+     * the dumper closes.
      */
     synchronized boolean checkWritten() {
         PcapDumper d = dumper;
@@ -229,7 +305,7 @@ public final class NativeHandle {
                 // the C library may drop what it could not write without a trace: a full file
                 // system is the failure itself (no room for the next block of packets)
                 if (dumpStore == null) {
-                    dumpStore = java.nio.file.Files.getFileStore(file);
+                    dumpStore = store(file.toAbsolutePath().getParent());
                 }
                 long free = dumpStore.getUsableSpace();
                 if (free < MIN_FREE_BYTES) {
@@ -246,6 +322,11 @@ public final class NativeHandle {
         if (failure == null) {
             return true;
         }
+        fail(failure, file);
+        return false;
+    }
+
+    private void fail(String failure, Path file) {
         writeFailedNanos = nowNanos();
         writeFailure = failure;
         try {
@@ -255,7 +336,17 @@ public final class NativeHandle {
         }
         System.err.println("pcapunit: WARNING: writing the capture of \"" + interfaceName + "\" to " + file
                 + " failed (" + failure + "): packets from now on are lost; the packets written before are kept");
-        return false;
+    }
+
+    private static java.nio.file.FileStore store(Path dir) throws java.io.IOException {
+        java.nio.file.FileStore s = STORES.get(dir);
+        if (s == null) {
+            s = java.nio.file.Files.getFileStore(dir);
+            if (STORES.size() < 64) {
+                STORES.put(dir, s);
+            }
+        }
+        return s;
     }
 
     private static String diskSpace(Path file) {
@@ -340,9 +431,10 @@ public final class NativeHandle {
 
     /** Closes the dumper (flushing it). Call after the loop has ended. */
     public synchronized void closeDumper() {
-        Flusher.unregister(this);
+        checkWritten(); // besides the loop's ferror: every byte in the file, room left on its file system
         PcapDumper d = dumper;
         dumper = null;
+        dumpStream = null;
         if (d != null) {
             d.close();
         }
@@ -355,7 +447,7 @@ public final class NativeHandle {
      * that libc buffers in 4 KiB (the file system's block size): under a flood of small packets
      * that is one {@code write(2)} per ~25 packets, most of the capture's CPU besides copying
      * (tcpdump {@code -w} pays the same). With {@value #BYTES} bytes it is one per ~1,500. The
-     * flusher still flushes every 200 ms, so a killed JVM loses no more than before.
+     * loop still flushes after every batch of ring blocks, so a killed JVM loses no more than before.
      *
      * <pre>{@code
      * long buffer = DumpBuffer.enlarge(dumper);   // 0: libc's buffer stays (same file, more syscalls)
@@ -434,38 +526,57 @@ public final class NativeHandle {
         }
     }
 
-    /**
-     * Flushes every open dumper every 200 ms: a JVM killed with SIGKILL leaves native files that
-     * hold all but the last moments of its capture (recoverable), and a failing write (a full
-     * disk) is noticed even when packets trickle in.
-     */
-    private static final class Flusher {
-        private static final java.util.Set<NativeHandle> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private static java.util.concurrent.ScheduledExecutorService timer;
+    /** pcap4j internals the loop needs: the {@code pcap_t*}, the {@code pcap_dumper_t*} and the handle's lock. */
+    static final class Natives {
+        static final com.sun.jna.Function PCAP_DUMP = com.sun.jna.NativeLibrary.getInstance(System.getProperty(
+                Libpcap.LIB_NAME_PROPERTY, com.sun.jna.Platform.isWindows() ? "wpcap" : "pcap")).getFunction("pcap_dump");
+        private static final java.lang.reflect.Field PCAP = field("handle");
+        private static final java.lang.reflect.Field LOCK = field("handleLock");
 
-        static synchronized void register(NativeHandle h) {
-            OPEN.add(h);
-            if (timer == null) {
-                timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "pcapunit-flush");
-                    t.setDaemon(true);
-                    return t;
-                });
-                timer.scheduleWithFixedDelay(Flusher::flushAll, 200, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        private Natives() {
+        }
+
+        private static java.lang.reflect.Field field(String name) {
+            try {
+                java.lang.reflect.Field f = PcapHandle.class.getDeclaredField(name);
+                f.setAccessible(true);
+                return f;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("pcap4j's PcapHandle has no field " + name, e);
             }
         }
 
-        static void unregister(NativeHandle h) {
-            OPEN.remove(h);
+        static com.sun.jna.Pointer pcap(PcapHandle h) {
+            try {
+                return (com.sun.jna.Pointer) PCAP.get(h);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
-        private static void flushAll() {
-            for (NativeHandle h : OPEN) {
-                try {
-                    h.checkWritten();
-                } catch (RuntimeException e) {
-                    // a handle closing meanwhile: the next round no longer sees it
-                }
+        /** pcap4j's read lock, held while the handle is used natively: pcap_close waits for it. */
+        static java.util.concurrent.locks.Lock readLock(PcapHandle h) {
+            try {
+                return ((java.util.concurrent.locks.ReentrantReadWriteLock) LOCK.get(h)).readLock();
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** The dumper's {@code FILE*} (pcap_dump_file), or null. */
+        static com.sun.jna.Pointer stream(PcapDumper d) {
+            try {
+                return DumpBuffer.Natives.DUMP_FILE.invokePointer(new Object[] {dumper(d)});
+            } catch (RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+
+        static com.sun.jna.Pointer dumper(PcapDumper d) {
+            try {
+                return (com.sun.jna.Pointer) DumpBuffer.Natives.GET_DUMPER.invoke(d);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("pcap4j's PcapDumper.getDumper() failed", e);
             }
         }
     }
