@@ -7,17 +7,11 @@ import io.github.pcapunit.core.capture.EvidenceStatus.SourceStatus;
 import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.capture.internal.CaptureSidecar;
 import io.github.pcapunit.core.capture.internal.JournalFields;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -27,12 +21,9 @@ import java.util.function.Supplier;
  * {@link KernelEvidence#REQUIRED} refuses to start instead. Anything but a
  * {@link CaptureException} from the recorder is a bug and propagates.
  *
- * <p>With {@code AUTO} the tracefs instance is set up on a thread of its own
- * ("pcapunit-kernel-trace-start", 30-130 ms measured), so the capture's start does not wait for
- * it: the status says "starting", then from when it recorded; {@link #stop()} waits for the
- * setup to end (so its events, or its failure, are in the result) and {@link #close()} removes
- * an instance whose setup was still running. {@code REQUIRED} sets it up in place, so a failure
- * is thrown by start.
+ * <p>{@link #start} sets the tracefs instance up in place (30-130 ms measured) on purpose: set up
+ * in the background, a capture's first packets went unrecorded, among them the SYN of the
+ * {@code connect()} that ties a drop to its process (seen in BothEntryPointsIT).
  *
  * <pre>{@code
  * CaptureSidecar kernel = new KernelSidecar(KernelEvidence.AUTO);
@@ -44,20 +35,10 @@ import java.util.function.Supplier;
  */
 public final class KernelSidecar implements CaptureSidecar {
 
-    /** How long stop() waits for an asynchronous start to finish. */
-    static final long START_WAIT_SECONDS = 10;
-    private static final String STARTING = "starting (the tracefs instance is being set up off the capture's start)";
-
     private final KernelEvidence mode;
     private final Supplier<Optional<String>> unavailable;
     private final Supplier<KernelRecorder> starter;
     private KernelRecorder recorder;
-    /** With {@link KernelEvidence#AUTO}: the recorder being set up off the caller's path, until taken. */
-    private CompletableFuture<KernelRecorder> starting;
-    /** System.nanoTime() of {@link #start}, and when the instance started recording (async start). */
-    private long startNanos;
-    private Instant recordingFrom;
-    private long recordingAfterMillis = -1;
     /** The eBPF drop recorder whose time span replaces tracefs's kfree_skb events, or null. */
     private final BpfSidecar ebpf;
     /** Events handed out as entries, or left out because eBPF recorded their drop. */
@@ -106,24 +87,6 @@ public final class KernelSidecar implements CaptureSidecar {
             }
             return;
         }
-        if (mode == KernelEvidence.AUTO) {
-            // Setting up the tracefs instance takes 30-130 ms (measured): off the capture's start. A
-            // failure then is a FAILED status, as in AUTO before; REQUIRED starts in place, so it can throw.
-            startNanos = System.nanoTime();
-            starting = new CompletableFuture<>();
-            CompletableFuture<KernelRecorder> future = starting;
-            Thread t = new Thread(() -> {
-                try {
-                    future.complete(starter.get());
-                } catch (Throwable e) {
-                    future.completeExceptionally(e);
-                }
-            }, "pcapunit-kernel-trace-start");
-            t.setDaemon(true);
-            t.start();
-            status = SourceStatus.recorded(Source.KERNEL_TRACE).withScope(STARTING);
-            return;
-        }
         try {
             recorder = starter.get();
             status = SourceStatus.recorded(Source.KERNEL_TRACE);
@@ -136,52 +99,13 @@ public final class KernelSidecar implements CaptureSidecar {
         }
     }
 
-    /**
-     * Takes the asynchronously started recorder when it is ready ({@code wait}: waits for it, at
-     * most {@link #START_WAIT_SECONDS}); a start that failed becomes the FAILED status.
-     */
-    private void takeStarted(boolean wait) {
-        if (starting == null || (!wait && !starting.isDone())) {
-            return;
-        }
-        CompletableFuture<KernelRecorder> future = starting;
-        try {
-            recorder = wait ? future.get(START_WAIT_SECONDS, TimeUnit.SECONDS) : future.getNow(null);
-            starting = null;
-            recordingAfterMillis = (System.nanoTime() - startNanos) / 1_000_000;
-            recordingFrom = Instant.now();
-            status = SourceStatus.recorded(Source.KERNEL_TRACE).withScope(scope());
-        } catch (ExecutionException | CompletionException e) {
-            starting = null;
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (!(cause instanceof CaptureException)) {
-                throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-            }
-            status = SourceStatus.failed(Source.KERNEL_TRACE, cause.getMessage());
-        } catch (TimeoutException e) {
-            // still starting: close() waits for it, so the instance is removed all the same
-            status = SourceStatus.failed(Source.KERNEL_TRACE, "the tracefs instance was not set up within "
-                    + START_WAIT_SECONDS + " s of the capture's start");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The recording's scope after an asynchronous start. */
-    private String scope() {
-        return recordingFrom == null ? "" : "from about " + recordingFrom + " (the tracefs instance was set up "
-                + recordingAfterMillis + " ms after the capture's start, off its path)";
-    }
-
     @Override
     public synchronized List<JournalFields> collect() {
-        takeStarted(false);
         return recorder == null ? List.of() : entries(recorder.events());
     }
 
     @Override
     public synchronized List<JournalFields> stop() {
-        takeStarted(true);
         if (recorder == null) {
             return List.of();
         }
@@ -196,7 +120,7 @@ public final class KernelSidecar implements CaptureSidecar {
             }
             rest.add(new JournalFields(summary.first(), KernelJournal.fields(summary)));
         }
-        Instant now = Instant.now();
+        java.time.Instant now = java.time.Instant.now();
         if (recorder.unread() > 0) {
             rest.add(new JournalFields(now, KernelJournal.unreadFields(recorder.unread(),
                     "left unread in the trace buffer: stop() waits " + KernelRecorder.DRAIN_MILLIS
@@ -216,16 +140,12 @@ public final class KernelSidecar implements CaptureSidecar {
         } else {
             status = SourceStatus.recorded(Source.KERNEL_TRACE).withCounts(events.size(),
                     recorder.overflow() + recorder.unread() + recorder.overrun());
-            if (recordingFrom != null) {
-                status = status.withScope(scope());
-            }
         }
         return rest;
     }
 
     @Override
     public synchronized SourceStatus status() {
-        takeStarted(false);
         if (recorder != null && status.recorded() && recorder.failure().isPresent()) {
             return SourceStatus.failed(Source.KERNEL_TRACE, recorder.failure().get());
         }
@@ -236,17 +156,6 @@ public final class KernelSidecar implements CaptureSidecar {
     @Override
     public synchronized void close() {
         try {
-            if (starting != null) {
-                // a start still running: wait for its instance, then remove it
-                try {
-                    recorder = starting.get(START_WAIT_SECONDS * 2, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    // nothing was set up (start failed), or the start thread removes it on its failure
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                starting = null;
-            }
             if (recorder != null) {
                 recorder.close();
             }
