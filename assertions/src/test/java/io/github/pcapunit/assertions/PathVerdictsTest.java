@@ -16,6 +16,7 @@ import io.github.pcapunit.core.packet.DecodedPacket;
 import io.github.pcapunit.testing.ExecResult;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
+import io.github.pcapunit.testing.RoutedPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Verdicts on a real three-host path, every host a namespace this test creates: client
- * (10.200.51.10, fd00:200:51::10) — router (forwarding, nftables) — server (10.200.52.20,
+ * Verdicts on a real three-host path, every host a namespace this test creates ({@link RoutedPath}):
+ * client (10.200.51.10, fd00:200:51::10) — router (forwarding, nftables) — server (10.200.52.20,
  * fd00:200:52::20, a dual-stack echo server). pcapunit captures at the client; the server's
  * packets arrive there with TTL/hop limit 63, anything the router sends with 64.
  */
@@ -100,7 +101,7 @@ class PathVerdictsTest {
             "except socket.timeout: print('timeout')",
             "finally: s.close()");
 
-    private NetLab lab;
+    private RoutedPath path;
     private Host client;
     private Host router;
     private Host server;
@@ -111,41 +112,16 @@ class PathVerdictsTest {
     void buildThePath() throws IOException {
         NetLab.assumeAvailable();
         dir = Files.createTempDirectory("pcapunit-path");
-        lab = NetLab.create();
-        client = lab.host("client", "10.200.51.10");
-        router = lab.host("router", "10.200.51.1");
-        server = lab.host("server", SERVER4);
-        lab.link(client, router);
-        lab.link(router, server);
-        router.run("ip", "addr", "del", "10.200.51.1/24", "dev", "to-server");
-        router.run("ip", "addr", "add", "10.200.52.1/24", "dev", "to-server");
-        router.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        router.run("sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
-        client.run("ip", "route", "add", "10.200.52.0/24", "via", "10.200.51.1");
-        server.run("ip", "route", "add", "10.200.51.0/24", "via", "10.200.52.1");
-        // the lab turns IPv6 off on its links (no router solicitations in captures); this path wants it
-        for (Host h : List.of(client, router, server)) {
-            h.run("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0");
-        }
-        client.run("sysctl", "-q", "-w", "net.ipv6.conf.to-router.disable_ipv6=0");
-        router.run("sysctl", "-q", "-w", "net.ipv6.conf.to-client.disable_ipv6=0");
-        router.run("sysctl", "-q", "-w", "net.ipv6.conf.to-server.disable_ipv6=0");
-        server.run("sysctl", "-q", "-w", "net.ipv6.conf.to-router.disable_ipv6=0");
-        client.run("ip", "-6", "addr", "add", "fd00:200:51::10/64", "dev", "to-router", "nodad");
-        router.run("ip", "-6", "addr", "add", "fd00:200:51::1/64", "dev", "to-client", "nodad");
-        router.run("ip", "-6", "addr", "add", "fd00:200:52::1/64", "dev", "to-server", "nodad");
-        server.run("ip", "-6", "addr", "add", SERVER6 + "/64", "dev", "to-router", "nodad");
-        client.run("ip", "-6", "route", "add", "fd00:200:52::/64", "via", "fd00:200:51::1");
-        server.run("ip", "-6", "route", "add", "fd00:200:51::/64", "via", "fd00:200:52::1");
+        path = RoutedPath.dualStack(51);
+        client = path.client();
+        router = path.router();
+        server = path.server();
         // The router: a reset for one port, a silent drop for another, a narrow link to the server
         // whose "fragmentation needed" / "packet too big" errors it never lets out (a black hole).
-        router.run("nft", "add table inet pathlab");
-        router.run("nft", "add chain inet pathlab pathfwd { type filter hook forward priority 0; policy accept; }");
-        router.run("nft", "add rule inet pathlab pathfwd tcp dport " + ROUTER_RESET + " counter reject with tcp reset");
-        router.run("nft", "add rule inet pathlab pathfwd tcp dport " + ROUTER_DROP + " counter drop comment \"router drop\"");
-        router.run("nft", "add chain inet pathlab pathout { type filter hook output priority 0; policy accept; }");
-        router.run("nft", "add rule inet pathlab pathout icmp type destination-unreachable counter drop");
-        router.run("nft", "add rule inet pathlab pathout icmpv6 type packet-too-big counter drop");
+        path.forward("tcp dport " + ROUTER_RESET + " counter reject with tcp reset");
+        path.forward("tcp dport " + ROUTER_DROP + " counter drop comment \"router drop\"");
+        router.firewall().rule("output", "icmp type destination-unreachable counter drop");
+        router.firewall().rule("output", "icmpv6 type packet-too-big counter drop");
         client.firewall().dropOutput("tcp dport " + CLIENT_DROP);
         server.firewall().dropInput("tcp dport " + SERVER_DROP);
         echo = new ProcessBuilder("ip", "netns", "exec", server.namespace(), "python3", "-c", ECHO_SERVER,
@@ -163,8 +139,8 @@ class PathVerdictsTest {
         if (echo != null) {
             echo.destroyForcibly();
         }
-        if (lab != null) {
-            lab.close();
+        if (path != null) {
+            path.close();
         }
         if (dir != null) {
             try (Stream<Path> files = Files.list(dir)) {
@@ -286,7 +262,8 @@ class PathVerdictsTest {
         assertThat(atServer.sentence()).contains("chain input");
         assertThat(onPath.fate()).as(onPath.toString()).isEqualTo(Fate.DROPPED_ELSEWHERE);
         assertThat(onPath.where()).hasValue("namespace " + router.namespace());
-        assertThat(onPath.sentence()).contains("chain pathfwd").contains("comment \"router drop\"");
+        assertThat(onPath.sentence()).contains("table inet " + RoutedPath.ROUTER_TABLE + " chain forward")
+                .contains("comment \"router drop\"");
         assertThat(List.of(local, atServer, onPath)).allSatisfy(v ->
                 assertThat(v.confidence()).as(v.toString()).isEqualTo(Confidence.OBSERVED));
         // the seed's headline case, one assertion: ping passes, TCP does not, and where

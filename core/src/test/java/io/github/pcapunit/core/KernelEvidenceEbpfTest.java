@@ -19,6 +19,7 @@ import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.Leftovers;
 import io.github.pcapunit.testing.NetLab;
+import io.github.pcapunit.testing.RoutedPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12's exact kernel attribution on real namespaces and nft rules: an eBPF drop record
  * carries the dropped packet's own headers, the namespace and netfilter hook it was dropped in,
  * and the process only when it owns the socket; the tracefs fallback (bpftrace pointed at nothing)
- * says its records are inferred. Topology: client 10.200.61.10 — (10.200.61.1) router
- * (10.200.62.1) — server 10.200.62.20; the client's SYN retries are set to 1, so a dropped connect
- * gives up after a few SYNs (one from connect(), the others from the retransmission timer), each
- * counted by the dropping rule's nft counter.
+ * says its records are inferred. Topology ({@link RoutedPath}): client 10.200.61.10 — (10.200.61.1)
+ * router (10.200.62.1) — server 10.200.62.20; the client's SYN retries are set to 1, so a dropped
+ * connect gives up after a few SYNs (one from connect(), the others from the retransmission timer),
+ * each counted by the dropping rule's nft counter.
  */
 class KernelEvidenceEbpfTest {
 
@@ -72,9 +73,9 @@ class KernelEvidenceEbpfTest {
     @Test
     void dropsOnClientOutput_routerForward_serverInput_areThreeRecordsNamingNamespaceAndHook() throws Exception {
         assumeEbpf();
-        try (NetLab lab = NetLab.create()) {
-            Host[] h = topology(lab);
-            CaptureResult result = threeDrops(lab, h, "three-places");
+        try (RoutedPath path = topology()) {
+            Host[] h = {path.client(), path.router(), path.server()};
+            CaptureResult result = threeDrops(path, "three-places");
 
             assertThat(result.evidenceStatus().source(Source.EBPF_DROPS).state()).as(result.evidenceStatus().describe())
                     .isEqualTo(EvidenceStatus.State.RECORDED);
@@ -152,9 +153,8 @@ class KernelEvidenceEbpfTest {
     @Test
     void fallback_sameDrops_stateTheLowerConfidenceAndNameNoPlace() throws Exception {
         System.setProperty(BpfRecorder.PROPERTY, dir.resolve("no-bpftrace").toString());
-        try (NetLab lab = NetLab.create()) {
-            Host[] h = topology(lab);
-            CaptureResult result = threeDrops(lab, h, "three-places-fallback");
+        try (RoutedPath path = topology()) {
+            CaptureResult result = threeDrops(path, "three-places-fallback");
 
             EvidenceStatus.SourceStatus ebpf = result.evidenceStatus().source(Source.EBPF_DROPS);
             assertThat(ebpf.state()).isEqualTo(EvidenceStatus.State.UNAVAILABLE);
@@ -189,14 +189,14 @@ class KernelEvidenceEbpfTest {
         Files.writeString(fake, "#!/bin/sh\necho 'ERROR: pcapunit test: no probes today' >&2\nexit 1\n");
         assertThat(fake.toFile().setExecutable(true)).isTrue();
         System.setProperty(BpfRecorder.PROPERTY, fake.toString());
-        try (NetLab lab = NetLab.create()) {
-            Host[] h = topology(lab);
-            h[0].firewall().dropOutput("tcp dport " + OUTPUT_PORT);
-            CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(h[0].namespace()).named("client"))
+        try (RoutedPath path = topology()) {
+            Host client = path.client();
+            client.firewall().dropOutput("tcp dport " + OUTPUT_PORT);
+            CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(client.namespace()).named("client"))
                     .output(dir.resolve("failing.pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
             CaptureResult result;
             try (Capture capture = Capture.start(spec)) {
-                connect(h[0], h[2].address(), OUTPUT_PORT);
+                connect(client, path.server().address(), OUTPUT_PORT);
                 result = capture.stop();
             }
             EvidenceStatus.SourceStatus ebpf = result.evidenceStatus().source(Source.EBPF_DROPS);
@@ -225,10 +225,10 @@ class KernelEvidenceEbpfTest {
     // ---- scenarios -----------------------------------------------------------------------------
 
     private void bystanderRun(boolean ebpf) throws Exception {
-        try (NetLab lab = NetLab.create()) {
-            Host[] h = topology(lab);
-            h[0].firewall().dropOutput("tcp dport " + OUTPUT_PORT);
-            CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(h[0].namespace()).named("client"))
+        try (RoutedPath path = topology()) {
+            Host client = path.client();
+            client.firewall().dropOutput("tcp dport " + OUTPUT_PORT);
+            CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(client.namespace()).named("client"))
                     .output(dir.resolve("bystander-" + ebpf + ".pcapng")).kernelEvidence(KernelEvidence.REQUIRED)
                     .build();
             List<Process> spinners = new ArrayList<>();
@@ -243,7 +243,7 @@ class KernelEvidenceEbpfTest {
                     spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
                 }
                 try {
-                    connector = connect(h[0], h[2].address(), OUTPUT_PORT);
+                    connector = connect(client, path.server().address(), OUTPUT_PORT);
                 } finally {
                     for (Process p : spinners) {
                         p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -262,7 +262,7 @@ class KernelEvidenceEbpfTest {
                 Drop d = single(drops, OUTPUT_PORT);
                 assertThat(d.pid()).as(d.description()).hasValue(connector);
                 assertThat(d.times()).as("connect()'s SYN and the timer's retransmissions")
-                        .hasSize(dropped(h[0], OUTPUT_PORT)).hasSizeGreaterThan(1);
+                        .hasSize(dropped(client, OUTPUT_PORT)).hasSizeGreaterThan(1);
                 assertThat(d.confidence()).contains(Confidence.OBSERVED);
             } else {
                 assertThat(drops).allSatisfy(d -> assertThat(d.confidence()).contains(Confidence.INFERRED));
@@ -273,11 +273,10 @@ class KernelEvidenceEbpfTest {
     }
 
     /** Drops tcp/OUTPUT_PORT on the client's OUTPUT, FORWARD_PORT in the router, INPUT_PORT on the server's INPUT. */
-    private CaptureResult threeDrops(NetLab lab, Host[] h, String name) throws Exception {
+    private CaptureResult threeDrops(RoutedPath path, String name) throws Exception {
+        Host[] h = {path.client(), path.router(), path.server()};
         h[0].firewall().dropOutput("tcp dport " + OUTPUT_PORT);
-        h[1].run("nft", "add table inet pcapunit_fwd");
-        h[1].run("nft", "add chain inet pcapunit_fwd forward { type filter hook forward priority 0; policy accept; }");
-        h[1].run("nft", "add rule inet pcapunit_fwd forward tcp dport " + FORWARD_PORT + " counter drop");
+        path.forward("tcp dport " + FORWARD_PORT + " counter drop");
         h[2].firewall().dropInput("tcp dport " + INPUT_PORT);
         CaptureSpec spec = CaptureSpec.builder()
                 .point(CapturePoint.namespace(h[0].namespace()).named("client"))
@@ -295,29 +294,14 @@ class KernelEvidenceEbpfTest {
         }
     }
 
-    private static Host[] topology(NetLab lab) {
-        Host client = lab.host("client", "10.200.61.10");
-        Host router = lab.host("router", "10.200.61.1");
-        Host server = lab.host("server", "10.200.62.20");
-        lab.link(client, router);
-        router.run("ip", "link", "add", "to-server", "type", "veth", "peer", "name", "to-router", "netns",
-                server.namespace());
-        router.run("ip", "addr", "add", "10.200.62.1/24", "dev", "to-server");
-        router.run("ip", "link", "set", "to-server", "up");
-        router.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        server.run("ip", "addr", "add", "10.200.62.20/24", "dev", "to-router");
-        server.run("ip", "link", "set", "to-router", "up");
-        server.run("ip", "link", "set", "lo", "up");
-        client.run("ip", "route", "add", "10.200.62.0/24", "via", "10.200.61.1");
-        server.run("ip", "route", "add", "10.200.61.0/24", "via", "10.200.62.1");
-        client.run("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
-        // neighbours resolved before the test: a first SYN waiting for ARP leaves from softirq
-        client.run("ping", "-c", "1", "-W", "2", "10.200.61.1");
-        router.run("ping", "-c", "1", "-W", "2", "10.200.62.20");
-        for (int port : new int[] {OUTPUT_PORT, FORWARD_PORT, INPUT_PORT}) {
-            server.tcpEchoServer(port);
-        }
-        return new Host[] {client, router, server};
+    /** The path, the client giving up a connect after 2 SYNs, echo servers on the three ports. */
+    private static RoutedPath topology() {
+        return RoutedPath.create(61, path -> {
+            path.client().run("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
+            for (int port : new int[] {OUTPUT_PORT, FORWARD_PORT, INPUT_PORT}) {
+                path.server().tcpEchoServer(port);
+            }
+        });
     }
 
     /**
@@ -339,11 +323,7 @@ class KernelEvidenceEbpfTest {
 
     /** Packets the nft rule matching {@code tcp dport port} in {@code host}'s namespace dropped (its counter). */
     private static int dropped(Host host, int port) {
-        String rules = host.run("nft", "list", "ruleset").stdout();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("tcp dport " + port + " counter packets (\\d+)")
-                .matcher(rules);
-        assertThat(m.find()).as("a counter for port %d in %s", port, rules).isTrue();
-        return Integer.parseInt(m.group(1));
+        return RoutedPath.counter(host, "tcp dport " + port);
     }
 
     private static void awaitEbpf(Capture capture) throws InterruptedException {

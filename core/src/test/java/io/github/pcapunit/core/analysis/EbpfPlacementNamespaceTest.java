@@ -15,6 +15,7 @@ import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.Leftovers;
 import io.github.pcapunit.testing.NetLab;
+import io.github.pcapunit.testing.RoutedPath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12's "a drop on the client's OUTPUT vs on the server's INPUT vs in the router's FORWARD
- * give three different verdicts naming where", on real namespaces this test creates: client
- * 10.200.73.10 — (10.200.73.1) router (10.200.74.1) — server 10.200.74.20, captured in all three
+ * give three different verdicts naming where", on real namespaces this test creates ({@link RoutedPath}):
+ * client 10.200.73.10 — (10.200.73.1) router (10.200.74.1) — server 10.200.74.20, captured in all three
  * (eBPF records the captured namespaces' drops), one nft drop rule per place; "this host" is the
  * initiator's, the client's. With eBPF the verdicts are observed and name the namespace
  * and hook; on the tracefs fallback (bpftrace pointed at nothing) they are inferred and name no
@@ -67,9 +68,9 @@ class EbpfPlacementNamespaceTest {
     void clientOutput_routerForward_serverInput_giveThreeVerdictsNamingNamespaceAndHook_observed() throws Exception {
         assumeThat(BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")))
                 .as("eBPF drop records (bpftrace, BTF)").isEmpty();
-        try (NetLab lab = NetLab.create()) {
-            Host[] h = topology(lab);
-            CapturedTraffic traffic = threeDrops(h, "ebpf", true);
+        try (RoutedPath path = topology()) {
+            Host[] h = {path.client(), path.router(), path.server()};
+            CapturedTraffic traffic = threeDrops(path, "ebpf", true);
 
             Verdict local = only(traffic, OUTPUT_PORT);
             Verdict onPath = only(traffic, FORWARD_PORT);
@@ -105,9 +106,9 @@ class EbpfPlacementNamespaceTest {
     @Test
     void fallback_sameDrops_verdictsAreInferred_andClaimNoHookOrRemoteNamespace() throws Exception {
         System.setProperty(BpfRecorder.PROPERTY, dir.resolve("no-bpftrace").toString());
-        try (NetLab lab = NetLab.create()) {
-            Host[] h = topology(lab);
-            CapturedTraffic traffic = threeDrops(h, "fallback", false);
+        try (RoutedPath path = topology()) {
+            Host[] h = {path.client(), path.router(), path.server()};
+            CapturedTraffic traffic = threeDrops(path, "fallback", false);
             assertThat(traffic.evidenceStatus().orElseThrow().source(Source.EBPF_DROPS).state())
                     .isEqualTo(EvidenceStatus.State.UNAVAILABLE);
 
@@ -127,11 +128,10 @@ class EbpfPlacementNamespaceTest {
     }
 
     /** Drops OUTPUT_PORT on the client's OUTPUT, FORWARD_PORT in the router, INPUT_PORT on the server's INPUT. */
-    private CapturedTraffic threeDrops(Host[] h, String name, boolean awaitEbpf) throws Exception {
+    private CapturedTraffic threeDrops(RoutedPath path, String name, boolean awaitEbpf) throws Exception {
+        Host[] h = {path.client(), path.router(), path.server()};
         h[0].firewall().dropOutput("tcp dport " + OUTPUT_PORT);
-        h[1].run("nft", "add table inet pcapunit_place");
-        h[1].run("nft", "add chain inet pcapunit_place forward { type filter hook forward priority 0; policy accept; }");
-        h[1].run("nft", "add rule inet pcapunit_place forward tcp dport " + FORWARD_PORT + " counter drop");
+        path.forward("tcp dport " + FORWARD_PORT + " counter drop");
         h[2].firewall().dropInput("tcp dport " + INPUT_PORT);
         // eBPF records the drops of the captured namespaces: all three, the client's first
         CaptureSpec spec = CaptureSpec.builder().point(CapturePoint.namespace(h[0].namespace()).named("client"))
@@ -160,28 +160,14 @@ class EbpfPlacementNamespaceTest {
         return CapturedTraffic.of(result);
     }
 
-    private static Host[] topology(NetLab lab) {
-        Host client = lab.host("client", "10.200.73.10");
-        Host router = lab.host("router", "10.200.73.1");
-        Host server = lab.host("server", "10.200.74.20");
-        lab.link(client, router);
-        router.run("ip", "link", "add", "to-server", "type", "veth", "peer", "name", "to-router", "netns",
-                server.namespace());
-        router.run("ip", "addr", "add", "10.200.74.1/24", "dev", "to-server");
-        router.run("ip", "link", "set", "to-server", "up");
-        router.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        server.run("ip", "addr", "add", "10.200.74.20/24", "dev", "to-router");
-        server.run("ip", "link", "set", "to-router", "up");
-        server.run("ip", "link", "set", "lo", "up");
-        client.run("ip", "route", "add", "10.200.74.0/24", "via", "10.200.73.1");
-        server.run("ip", "route", "add", "10.200.73.0/24", "via", "10.200.74.1");
-        client.run("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
-        client.run("ping", "-c", "1", "-W", "2", "10.200.73.1");
-        router.run("ping", "-c", "1", "-W", "2", "10.200.74.20");
-        for (int port : PORTS) {
-            server.tcpEchoServer(port);
-        }
-        return new Host[] {client, router, server};
+    /** The path, the client giving up a connect after 2 SYNs, echo servers on the three ports. */
+    private static RoutedPath topology() {
+        return RoutedPath.create(73, path -> {
+            path.client().run("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
+            for (int port : PORTS) {
+                path.server().tcpEchoServer(port);
+            }
+        });
     }
 
     /** A connect from {@code host} that gives up when the kernel does (2 SYNs, about 3 s); its outcome. */
