@@ -12,7 +12,9 @@ import io.github.pcapunit.core.pcapng.JournalKey;
 import io.github.pcapunit.core.pcapng.PcapReader;
 import io.github.pcapunit.core.pcapng.SectionHeader;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +28,12 @@ import java.util.Locale;
  * packets neither grows the heap nor waits on the collector. Journal entries are written between
  * the packets at their time.
  *
+ * <p>Written to an {@link OutputStream} (the command line's standard output), the lines are
+ * encoded as UTF-8 here: the arrow of each line is a one-byte stand-in in the builder, so that the
+ * builder stays Latin-1 (one byte per character, no inflation on every append) and most of a line
+ * is copied byte for byte; text from the file (interface names, journal entries) has the two
+ * marker characters escaped. The bytes are the ones a UTF-8 {@link Writer} would produce.
+ *
  * <pre>{@code
  * new PacketListing(false).write(file, matcher, journalSortedByTime, firstPacketNanos, out);
  * }</pre>
@@ -35,10 +43,19 @@ final class PacketListing {
     /** Characters gathered before they are handed to the output. */
     private static final int CHUNK = 1 << 15;
     private static final String SPACES = "        ";
+    private static final String ARROW = " \u2192 ";
+    /** Stands for {@link #ARROW}'s {@code →} in the builder when the listing encodes it. */
+    private static final char MARK = '\u0001';
+    /** Before a {@link #MARK} or {@link #ESCAPE} that is text from the file. */
+    private static final char ESCAPE = '\u0002';
+    private static final String MARKED_ARROW = " " + MARK + " ";
 
     private final boolean absolute;
     private final StringBuilder s = new StringBuilder(CHUNK + 512);
     private char[] chars = new char[0];
+    private byte[] bytes = new byte[0];
+    /** Whether the builder holds {@link #MARK}s and escapes (only while writing to an OutputStream). */
+    private boolean marks;
 
     PacketListing(boolean absolute) {
         this.absolute = absolute;
@@ -51,6 +68,23 @@ final class PacketListing {
      */
     void write(Path file, PacketMatcher matcher, List<JournalEntry> journal, long base, Appendable out)
             throws IOException {
+        marks = false;
+        walk(file, matcher, journal, base, out, null);
+    }
+
+    /** {@link #write(Path, PacketMatcher, List, long, Appendable)} as UTF-8 bytes to {@code out}. */
+    void write(Path file, PacketMatcher matcher, List<JournalEntry> journal, long base, OutputStream out)
+            throws IOException {
+        marks = true;
+        try {
+            walk(file, matcher, journal, base, null, out);
+        } finally {
+            marks = false;
+        }
+    }
+
+    private void walk(Path file, PacketMatcher matcher, List<JournalEntry> journal, long base, Appendable text,
+            OutputStream utf8) throws IOException {
         PacketFields f = new PacketFields();
         int j = 0;
         SectionHeader section = null;
@@ -60,7 +94,7 @@ final class PacketListing {
                 int id = r.interfaceId();
                 if (id >= names.length || r.sectionHeader() != section) {
                     section = r.sectionHeader();
-                    names = names(r.interfaces());
+                    names = names(r.interfaces(), marks);
                 }
                 f.frameNumber = r.frameNumber();
                 f.epochNanos = r.timestampNanos();
@@ -78,14 +112,85 @@ final class PacketListing {
                 }
                 line(f, base);
                 if (s.length() >= CHUNK) {
-                    flush(out);
+                    flush(text, utf8);
                 }
             }
         }
         while (j < journal.size()) {
             journalLine(journal.get(j++), base);
         }
-        flush(out);
+        flush(text, utf8);
+    }
+
+    private void flush(Appendable text, OutputStream utf8) throws IOException {
+        if (utf8 != null) {
+            encode(utf8);
+        } else {
+            flush(text);
+        }
+    }
+
+    /**
+     * Writes the gathered lines to {@code out} as UTF-8, {@link #MARK} as {@code →} and an
+     * escaped character as itself; lines end in the builder, so no surrogate pair is split.
+     */
+    private void encode(OutputStream out) throws IOException {
+        int n = s.length();
+        if (chars.length < n) {
+            chars = new char[n];
+            bytes = new byte[n * 3];
+        }
+        s.getChars(0, n, chars, 0);
+        char[] c = chars;
+        byte[] b = bytes;
+        int p = 0;
+        int i = 0;
+        while (i < n) {
+            char ch = c[i];
+            if (ch > ESCAPE && ch < 0x80) {
+                b[p++] = (byte) ch;
+                i++;
+            } else if (ch == MARK) {
+                b[p++] = (byte) 0xe2;
+                b[p++] = (byte) 0x86;
+                b[p++] = (byte) 0x92;
+                i++;
+            } else if (ch == ESCAPE && i + 1 < n) {
+                b[p++] = (byte) c[i + 1];
+                i += 2;
+            } else if (ch < 0x80) {
+                b[p++] = (byte) ch;
+                i++;
+            } else {
+                // Other non-ASCII text (names, ×, …): as the JDK encodes it, malformed surrogates included.
+                int end = i + 1;
+                while (end < n && c[end] >= 0x80) {
+                    end++;
+                }
+                byte[] run = new String(c, i, end - i).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(run, 0, b, p, run.length);
+                p += run.length;
+                i = end;
+            }
+        }
+        out.write(b, 0, p);
+        s.setLength(0);
+    }
+
+    /** {@code text} for the builder: as it is, or with the marker characters escaped. */
+    private static String fromFile(String text, boolean marks) {
+        if (!marks || text == null || (text.indexOf(MARK) < 0 && text.indexOf(ESCAPE) < 0)) {
+            return text;
+        }
+        StringBuilder e = new StringBuilder(text.length() + 4);
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == MARK || ch == ESCAPE) {
+                e.append(ESCAPE);
+            }
+            e.append(ch);
+        }
+        return e.toString();
     }
 
     /** Hands the gathered lines to {@code out}; to a {@link Writer} through a reused array, without a copy as String. */
@@ -103,10 +208,22 @@ final class PacketListing {
         s.setLength(0);
     }
 
-    private static String[] names(List<InterfaceDescription> interfaces) {
+    /** How many escapes {@link #fromFile} added to {@code escaped}. */
+    private static int escapes(String escaped) {
+        int n = 0;
+        for (int i = 0; i < escaped.length(); i++) {
+            char ch = escaped.charAt(i);
+            if (ch == MARK || ch == ESCAPE) {
+                n++;
+            }
+        }
+        return n / 2;
+    }
+
+        private static String[] names(List<InterfaceDescription> interfaces, boolean marks) {
         String[] names = new String[interfaces.size()];
         for (int i = 0; i < names.length; i++) {
-            names[i] = interfaces.get(i).name().orElse(null);
+            names[i] = fromFile(interfaces.get(i).name().orElse(null), marks);
         }
         return names;
     }
@@ -133,6 +250,9 @@ final class PacketListing {
         int at = s.length();
         if (f.interfaceName != null) {
             s.append(f.interfaceName);
+            if (marks && f.interfaceName.indexOf(ESCAPE) >= 0) {
+                at += escapes(f.interfaceName); // the width is the name's, without its escapes
+            }
         } else {
             s.append("if").append(f.interfaceId);
         }
@@ -141,7 +261,8 @@ final class PacketListing {
         }
         s.append(' ').append(f.direction == Direction.INBOUND ? "Rx" : f.direction == Direction.OUTBOUND ? "Tx" : "--")
                 .append(' ');
-        Summaries.appendSummary(s, f).append(" (").append(f.originalLength).append(" bytes");
+        Summaries.appendSummary(s, f, marks ? MARKED_ARROW : ARROW).append(" (").append(f.originalLength)
+                .append(" bytes");
         if (f.capturedLength < f.originalLength) {
             s.append(", ").append(f.capturedLength).append(" captured");
         }
@@ -179,8 +300,8 @@ final class PacketListing {
                 : EvidenceStatus.fromJournalEntry(e).map(EvidenceStatus::describe).orElse(e.fields().toString());
         s.append(SPACES, 0, 6).append(' ');
         time(nanos(e.timestamp()), base);
-        s.append(String.format(Locale.ROOT, " %-8s    Journal: %s%s", "journal", event != null ? event + ": " : "", msg))
-                .append('\n');
+        s.append(fromFile(String.format(Locale.ROOT, " %-8s    Journal: %s%s", "journal",
+                event != null ? event + ": " : "", msg), marks)).append('\n');
     }
 
     static long nanos(Instant t) {

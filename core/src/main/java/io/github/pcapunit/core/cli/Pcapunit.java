@@ -5,11 +5,8 @@ import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.capture.internal.NativeFiles;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,9 +166,7 @@ public final class Pcapunit {
                 traffic = traffic.filter(filter);
             }
             Thread analysis = footer ? analyseMeanwhile(traffic) : null;
-            BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            format.write(traffic, w, () -> join(analysis));
-            w.flush();
+            format.writeUtf8(traffic, out, () -> join(analysis));
             return 0;
         } catch (CaptureException e) {
             err.println("pcapunit format: " + e.getMessage());

@@ -13,7 +13,12 @@ import io.github.pcapunit.core.packet.internal.DecodedPackets;
 import io.github.pcapunit.core.packet.internal.PacketFields;
 import io.github.pcapunit.core.pcapng.JournalEntry;
 import io.github.pcapunit.core.pcapng.PcapReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,6 +99,21 @@ public final class TextFormat {
      * and waits for it there.
      */
     void write(CapturedTraffic traffic, Appendable out, Runnable beforeFooter) {
+        write(traffic, out, null, beforeFooter);
+    }
+
+    /**
+     * {@link #write(CapturedTraffic, Appendable, Runnable)} as UTF-8 to {@code out}, the packet
+     * lines encoded by the listing itself (the command line's standard output).
+     */
+    void writeUtf8(CapturedTraffic traffic, OutputStream out, Runnable beforeFooter) throws IOException {
+        Writer footer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 12);
+        write(traffic, footer, out, beforeFooter);
+        footer.flush();
+    }
+
+    /** Lines to {@code bytes} when given (then nothing has gone to {@code out} before them), else to {@code out}. */
+    private void write(CapturedTraffic traffic, Appendable out, OutputStream bytes, Runnable beforeFooter) {
         CapturedTraffic t = traffic.settled();
         try {
             long[] first = {-1};
@@ -101,7 +121,11 @@ public final class TextFormat {
             journal.sort(Comparator.comparing(JournalEntry::timestamp));
             long base = first[0] >= 0 ? first[0] : journal.isEmpty() ? 0 : PacketListing.nanos(journal.get(0).timestamp());
             PacketMatcher matcher = t.filterExpression().map(PacketMatcher::parse).orElse(null);
-            new PacketListing(absolute).write(t.path(), matcher, journal, base, out);
+            if (bytes != null) {
+                new PacketListing(absolute).write(t.path(), matcher, journal, base, bytes);
+            } else {
+                new PacketListing(absolute).write(t.path(), matcher, journal, base, out);
+            }
             if (footer) {
                 beforeFooter.run();
                 out.append(t.packetCount() + (t.packetCount() == 1 ? " packet" : " packets"))

@@ -155,4 +155,40 @@ public class TextFormatTest {
                 .contains("pcapunit format: CapturedTraffic.read(" + dir.resolve("missing.pcapng") + "): no such file.")
                 .contains("filter(\"tcp port bogus\") is not supported: port 'bogus' is not a number");
     }
+
+    /**
+     * The command line's UTF-8 listing (a one-byte stand-in for the arrow, marker characters of
+     * names and journal text escaped) gives the bytes of the text as a UTF-8 Writer would: names
+     * and messages with those very characters, non-Latin-1 text, a lone surrogate, padding by
+     * the name's own length.
+     */
+    @Test
+    void utf8Listing_isTheTextEncoded_evenWithMarkerCharactersInNamesAndJournal() throws Exception {
+        Path file = dir.resolve("names.pcapng");
+        String hostile = "a\u0001\u0002b";
+        InterfaceDescription odd = InterfaceDescription.builder().linkType(LinkType.ETHERNET).name(hostile).build();
+        InterfaceDescription wide = InterfaceDescription.builder().linkType(LinkType.ETHERNET)
+                .name("v\u00e9th\u2192\ud83d\ude00").build();
+        InterfaceDescription lone = InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("x\ud800").build();
+        byte[] syn = ethernet(0x0800, ipv4(6, "10.0.1.10", "10.0.1.20", tcp(50122, 1433, 1000, 0, 0x02, 64240, 0)));
+        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.builder().build(), odd, wide, lone)) {
+            for (int i = 0; i < 3; i++) {
+                w.writePacket(i, T0.plusMillis(i), syn.length, syn, 0, syn.length, PacketOptions.none());
+            }
+            w.writeJournal(JournalEntry.builder(T0.plusNanos(500_000)).field("MESSAGE", "x" + hostile + "\u2192\u00d7")
+                    .build());
+        }
+        CapturedTraffic traffic = CapturedTraffic.read(file);
+        for (TextFormat format : new TextFormat[] {TextFormat.relative(), TextFormat.absolute().withFooter(false)}) {
+            String text = format.format(traffic);
+            assertThat(text).contains(" " + hostile + "     -- ", "\u00d7\n", "journal     Journal: x" + hostile);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            format.writeUtf8(traffic, bytes, () -> { });
+            ByteArrayOutputStream viaWriter = new ByteArrayOutputStream();
+            try (java.io.Writer w = new java.io.OutputStreamWriter(viaWriter, StandardCharsets.UTF_8)) {
+                w.write(text);
+            }
+            assertThat(bytes.toByteArray()).isEqualTo(viaWriter.toByteArray());
+        }
+    }
 }

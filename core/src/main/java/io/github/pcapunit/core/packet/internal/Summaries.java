@@ -58,24 +58,24 @@ public final class Summaries {
 
     /** The endpoints {@code src → dst} with ports where known; empty without IP. */
     public static String endpoints(PacketFields f) {
-        return appendEndpoints(new StringBuilder(), f).toString();
+        return appendEndpoints(new StringBuilder(), f, ARROW).toString();
     }
 
-    private static StringBuilder appendEndpoints(StringBuilder s, PacketFields f) {
+    private static StringBuilder appendEndpoints(StringBuilder s, PacketFields f, String arrow) {
         int len = f.addressLength();
         if (len == 0) {
             return s;
         }
-        Addresses.appendEndpoint(s, f.src, len, f.srcPort).append(ARROW);
+        Addresses.appendEndpoint(s, f.src, len, f.srcPort).append(arrow);
         return Addresses.appendEndpoint(s, f.dst, len, f.dstPort);
     }
 
     /** Protocol-specific detail: TCP flags and numbers, ICMP type and echo id/seq, errors' quote. */
     public static String details(PacketFields f) {
-        return appendDetails(new StringBuilder(), f).toString();
+        return appendDetails(new StringBuilder(), f, ARROW).toString();
     }
 
-    private static StringBuilder appendDetails(StringBuilder s, PacketFields f) {
+    private static StringBuilder appendDetails(StringBuilder s, PacketFields f, String arrow) {
         int from = s.length();
         if (f.protocol == 6 && f.tcpFlags >= 0 && f.window >= 0) {
             appendTcpFlags(s, f.tcpFlags).append(" seq=").append(f.seq);
@@ -94,7 +94,7 @@ public final class Summaries {
             }
             if (f.hasInner && f.inner != null) {
                 PacketFields in = f.inner;
-                appendEndpoints(s.append(" for ").append(protocol(in)).append(' '), in);
+                appendEndpoints(s.append(" for ").append(protocol(in)).append(' '), in, arrow);
             }
         }
         if (f.payloadLength >= 0 && f.protocol != 1 && f.protocol != 58) {
@@ -113,16 +113,25 @@ public final class Summaries {
 
     /** Appends {@link #summary}'s text to {@code s}; allocates nothing for TCP, UDP and ICMP packets. */
     public static StringBuilder appendSummary(StringBuilder s, PacketFields f) {
+        return appendSummary(s, f, ARROW);
+    }
+
+    /**
+     * {@link #appendSummary(StringBuilder, PacketFields)} with {@code arrow} in place of
+     * {@code " → "}: the text format's listing puts a one-byte stand-in there, so that its lines
+     * stay Latin-1 (a compact builder) until it encodes them as UTF-8 itself.
+     */
+    public static StringBuilder appendSummary(StringBuilder s, PacketFields f, String arrow) {
         s.append(protocol(f));
         int mark = s.length();
         s.append(' ');
-        appendEndpoints(s, f);
+        appendEndpoints(s, f, arrow);
         if (s.length() == mark + 1) {
             s.setLength(mark);
         }
         mark = s.length();
         s.append(' ');
-        appendDetails(s, f);
+        appendDetails(s, f, arrow);
         if (s.length() == mark + 1) {
             s.setLength(mark);
         }
