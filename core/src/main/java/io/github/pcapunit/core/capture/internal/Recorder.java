@@ -98,7 +98,7 @@ final class Recorder {
                             opened.add(own);
                         }
                     }
-                    Opened o = open(spec, name, own, nativeCap);
+                    Opened o = open(spec, name, own, nativeCap, true);
                     handles.add(o.handle);
                     markers.add(o.marked ? own : null);
                     where.add(new Where(name, null, null, null));
@@ -188,22 +188,50 @@ final class Recorder {
      * trickle in. With the spec's 10 ms default that was 100 wake-ups a second, most of the
      * capture's CPU at low packet rates. Every other handle gets the spec's read timeout, which
      * its stops wait for.
+     *
+     * @param inOwnNamespace whether the handle is opened in the JVM's own namespace: then a
+     *        handle on {@code lo} or {@code any} parked by an earlier capture ({@link HandlePool})
+     *        is reused
      */
-    private static Opened open(CaptureSpec spec, String iface, Marker marker, long nativeCap) {
+    private static Opened open(CaptureSpec spec, String iface, Marker marker, long nativeCap,
+            boolean inOwnNamespace) {
         String filter = spec.filter().orElse(null);
         int timeout = (int) spec.readTimeout().toMillis();
         int pushed = pushable(spec, nativeCap) ? Math.max(timeout, PUSHED_READ_TIMEOUT_MS) : timeout;
         boolean marks = marker != null && seesMarkers(iface);
+        boolean pooled = inOwnNamespace && seesMarkers(iface);
         if (marks && filter != null) {
             try {
-                return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), pushed,
-                        marker.filter(filter)), true);
+                return new Opened(handle(spec, iface, pushed, marker.filter(filter), pooled), true);
             } catch (io.github.pcapunit.core.InvalidFilterException e) {
                 marks = false;   // e.g. a filter for another link type: this handle waits for the read timeout
             }
         }
-        return new Opened(NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), marks ? pushed : timeout,
-                filter), marks);
+        return new Opened(handle(spec, iface, marks ? pushed : timeout, filter, pooled), marks);
+    }
+
+    /**
+     * With {@code pooled}, a parked handle with these settings readied for {@code filter}, else a
+     * new handle. Only {@code lo} and {@code any} of the JVM's own namespace are pooled: they
+     * cannot be deleted and recreated under the same name, which would leave a parked handle bound
+     * to an interface that is gone.
+     */
+    private static NativeHandle handle(CaptureSpec spec, String iface, int timeout, String filter, boolean pooled) {
+        if (pooled) {
+            NativeHandle h = HandlePool.take(NativeHandle.settings(iface, spec.snaplen(), spec.bufferSize(), timeout));
+            if (h != null) {
+                try {
+                    h.reuse(filter);
+                    return h;
+                } catch (io.github.pcapunit.core.InvalidFilterException e) {
+                    HandlePool.putBack(h);
+                    throw e;
+                } catch (RuntimeException e) {
+                    Closer.close(h);   // e.g. closed meanwhile: open a new one
+                }
+            }
+        }
+        return NativeHandle.open(iface, spec.snaplen(), spec.bufferSize(), timeout, filter);
     }
 
     /**
@@ -246,7 +274,7 @@ final class Recorder {
                             ? Marker.openQuietly() : null;   // opened here: its socket lives in ns
                     try {
                         for (String iface : point.effectiveInterfaces()) {
-                            Opened o = open(spec, iface, marker, nativeCap);
+                            Opened o = open(spec, iface, marker, nativeCap, false);
                             hs.add(o.handle);
                             ms.add(o.marked ? marker : null);
                             ws.add(new Where(ns.interfaceName(iface), ns.describe(iface), macs.get(iface), ns));
@@ -656,7 +684,16 @@ final class Recorder {
                 s.close();
             }
         }
-        handles.forEach(Closer::close);
+        for (int i = 0; i < handles.size(); i++) {
+            NativeHandle h = handles.get(i);
+            // parked for the next capture when it may be reused and its loop surely ended
+            if (where.get(i).namespace() == null && seesMarkers(h.interfaceName()) && i < threads.size()
+                    && !threads.get(i).isAlive()) {
+                HandlePool.release(h);
+            } else {
+                Closer.close(h);
+            }
+        }
         closeMarkers();
         synchronized (loopFailures) {
             if (!loopFailures.isEmpty()) {

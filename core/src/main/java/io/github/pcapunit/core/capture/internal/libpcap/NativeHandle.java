@@ -19,6 +19,8 @@ import org.pcap4j.packet.namednumber.DataLinkType;
  */
 public final class NativeHandle {
 
+    /** A filter no packet passes (a frame of at most one byte): what a parked handle captures. */
+    private static final String REJECT_ALL = "less 1";
     /** libpcap's PCAP_ERROR_PERM. */
     static final int PCAP_ERROR_PERM = -8;
     /** LINKTYPE_LINUX_SLL2. */
@@ -64,11 +66,75 @@ public final class NativeHandle {
     private volatile boolean stopRequested;
     private volatile boolean capReached;
 
-    private NativeHandle(String interfaceName, PcapHandle handle, int linkType, int snaplen) {
+    /** What the handle was opened with besides its filter: a parked handle is reused only for the same. */
+    private final String settings;
+    /** pcap_stats when the handle was last {@linkplain #reuse reused}: {@link #stats()} counts from there. */
+    private volatile long[] statsBase = {0, 0, 0};
+
+    private NativeHandle(String interfaceName, PcapHandle handle, int linkType, int snaplen, String settings) {
         this.interfaceName = interfaceName;
         this.handle = handle;
         this.linkType = linkType;
         this.snaplen = snaplen;
+        this.settings = settings;
+    }
+
+    /** The key a handle opened with these arguments has ({@link #settings()}). */
+    public static String settings(String interfaceName, int snaplen, int bufferSize, int timeoutMillis) {
+        return interfaceName + "|" + snaplen + "|" + bufferSize + "|" + timeoutMillis;
+    }
+
+    /** Interface, snaplen, kernel buffer and read timeout it was opened with, as {@link #settings(String, int, int, int)}. */
+    public String settings() {
+        return settings;
+    }
+
+    /**
+     * Makes a stopped handle (loop ended, dumper closed) capture nothing, so it can wait for the
+     * next capture with the same settings without copying packets: opening a handle costs several
+     * milliseconds of kernel time (allocating and mapping the ring, an RCU grace period) and
+     * closing one tens of milliseconds.
+     */
+    public void park() {
+        try {
+            handle.setFilter(REJECT_ALL, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new CaptureException("cannot park the capture handle of \"" + interfaceName + "\": "
+                    + Libpcap.reason(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Readies a {@linkplain #park() parked} handle for a new capture with {@code filter} (null:
+     * every packet): statistics count from now, no stop, failure or cap is remembered. Packets
+     * still in the ring from before are older than the new capture's start, which the conversion
+     * leaves out.
+     *
+     * @throws InvalidFilterException when {@code filter} does not compile for this handle (it stays parked)
+     */
+    public void reuse(String filter) {
+        try {
+            handle.setFilter(filter == null ? "" : filter, BpfProgram.BpfCompileMode.OPTIMIZE,
+                    PcapHandle.PCAP_NETMASK_UNKNOWN);
+        } catch (PcapNativeException e) {
+            String reason;
+            try {
+                reason = Libpcap.reason(handle.getError());
+            } catch (NotOpenException closed) {
+                reason = Libpcap.reason(e.getMessage());
+            }
+            InvalidFilterException invalid = Libpcap.invalidFilter(filter, reason);
+            invalid.initCause(e);
+            throw invalid;
+        } catch (NotOpenException e) {
+            throw new CaptureException("the parked capture handle of \"" + interfaceName + "\" was closed", e);
+        }
+        statsBase = rawStats();
+        stopRequested = false;
+        capReached = false;
+        writeFailure = null;
+        writeFailedNanos = -1;
+        checkedPosition = -1;
     }
 
     /**
@@ -111,7 +177,8 @@ public final class NativeHandle {
                     throw invalid;
                 }
             }
-            return new NativeHandle(interfaceName, h, dlt, snaplen);
+            return new NativeHandle(interfaceName, h, dlt, snaplen,
+                    settings(interfaceName, snaplen, bufferSize, timeoutMillis));
         } catch (InvalidFilterException e) {
             h.close();
             throw e;
@@ -421,6 +488,15 @@ public final class NativeHandle {
 
     /** libpcap's counters: {received, kernel-buffer drops, interface drops}. */
     public long[] stats() {
+        long[] s = rawStats();
+        long[] base = statsBase;
+        for (int i = 0; i < 3; i++) {
+            s[i] = Math.max(0, s[i] - base[i]);
+        }
+        return s;
+    }
+
+    private long[] rawStats() {
         try {
             PcapStat s = handle.getStats();
             return new long[] {s.getNumPacketsReceived(), s.getNumPacketsDropped(), s.getNumPacketsDroppedByIf()};
