@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * so its very first dropped packet has an observed eBPF record and its status says it recorded
  * from the capture's start; each capture gets only its own namespaces' drops (filtered in Java,
  * since the shared program no longer filters by namespace in the kernel); an unused bpftrace ends
- * after the idle time. Namespaces a (10.200.73.10) — b (10.200.73.20); a drops UDP to port 7301
+ * after the idle time. Namespaces a (10.200.77.10) — b (10.200.77.20); a drops UDP to port 7301
  * on OUTPUT, b drops UDP to port 7302 on OUTPUT.
  */
 class BpfWarmRecorderTest {
@@ -64,8 +64,8 @@ class BpfWarmRecorderTest {
     @Test
     void secondCapture_findsBpftraceAttached_itsFirstDropIsObserved_andOnlyItsNamespaceIsRecorded() throws Exception {
         try (NetLab lab = NetLab.create()) {
-            Host a = lab.host("a", "10.200.73.10");
-            Host b = lab.host("b", "10.200.73.20");
+            Host a = lab.host("a", "10.200.77.10");
+            Host b = lab.host("b", "10.200.77.20");
             lab.link(a, b);
             a.firewall().dropOutput("udp dport 7301");
             b.firewall().dropOutput("udp dport 7302");
@@ -82,8 +82,8 @@ class BpfWarmRecorderTest {
             EvidenceStatus.SourceStatus atStart;
             try (Capture second = Capture.start(spec(a, "second"))) {
                 atStart = second.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
-                send(a, "10.200.73.20", 7301);
-                send(b, "10.200.73.10", 7302); // b's drop: not this capture's namespace
+                send(a, "10.200.77.20", 7301);
+                send(b, "10.200.77.10", 7302); // b's drop: not this capture's namespace
                 result = second.stop();
             }
 
@@ -110,7 +110,7 @@ class BpfWarmRecorderTest {
     void unusedBpftrace_endsAfterTheIdleTime() throws Exception {
         System.setProperty(BpfRecorder.IDLE_PROPERTY, "300");
         try (NetLab lab = NetLab.create()) {
-            Host a = lab.host("a", "10.200.73.10");
+            Host a = lab.host("a", "10.200.77.10");
             ProcessHandle bpftrace;
             try (Capture capture = Capture.start(spec(a, "idle"))) {
                 awaitAttached(capture);
