@@ -250,4 +250,52 @@ class CliJarIT {
         assertThat(gz.out()).isEqualTo(plain.out()).contains("[SYN]").contains("[RST, ACK]");
         assertThat(new String(gz.err().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEmpty();
     }
+
+    /** {@code target/pcapunit} with its class-data archive in {@code cds}, more JVM options in {@code javaOpts}. */
+    private Run launcher(Path cds, String javaOpts, String... args) throws Exception {
+        Path launcher = Path.of(System.getProperty("pcapunit.cli.jar")).resolveSibling("pcapunit");
+        List<String> command = new ArrayList<>(List.of("sh", launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(dir.resolve("err.txt").toFile());
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        b.environment().put("PCAPUNIT_CDS_DIR", cds.toString());
+        b.environment().put("PCAPUNIT_JAVA_OPTS", javaOpts);
+        Process p = b.start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the launcher ends").isTrue();
+        return new Run(p.exitValue(), Files.readString(dir.resolve("out.txt")),
+                Files.readString(dir.resolve("err.txt")));
+    }
+
+    /**
+     * The launcher next to the jar prints what {@code java -jar} prints, with its status; its
+     * first check writes the class-data archive (no temporary file left), later runs load the
+     * classes from it; a cache directory it cannot create is skipped, not fatal.
+     */
+    @Test
+    void launcher_printsWhatTheJarPrints_andKeepsItsClassDataArchive() throws Exception {
+        Path cds = dir.resolve("cds");
+        String file = pcapng.toString();
+        List<String[]> commands = List.of(new String[] {"check", file, "--no-drops-to", "1433"},
+                new String[] {"diagnose", file}, new String[] {"format", file}, new String[] {"help"},
+                new String[] {"check", file});
+        for (String[] args : commands) {
+            Run jar = cli(args);
+            assertThat(launcher(cds, "", args)).as(String.join(" ", args)).isEqualTo(jar);
+        }
+        List<String> archives;
+        try (var files = Files.list(cds)) {
+            archives = files.map(f -> f.getFileName().toString()).toList();
+        }
+        assertThat(archives).hasSize(1).allMatch(n -> n.matches("pcapunit-cli-\\d+\\.jsa"));
+
+        Path classes = dir.resolve("classes.txt");
+        Run mapped = launcher(cds, "-Xlog:class+load=info:file=" + classes, "diagnose", file);
+        assertThat(mapped).isEqualTo(cli("diagnose", file));
+        assertThat(Files.readString(classes)).contains("io.github.pcapunit.cli.Main source: shared objects file (top)");
+
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        assertThat(launcher(notADirectory.resolve("cds"), "", "check", file, "--no-drops-to", "1433"))
+                .isEqualTo(cli("check", file, "--no-drops-to", "1433"));
+    }
 }
