@@ -6,7 +6,8 @@
 # Usage: scripts/bench-cpu.sh [rates/s, 0 = unpaced; default 1000,10000,50000,100000,200000,400000,0]
 #                             [seconds per run, default 2] [rounds, default 3] [sender processes, default 2]
 #                             [kernel buffer KiB for both tools, default 32768 = pcapunit's default]
-#                             [pcapunit's read timeout ms, default 10 = the library's; tcpdump's is 1000]
+#                             [pcapunit's CaptureSpec.readTimeout ms, default 10 = the library's; on lo the
+#                              engine's kernel read timeout is 1000 ms either way, like tcpdump's]
 # Prints one line per run, a summary per rate and the load average before and after; copy them
 # into BENCHMARKS.md "Capture CPU per packet".
 set -euo pipefail

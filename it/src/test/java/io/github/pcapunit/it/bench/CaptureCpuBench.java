@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * scripts/bench-cpu.sh 1000,10000,50000,100000,200000,400000,0 2 3 2   # rates (0 = unpaced), s/run, rounds, senders
  * scripts/bench-cpu.sh 50000,100000,0 2 3 4 2048            # ... and a 2 MiB kernel buffer for both tools
- * scripts/bench-cpu.sh 1000,10000 2 3 2 32768 1000          # ... and pcapunit with tcpdump's 1 s read timeout
+ * scripts/bench-cpu.sh 1000,10000 2 3 2 32768 1000          # ... and pcapunit's spec read timeout 1 s
  * }</pre>
  *
  * <p>The flood: {@code senders} processes ({@link CpuFloodSender}, each paced at rate/senders)
@@ -49,8 +49,8 @@ import java.util.regex.Pattern;
  * last sender finished (tcpdump's 1 s read timeout hands over its last partial block). For the
  * JVM an idle baseline is subtracted: the same JVM's CPU over 1 s with no capture running, just
  * before the run, scaled to the window; that removes only what any JVM does (GC and compiler
- * threads, safepoints), while everything pcapunit does for the capture (loop thread, flusher
- * thread, wake-ups) is counted. The capture loop thread alone ({@code pcapunit-capture-lo}) is
+ * threads, safepoints), while everything pcapunit does for the capture (loop thread, its
+ * wake-ups, flushes and checks) is counted. The capture loop thread alone ({@code pcapunit-capture-lo}) is
  * shown too. Per packet = CPU / packets in the file. The pcap → pcapng conversion in
  * {@code stop()} is shown apart (tcpdump does no such work).
  *
@@ -113,8 +113,10 @@ public final class CaptureCpuBench {
      * Arguments: rates (comma-separated datagrams/s over all senders, 0 = unpaced; default
      * 1000,10000,50000,100000,200000,400000,0), seconds per run (default 2), rounds (default 3), sender
      * processes (default 2), kernel buffer in KiB for both tools (default 32768, pcapunit's
-     * default), pcapunit's read timeout in ms (default 10, the library's default; tcpdump uses
-     * 1000), output directory (default a temporary one).
+     * default), pcapunit's {@code CaptureSpec.readTimeout} in ms (default 10, the library's
+     * default; on lo with the default snaplen the engine's kernel read timeout is 1000 ms either
+     * way, as tcpdump's, and the spec's timeout only bounds a slice end's wait), output directory
+     * (default a temporary one).
      */
     public static void main(String[] args) throws Exception {
         long[] rates = Arrays.stream((args.length > 0 ? args[0] : "1000,10000,50000,100000,200000,400000,0").split(","))
@@ -142,7 +144,8 @@ public final class CaptureCpuBench {
                 System.out.println("# capturer JVM options: " + System.getProperty("bench.capturerOpts", "(none)"));
                 warmUp(capturer, dir);
                 System.out.printf(Locale.ROOT, "# %d sender processes, %.1f s per run, %d rounds, flood to 127.0.0.1:%d, "
-                        + "filter \"udp dst port %d\", kernel buffer %d KiB, pcapunit read timeout %d ms (tcpdump 1000), "
+                        + "filter \"udp dst port %d\", kernel buffer %d KiB, pcapunit spec read timeout %d ms (kernel timeout on lo "
+                        + "1000 ms for both tools), "
                         + "files in %s%n", senderCount, seconds, rounds, port, port, bufferKib, timeoutMillis, dir);
                 System.out.println("round rate/s   tool      sent      achieved/s  in-file   lost     ps_drop  ps_ifdrop "
                         + "backlog-drop cpu-ms  idle-ms loop-ms ns/pkt  loop-ns/pkt stop-cpu-ms");
