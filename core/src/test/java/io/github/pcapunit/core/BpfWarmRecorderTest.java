@@ -122,6 +122,30 @@ class BpfWarmRecorderTest {
         }
     }
 
+    @Test
+    void warmUp_beforeTheFirstCapture_coversItFromItsStart() throws Exception {
+        BpfRecorder.closeIdle();
+        io.github.pcapunit.core.capture.internal.kernel.BpfSidecar.warmUp();
+        assertThat(bpftraceChildren()).as("bpftrace started by warmUp(), before any capture").hasSize(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (NetLab lab = NetLab.create()) {
+            Host a = lab.host("a", "10.200.77.10");
+            // the lab's setup takes longer than bpftrace's attach on a quiet machine; wait for it anyway
+            while (true) {
+                try (Capture probe = Capture.start(spec(a, "probe"))) {
+                    EvidenceStatus.SourceStatus s = probe.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
+                    probe.stop();
+                    if (s.scope().orElse("").contains("attached already")) {
+                        break;
+                    }
+                }
+                assertThat(System.nanoTime()).as("bpftrace attached within 60 s of warmUp()").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            assertThat(bpftraceChildren()).as("one bpftrace, started by warmUp()").hasSize(1);
+        }
+    }
+
     private CaptureSpec spec(Host host, String name) {
         return CaptureSpec.builder().point(CapturePoint.namespace(host.namespace()).named(host.role()))
                 .output(dir.resolve(name + ".pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();

@@ -215,6 +215,15 @@ public final class BpfRecorder {
         return s;
     }
 
+    /** Starts the idle timeout unless a subscription runs (a recorder started ahead of any capture). */
+    void idleFromNow() {
+        synchronized (BpfRecorder.class) {
+            if (subscriptions.isEmpty()) {
+                idleSince = System.nanoTime();
+            }
+        }
+    }
+
     /** Detaches {@code s}; the last one starts the idle timeout. */
     void unsubscribe(BpfSubscription s) {
         subscriptions.remove(s);

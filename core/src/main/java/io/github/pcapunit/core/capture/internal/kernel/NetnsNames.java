@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * container's (asked of the local engine when its socket exists, at most once per
  * {@link #DOCKER_RESCAN_NANOS}), else {@code net:[4026532177]} as {@code /proc} writes it. Names
  * are looked up when a drop is read (a namespace the test deletes after stop() is still named)
- * and remembered.
+ * and remembered while the file that showed them still shows that inode.
  *
  * <pre>{@code
  * NetnsNames names = NetnsNames.system();
@@ -38,16 +38,24 @@ final class NetnsNames {
 
     private final Path runNetns;
     private final long own;
-    private final Supplier<Map<Long, String>> containers;
-    private final Map<Long, String> known = new ConcurrentHashMap<>();
+    private final Supplier<Map<Long, Named>> containers;
+    private final Map<Long, Named> known = new ConcurrentHashMap<>();
     private volatile long lastDockerScan = Long.MIN_VALUE;
 
     NetnsNames(Path runNetns, long ownInode) {
         this(runNetns, ownInode, Map::of);
     }
 
+    /**
+     * A name and the nsfs file that showed it ({@code /run/netns/x}, {@code /proc/<pid>/ns/net}),
+     * checked again before the name is reused: the kernel reuses a deleted namespace's inode, and
+     * one JVM's bpftrace outlives the namespaces of many tests. {@code nsfs} null: not checked.
+     */
+    record Named(String name, Path nsfs) {
+    }
+
     /** With {@code containers}: the running containers' namespaces, inode to container name. */
-    NetnsNames(Path runNetns, long ownInode, Supplier<Map<Long, String>> containers) {
+    NetnsNames(Path runNetns, long ownInode, Supplier<Map<Long, Named>> containers) {
         this.runNetns = runNetns;
         this.own = ownInode;
         this.containers = containers;
@@ -62,18 +70,19 @@ final class NetnsNames {
      * The namespaces of the local engine's running containers (inode to name); empty when there is
      * no engine socket, or the engine does not answer.
      */
-    static Map<Long, String> dockerContainers() {
+    static Map<Long, Named> dockerContainers() {
         try {
             DockerEngine engine = DockerEngine.local();
             if (!Files.exists(engine.socket())) {
                 return Map.of();
             }
-            Map<Long, String> out = new HashMap<>();
+            Map<Long, Named> out = new HashMap<>();
             for (String name : engine.runningNames()) {
                 engine.inspect(name).filter(c -> c.pid() > 0).ifPresent(c -> {
-                    long ino = inode(Path.of("/proc", Long.toString(c.pid()), "ns", "net"));
+                    Path nsfs = Path.of("/proc", Long.toString(c.pid()), "ns", "net");
+                    long ino = inode(nsfs);
                     if (ino > 0) {
-                        out.put(ino, c.name());
+                        out.put(ino, new Named(c.name(), nsfs));
                     }
                 });
             }
@@ -101,18 +110,22 @@ final class NetnsNames {
         if (inode == own) {
             return JVM;
         }
-        String name = known.get(inode);
-        if (name == null) {
+        Named named = known.get(inode);
+        if (named != null && named.nsfs() != null && inode(named.nsfs()) != inode) {
+            known.remove(inode, named); // that namespace is gone; the kernel reused its inode
+            named = null;
+        }
+        if (named == null) {
             rescan();
             if (!known.containsKey(inode)) {
                 rescanContainers();
             }
-            name = known.getOrDefault(inode, "net:[" + inode + "]");
-            if (name.startsWith("net:[")) {
-                return name; // not remembered: the namespace may get a name later
+            named = known.get(inode);
+            if (named == null) {
+                return "net:[" + inode + "]"; // not remembered: the namespace may get a name later
             }
         }
-        return name;
+        return named.name();
     }
 
     /** Asks the Docker engine for its containers' namespaces, unless it was asked less than a second ago. */
@@ -123,7 +136,7 @@ final class NetnsNames {
             return;
         }
         lastDockerScan = now;
-        containers.get().forEach((ino, name) -> known.putIfAbsent(ino, CONTAINER + name));
+        containers.get().forEach((ino, c) -> known.putIfAbsent(ino, new Named(CONTAINER + c.name(), c.nsfs())));
     }
 
     /** Reads {@code /run/netns} again (a test creates namespaces while the capture runs). */
@@ -135,7 +148,7 @@ final class NetnsNames {
             for (Path f : files) {
                 long ino = inode(f);
                 if (ino > 0) {
-                    known.put(ino, f.getFileName().toString());
+                    known.put(ino, new Named(f.getFileName().toString(), f));
                 }
             }
         } catch (IOException e) {

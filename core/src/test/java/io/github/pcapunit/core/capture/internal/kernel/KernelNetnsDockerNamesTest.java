@@ -29,7 +29,7 @@ class KernelNetnsDockerNamesTest {
             assertThat(inode).isPositive();
 
             assertThat(NetnsNames.system().name(inode)).isEqualTo("container " + c.name());
-            assertThat(NetnsNames.dockerContainers()).containsEntry(inode, c.name());
+            assertThat(NetnsNames.dockerContainers()).containsEntry(inode, new NetnsNames.Named(c.name(), c.netns()));
         }
         assertThat(DockerLab.containersOfThisProcess()).isEmpty();
     }
@@ -39,7 +39,7 @@ class KernelNetnsDockerNamesTest {
         AtomicInteger asked = new AtomicInteger();
         NetnsNames names = new NetnsNames(runNetns, 1L, () -> {
             asked.incrementAndGet();
-            return Map.of(4026532301L, "db");
+            return Map.of(4026532301L, new NetnsNames.Named("db", null));
         });
 
         for (int i = 0; i < 1_000; i++) {
@@ -48,6 +48,21 @@ class KernelNetnsDockerNamesTest {
         assertThat(asked).hasValue(1);
         assertThat(names.name(4026532301L)).as("found by the first lookup").isEqualTo("container db");
         assertThat(names.name(1L)).isEqualTo(NetnsNames.JVM);
+    }
+
+    @Test
+    void aDeletedNamespacesInode_reusedByTheKernel_isNotNamedByTheOldName() throws Exception {
+        // GIVEN /run/netns/old showed inode I (here: a plain file standing in for the nsfs bind mount)
+        Path old = java.nio.file.Files.createFile(runNetns.resolve("old"));
+        long inode = NetnsNames.inode(old);
+        NetnsNames names = new NetnsNames(runNetns, 1L, Map::of);
+        assertThat(names.name(inode)).isEqualTo("old");
+
+        // WHEN the namespace is deleted and another one gets that inode under a new name
+        java.nio.file.Files.move(old, runNetns.resolve("new"));
+
+        // THEN the new name
+        assertThat(names.name(inode)).isEqualTo("new");
     }
 
     @Test
