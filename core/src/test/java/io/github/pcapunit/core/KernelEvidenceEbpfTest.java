@@ -22,7 +22,6 @@ import io.github.pcapunit.testing.NetLab;
 import io.github.pcapunit.testing.RoutedPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +71,7 @@ class KernelEvidenceEbpfTest {
 
     @Test
     void dropsOnClientOutput_routerForward_serverInput_areThreeRecordsNamingNamespaceAndHook() throws Exception {
-        assumeEbpf();
+        EbpfEvidence.assumeAvailable();
         try (RoutedPath path = topology()) {
             Host[] h = {path.client(), path.router(), path.server()};
             CaptureResult result = threeDrops(path, "three-places");
@@ -111,7 +110,7 @@ class KernelEvidenceEbpfTest {
 
     @Test
     void ipv6ConnectDroppedOnClientOutput_recordHasTheIpv6HeadersHopLimitAndHook() throws Exception {
-        assumeEbpf();
+        EbpfEvidence.assumeAvailable();
         try (NetLab lab = NetLab.create()) {
             Host client = lab.host("client", "10.200.63.10");
             Host server = lab.host("server", "10.200.63.20");
@@ -131,7 +130,7 @@ class KernelEvidenceEbpfTest {
             CaptureResult result;
             long connector;
             try (Capture capture = Capture.start(spec)) {
-                awaitEbpf(capture);
+                EbpfEvidence.awaitAttached(capture);
                 connector = connect(client, "fd00:200:63::20", OUTPUT_PORT);
                 result = capture.stop();
             }
@@ -173,7 +172,7 @@ class KernelEvidenceEbpfTest {
 
     @Test
     void busyBystander_duringTimerRetransmissionDrops_isNeverNamed_theConnectingProcessIs() throws Exception {
-        assumeEbpf();
+        EbpfEvidence.assumeAvailable();
         bystanderRun(true);
     }
 
@@ -210,7 +209,7 @@ class KernelEvidenceEbpfTest {
 
     @Test
     void captureClosedByAnException_leavesNoBpftrace() throws Exception {
-        assumeEbpf();
+        EbpfEvidence.assumeAvailable();
         CaptureSpec spec = CaptureSpec.builder().interfaces("lo").output(dir.resolve("thrown.pcapng"))
                 .kernelEvidence(KernelEvidence.REQUIRED).build();
         try (Capture capture = Capture.start(spec)) {
@@ -236,7 +235,7 @@ class KernelEvidenceEbpfTest {
             long connector;
             try (Capture capture = Capture.start(spec)) {
                 if (ebpf) {
-                    awaitEbpf(capture);
+                    EbpfEvidence.awaitAttached(capture);
                 }
                 // one busy process per CPU: the retransmission timer fires while one of them runs
                 for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
@@ -285,7 +284,7 @@ class KernelEvidenceEbpfTest {
                 .output(dir.resolve(name + ".pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
         try (Capture capture = Capture.start(spec)) {
             if (System.getProperty(BpfRecorder.PROPERTY) == null) {
-                awaitEbpf(capture);
+                EbpfEvidence.awaitAttached(capture);
             }
             for (int port : new int[] {OUTPUT_PORT, FORWARD_PORT, INPUT_PORT}) {
                 connect(h[0], h[2].address(), port);
@@ -326,19 +325,6 @@ class KernelEvidenceEbpfTest {
         return RoutedPath.counter(host, "tcp dport " + port);
     }
 
-    private static void awaitEbpf(Capture capture) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            EvidenceStatus.SourceStatus s = capture.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
-            assertThat(s.state()).as(s.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
-            if (s.scope().orElse("").startsWith("from ")) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("bpftrace did not attach within 60 s");
-    }
-
     private static List<Drop> kernelDrops(CaptureResult result) {
         return CapturedTraffic.read(result.file()).drops().stream().filter(d -> d.source() == EvidenceSource.KERNEL)
                 .toList();
@@ -349,11 +335,6 @@ class KernelEvidenceEbpfTest {
                 .filter(d -> d.flow().map(f -> f.destination().port() == port).orElse(false)).toList();
         assertThat(matching).as("drop records to port %d among %s", port, drops).hasSize(1);
         return matching.get(0);
-    }
-
-    private static void assumeEbpf() {
-        assumeThat(BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")))
-                .as("eBPF drop records (bpftrace, BTF)").isEmpty();
     }
 
     private static List<ProcessHandle> bpftraceChildren() {

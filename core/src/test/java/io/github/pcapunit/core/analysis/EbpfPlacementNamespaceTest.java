@@ -3,6 +3,7 @@ package io.github.pcapunit.core.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.github.pcapunit.core.EbpfEvidence;
 import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
@@ -66,8 +67,7 @@ class EbpfPlacementNamespaceTest {
 
     @Test
     void clientOutput_routerForward_serverInput_giveThreeVerdictsNamingNamespaceAndHook_observed() throws Exception {
-        assumeThat(BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")))
-                .as("eBPF drop records (bpftrace, BTF)").isEmpty();
+        EbpfEvidence.assumeAvailable();
         try (RoutedPath path = topology()) {
             Host[] h = {path.client(), path.router(), path.server()};
             CapturedTraffic traffic = threeDrops(path, "ebpf", true);
@@ -141,7 +141,7 @@ class EbpfPlacementNamespaceTest {
         CaptureResult result;
         try (Capture capture = Capture.start(spec)) {
             if (awaitEbpf) {
-                awaitEbpf(capture);
+                EbpfEvidence.awaitAttached(capture);
             }
             ExecutorService pool = Executors.newFixedThreadPool(PORTS.length);
             try {
@@ -179,19 +179,6 @@ class EbpfPlacementNamespaceTest {
                 Integer.toString(port)).redirectErrorStream(true).start();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("connect to %s:%d ends", address, port).isTrue();
         return new String(p.getInputStream().readAllBytes()).strip();
-    }
-
-    private static void awaitEbpf(Capture capture) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            EvidenceStatus.SourceStatus s = capture.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
-            assertThat(s.state()).as(s.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
-            if (s.scope().orElse("").startsWith("from ")) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("bpftrace did not attach within 60 s");
     }
 
     private static Verdict only(CapturedTraffic traffic, int port) {
