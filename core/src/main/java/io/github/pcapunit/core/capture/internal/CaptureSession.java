@@ -173,11 +173,14 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
         List<JournalFields> all = withStatus(entries, status, recorder.startNanos);
         long writeFailed = -1;
         StringBuilder failures = new StringBuilder();
-        for (var h : recorder.handles) {
-            if (h.writeFailure().isPresent()) {
-                writeFailed = writeFailed < 0 ? h.writeFailedNanos() : Math.min(writeFailed, h.writeFailedNanos());
-                failures.append("\nWriting the capture of \"").append(h.interfaceName()).append("\" failed at ")
-                        .append(Conversion.instant(h.writeFailedNanos())).append(" (").append(h.writeFailure().get())
+        for (int i = 0; i < recorder.handles.size(); i++) {
+            // from the recorder: after stop() a handle may already capture for another capture
+            java.util.Optional<String> failure = recorder.writeFailure(i);
+            if (failure.isPresent()) {
+                long at = recorder.writeFailedNanos(i);
+                writeFailed = writeFailed < 0 ? at : Math.min(writeFailed, at);
+                failures.append("\nWriting the capture of \"").append(recorder.handles.get(i).interfaceName())
+                        .append("\" failed at ").append(Conversion.instant(at)).append(" (").append(failure.get())
                         .append("): later packets were lost.");
             }
         }

@@ -44,6 +44,12 @@ final class Recorder {
     private final List<Path> loopTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long capReachedNanos = -1;
     private volatile long[][] statsAtStop;
+    /**
+     * Per handle, why writing its native file failed and when (nanos, -1: it did not), taken in
+     * {@link #stop()} before the handles are parked for other captures; null before.
+     */
+    private volatile String[] failuresAtStop;
+    private volatile long[] failedNanosAtStop;
     /** Per handle: the marker socket whose datagrams it captures, or null (it waits for the read timeout). */
     private final Marker[] markers;
     /** Per handle: marker copies the kernel counted as received, taken out of {@link #stats()}. */
@@ -389,6 +395,18 @@ final class Recorder {
         }
     }
 
+    /** Why writing handle {@code i}'s native file failed, or empty (after {@link #stop()}: as it was then). */
+    java.util.Optional<String> writeFailure(int i) {
+        String[] f = failuresAtStop;
+        return f != null ? java.util.Optional.ofNullable(f[i]) : handles.get(i).writeFailure();
+    }
+
+    /** When writing handle {@code i}'s native file failed (nanos since the epoch), or -1. */
+    long writeFailedNanos(int i) {
+        long[] f = failedNanosAtStop;
+        return f != null ? f[i] : handles.get(i).writeFailedNanos();
+    }
+
     /** When a native file reached the size cap (nanos since the epoch), or -1. */
     long capReachedNanos() {
         return capReachedNanos;
@@ -668,6 +686,14 @@ final class Recorder {
         long[][] last = stats();
         statsAtStop = last;
         handles.forEach(NativeHandle::closeDumper);
+        String[] failures = new String[handles.size()];
+        long[] failedNanos = new long[handles.size()];
+        for (int i = 0; i < failures.length; i++) {
+            failures[i] = handles.get(i).writeFailure().orElse(null);
+            failedNanos[i] = handles.get(i).writeFailedNanos();
+        }
+        failedNanosAtStop = failedNanos;
+        failuresAtStop = failures;
         List<JournalFields> entries = new ArrayList<>();
         RuntimeException sidecarFailure = null;
         for (CaptureSidecar s : sidecars) {
