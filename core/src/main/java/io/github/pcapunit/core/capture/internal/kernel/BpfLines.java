@@ -1,5 +1,6 @@
 package io.github.pcapunit.core.capture.internal.kernel;
 
+import io.github.pcapunit.core.packet.Endpoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,7 +81,7 @@ final class BpfLines {
             lastMono = number(line.substring(line.indexOf(' ') + 1).strip());
             return line.startsWith("R") ? Kind.READY : Kind.HEARTBEAT;
         }
-        if (line.startsWith("Lost ") && line.endsWith(" events")) {
+        if (line.length() > 12 && line.startsWith("Lost ") && line.endsWith(" events")) {
             // bpftrace's account of perf buffer overflows: records the kernel dropped, not silently
             long n = number(line.substring(5, line.length() - 7).strip());
             if (n > 0) {
@@ -143,8 +144,9 @@ final class BpfLines {
         long netns = number(f[12]);
         long owner = number(f[13]);
         if (mono < 0 || reason < 0 || ethertype < 0 || version < 0 || ipproto < 0 || w0 < 0 || w1 < 0
-                || tcpFlags < 0 || ttl < 0 || netns < 0 || owner < 0 || reason > Integer.MAX_VALUE) {
-            skipped++;
+                || tcpFlags < 0 || ttl < 0 || netns < 0 || owner < 0 || reason > Integer.MAX_VALUE
+                || ((version == 4 || version == 6) && !wellFormed(f[5], f[6], w0, w1, ttl))) {
+            skipped++; // a garbled record: accepting it would make the capture file unreadable later
             return null;
         }
         Map<String, String> fields = new LinkedHashMap<>();
@@ -184,6 +186,23 @@ final class BpfLines {
             }
         }
         return new KernelEvent(KernelJournal.KFREE_SKB, wall(mono), -1, pid, name, fields);
+    }
+
+    /**
+     * Whether an IP record's fields are what the program prints and what the journal can read
+     * back: numeric address literals, ports 0..65535, an ICMP type/code word, TTL 0..255.
+     */
+    private static boolean wellFormed(String saddr, String daddr, long w0, long w1, long ttl) {
+        if (ttl > 255 || w0 > 65_535 || w1 > 65_535) {
+            return false;
+        }
+        try {
+            Endpoint.of(saddr, 0); // numeric literals only: no name lookup
+            Endpoint.of(daddr, 0);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** {@code TCP}, {@code UDP}, {@code ICMP}, {@code ICMPv6}, else the number. */
