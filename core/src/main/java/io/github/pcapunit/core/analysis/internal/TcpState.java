@@ -50,9 +50,14 @@ public final class TcpState extends EndpointPair {
     public final long[] sideRetrans = new long[2];
     public final int[] maxRetransPayload = new int[2];
     public final int[] maxAckedPayload = new int[2];
-    private final long[] lastSegEnd = {-1, -1};
-    private final int[] lastSegPayload = new int[2];
-    private final long[] highestAck = {-1, -1};
+    // Per side as fields, not arrays: three objects fewer per connection (the flow table's size
+    // and the young collections copying it are what a large capture pays for).
+    private long lastSegEndClient = -1;
+    private long lastSegEndServer = -1;
+    private int lastSegPayloadClient;
+    private int lastSegPayloadServer;
+    private long highestAckClient = -1;
+    private long highestAckServer = -1;
 
     public boolean finClient;
     public boolean finServer;
@@ -114,11 +119,18 @@ public final class TcpState extends EndpointPair {
         int side = fromClient ? 0 : 1;
         if (ack && f.ack >= 0) {
             int other = 1 - side;
-            if (highestAck[side] < 0 || before(highestAck[side], f.ack)) {
-                highestAck[side] = f.ack;
+            long highest = fromClient ? highestAckClient : highestAckServer;
+            if (highest < 0 || before(highest, f.ack)) {
+                if (fromClient) {
+                    highestAckClient = f.ack;
+                } else {
+                    highestAckServer = f.ack;
+                }
             }
-            if (lastSegEnd[other] >= 0 && !before(f.ack, lastSegEnd[other])) {
-                maxAckedPayload[other] = Math.max(maxAckedPayload[other], lastSegPayload[other]);
+            long otherEnd = fromClient ? lastSegEndServer : lastSegEndClient;
+            if (otherEnd >= 0 && !before(f.ack, otherEnd)) {
+                maxAckedPayload[other] = Math.max(maxAckedPayload[other],
+                        fromClient ? lastSegPayloadServer : lastSegPayloadClient);
             }
         }
         boolean retransmitted = false;
@@ -141,8 +153,13 @@ public final class TcpState extends EndpointPair {
         }
         if (payload > 0 && f.seq >= 0) {
             if (!retransmitted) {
-                lastSegEnd[side] = (f.seq + payload) & 0xffffffffL;
-                lastSegPayload[side] = payload;
+                if (fromClient) {
+                    lastSegEndClient = (f.seq + payload) & 0xffffffffL;
+                    lastSegPayloadClient = payload;
+                } else {
+                    lastSegEndServer = (f.seq + payload) & 0xffffffffL;
+                    lastSegPayloadServer = payload;
+                }
             } else {
                 sideRetrans[side]++;
                 maxRetransPayload[side] = Math.max(maxRetransPayload[side], payload);
@@ -195,7 +212,7 @@ public final class TcpState extends EndpointPair {
     /** Whether {@code side}'s (0 client, 1 server) last data was never acknowledged by the peer. */
     public boolean unacknowledged(int side) {
         long end = side == 0 ? nextClient : nextServer;
-        long ack = highestAck[1 - side];
+        long ack = side == 0 ? highestAckServer : highestAckClient;
         return end >= 0 && (ack < 0 || before(ack, end));
     }
 
