@@ -66,7 +66,9 @@ public final class Flow {
 
     @Override
     public int hashCode() {
-        return Objects.hash(protocol, source, destination);
+        // the protocol's ordinal, not the enum's identity hash: the same flows hash alike in every
+        // JVM, so whatever iterates a hash table of flows lists them in the same order every run
+        return (protocol.ordinal() * 31 + source.hashCode()) * 31 + destination.hashCode();
     }
 
     /** {@code TCP 10.0.1.10:50122 → 10.0.1.20:1433}. */
