@@ -45,8 +45,7 @@ class BpfWarmRecorderTest {
     static void requireEbpf() {
         NetLab.assumeAvailable();
         assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
-        assumeThat(BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")))
-                .as("eBPF drop records").isEmpty();
+        EbpfEvidence.assumeAvailable();
     }
 
     @AfterEach
@@ -73,7 +72,7 @@ class BpfWarmRecorderTest {
             // GIVEN a first capture in b that waited for bpftrace
             long pid;
             try (Capture first = Capture.start(spec(b, "first"))) {
-                awaitAttached(first);
+                EbpfEvidence.awaitAttached(first);
                 pid = bpftraceChildren().get(0).pid();
                 first.stop();
             }
@@ -113,7 +112,7 @@ class BpfWarmRecorderTest {
             Host a = lab.host("a", "10.200.77.10");
             ProcessHandle bpftrace;
             try (Capture capture = Capture.start(spec(a, "idle"))) {
-                awaitAttached(capture);
+                EbpfEvidence.awaitAttached(capture);
                 bpftrace = bpftraceChildren().get(0);
                 capture.stop();
             }
@@ -154,19 +153,6 @@ class BpfWarmRecorderTest {
     private static void send(Host from, String address, int port) {
         from.run("python3", "-c", "import socket\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                 + "try:\n  s.sendto(b'x', ('" + address + "', " + port + "))\nexcept OSError:\n  pass\n");
-    }
-
-    private static void awaitAttached(Capture capture) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            EvidenceStatus.SourceStatus s = capture.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
-            assertThat(s.state()).as(s.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
-            if (s.scope().orElse("").startsWith("from ")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("bpftrace did not attach within 60 s");
     }
 
     private static List<ProcessHandle> bpftraceChildren() {

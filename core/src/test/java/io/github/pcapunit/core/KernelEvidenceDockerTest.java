@@ -13,8 +13,6 @@ import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
-import io.github.pcapunit.core.capture.EvidenceStatus;
-import io.github.pcapunit.core.capture.EvidenceStatus.Source;
 import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.capture.internal.kernel.BpfRecorder;
 import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
@@ -24,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,8 +47,7 @@ class KernelEvidenceDockerTest {
     void dropInAContainersInput_isNamedByTheContainer_andPlacedThere() throws Exception {
         DockerLab.assumeAvailable();
         assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
-        assumeThat(BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")))
-                .as("eBPF drop records").isEmpty();
+        EbpfEvidence.assumeAvailable();
         try (DockerLab docker = DockerLab.start()) {
             DockerLab.Container db = docker.run("db", "nc", "-ll", "-p", "5433", "-e", "/bin/cat");
             docker.inNetns(db, "nft", "add table inet pcapunit_drop");
@@ -61,7 +57,7 @@ class KernelEvidenceDockerTest {
                     .output(dir.resolve("container-drop.pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
             CaptureResult result;
             try (Capture capture = Capture.start(spec)) {
-                awaitEbpf(capture);
+                EbpfEvidence.awaitAttached(capture);
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress(db.address(), 5433), 1_500);
                 } catch (IOException e) {
@@ -84,18 +80,5 @@ class KernelEvidenceDockerTest {
             assertThat(v.sentence()).contains("in the network namespace of container " + db.name() + " (INPUT)");
         }
         assertThat(DockerLab.containersOfThisProcess()).isEmpty();
-    }
-
-    private static void awaitEbpf(Capture capture) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            EvidenceStatus.SourceStatus s = capture.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
-            assertThat(s.state()).as(s.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
-            if (s.scope().orElse("").startsWith("from ")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("bpftrace did not attach within 60 s");
     }
 }

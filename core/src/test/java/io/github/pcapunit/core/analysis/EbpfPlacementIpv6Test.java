@@ -3,12 +3,11 @@ package io.github.pcapunit.core.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.github.pcapunit.core.EbpfEvidence;
 import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
-import io.github.pcapunit.core.capture.EvidenceStatus;
-import io.github.pcapunit.core.capture.EvidenceStatus.Source;
 import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.capture.internal.kernel.BpfRecorder;
 import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
@@ -42,8 +41,7 @@ class EbpfPlacementIpv6Test {
     static void requireEbpf() {
         NetLab.assumeAvailable();
         assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
-        assumeThat(BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")))
-                .as("eBPF drop records").isEmpty();
+        EbpfEvidence.assumeAvailable();
     }
 
     @AfterEach
@@ -78,7 +76,7 @@ class EbpfPlacementIpv6Test {
                     .point(CapturePoint.namespace(server.namespace()).named("server")).output(dir.resolve("ipv6-placement.pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
             CaptureResult result;
             try (Capture capture = Capture.start(spec)) {
-                awaitEbpf(capture);
+                EbpfEvidence.awaitAttached(capture);
                 connect(client, SERVER, OUTPUT_PORT);
                 connect(client, SERVER, INPUT_PORT);
                 result = capture.stop();
@@ -114,18 +112,5 @@ class EbpfPlacementIpv6Test {
                 Integer.toString(port)).redirectErrorStream(true).start();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("connect to [%s]:%d ends", address, port).isTrue();
         assertThat(new String(p.getInputStream().readAllBytes())).startsWith("FAILED");
-    }
-
-    private static void awaitEbpf(Capture capture) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            EvidenceStatus.SourceStatus s = capture.snapshot().evidenceStatus().source(Source.EBPF_DROPS);
-            assertThat(s.state()).as(s.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
-            if (s.scope().orElse("").startsWith("from ")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("bpftrace did not attach within 60 s");
     }
 }
