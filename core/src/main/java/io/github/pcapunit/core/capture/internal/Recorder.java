@@ -28,6 +28,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Handles on {@code lo} and {@code any} also capture the engine's {@link Marker}s (one socket
  * per namespace): {@link #mark} sends one, {@link #settle} returns once it is in every such
  * native file, so a stop or a slice's end waits for its last packet, not for a fixed time.
+ *
+ * <p>{@link #stop()} parks the handles on {@code lo} and {@code any} of the JVM's own namespace
+ * ({@link HandlePool}) for the next capture with the same settings, and hands every other handle
+ * to the background {@link Closer}: opening and closing a handle are most of a short capture's
+ * start and stop.
  */
 final class Recorder {
 
