@@ -95,7 +95,8 @@ public final class Capture implements AutoCloseable {
     /**
      * Everything captured so far as its own pcapng file (next to {@link #file()}, named
      * {@code *.snapshot.pcapng}), while the capture keeps running. Waits for packets sent before
-     * this call to be handed over (twice the read timeout).
+     * this call to be handed over: on {@code lo} and {@code any} until the engine's own marker
+     * datagram is in (a few milliseconds), elsewhere twice the read timeout.
      *
      * <pre>{@code
      * CaptureResult soFar = capture.snapshot();
@@ -108,8 +109,9 @@ public final class Capture implements AutoCloseable {
     }
 
     /**
-     * Stops capturing and writes the pcapng file. Waits twice the read timeout so the packets sent
-     * just before this call are in the file. Idempotent: later calls return the same result.
+     * Stops capturing and writes the pcapng file. Waits until the packets sent just before this
+     * call are in the file: on {@code lo} and {@code any} until the engine's own marker datagram is
+     * in, elsewhere twice the read timeout. Idempotent: later calls return the same result.
      *
      * <p>When the pcapng cannot be written (e.g. the disk is full) nothing captured is deleted:
      * the {@link io.github.pcapunit.core.CaptureException} names the classic pcap files beside

@@ -43,7 +43,7 @@ public final class CaptureSpec {
     public static final int HEADERS_ONLY_SNAPLEN = 128;
     /** Default kernel buffer: 32 MiB, enough for bursts of a loopback flood. */
     public static final int DEFAULT_BUFFER_SIZE = 32 << 20;
-    /** Default read timeout: 10 ms. Stop waits twice this after the last traffic. */
+    /** Default read timeout: 10 ms; see {@link #readTimeout()} for what it bounds on each interface. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMillis(10);
     /** The interface captured when none is named: Linux's pseudo-interface for all of them. */
     public static final String ANY_INTERFACE = "any";
