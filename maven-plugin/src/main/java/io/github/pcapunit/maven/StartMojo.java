@@ -6,6 +6,7 @@ import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.CaptureSpec.Builder;
 import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.spi.SharedCapture;
 import io.github.pcapunit.maven.internal.CaptureRegistry;
 import io.github.pcapunit.maven.internal.ClassPreloader;
 import io.github.pcapunit.maven.internal.Sizes;
@@ -190,6 +191,12 @@ public class StartMojo extends AbstractCaptureMojo {
         Capture capture;
         try {
             Files.createDirectories(file.getParent());
+            // a build's capture runs long: wait (at most 2 s, once) for eBPF to attach, so the
+            // drops of its first packets are observed too, as in a JUnit run's shared capture
+            long waited = SharedCapture.prepareKernelEvidence(spec);
+            if (waited >= 0) {
+                getLog().debug("pcapunit: waited " + waited + " ms for the eBPF drop recorder to attach");
+            }
             capture = Capture.start(spec);
         } catch (IOException e) {
             throw new MojoExecutionException("<output>" + file + "</output> (capture.output)"

@@ -4,6 +4,8 @@ import io.github.pcapunit.core.CaptureException;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.kernel.BpfSidecar;
 import io.github.pcapunit.core.capture.internal.kernel.DropComments;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,12 +44,18 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
      * so a test never waits for an earlier test's file.
      */
     private final Object writeLock = new Object();
+    /** Milliseconds start() waited for bpftrace to attach; -1: it did not wait (eBPF not used). */
+    private final long attachWaitMillis;
+    /** The eBPF drop recorder among the recorder's sidecars, or null (evidence off). */
+    private final BpfSidecar ebpf;
     private volatile boolean running = true;
     private boolean closed;
 
-    private SharedSession(CaptureSpec spec, Recorder recorder) {
+    private SharedSession(CaptureSpec spec, Recorder recorder, long attachWaitMillis, BpfSidecar ebpf) {
         this.spec = spec;
         this.recorder = recorder;
+        this.attachWaitMillis = attachWaitMillis;
+        this.ebpf = ebpf;
         this.writer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pcapunit-slice-writer");
             t.setDaemon(true);
@@ -57,19 +65,43 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         writer.allowCoreThreadTimeOut(true);
     }
 
-    /** Validates, opens and starts. */
+    /** Validates, waits (bounded) for the eBPF drop recorder, opens and starts. */
     public static SharedSession start(CaptureSpec spec) {
-        Objects.requireNonNull(spec, "spec");
+        long waited = prepare(spec);
         Path base = spec.output().map(Path::toAbsolutePath).orElseGet(() -> Path.of(
                 System.getProperty("java.io.tmpdir"), "pcapunit-shared-" + ProcessHandle.current().pid() + "-"
                         + COUNTER.incrementAndGet()).toAbsolutePath());
         // No cap on the shared native files: a cap there would leave every later slice empty. The
         // cap applies to each slice's pcapng instead.
-        Recorder recorder = Recorder.start(spec, NativeFiles.base(base), 0, Sidecars.of(spec));
+        List<CaptureSidecar> sidecars = Sidecars.of(spec);
+        Recorder recorder = Recorder.start(spec, NativeFiles.base(base), 0, sidecars);
         NativeFiles.recoverQuietly(base.getParent());
-        SharedSession session = new SharedSession(spec, recorder);
+        BpfSidecar ebpf = sidecars.stream().filter(BpfSidecar.class::isInstance).map(BpfSidecar.class::cast)
+                .findFirst().orElse(null);
+        SharedSession session = new SharedSession(spec, recorder, waited, ebpf);
         ShutdownFinalizer.register(session);
         return session;
+    }
+
+    /**
+     * Checks {@code spec} (a bad one throws before anything starts), then, unless its kernel
+     * evidence is {@link KernelEvidence#OFF}, starts the JVM's bpftrace and waits until it has
+     * attached, at most {@link BpfSidecar#ATTACH_WAIT_MILLIS}: a capture started next is covered by
+     * eBPF from its first packet. Returns the milliseconds waited, -1 when eBPF is not used
+     * (evidence off, no bpftrace or BTF, {@code -Dpcapunit.bpftrace=}); never fails for eBPF.
+     */
+    public static long prepare(CaptureSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (spec.kernelEvidence() == KernelEvidence.OFF) {
+            return -1;
+        }
+        SpecValidation.validate(spec);
+        return BpfSidecar.awaitAttached(BpfSidecar.ATTACH_WAIT_MILLIS);
+    }
+
+    /** Milliseconds {@link #start} waited for bpftrace to attach; -1 when it did not wait. */
+    long attachWaitMillis() {
+        return attachWaitMillis;
     }
 
     /** The spec of the shared capture. */
@@ -161,6 +193,10 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             String extraComment) {
         recorder.settle(mark);
         long[] sizes = recorder.flush();
+        if (ebpf != null) {
+            // bpftrace's records of drops just before the end may still be on their way
+            ebpf.awaitRecordsUntil(end);
+        }
         sidecarEntries.addAll(recorder.collectSidecars());
         List<Conversion.Source> sources = new ArrayList<>();
         for (int i = 0; i < recorder.handles.size(); i++) {

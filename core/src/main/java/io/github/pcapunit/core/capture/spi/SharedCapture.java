@@ -32,6 +32,10 @@ import java.nio.file.Path;
  * native capture is kept while running (default: a temporary file; always deleted on close); its
  * {@code maxFileSize} caps each slice's pcapng, not the shared native file, which grows with the
  * traffic matching the filter for as long as the shared capture runs. Thread-safe.
+ *
+ * <p>Unlike {@link Capture#start(CaptureSpec)}, which never waits, {@link #start} waits once for
+ * the JVM's eBPF drop recorder (bpftrace) to attach, at most 2 s ({@link #prepareKernelEvidence}),
+ * so every slice, the first one included, gets eBPF drop records (observed) from its first packet.
  */
 public final class SharedCapture implements AutoCloseable {
 
@@ -42,7 +46,9 @@ public final class SharedCapture implements AutoCloseable {
     }
 
     /**
-     * Starts the shared capture; checks every option first, like {@link Capture#start(CaptureSpec)}.
+     * Starts the shared capture; checks every option first, like {@link Capture#start(CaptureSpec)},
+     * then waits for eBPF as {@link #prepareKernelEvidence} does (about 0.4 s on a quiet machine the
+     * first time in a JVM, nothing when bpftrace is attached already, unavailable or turned off).
      *
      * @throws InvalidFilterException when libpcap refuses the filter
      * @throws UnknownInterfaceException when an interface does not exist
@@ -51,6 +57,30 @@ public final class SharedCapture implements AutoCloseable {
      */
     public static SharedCapture start(CaptureSpec spec) {
         return new SharedCapture(SharedSession.start(spec));
+    }
+
+    /**
+     * Readies the kernel evidence of a long-lived capture before it starts: checks {@code spec}
+     * (a bad one throws as {@link #start} does, before anything runs), then, unless its kernel
+     * evidence is {@code OFF}, starts the JVM's bpftrace and waits until it has attached, at most
+     * 2 s, so a capture started next records eBPF drops from its first packet. Past the bound, or
+     * when bpftrace fails, it returns anyway and the capture's evidence status says from when eBPF
+     * recorded, or why not; it never throws for eBPF. {@link #start} calls it; a front-end that
+     * runs one long {@link Capture} (e.g. the Maven plugin's {@code capture:start}) calls it first.
+     *
+     * <pre>{@code
+     * long waited = SharedCapture.prepareKernelEvidence(spec);   // ~400 ms once per JVM, or -1
+     * Capture capture = Capture.start(spec);                      // eBPF from its first packet
+     * }</pre>
+     *
+     * @return the milliseconds waited; -1 when eBPF is not used (kernel evidence {@code OFF}, no
+     *     bpftrace or kernel BTF, or {@code -Dpcapunit.bpftrace=} turning it off)
+     * @throws InvalidFilterException when libpcap refuses the filter
+     * @throws UnknownInterfaceException when an interface does not exist
+     * @throws LibpcapNotFoundException when libpcap is not installed
+     */
+    public static long prepareKernelEvidence(CaptureSpec spec) {
+        return SharedSession.prepare(spec);
     }
 
     /** The spec of the shared capture. */

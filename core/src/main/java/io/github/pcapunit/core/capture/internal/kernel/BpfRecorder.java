@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link BpfLines}) on a daemon thread "pcapunit-bpftrace", handing each to the
  * {@link BpfSubscription}s of the captures that run. One recorder per bpftrace binary serves the
  * whole JVM ({@link #shared(Path)}): attaching takes hundreds of milliseconds to seconds (bpftrace
- * compiles the program), so the first capture starts it without waiting, and later captures find
- * it attached and are covered from their first packet. When no capture has used it for
+ * compiles the program), so the first capture starts it without waiting (long-lived captures wait
+ * for it first, at most {@link BpfSidecar#ATTACH_WAIT_MILLIS}), and later captures find it attached
+ * and are covered from their first packet. When no capture has used it for
  * {@link #idleMillis()} it ends (SIGKILL); a shutdown hook ends it when the JVM exits, and should
  * the JVM be killed, bpftrace dies of SIGPIPE at its next heartbeat (every 50 ms).
  *
@@ -252,6 +253,30 @@ public final class BpfRecorder {
         Thread t = new Thread(this::kill, "pcapunit-bpftrace-idle-end");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Waits until bpftrace has attached its probes, at most {@code millis}; returns at once when it
+     * has attached, failed or ended. Whether it is attached.
+     */
+    boolean awaitAttached(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (lock) {
+            // the reader notifies on the READY line, on each heartbeat and when the output ends
+            while (attachedMono < 0 && failure == null && !stopping && process.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return attachedMono >= 0 && failure == null;
     }
 
     /** System.nanoTime() of the attachment, -1 while attaching. */

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * Kernel drop records with the dropped packet's own headers, read by the JVM's {@code bpftrace}
  * ({@link BpfRecorder}, shared by all captures) alongside a capture; its status is
  * {@link Source#EBPF_DROPS}. The first capture starts bpftrace, which attaches after a fraction of
- * a second to seconds; later captures find it attached. The status's scope says from when it
+ * a second to seconds; later captures find it attached (long-lived captures wait for it first:
+ * {@link #awaitAttached(long)}). The status's scope says from when it
  * recorded (the capture's start when bpftrace was warm), and the
  * {@link KernelSidecar} keeps tracefs's (inferred) drop records for the time before and after
  * ({@link #covers(Instant)}). Without bpftrace or BTF the status is {@code UNAVAILABLE}; a bpftrace
@@ -44,6 +45,8 @@ public final class BpfSidecar implements CaptureSidecar {
     private final Supplier<Optional<Path>> binary;
     private final Path btf;
     private BpfSubscription recorder;
+    /** The JVM's bpftrace that {@link #recorder} subscribes to. */
+    private BpfRecorder bpftrace;
     private String scope = "";
     private final Set<KernelEvent> emitted = Collections.newSetFromMap(new IdentityHashMap<>());
     private SourceStatus status = SourceStatus.failed(Source.EBPF_DROPS, "the eBPF drop recorder was not started");
@@ -83,7 +86,8 @@ public final class BpfSidecar implements CaptureSidecar {
                     + netns.stream().map(names::name).collect(java.util.stream.Collectors.joining(", ")) + ")";
         }
         try {
-            recorder = BpfRecorder.shared(bin.orElseThrow()).subscribe(new BpfSubscription.Filter(nets, netns));
+            bpftrace = BpfRecorder.shared(bin.orElseThrow());
+            recorder = bpftrace.subscribe(new BpfSubscription.Filter(nets, netns));
             status = SourceStatus.recorded(Source.EBPF_DROPS).withScope("attaching");
         } catch (CaptureException e) {
             status = SourceStatus.failed(Source.EBPF_DROPS, e.getMessage() + fallback());
@@ -110,6 +114,42 @@ public final class BpfSidecar implements CaptureSidecar {
         } catch (CaptureException e) {
             // the first capture's status will say why
         }
+    }
+
+    /**
+     * How long the long-lived captures ({@code SharedCapture}, {@code capture:start}) wait at most
+     * for bpftrace to attach before they start: {@value} ms (it attaches in 0.3-0.5 s on a quiet
+     * machine, seconds on a loaded one; past the bound the capture starts anyway and its status
+     * says from when eBPF recorded).
+     */
+    public static final long ATTACH_WAIT_MILLIS = 2_000;
+
+    /**
+     * {@link #warmUp()} and waits until bpftrace has attached, at most {@code maxMillis}, so a
+     * capture started next is covered by eBPF from its first packet; for captures that run long
+     * (a test run's shared capture, a build's), never for {@code Capture.start()}, which must stay
+     * fast. Returns the milliseconds waited, or -1 when eBPF is unavailable or turned off
+     * (nothing started, nothing waited for). Never throws: a bpftrace that fails or is late is
+     * the capture's status to report.
+     *
+     * <pre>{@code
+     * long waited = BpfSidecar.awaitAttached(BpfSidecar.ATTACH_WAIT_MILLIS);   // then start the capture
+     * }</pre>
+     */
+    public static long awaitAttached(long maxMillis) {
+        Optional<Path> bin = BpfRecorder.binary();
+        if (BpfRecorder.unavailableReason(bin, BpfRecorder.BTF).isPresent() || Tracefs.root().isEmpty()) {
+            return -1;
+        }
+        long t0 = System.nanoTime();
+        try {
+            BpfRecorder r = BpfRecorder.shared(bin.orElseThrow());
+            r.idleFromNow();
+            r.awaitAttached(maxMillis);
+        } catch (CaptureException e) {
+            // the capture's status will say why
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /**
@@ -215,6 +255,24 @@ public final class BpfSidecar implements CaptureSidecar {
         }
         Optional<Instant> to = recorder.endedAt();
         return !time.isBefore(from.get()) && (to.isEmpty() || !time.isAfter(to.get()));
+    }
+
+    /**
+     * Waits until bpftrace's output has passed {@code epochNanos} (e.g. a shared capture's slice
+     * end), so {@link #collect()} then has the drops of the time before it; at most
+     * {@link BpfRecorder#DRAIN_MILLIS}, at once while bpftrace is not attached. bpftrace prints a
+     * heartbeat every 50 ms, so a call made 50 ms after that time, or later, waits for nothing.
+     */
+    public void awaitRecordsUntil(long epochNanos) {
+        BpfRecorder r;
+        synchronized (this) {
+            r = stopped ? null : bpftrace;
+        }
+        if (r != null) {
+            Instant now = Instant.now();
+            long behind = (now.getEpochSecond() * 1_000_000_000L + now.getNano()) - epochNanos;
+            r.drain(System.nanoTime() - Math.max(0, behind));
+        }
     }
 
     @Override
