@@ -9,7 +9,6 @@ import io.github.pcapunit.core.analysis.Verdict;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,10 +50,9 @@ final class DiagnoseCommand {
             lines.add(args[0] + ": " + count(traffic.packetCount(), "packet") + ", "
                     + traffic.incompleteness().map(i -> "incomplete: " + i).orElse("complete capture")
                     + ", kernel evidence " + traffic.kernelEvidenceStatus().orElse("none in file"));
-            List<Verdict> verdicts = traffic.verdicts();
-            lines.add(flows(verdicts));
+            lines.add(flows(traffic.flowsByFate()));
             destinations(traffic.diagnoses(), lines);
-            Set<Drop> claimed = failures(verdicts, lines);
+            Set<Drop> claimed = failures(traffic.verdictsWithLoss(), lines);
             otherDrops(traffic.drops(), claimed, lines);
         } catch (CaptureException e) {
             err.println("pcapunit diagnose: " + e.getMessage());
@@ -65,15 +63,17 @@ final class DiagnoseCommand {
     }
 
     /** {@code 3 flows: 1 completed, 2 refused by the server}. */
-    private static String flows(List<Verdict> verdicts) {
-        if (verdicts.isEmpty()) {
+    private static String flows(Map<Fate, Long> counts) {
+        if (counts.isEmpty()) {
             return "no flows: no TCP connection, UDP exchange, ICMP echo or kernel drop record";
         }
-        Map<Fate, Integer> counts = new EnumMap<>(Fate.class);
-        verdicts.forEach(v -> counts.merge(v.fate(), 1, Integer::sum));
+        long flows = 0;
         List<String> parts = new ArrayList<>();
-        counts.forEach((fate, n) -> parts.add(n + " " + fate.text()));
-        return count(verdicts.size(), "flow") + ": " + String.join(", ", parts);
+        for (Map.Entry<Fate, Long> e : counts.entrySet()) {
+            flows += e.getValue();
+            parts.add(e.getValue() + " " + e.getKey().text());
+        }
+        return count(flows, "flow") + ": " + String.join(", ", parts);
     }
 
     private static void destinations(List<Diagnosis> diagnoses, List<String> lines) {
@@ -87,16 +87,13 @@ final class DiagnoseCommand {
         }
     }
 
-    /** The failed or lossy flows with their evidence; returns the drops they explain. */
-    private static Set<Drop> failures(List<Verdict> verdicts, List<String> lines) {
+    /**
+     * The failed or lossy flows with their evidence; returns the drops they explain, which are all
+     * the drops any verdict claims: a verdict with drops has loss ({@link Verdict#hasLoss()}).
+     */
+    private static Set<Drop> failures(List<Verdict> lossy, List<String> lines) {
         Set<Drop> claimed = new HashSet<>();
-        List<Verdict> lossy = new ArrayList<>();
-        for (Verdict v : verdicts) {
-            claimed.addAll(v.drops());
-            if (v.hasLoss()) {
-                lossy.add(v);
-            }
-        }
+        lossy.forEach(v -> claimed.addAll(v.drops()));
         if (lossy.isEmpty()) {
             lines.add("no flow failed or lost packets");
             return claimed;

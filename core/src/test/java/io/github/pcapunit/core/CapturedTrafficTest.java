@@ -6,6 +6,7 @@ import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.analysis.Fate;
 import io.github.pcapunit.core.analysis.TcpConnection;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.EvidenceStatus;
@@ -208,5 +209,48 @@ class CapturedTrafficTest {
             EvidenceProviders.unregister(provider);
         }
         assertThat(CapturedTraffic.read(file).dropsTo(1433)).extracting(Drop::kind).containsExactly(DropKind.REFUSED);
+    }
+
+    /**
+     * flowsByFate() counts the quiet flows without building their verdicts: it must agree with
+     * counting verdicts() (asked after it, so the quiet verdicts are not built yet when it counts),
+     * fate for fate and in Fate's order, on real captures and on filtered views of them; and the
+     * verdicts with loss claim every drop any verdict claims (the footers rely on both).
+     */
+    @Test
+    void flowsByFate_agreesWithCountingTheVerdicts() throws Exception {
+        String inputs = "/io/github/pcapunit/core/fuzz/CapturedTrafficFuzzTestInputs/"
+                + "anyFile_isAnalysedOrRejectedWithDocumentedException/";
+        List<Path> files = new java.util.ArrayList<>(List.of(TextFormatTest.sample(dir)));
+        for (String name : List.of("loopback-tcp-udp-icmp.pcap", "loopback-60k.pcap", "epb-verdicts.pcapng",
+                "kfree-skb-without-reason.pcapng", "all-blocks.pcapng")) {
+            Path f = dir.resolve(name);
+            try (java.io.InputStream in = getClass().getResourceAsStream(inputs + name)) {
+                Files.copy(java.util.Objects.requireNonNull(in, name), f);
+            }
+            files.add(f);
+        }
+        java.util.Map<Fate, Long> loopback = null;
+        for (Path f : files) {
+            for (String filter : List.of("", "tcp", "udp or icmp", "port 1433")) {
+                CapturedTraffic t = filter.isEmpty() ? CapturedTraffic.read(f) : CapturedTraffic.read(f).filter(filter);
+                java.util.Map<Fate, Long> fates = t.flowsByFate();
+                java.util.Map<Fate, Long> counted = new java.util.EnumMap<>(Fate.class);
+                t.verdicts().forEach(v -> counted.merge(v.fate(), 1L, Long::sum));
+
+                assertThat(fates).as(f.getFileName() + " " + filter).containsExactlyEntriesOf(counted);
+                assertThat(t.flowsByFate()).isEqualTo(fates);
+                java.util.Set<Drop> claimed = new java.util.HashSet<>();
+                t.verdictsWithLoss().forEach(v -> claimed.addAll(v.drops()));
+                t.verdicts().forEach(v -> assertThat(claimed).containsAll(v.drops()));
+                if (f.getFileName().toString().equals("loopback-tcp-udp-icmp.pcap") && filter.isEmpty()) {
+                    loopback = fates;
+                }
+            }
+        }
+        // the loopback capture's TCP connection, UDP exchange and ping completed
+        assertThat(loopback).containsKey(Fate.COMPLETED);
+        assertThatThrownBy(() -> CapturedTraffic.read(files.get(0)).flowsByFate().put(Fate.REFUSED, 1L))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 }

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.Optional;
@@ -428,6 +429,24 @@ public final class CapturedTraffic {
      */
     public List<Verdict> verdictsWithLoss() {
         return scan().verdicts().lossy();
+    }
+
+    /**
+     * How many flows met each {@link Fate}: what counting the fates of {@link #verdicts()} gives,
+     * in {@link Fate}'s order, fates no flow met left out (an empty map without flows). Cheaper
+     * than counting {@link #verdicts()} on a large capture: the verdicts of healthy flows are not
+     * built.
+     *
+     * <pre>{@code
+     * Map<Fate, Long> fates = traffic.flowsByFate();
+     * long refused = fates.getOrDefault(Fate.REFUSED, 0L);
+     * fates.forEach((fate, n) -> System.out.println(n + " " + fate.text()));
+     * // 61406 completed
+     * // 307 refused by the server
+     * }</pre>
+     */
+    public Map<Fate, Long> flowsByFate() {
+        return scan().verdicts().fates();
     }
 
     /** The {@link #verdicts()} of flows to {@code port} (TCP or UDP). */

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -167,23 +166,25 @@ public final class TextFormat {
                 out.append("Drop: ").append(d.toString()).append('\n');
             }
         }
-        List<Verdict> verdicts = traffic.verdicts();
-        if (!verdicts.isEmpty()) {
-            Map<Fate, Integer> counts = new EnumMap<>(Fate.class);
-            verdicts.forEach(v -> counts.merge(v.fate(), 1, Integer::sum));
+        // counted and listed without the verdicts of healthy flows, which a large capture has most of
+        Map<Fate, Long> counts = traffic.flowsByFate();
+        if (!counts.isEmpty()) {
+            long flows = 0;
             List<String> parts = new ArrayList<>();
-            counts.forEach((fate, n) -> parts.add(n + " " + fate.text()));
-            out.append("Flows: ").append(String.valueOf(verdicts.size())).append(" (")
+            for (Map.Entry<Fate, Long> e : counts.entrySet()) {
+                flows += e.getValue();
+                parts.add(e.getValue() + " " + e.getKey().text());
+            }
+            out.append("Flows: ").append(String.valueOf(flows)).append(" (")
                     .append(String.join(", ", parts)).append(")\n");
         }
+        // a verdict with drops has loss (Verdict.hasLoss), so these claim every drop any verdict claims
         Set<Drop> claimed = new HashSet<>();
-        for (Verdict v : verdicts) {
+        for (Verdict v : traffic.verdictsWithLoss()) {
             claimed.addAll(v.drops());
-            if (v.hasLoss()) {
-                out.append("Verdict: ").append(v.toString()).append('\n');
-                for (String e : v.evidence()) {
-                    out.append("  ").append(e).append('\n');
-                }
+            out.append("Verdict: ").append(v.toString()).append('\n');
+            for (String e : v.evidence()) {
+                out.append("  ").append(e).append('\n');
             }
         }
         for (Drop d : drops) {

@@ -52,6 +52,12 @@ class CapturedTrafficFuzzTest {
         for (Drop d : t.drops()) {
             assertRealDrop(d);
         }
+        // counted before verdicts() builds the quiet flows' verdicts: it must agree with counting them
+        java.util.Map<io.github.pcapunit.core.analysis.Fate, Long> fates = t.flowsByFate();
+        java.util.Map<io.github.pcapunit.core.analysis.Fate, Long> counted =
+                new java.util.EnumMap<>(io.github.pcapunit.core.analysis.Fate.class);
+        t.verdicts().forEach(v -> counted.merge(v.fate(), 1L, Long::sum));
+        assertThat(fates).containsExactlyEntriesOf(counted);
         t.destinations();
         t.addresses();
         t.packetsTo(1433);

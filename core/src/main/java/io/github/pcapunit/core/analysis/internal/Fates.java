@@ -11,6 +11,7 @@ import io.github.pcapunit.core.packet.Flow;
 import io.github.pcapunit.core.packet.IpProtocol;
 import io.github.pcapunit.core.packet.internal.Addresses;
 import io.github.pcapunit.core.pcapng.Direction;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +37,8 @@ public final class Fates {
     private final AnalysisResult r;
     private final Origins origins;
     private final long base;
-    private final Map<Flow, List<Drop>> wireDrops = new HashMap<>();
+    /** In order of each flow's first wire drop: {@link #leftovers} lists them in that order. */
+    private final Map<Flow, List<Drop>> wireDrops = new LinkedHashMap<>();
     /** Kernel/firewall drops with a flow, until a verdict claims them. */
     private final List<Drop> recorded = new ArrayList<>();
     /** Kernel records without a flow (e.g. PKT_TOO_BIG of a forwarded packet). */
@@ -124,7 +126,7 @@ public final class Fates {
      */
     private boolean quiet(TcpState c) {
         return !c.reset && (c.midStream || (c.synAckSeen && c.established)) && c.allRetransmissions() == 0
-                && c.sideRetrans[0] == 0 && c.sideRetrans[1] == 0 && untouched(c);
+                && c.sideRetrans(0) == 0 && c.sideRetrans(1) == 0 && untouched(c);
     }
 
     /**
@@ -180,6 +182,34 @@ public final class Fates {
             return lossy;
         }
 
+        /**
+         * How many of {@link #all()} met each fate, in {@link Fate}'s order, fates no flow met
+         * left out: what counting {@code all()} gives, without building the verdicts of quiet
+         * flows (a quiet TCP connection {@link Fate#COMPLETED}; a quiet UDP exchange by
+         * {@link #quietUdpFate}).
+         */
+        public Map<Fate, Long> fates() {
+            long[] n = new long[Fate.values().length];
+            for (int i = 0; i < tcp.length; i++) {
+                Verdict v = tcp[i];
+                n[(v != null ? v.fate() : Fate.COMPLETED).ordinal()]++;
+            }
+            for (int i = 0; i < udp.length; i++) {
+                Verdict v = udp[i];
+                n[(v != null ? v.fate() : quietUdpFate(r.udp.get(i))).ordinal()]++;
+            }
+            for (Verdict v : rest) {
+                n[v.fate().ordinal()]++;
+            }
+            Map<Fate, Long> counts = new java.util.EnumMap<>(Fate.class);
+            for (Fate f : Fate.values()) {
+                if (n[f.ordinal()] > 0) {
+                    counts.put(f, n[f.ordinal()]);
+                }
+            }
+            return java.util.Collections.unmodifiableMap(counts);
+        }
+
         /** The verdict of a TCP or UDP state of this analysis, or null for another object. */
         public Verdict of(Object state) {
             if (state instanceof TcpState c && c.index >= 0 && c.index < tcp.length && r.tcp.get(c.index) == c) {
@@ -195,7 +225,7 @@ public final class Fates {
             Verdict v = tcp[i];
             if (v == null) {
                 TcpState c = r.tcp.get(i);
-                v = completed(c, c.flow(), List.of());
+                v = completed(c, flow(c), List.of());
                 tcp[i] = v;
             }
             return v;
@@ -205,12 +235,56 @@ public final class Fates {
             Verdict v = udp[i];
             if (v == null) {
                 UdpState u = r.udp.get(i);
-                v = udpWithoutDrops(u, u.flow(), List.of());
+                v = udpWithoutDrops(u, flow(u), List.of());
                 udp[i] = v;
             }
             return v;
         }
+
+        /** Recently built endpoints and addresses by a hash of address and port: see {@link #flow}. */
+        private final byte[][] rawKeys = new byte[CACHE][];
+        private final int[] portKeys = new int[CACHE];
+        private final Endpoint[] endpoints = new Endpoint[CACHE];
+        private final byte[][] addressKeys = new byte[CACHE][];
+        private final InetAddress[] addresses = new InetAddress[CACHE];
+
+        /**
+         * {@link EndpointPair#flow()}, its endpoints and addresses shared with the quiet flows built
+         * before (both are immutable): a large capture has tens of thousands of quiet flows between
+         * a few hosts, mostly to one server port, and each would otherwise bring two addresses and
+         * two endpoints of its own. Only under this object's lock.
+         */
+        private Flow flow(EndpointPair p) {
+            return Flow.of(IpProtocol.ofNumber(p.protocol), endpoint(p.client, p.clientPort),
+                    endpoint(p.server, p.serverPort));
+        }
+
+        private Endpoint endpoint(byte[] raw, int port) {
+            int slot = ((java.util.Arrays.hashCode(raw) * 31 + port) & 0x7fffffff) % CACHE;
+            if (endpoints[slot] != null && portKeys[slot] == port && java.util.Arrays.equals(rawKeys[slot], raw)) {
+                return endpoints[slot];
+            }
+            Endpoint e = Endpoint.of(address(raw), port);
+            rawKeys[slot] = raw;
+            portKeys[slot] = port;
+            endpoints[slot] = e;
+            return e;
+        }
+
+        private InetAddress address(byte[] raw) {
+            int slot = (java.util.Arrays.hashCode(raw) & 0x7fffffff) % CACHE;
+            if (addresses[slot] != null && java.util.Arrays.equals(addressKeys[slot], raw)) {
+                return addresses[slot];
+            }
+            InetAddress a = Addresses.of(raw, raw.length);
+            addressKeys[slot] = raw;
+            addresses[slot] = a;
+            return a;
+        }
     }
+
+    /** Slots of {@link Result}'s endpoint and address caches. */
+    private static final int CACHE = 61;
 
     /** The verdicts, TCP connections first (in order of their first packet), then UDP, echoes, record-only flows. */
     public static Result verdicts(AnalysisResult r, List<Drop> drops, long base) {
@@ -361,13 +435,13 @@ public final class Fates {
      * hole when the retransmitted segments are larger than any the peer acknowledged, else a stall.
      */
     private Verdict stalled(TcpState c, Flow flow, int side, UnreachableGroup icmp, List<Drop> drops) {
-        if (c.sideRetrans[side] < 2 || !c.unacknowledged(side)) {
+        if (c.sideRetrans(side) < 2 || !c.unacknowledged(side)) {
             return null;
         }
         String sender = text(side == 0 ? c.client : c.server);
-        int big = c.maxRetransPayload[side];
-        int acked = c.maxAckedPayload[side];
-        String retrans = c.sideRetrans[side] + " retransmissions by " + sender + " of segments up to " + big
+        int big = c.maxRetransPayload(side);
+        int acked = c.maxAckedPayload(side);
+        String retrans = c.sideRetrans(side) + " retransmissions by " + sender + " of segments up to " + big
                 + " bytes, never acknowledged";
         List<String> evidence = new ArrayList<>();
         evidence.add(retrans);
@@ -419,6 +493,11 @@ public final class Fates {
         return udpWithoutDrops(u, flow, drops);
     }
 
+    /** The fate of a UDP exchange no kernel record or ICMP error explains: answered or not. */
+    private static Fate quietUdpFate(UdpState u) {
+        return u.responses > 0 ? Fate.COMPLETED : Fate.UNANSWERED;
+    }
+
     private static String counts(UdpState u) {
         return u.requests + (u.requests == 1 ? " datagram" : " datagrams") + " to " + text(u.server)
                 + ", " + u.responses + (u.responses == 1 ? " answer" : " answers");
@@ -429,7 +508,7 @@ public final class Fates {
      * unanswered — no failure for UDP by itself.
      */
     private static Verdict udpWithoutDrops(UdpState u, Flow flow, List<Drop> drops) {
-        if (u.responses > 0) {
+        if (quietUdpFate(u) == Fate.COMPLETED) {
             Verdict.Builder b = Verdict.builder(flow, Fate.COMPLETED, Confidence.OBSERVED)
                     .time(WireDrops.at(u.firstRequestNanos)).sentence(() -> flow + " answered: " + counts(u)).drops(drops);
             drops.forEach(d -> b.evidence(d.description()));

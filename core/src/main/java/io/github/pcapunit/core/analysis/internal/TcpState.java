@@ -45,13 +45,14 @@ public final class TcpState extends EndpointPair {
     /** Direction of the first SYN as captured (INBOUND, OUTBOUND or UNKNOWN). */
     public io.github.pcapunit.core.pcapng.Direction synDirection;
 
-    /** Per side (0 client, 1 server): data retransmissions, the largest retransmitted payload,
-     *  the largest payload the peer acknowledged, and whether data was left unacknowledged. */
-    public final long[] sideRetrans = new long[2];
-    public final int[] maxRetransPayload = new int[2];
-    public final int[] maxAckedPayload = new int[2];
-    // Per side as fields, not arrays: three objects fewer per connection (the flow table's size
+    // Per side as fields, not arrays: six objects fewer per connection (the flow table's size
     // and the young collections copying it are what a large capture pays for).
+    private long retransClient;
+    private long retransServer;
+    private int maxRetransPayloadClient;
+    private int maxRetransPayloadServer;
+    private int maxAckedPayloadClient;
+    private int maxAckedPayloadServer;
     private long lastSegEndClient = -1;
     private long lastSegEndServer = -1;
     private int lastSegPayloadClient;
@@ -116,9 +117,7 @@ public final class TcpState extends EndpointPair {
             return;
         }
         (fromClient ? clientTtls : serverTtls).add(f.ttl);
-        int side = fromClient ? 0 : 1;
         if (ack && f.ack >= 0) {
-            int other = 1 - side;
             long highest = fromClient ? highestAckClient : highestAckServer;
             if (highest < 0 || before(highest, f.ack)) {
                 if (fromClient) {
@@ -129,8 +128,11 @@ public final class TcpState extends EndpointPair {
             }
             long otherEnd = fromClient ? lastSegEndServer : lastSegEndClient;
             if (otherEnd >= 0 && !before(f.ack, otherEnd)) {
-                maxAckedPayload[other] = Math.max(maxAckedPayload[other],
-                        fromClient ? lastSegPayloadServer : lastSegPayloadClient);
+                if (fromClient) {
+                    maxAckedPayloadServer = Math.max(maxAckedPayloadServer, lastSegPayloadServer);
+                } else {
+                    maxAckedPayloadClient = Math.max(maxAckedPayloadClient, lastSegPayloadClient);
+                }
             }
         }
         boolean retransmitted = false;
@@ -161,8 +163,13 @@ public final class TcpState extends EndpointPair {
                     lastSegPayloadServer = payload;
                 }
             } else {
-                sideRetrans[side]++;
-                maxRetransPayload[side] = Math.max(maxRetransPayload[side], payload);
+                if (fromClient) {
+                    retransClient++;
+                    maxRetransPayloadClient = Math.max(maxRetransPayloadClient, payload);
+                } else {
+                    retransServer++;
+                    maxRetransPayloadServer = Math.max(maxRetransPayloadServer, payload);
+                }
             }
         }
         if (syn && !ack && fromClient) {
@@ -207,6 +214,21 @@ public final class TcpState extends EndpointPair {
                 finServer = true;
             }
         }
+    }
+
+    /** {@code side}'s (0 client, 1 server) data retransmissions. */
+    public long sideRetrans(int side) {
+        return side == 0 ? retransClient : retransServer;
+    }
+
+    /** The largest payload {@code side} (0 client, 1 server) retransmitted. */
+    public int maxRetransPayload(int side) {
+        return side == 0 ? maxRetransPayloadClient : maxRetransPayloadServer;
+    }
+
+    /** The largest payload of {@code side} (0 client, 1 server) the peer acknowledged. */
+    public int maxAckedPayload(int side) {
+        return side == 0 ? maxAckedPayloadClient : maxAckedPayloadServer;
     }
 
     /** Whether {@code side}'s (0 client, 1 server) last data was never acknowledged by the peer. */
