@@ -224,7 +224,12 @@ class FirewallScenariosTest {
                 .hasMessageContaining("\n  Drop: reason NETFILTER_DROP, component netfilter (nftables, nft_do_chain), TCP "
                         + jvm + ":")
                 .hasMessageContaining(" \u2192 " + db + ":" + DROPPED + " SYN")
-                .hasMessageMatching("(?s).*, process java \\(pid \\d+\\).*");
+                // who: a tracefs record tied by the connect's SYN_SENT names the connecting process; an
+                // eBPF record of a drop on the receiver's INPUT reads the packet, which has no socket
+                // there, so it names the place instead: the namespace and the hook
+                .hasMessageMatching(ebpfPlaced()
+                        ? "(?s).*, hook INPUT in namespace \\S+-db, ttl \\d+.*\\[eBPF, observed\\].*"
+                        : "(?s).*, process java \\(pid \\d+\\).*");
     }
 
     /** Whether eBPF recorded a drop of the SYNs to DROPPED, with its namespace. */
