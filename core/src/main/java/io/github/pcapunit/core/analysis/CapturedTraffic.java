@@ -395,12 +395,20 @@ public final class CapturedTraffic {
     public List<Diagnosis> diagnoses() {
         java.util.Map<Endpoint, List<Verdict>> flows = new java.util.LinkedHashMap<>();
         java.util.Map<InetAddress, List<Verdict>> echoes = new java.util.LinkedHashMap<>();
+        // the quiet flows' verdicts share their server's endpoint: a run of them skips the lookup
+        Endpoint last = null;
+        List<Verdict> lastFlows = null;
         for (Verdict v : verdicts()) {
             io.github.pcapunit.core.packet.IpProtocol p = v.flow().protocol();
             if (p == io.github.pcapunit.core.packet.IpProtocol.ICMP || p == io.github.pcapunit.core.packet.IpProtocol.ICMPV6) {
                 echoes.computeIfAbsent(v.flow().destination().address(), k -> new ArrayList<>()).add(v);
             } else if (p == io.github.pcapunit.core.packet.IpProtocol.TCP || p == io.github.pcapunit.core.packet.IpProtocol.UDP) {
-                flows.computeIfAbsent(v.flow().destination(), k -> new ArrayList<>()).add(v);
+                Endpoint d = v.flow().destination();
+                if (d != last) {
+                    last = d;
+                    lastFlows = flows.computeIfAbsent(d, k -> new ArrayList<>());
+                }
+                lastFlows.add(v);
             }
         }
         List<Diagnosis> out = new ArrayList<>();
