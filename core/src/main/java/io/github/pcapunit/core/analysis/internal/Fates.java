@@ -186,7 +186,7 @@ public final class Fates {
          * How many of {@link #all()} met each fate, in {@link Fate}'s order, fates no flow met
          * left out: what counting {@code all()} gives, without building the verdicts of quiet
          * flows (a quiet TCP connection {@link Fate#COMPLETED}; a quiet UDP exchange by
-         * {@link #quietUdpFate}).
+         * {@code quietUdpFate}).
          */
         public Map<Fate, Long> fates() {
             long[] n = new long[Fate.values().length];
