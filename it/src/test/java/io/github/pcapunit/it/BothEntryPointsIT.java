@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.capture.internal.kernel.BpfRecorder;
 import io.github.pcapunit.testing.JvmLink;
 import io.github.pcapunit.testing.NetLab;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +36,6 @@ import org.junit.platform.testkit.engine.Events;
  */
 class BothEntryPointsIT {
 
-    /** The system property naming the bpftrace binary; empty turns the eBPF drop source off. */
-    private static final String BPFTRACE_PROPERTY = "pcapunit.bpftrace";
-
     private static final Path WORK = Path.of("target", "pcapunit", "both-entry-points").toAbsolutePath();
 
     private NetLab lab;
@@ -53,7 +53,6 @@ class BothEntryPointsIT {
     @AfterEach
     void removeLab() {
         System.clearProperty(DbBehindFirewallTestCases.DB_PROPERTY);
-        System.clearProperty(BPFTRACE_PROPERTY);
         if (lab != null) {
             lab.close();
         }
@@ -70,6 +69,15 @@ class BothEntryPointsIT {
                 "netfilter (nftables", db.host().address() + ":1433", maven.pcapng().toString());
         assertThat(mask(maven.message())).as("Maven's verdict, masked, vs JUnit's:%n%s%n---%n%s",
                 maven.message(), junitMessage).isEqualTo(mask(junitMessage));
+        if (BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")).isEmpty()) {
+            // with eBPF here, both waited for bpftrace: the first SYN's drop is observed, not inferred
+            for (String message : List.of(junitMessage, maven.message())) {
+                assertThat(message).contains("eBPF, observed").doesNotContain("inferred");
+                Matcher m = Pattern.compile("(\\d+) packets? dropped there .*; SYN sent (\\d+)×").matcher(message);
+                assertThat(m.find()).as("drop and SYN counts in:%n%s", message).isTrue();
+                assertThat(m.group(1)).as("SYNs eBPF recorded vs SYNs sent, in:%n%s", message).isEqualTo(m.group(2));
+            }
+        }
 
         // Both files hold the same story: SYNs to 1433 on the wire, the kernel's drop entries.
         CapturedTraffic fromMaven = CapturedTraffic.read(maven.pcapng()).filter("host " + db.host().address());
@@ -80,10 +88,8 @@ class BothEntryPointsIT {
     private String junitVerdict() throws IOException {
         Path output = Files.createDirectories(WORK.resolve("junit"));
         System.setProperty(DbBehindFirewallTestCases.DB_PROPERTY, db.host().address());
-        // Both entry points on the same evidence source: bpftrace attaches in the background after a
-        // few seconds, at a different moment in each JVM, so with it one side's SYN drops can be
-        // eBPF records and the other's tracefs ones - a different (and correct) text for each.
-        System.setProperty(BPFTRACE_PROPERTY, "");
+        // eBPF on (where available) in both: the run's shared capture and capture:start wait for
+        // bpftrace to attach before capturing, so both record the SYN drops with eBPF from the first.
         Events tests = EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("pcapunit.output.directory", output.toString())
                 .selectors(selectClass(DbBehindFirewallTestCases.class))
@@ -103,7 +109,7 @@ class BothEntryPointsIT {
         ChildMaven build = ChildMaven.of("sql-server-build", WORK);
         Path pcapng = build.project().resolve("target/pcapunit/sql-server-build.pcapng");
         Shell.Result result = Shell.run(Duration.ofMinutes(5),
-                build.command("-Ddb.address=" + db.host().address(), "-D" + BPFTRACE_PROPERTY + "=", "verify"));
+                build.command("-Ddb.address=" + db.host().address(), "verify"));
         String text = Files.readString(build.log(), StandardCharsets.UTF_8);
         assertThat(result.exitCode()).as("the build fails in capture:verify:%n%s", text).isNotZero();
         assertThat(text).contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0");
