@@ -42,7 +42,7 @@ public final class Capture implements AutoCloseable {
 
     /**
      * Starts capturing. Every option is checked before anything is opened. It never waits for the
-     * JVM's eBPF drop recorder (bpftrace, which takes about 0.4 s to attach the first time): the
+     * JVM's eBPF drop recorder (bpftrace, which takes about half a second to attach the first time): the
      * first capture of a JVM gets eBPF drop records from the moment it attached, tracefs ones
      * (inferred) before, and its evidence status says from when. A long capture that wants eBPF
      * from its first packet calls {@link SharedCapture#prepareKernelEvidence(CaptureSpec)} first,

@@ -47,8 +47,9 @@ public final class SharedCapture implements AutoCloseable {
 
     /**
      * Starts the shared capture; checks every option first, like {@link Capture#start(CaptureSpec)},
-     * then waits for eBPF as {@link #prepareKernelEvidence} does (about 0.4 s on a quiet machine the
-     * first time in a JVM, nothing when bpftrace is attached already, unavailable or turned off).
+     * then waits for eBPF as {@link #prepareKernelEvidence} does (0.5-0.8 s measured on 2 vCPUs at
+     * load 3, the first time in a JVM; nothing when bpftrace is attached already, unavailable or
+     * turned off).
      *
      * @throws InvalidFilterException when libpcap refuses the filter
      * @throws UnknownInterfaceException when an interface does not exist
@@ -69,7 +70,7 @@ public final class SharedCapture implements AutoCloseable {
      * runs one long {@link Capture} (e.g. the Maven plugin's {@code capture:start}) calls it first.
      *
      * <pre>{@code
-     * long waited = SharedCapture.prepareKernelEvidence(spec);   // ~400 ms once per JVM, or -1
+     * long waited = SharedCapture.prepareKernelEvidence(spec);   // ~0.6 s once per JVM, or -1
      * Capture capture = Capture.start(spec);                      // eBPF from its first packet
      * }</pre>
      *

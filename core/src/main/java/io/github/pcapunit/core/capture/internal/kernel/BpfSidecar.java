@@ -118,8 +118,8 @@ public final class BpfSidecar implements CaptureSidecar {
 
     /**
      * How long the long-lived captures ({@code SharedCapture}, {@code capture:start}) wait at most
-     * for bpftrace to attach before they start: {@value} ms (it attaches in 0.3-0.5 s on a quiet
-     * machine, seconds on a loaded one; past the bound the capture starts anyway and its status
+     * for bpftrace to attach before they start: {@value} ms (starting and attaching it took
+     * 0.5-0.8 s on 2 vCPUs at load 3, seconds on a more loaded machine; past the bound the capture starts anyway and its status
      * says from when eBPF recorded).
      */
     public static final long ATTACH_WAIT_MILLIS = 2_000;
