@@ -183,18 +183,20 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
      * files, with the evidence status and the drop comments; serialized with other writes.
      */
     private CaptureResult write(Slice s, long end, long[][] now, Recorder.Mark mark, Path out,
-            String extraComment) {
+            String extraComment, boolean awaitEbpf) {
         synchronized (writeLock) {
-            return writeLocked(s, end, now, mark, out, extraComment);
+            return writeLocked(s, end, now, mark, out, extraComment, awaitEbpf);
         }
     }
 
     private CaptureResult writeLocked(Slice s, long end, long[][] now, Recorder.Mark mark, Path out,
-            String extraComment) {
+            String extraComment, boolean awaitEbpf) {
         recorder.settle(mark);
         long[] sizes = recorder.flush();
-        if (ebpf != null) {
-            // bpftrace's records of drops just before the end may still be on their way
+        if (ebpf != null && awaitEbpf) {
+            // bpftrace's records of drops just before the end may still be on their way (up to its
+            // next heartbeat, 50 ms); only for ends, written in the background: a snapshot, on the
+            // test's thread, would pay ~40 ms each, and takes the drops bpftrace has printed so far
             ebpf.awaitRecordsUntil(end);
         }
         sidecarEntries.addAll(recorder.collectSidecars());
@@ -284,7 +286,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             // the test waits for this one: fillers hand the marker's ring block over at once
             Recorder.Mark mark = recorder.mark(true);
             written = true;
-            return write(this, end, stats, mark, file, null);
+            return write(this, end, stats, mark, file, null, false);
         }
 
         @Override
@@ -330,7 +332,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             Recorder.Mark mark = recorder.mark(false);
             Runnable task = () -> {
                 try {
-                    f.complete(write(this, end, stats, mark, file, comment));
+                    f.complete(write(this, end, stats, mark, file, comment, true));
                 } catch (RuntimeException e) {
                     f.completeExceptionally(e);
                 } finally {
