@@ -528,6 +528,19 @@ final class Recorder {
     void settle(Mark mark) {
         long timeout = 2 * spec.readTimeout().toMillis();
         boolean seen = awaitMarkers(mark, timeout + 500);
+        if (!seen && pushedHandles()) {
+            // A marker that did not come (e.g. dropped by a full ring) leaves the block holding the
+            // tail to the 1 s kernel timeout of a pushed handle: mark again, with fillers, so the
+            // block is handed over now; if that one does not come either, wait out the kernel timeout.
+            Mark again = mark(true);
+            seen = awaitMarkers(again, timeout + 500);
+            if (!seen) {
+                long left = (PUSHED_READ_TIMEOUT_MS + timeout) * 1_000_000L - (nowNanos() - again.sentNanos);
+                if (left > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(left);
+                }
+            }
+        }
         if (!seen || !mark.coversAll()) {
             long left = timeout * 1_000_000L - (nowNanos() - mark.sentNanos);
             if (left > 0) {
@@ -535,6 +548,19 @@ final class Recorder {
             }
             awaitLoopsIdle(2000);
         }
+    }
+
+    /** Whether some handle got the long kernel read timeout because markers and fillers push its blocks. */
+    private boolean pushedHandles() {
+        if (!pushable(spec, nativeCap)) {
+            return false;
+        }
+        for (Marker m : markers) {
+            if (m != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Polls the native files of the marked handles until each holds its marker; false after {@code millis}. */
