@@ -59,7 +59,9 @@ final class ReadAhead extends InputStream {
                     for (int r; n < chunk.length && (r = in.read(chunk, n, chunk.length - n)) >= 0;) {
                         n += r;
                     }
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException | Error e) {
+                    // an Error too (e.g. OutOfMemoryError in the inflater): a reader waiting for the
+                    // next chunk must get a failure, not wait forever
                     if (n > 0) {
                         filled.put(new Item(chunk, n, null));
                     }
@@ -122,6 +124,8 @@ final class ReadAhead extends InputStream {
     public void close() throws IOException {
         closed = true;
         thread.interrupt();
+        // a read waiting on another thread ends with a failure instead of waiting forever
+        filled.offer(new Item(null, 0, new IOException("the read-ahead stream was closed")));
         in.close();
     }
 }

@@ -144,6 +144,12 @@ public final class BpfRecorder {
             r.idleSince = -1;
             return r;
         }
+        if (r != null && r.process.isAlive()) {
+            // failed (e.g. its output could not be read) but still attached: it would keep its
+            // probes and stop being read until the JVM exits
+            r.stopping = true;
+            r.process.destroyForcibly();
+        }
         DropReasons reasons;
         Path format = Tracefs.root().orElseThrow(() -> new CaptureException("tracefs is not mounted"))
                 .resolve("events/skb/kfree_skb/format");
@@ -155,7 +161,7 @@ public final class BpfRecorder {
         if (offsets == null) {
             try {
                 offsets = BpfProgram.Offsets.read(Btf.read(BTF));
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 offsets = Optional.empty(); // the program casts: slower to attach, same records
             }
         }

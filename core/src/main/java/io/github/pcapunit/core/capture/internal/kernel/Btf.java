@@ -84,7 +84,9 @@ final class Btf {
     /** Reads a BTF file (native byte order). */
     static Btf read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, Math.max(ch.size(), 64 << 20)));
+            // sysfs gives the file's size; one byte more tells a complete read from a cut one
+            long size = ch.size() > 0 ? ch.size() + 1 : 64 << 20;
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, size));
             while (ch.read(b) > 0) {
                 if (!b.hasRemaining()) {
                     throw new IOException(file + " is larger than " + b.capacity() + " bytes");
