@@ -208,7 +208,7 @@ class FirewallScenariosTest {
                         + "but found 1 drop (see above)")
                 .contains("\n  SYN " + jvm + ":")
                 .containsPattern("\u2192 " + db.replace(".", "\\.") + ":" + DROPPED
-                        + " sent [34]\u00d7 at \\+\\d\\.\\d{3} s, \\+\\d\\.\\d{3} s, \\+\\d\\.\\d{3} s.*, no SYN-ACK");
+                        + " sent [34]\u00d7 at \\+-?\\d\\.\\d{3} s, \\+\\d\\.\\d{3} s, \\+\\d\\.\\d{3} s.*, no SYN-ACK");
         assertThatThrownBy(() -> PcapunitAssertions.assertThat(failing).connections().to(DROPPED).allEstablished())
                 .hasMessageContaining("to have all 1 connections to port " + DROPPED + " established")
                 .hasMessageContaining("but 1 of 1 was not")

@@ -140,7 +140,10 @@ public final class TrafficScan {
             for (PcapReader.RecordKind k = r.next(); k != PcapReader.RecordKind.END; k = r.next()) {
                 if (k == PcapReader.RecordKind.PACKET) {
                     decodeCurrent(r, f, names);
-                    if (fileFirstNanos < 0) {
+                    // the earliest packet, not the file's first: TCP stamps a SYN when it builds it, so
+                    // a SYN that waited for ARP comes after the ARP request in the file with an
+                    // earlier time, and relative times would print "+-0.000 s"
+                    if (fileFirstNanos < 0 || f.epochNanos < fileFirstNanos) {
                         fileFirstNanos = f.epochNanos;
                     }
                     if (matcher == null || matcher.matches(f)) {
