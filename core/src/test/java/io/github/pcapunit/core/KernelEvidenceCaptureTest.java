@@ -166,16 +166,7 @@ class KernelEvidenceCaptureTest {
         if (BpfRecorder.unavailableReason(BpfRecorder.binary(), Path.of("/sys/kernel/btf/vmlinux")).isPresent()) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            EvidenceStatus.SourceStatus s = capture.snapshot().evidenceStatus().source(EvidenceStatus.Source.EBPF_DROPS);
-            assertThat(s.state()).as(s.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
-            if (s.scope().orElse("").startsWith("from ")) {
-                return;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("bpftrace did not attach within 60 s");
+        EbpfEvidence.awaitAttached(capture);
     }
 
     private static List<String> tshark(Path file, String... args) throws Exception {
