@@ -14,7 +14,11 @@ import java.util.concurrent.TimeUnit;
  * time (allocating and mapping the ring, an RCU grace period in {@code PACKET_RX_RING}) and
  * closing one tens of milliseconds, most of a short capture's start and stop: a test suite that
  * starts and stops a capture per test reuses one handle instead. At most {@value #MAX_PARKED}
- * handles are parked; one unused for {@value #IDLE_MILLIS} ms is closed by {@link Closer}.
+ * handles are parked; one unused for {@value #IDLE_MILLIS} ms is closed by {@link Closer}. Only
+ * handles opened by a thread in the JVM's own namespace are parked, and only such threads take
+ * them ({@code Namespaces.callerInJvmNamespace()}, checked by {@link Recorder}): a thread that
+ * joined another namespace opens that namespace's {@code lo}, which a parked handle would also
+ * keep alive after its namespace was deleted.
  *
  * <pre>{@code
  * NativeHandle h = HandlePool.take(NativeHandle.settings("lo", 262144, 32 << 20, 1000)); // or null

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * native file, so a stop or a slice's end waits for its last packet, not for a fixed time.
  *
  * <p>{@link #stop()} parks the handles on {@code lo} and {@code any} of the JVM's own namespace
- * ({@link HandlePool}) for the next capture with the same settings, and hands every other handle
+ * ({@link HandlePool}) for the next capture with the same settings (not those opened by a thread
+ * that joined another namespace: they are that namespace's), and hands every other handle
  * to the background {@link Closer}: opening and closing a handle are most of a short capture's
  * start and stop.
  */
@@ -59,6 +60,11 @@ final class Recorder {
     private final Marker[] markers;
     /** Per handle: marker copies the kernel counted as received, taken out of {@link #stats()}. */
     private final long[] markerCopies;
+    /**
+     * Per handle: whether {@link #stop()} may park it ({@link HandlePool}): on {@code lo} or
+     * {@code any}, opened by a thread in the JVM's own network namespace.
+     */
+    private final boolean[] poolable;
 
     private final long nativeCap;
     /** Kernel read timeout of handles whose last block fillers can push out (see {@link #open}). */
@@ -73,8 +79,12 @@ final class Recorder {
     }
 
     private Recorder(CaptureSpec spec, List<NativeHandle> handles, List<Where> where, long startNanos,
-            long nativeCap, List<CaptureSidecar> sidecars, Marker[] markers) {
+            long nativeCap, List<CaptureSidecar> sidecars, Marker[] markers, List<Boolean> poolable) {
         this.markers = markers;
+        this.poolable = new boolean[handles.size()];
+        for (int i = 0; i < this.poolable.length; i++) {
+            this.poolable[i] = poolable.get(i);
+        }
         this.markerCopies = new long[handles.size()];
         this.where = List.copyOf(where);
         this.nativeCap = nativeCap;
@@ -99,8 +109,12 @@ final class Recorder {
         List<Where> where = new ArrayList<>();
         List<Marker> markers = new ArrayList<>();
         List<Marker> opened = new ArrayList<>();
+        List<Boolean> poolable = new ArrayList<>();
         try {
             if (spec.capturesOwnNamespace()) {
+                // A thread that joined another namespace (setns) opens that namespace's lo: its
+                // handles are neither taken from nor parked in the pool of the JVM's own namespace.
+                boolean jvmNamespace = Namespaces.callerInJvmNamespace();
                 Marker own = null;
                 for (String name : spec.effectiveInterfaces()) {
                     if (own == null && seesMarkers(name)) {
@@ -109,14 +123,16 @@ final class Recorder {
                             opened.add(own);
                         }
                     }
-                    Opened o = open(spec, name, own, nativeCap, true);
+                    Opened o = open(spec, name, own, nativeCap, jvmNamespace);
                     handles.add(o.handle);
+                    poolable.add(o.poolable);
                     markers.add(o.marked ? own : null);
                     where.add(new Where(name, null, null, null));
                 }
             }
             for (CapturePointHandles p : openPoints(spec, nativeCap)) {
                 handles.addAll(p.handles);
+                p.handles.forEach(h -> poolable.add(false));
                 where.addAll(p.where);
                 markers.addAll(p.markers);
                 if (p.marker != null) {
@@ -131,7 +147,7 @@ final class Recorder {
             throw e;
         }
         Recorder r = new Recorder(spec, handles, where, nowNanos(), nativeCap, List.copyOf(sidecars),
-                markers.toArray(new Marker[0]));
+                markers.toArray(new Marker[0]), poolable);
         try {
             Path dir = nativeBase.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -200,9 +216,9 @@ final class Recorder {
      * capture's CPU at low packet rates. Every other handle gets the spec's read timeout, which
      * its stops wait for.
      *
-     * @param inOwnNamespace whether the handle is opened in the JVM's own namespace: then a
-     *        handle on {@code lo} or {@code any} parked by an earlier capture ({@link HandlePool})
-     *        is reused
+     * @param inOwnNamespace whether the handle is opened in the JVM's own namespace (by a thread
+     *        that has not joined another one): then a handle on {@code lo} or {@code any} parked by
+     *        an earlier capture ({@link HandlePool}) is reused, and the handle may be parked at stop
      */
     private static Opened open(CaptureSpec spec, String iface, Marker marker, long nativeCap,
             boolean inOwnNamespace) {
@@ -213,12 +229,12 @@ final class Recorder {
         boolean pooled = inOwnNamespace && seesMarkers(iface);
         if (marks && filter != null) {
             try {
-                return new Opened(handle(spec, iface, pushed, marker.filter(filter), pooled), true);
+                return new Opened(handle(spec, iface, pushed, marker.filter(filter), pooled), true, pooled);
             } catch (io.github.pcapunit.core.InvalidFilterException e) {
                 marks = false;   // e.g. a filter for another link type: this handle waits for the read timeout
             }
         }
-        return new Opened(handle(spec, iface, marks ? pushed : timeout, filter, pooled), marks);
+        return new Opened(handle(spec, iface, marks ? pushed : timeout, filter, pooled), marks, pooled);
     }
 
     /**
@@ -253,8 +269,8 @@ final class Recorder {
         return spec.snaplen() >= Marker.FILLER_MIN_SNAPLEN && nativeCap == 0;
     }
 
-    /** A handle opened, and whether it captures the markers. */
-    private record Opened(NativeHandle handle, boolean marked) {
+    /** A handle opened, whether it captures the markers, and whether it may be parked at stop. */
+    private record Opened(NativeHandle handle, boolean marked, boolean poolable) {
     }
 
     /** Interfaces on which the markers sent to 127.0.0.1 are seen. */
@@ -744,8 +760,7 @@ final class Recorder {
         for (int i = 0; i < handles.size(); i++) {
             NativeHandle h = handles.get(i);
             // parked for the next capture when it may be reused and its loop surely ended
-            if (where.get(i).namespace() == null && seesMarkers(h.interfaceName()) && i < threads.size()
-                    && !threads.get(i).isAlive()) {
+            if (poolable[i] && i < threads.size() && !threads.get(i).isAlive()) {
                 HandlePool.release(h);
             } else {
                 Closer.close(h);

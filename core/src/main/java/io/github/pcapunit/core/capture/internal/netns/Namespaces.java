@@ -182,6 +182,21 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * Whether the calling thread is in the JVM's own network namespace, the one its main thread
+     * (the process) is in; false for a thread that joined another one with {@code setns(2)}, and
+     * when {@code /proc} cannot tell. A socket the thread opens lives in its namespace, so a
+     * handle on {@code lo} opened by such a thread captures that namespace's loopback.
+     */
+    public static boolean callerInJvmNamespace() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"))
+                    .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Names {@code ip netns list} shows. */
     static List<String> named() {
         if (!Files.isDirectory(NETNS_DIR)) {
