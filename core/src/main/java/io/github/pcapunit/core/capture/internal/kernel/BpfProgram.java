@@ -16,10 +16,18 @@ import java.util.OptionalInt;
  * ({@code sock:sock_send_length} runs in the sending task), keyed by the socket's inode — never the
  * task that happens to run when a timer or softirq drops the packet.
  *
- * <p>One program serves every capture of the JVM ({@link BpfRecorder#shared}), so it filters
- * broadly in the kernel: drop reasons that are not a network drop
- * ({@link DropReasons#NOT_A_NETWORK_DROP}) cost a few comparisons and print nothing; each capture
- * keeps the records of its own namespaces and networks in Java ({@link BpfFilter}).
+ * <p>One program serves every capture of the JVM ({@link BpfRecorder#shared}): drop reasons that
+ * are not a network drop ({@link DropReasons#NOT_A_NETWORK_DROP}) cost a few comparisons and print
+ * nothing; with a control pid (the JVM's, where the kernel has the {@code syscalls:sys_enter_lseek}
+ * tracepoint) it prints only the drops in the namespaces the running captures watch, map
+ * {@code @watch} keyed by namespace inode, or every namespace's while {@code @all} is set (a
+ * capture of the JVM's own interfaces, whose drops may happen in containers behind them). The JVM
+ * changes those maps on the running program without restarting it ({@link Control}): it seeks a
+ * file to an offset that encodes the command, and the program's {@code lseek} probe, filtered to
+ * the JVM's pid, carries it out before the syscall returns. The same channel asks for a heartbeat
+ * now ({@link Control#HEARTBEAT}), so a caller that needs the output up to this moment waits
+ * for bpftrace's reader, not for the next 50 ms heartbeat. Each capture still keeps the records of
+ * its own namespaces and networks in Java ({@link BpfSubscription.Filter}).
  *
  * <p>With {@link Offsets} (read from the kernel's BTF) the {@code sk_buff}, {@code sock},
  * {@code net}, {@code net_device} and {@code socket_alloc} fields are read at raw offsets: casts to
@@ -39,8 +47,35 @@ import java.util.OptionalInt;
  * @param excludedReasons drop reason numbers filtered out in the kernel
  * @param netfilterDrop   the number of {@code NETFILTER_DROP}, whose drops carry the stack; -1 if unknown
  * @param offsets         the structs' member offsets, or null: cast to the structs instead
+ * @param controlPid      the pid whose {@code lseek} commands change the namespace filter
+ *                        ({@link Control}), or 0: no filter, every namespace's drops are printed
  */
-record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offsets) {
+record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offsets, long controlPid) {
+
+    /**
+     * The commands of the control channel: an {@code lseek} offset {@code MAGIC << 48 | op << 40 |
+     * value} (value: a namespace inode, 32 bits) from the control pid.
+     */
+    static final class Control {
+        /** Marks an offset as a command ("Pc"). */
+        static final long MAGIC = 0x5063L;
+        /** Watch the namespace {@code value}. */
+        static final int WATCH = 1;
+        /** Stop watching the namespace {@code value}. */
+        static final int UNWATCH = 2;
+        /** Print every namespace's drops ({@code value} 1) or only the watched ones (0). */
+        static final int ALL = 3;
+        /** Print a heartbeat line now. */
+        static final int HEARTBEAT = 5;
+
+        private Control() {
+        }
+
+        /** The offset that carries {@code op} with {@code value}. */
+        static long offset(int op, long value) {
+            return (MAGIC << 48) | ((long) op << 40) | (value & 0xffffffffL);
+        }
+    }
 
     /** Frames of kernel stack printed for a netfilter drop: the drop, nft/ipt, the hook walk, its caller. */
     static final int STACK_FRAMES = 10;
@@ -97,14 +132,30 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
         excludedReasons = List.copyOf(excludedReasons);
     }
 
-    /** The program for this kernel's reason table; {@code offsets} null: casts. */
+    /**
+     * The program for this kernel's reason table; {@code offsets} null: casts. Controlled by this
+     * JVM ({@link Control}) where the kernel has the {@code lseek} syscall tracepoint, else
+     * printing every namespace's drops.
+     */
     static BpfProgram of(DropReasons reasons, Offsets offsets) {
+        boolean lseek = Tracefs.root().map(r -> java.nio.file.Files.isDirectory(
+                r.resolve("events/syscalls/sys_enter_lseek"))).orElse(false);
+        return of(reasons, offsets, lseek ? ProcessHandle.current().pid() : 0);
+    }
+
+    /** The program for this kernel's reason table, controlled by {@code controlPid} (0: none). */
+    static BpfProgram of(DropReasons reasons, Offsets offsets, long controlPid) {
         List<Integer> excluded = new ArrayList<>();
         for (String name : DropReasons.NOT_A_NETWORK_DROP) {
             reasons.number(name).ifPresent(excluded::add);
         }
         OptionalInt nf = reasons.number("NETFILTER_DROP");
-        return new BpfProgram(excluded, nf.orElse(-1), offsets);
+        return new BpfProgram(excluded, nf.orElse(-1), offsets, controlPid);
+    }
+
+    /** Whether the program has the control channel ({@link Control}) and filters namespaces in the kernel. */
+    boolean controlled() {
+        return controlPid > 0;
     }
 
     /** {@code base}'s member as an expression: a raw read at its offset, or the cast form {@code cast}. */
@@ -132,6 +183,17 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
         StringBuilder p = new StringBuilder();
         p.append("BEGIN { printf(\"READY %llu\\n\", nsecs); }\n");
         p.append("interval:ms:50 { printf(\"H %llu\\n\", nsecs); }\n");
+        if (controlled()) {
+            p.append("tracepoint:syscalls:sys_enter_lseek /pid == ").append(controlPid).append("/ {\n")
+                    .append("  $o = (uint64)args->offset;\n")
+                    .append("  if (($o >> 48) == ").append(Control.MAGIC).append(") {\n")
+                    .append("    $op = ($o >> 40) & 0xff; $v = $o & 0xffffffff;\n")
+                    .append("    if ($op == ").append(Control.WATCH).append(") { @watch[$v] = 1; }\n")
+                    .append("    if ($op == ").append(Control.UNWATCH).append(") { delete(@watch[$v]); }\n")
+                    .append("    if ($op == ").append(Control.ALL).append(") { @all = $v; }\n")
+                    .append("    if ($op == ").append(Control.HEARTBEAT).append(") { printf(\"H %llu\\n\", nsecs); }\n")
+                    .append("  }\n}\n");
+        }
         // Socket owners, keyed by the socket inode (unique while the socket exists, unlike its address).
         String socket = at("$sk", o.skSocket(), "->sk_socket");
         String ino = offsets == null ? "((struct socket_alloc *)$sk->sk_socket)->vfs_inode.i_ino"
@@ -177,6 +239,10 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
                 .append("  else if ($dev != 0) { $ns = ")
                 .append(offsets == null ? "$dev->nd_net.net->ns.inum" : at(at("$dev", o.devNet(), ""), o.netInum(), ""))
                 .append("; }\n");
+        if (controlled()) {
+            // the namespaces the running captures watch (@all: every namespace); nothing else leaves the kernel
+            p.append("  if (@all != 0 || @watch[$ns] != 0) {\n");
+        }
         p.append("  $opid = (uint64)0; $ocomm = \"-\";\n")
                 .append("  if ($sk != 0) {\n")
                 .append("    $so = ").append(socket).append(";\n")
@@ -200,8 +266,12 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
         p.append("  } else {\n")
                 .append("    printf(\"D %llu %d %s %d 0 - - 0 0 0 0 0 %u 0 -|\\n\\n\", nsecs, $r,")
                 .append(" ksym($loc), $p, $ns);\n")
-                .append("  }\n  }\n}\n");
-        p.append("END { clear(@own); clear(@ownc); }\n");
+                .append("  }\n  }\n");
+        if (controlled()) {
+            p.append("  }\n");
+        }
+        p.append("}\n");
+        p.append("END { clear(@own); clear(@ownc);" + (controlled() ? " clear(@watch); delete(@all);" : "") + " }\n");
         return p.toString();
     }
 

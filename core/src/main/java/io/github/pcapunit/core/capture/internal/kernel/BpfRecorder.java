@@ -59,11 +59,21 @@ public final class BpfRecorder {
 
     private final Path binary;
     private final Process process;
+    /** Whether the program filters namespaces in the kernel and takes commands ({@link BpfProgram.Control}). */
+    private final boolean controlled;
+    /** The file whose seeks carry the commands; opened on first use, guarded by {@link #watched}. */
+    private java.io.RandomAccessFile control;
+    /** Captures per watched namespace inode; guarded by the class (changes) and itself (sending). */
+    private final Map<Long, Integer> watched = new HashMap<>();
+    /** Captures that watch every namespace; guarded like {@link #watched}. */
+    private int watchingAll;
     private final BpfLines lines;
     private final Thread shutdownHook;
     private final long startNanos = System.nanoTime();
     private final Object lock = new Object();
     private final List<BpfSubscription> subscriptions = new CopyOnWriteArrayList<>();
+    /** Drop records read from bpftrace (what the kernel let through its filter), for tests and benches. */
+    private final java.util.concurrent.atomic.AtomicLong dropsRead = new java.util.concurrent.atomic.AtomicLong();
     private final Deque<String> stderr = new ArrayDeque<>();
     private final Thread reader;
     private final Thread errReader;
@@ -75,9 +85,10 @@ public final class BpfRecorder {
     /** System.nanoTime() when the last subscription left; -1 while one runs. */
     private volatile long idleSince = -1;
 
-    private BpfRecorder(Path binary, Process process, BpfLines lines) {
+    private BpfRecorder(Path binary, Process process, BpfLines lines, boolean controlled) {
         this.binary = binary;
         this.process = process;
+        this.controlled = controlled;
         this.lines = lines;
         this.shutdownHook = new Thread(this::kill, "pcapunit-bpftrace-cleanup");
         this.reader = new Thread(this::readLoop, "pcapunit-bpftrace");
@@ -202,7 +213,7 @@ public final class BpfRecorder {
         } catch (IOException e) {
             throw new CaptureException("cannot start " + binary + ": " + e.getMessage(), e);
         }
-        BpfRecorder r = new BpfRecorder(binary, process, lines);
+        BpfRecorder r = new BpfRecorder(binary, process, lines, program.controlled());
         try {
             Runtime.getRuntime().addShutdownHook(r.shutdownHook);
             r.reader.start();
@@ -214,12 +225,105 @@ public final class BpfRecorder {
         }
     }
 
-    /** A subscription from now on for the drops {@code filter} accepts. */
+    /**
+     * A subscription from now on to the JVM's recorder for {@code binary} (started when none runs)
+     * for the drops {@code filter} accepts. Atomic with respect to the idle end: a recorder handed
+     * out here is never ended by another capture's stop before it has this subscription (with an
+     * idle time of 0 the last capture's stop ended it in that gap).
+     *
+     * @throws CaptureException as {@link #shared(Path)}
+     */
+    static synchronized BpfSubscription subscribe(Path binary, BpfSubscription.Filter filter) {
+        return shared(binary).subscribe(filter);
+    }
+
+    /**
+     * A subscription from now on for the drops {@code filter} accepts; the program's namespace
+     * filter in the kernel is widened to them before it returns (when attached; else on attaching).
+     */
     BpfSubscription subscribe(BpfSubscription.Filter filter) {
         BpfSubscription s = new BpfSubscription(this, filter, Instant.now(), lost());
-        idleSince = -1;
-        subscriptions.add(s);
+        synchronized (BpfRecorder.class) {
+            idleSince = -1;
+            subscriptions.add(s);
+            watch(filter, +1);
+        }
         return s;
+    }
+
+    /** Counts {@code filter}'s namespaces in or out ({@code delta} +1/-1) and tells the program what changed. */
+    private void watch(BpfSubscription.Filter filter, int delta) {
+        if (!controlled) {
+            return;
+        }
+        synchronized (watched) {
+            if (filter.netns().isEmpty()) {
+                int before = watchingAll;
+                watchingAll = Math.max(0, watchingAll + delta);
+                if ((before == 0) != (watchingAll == 0)) {
+                    send(BpfProgram.Control.ALL, watchingAll > 0 ? 1 : 0);
+                }
+                return;
+            }
+            for (long inode : new java.util.LinkedHashSet<>(filter.netns())) {
+                int before = watched.getOrDefault(inode, 0);
+                int after = Math.max(0, before + delta);
+                if (after == 0) {
+                    watched.remove(inode);
+                } else {
+                    watched.put(inode, after);
+                }
+                if ((before == 0) != (after == 0)) {
+                    send(after > 0 ? BpfProgram.Control.WATCH : BpfProgram.Control.UNWATCH, inode);
+                }
+            }
+        }
+    }
+
+    /** Sends the whole filter again: commands sent before the probes were attached were not seen. */
+    private void resendWatches() {
+        if (!controlled) {
+            return;
+        }
+        synchronized (watched) {
+            send(BpfProgram.Control.ALL, watchingAll > 0 ? 1 : 0);
+            for (long inode : watched.keySet()) {
+                send(BpfProgram.Control.WATCH, inode);
+            }
+        }
+    }
+
+    /**
+     * Carries out one command on the running program: seeks /dev/null to its offset; the program's
+     * probe on {@code lseek} runs before the syscall returns. Best effort: a failure turns the
+     * namespace filter off (every drop is printed, as without control) rather than lose drops.
+     */
+    private void send(int op, long value) {
+        synchronized (watched) {
+            if (stopping) {
+                return;
+            }
+            try {
+                if (control == null) {
+                    control = new java.io.RandomAccessFile("/dev/null", "r");
+                }
+                control.seek(BpfProgram.Control.offset(op, value));
+            } catch (IOException e) {
+                if (failure == null && op != BpfProgram.Control.HEARTBEAT) {
+                    failure = "cannot change bpftrace's namespace filter: " + e;
+                }
+            }
+        }
+    }
+
+    /** Drop records read from bpftrace so far: those the kernel's namespace filter let through. */
+    long dropsRead() {
+        return dropsRead.get();
+    }
+
+    /** Whether the program filters namespaces in the kernel (for tests and the status). */
+    boolean filtersInKernel() {
+        return controlled;
     }
 
     /** Starts the idle timeout unless a subscription runs (a recorder started ahead of any capture). */
@@ -231,14 +335,20 @@ public final class BpfRecorder {
         }
     }
 
-    /** Detaches {@code s}; the last one starts the idle timeout. */
+    /** Detaches {@code s} and narrows the kernel's namespace filter; the last one starts the idle timeout. */
     void unsubscribe(BpfSubscription s) {
-        subscriptions.remove(s);
-        if (subscriptions.isEmpty()) {
-            idleSince = System.nanoTime();
-            if (idleMillis() <= 0) {
-                endIfIdle();
+        boolean endNow = false;
+        synchronized (BpfRecorder.class) {
+            if (subscriptions.remove(s)) {
+                watch(s.filter(), -1);
             }
+            if (subscriptions.isEmpty()) {
+                idleSince = System.nanoTime();
+                endNow = idleMillis() <= 0;
+            }
+        }
+        if (endNow) {
+            endIfIdle();
         }
     }
 
@@ -326,7 +436,22 @@ public final class BpfRecorder {
         if (attachedMono < 0) {
             return Optional.empty();
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+        return drain(untilNanos, DRAIN_MILLIS);
+    }
+
+    /**
+     * {@link #drain(long)} waiting at most {@code maxMillis}. With the control channel it asks for a
+     * heartbeat now, so it waits for bpftrace's reader (a millisecond or so when it keeps up), not
+     * for the next 50 ms heartbeat.
+     */
+    Optional<Instant> drain(long untilNanos, long maxMillis) {
+        if (attachedMono < 0) {
+            return Optional.empty();
+        }
+        if (controlled && lines.lastMono() < untilNanos && System.nanoTime() >= untilNanos) {
+            send(BpfProgram.Control.HEARTBEAT, 0);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         synchronized (lock) {
             while (lines.lastMono() < untilNanos && process.isAlive() && failure == null) {
                 long left = deadline - System.nanoTime();
@@ -366,6 +491,16 @@ public final class BpfRecorder {
             endedAt = Instant.now();
         }
         process.destroyForcibly();
+        synchronized (watched) {
+            if (control != null) {
+                try {
+                    control.close();
+                } catch (IOException e) {
+                    // nothing to release
+                }
+                control = null;
+            }
+        }
         try {
             process.waitFor(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -397,9 +532,12 @@ public final class BpfRecorder {
                     kind = lines.accept(line);
                 }
                 if (kind == BpfLines.Kind.READY) {
+                    // the probes are attached (BEGIN runs after them): commands from now on are seen
+                    resendWatches();
                     attachedNanos = System.nanoTime();
                     attachedMono = lines.lastMono();
                 } else if (kind == BpfLines.Kind.DROP) {
+                    dropsRead.incrementAndGet();
                     KernelEvent e = lines.last();
                     for (BpfSubscription s : subscriptions) {
                         s.offer(e);

@@ -48,6 +48,8 @@ public final class BpfSidecar implements CaptureSidecar {
     /** The JVM's bpftrace that {@link #recorder} subscribes to. */
     private BpfRecorder bpftrace;
     private String scope = "";
+    /** The capture filter applied to the drop records (closed with the sidecar). */
+    private RecordFilter records = RecordFilter.keepAll("");
     private final Set<KernelEvent> emitted = Collections.newSetFromMap(new IdentityHashMap<>());
     private SourceStatus status = SourceStatus.failed(Source.EBPF_DROPS, "the eBPF drop recorder was not started");
     private boolean stopped;
@@ -86,8 +88,9 @@ public final class BpfSidecar implements CaptureSidecar {
                     + netns.stream().map(names::name).collect(java.util.stream.Collectors.joining(", ")) + ")";
         }
         try {
-            bpftrace = BpfRecorder.shared(bin.orElseThrow());
-            recorder = bpftrace.subscribe(new BpfSubscription.Filter(nets, netns));
+            records = RecordFilter.forFilter(spec.filter());
+            recorder = BpfRecorder.subscribe(bin.orElseThrow(), new BpfSubscription.Filter(nets, netns, records));
+            bpftrace = recorder.recorder();
             status = SourceStatus.recorded(Source.EBPF_DROPS).withScope("attaching");
         } catch (CaptureException e) {
             status = SourceStatus.failed(Source.EBPF_DROPS, e.getMessage() + fallback());
@@ -275,9 +278,26 @@ public final class BpfSidecar implements CaptureSidecar {
         }
     }
 
+    /**
+     * How long {@link #collect()} waits at most for bpftrace's output to reach the call (the
+     * on-demand heartbeat makes it a millisecond or so; bounded by the old heartbeat period).
+     */
+    static final long COLLECT_DRAIN_MILLIS = 50;
+
+    /**
+     * The drops recorded up to this call and not handed out yet: it first asks bpftrace for a
+     * heartbeat and waits (at most {@value #COLLECT_DRAIN_MILLIS} ms) until its output has passed
+     * the call, so a snapshot has the drops of its last milliseconds too.
+     */
     @Override
     public synchronized List<JournalFields> collect() {
-        return recorder == null ? List.of() : entries(recorder.events());
+        if (recorder == null) {
+            return List.of();
+        }
+        if (!stopped && bpftrace != null && bpftrace.filtersInKernel()) {
+            bpftrace.drain(System.nanoTime(), COLLECT_DRAIN_MILLIS);
+        }
+        return entries(recorder.events());
     }
 
     @Override
@@ -287,6 +307,7 @@ public final class BpfSidecar implements CaptureSidecar {
         }
         stopped = true;
         recorder.stop();
+        records.close();
         List<JournalFields> out = entries(recorder.events());
         for (BpfSubscription.Summary s : recorder.summaries()) {
             if (!s.first().isBefore(recorder.attachedAt().orElse(Instant.MAX))) {
@@ -315,8 +336,9 @@ public final class BpfSidecar implements CaptureSidecar {
                         .orElse("stop")
                 + (recorder.lost() > 0 ? "; the kernel lost " + recorder.lost() + " drop records bpftrace read too"
                         + " slowly" : "");
+        String narrowed = narrowing();
         return SourceStatus.recorded(Source.EBPF_DROPS)
-                .withScope(scope.isEmpty() ? when : when + ", of " + scope)
+                .withScope((scope.isEmpty() ? when : when + ", of " + scope) + narrowed)
                 .withCounts(emitted.size(), recorder.overflow() + recorder.lost());
     }
 
@@ -334,6 +356,21 @@ public final class BpfSidecar implements CaptureSidecar {
         return status;
     }
 
+    /**
+     * What the capture filter left out, e.g. {@code "; narrowed to the capture filter (tcp port
+     * 1433): 12 kernel drops outside the filter not listed"}, or why it did not narrow; "" without
+     * a filter.
+     */
+    private String narrowing() {
+        if (records.narrows()) {
+            long unjudged = recorder.unjudged();
+            return "; narrowed to the capture filter (" + records.text() + "): " + recorder.outsideFilter()
+                    + " kernel drop" + (recorder.outsideFilter() == 1 ? "" : "s") + " outside the filter not listed"
+                    + (unjudged > 0 ? ", " + unjudged + " without addresses or ports listed unfiltered" : "");
+        }
+        return records.notNarrowed().map(w -> "; not narrowed to the capture filter: " + w).orElse("");
+    }
+
     /** How the start of the recording relates to the capture's: at its start (warm), or N ms after it. */
     private String attached() {
         return recorder.warm() ? "the capture's start: bpftrace was attached already, kept across captures"
@@ -349,6 +386,7 @@ public final class BpfSidecar implements CaptureSidecar {
         if (recorder != null) {
             recorder.stop();
         }
+        records.close();
     }
 
     /** The subscription, for tests. */

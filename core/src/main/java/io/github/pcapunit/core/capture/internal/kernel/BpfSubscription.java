@@ -48,11 +48,17 @@ final class BpfSubscription {
      * {@code ipv4Nets} is not empty, IPv4 packets to or from those networks (IPv6 and other packets
      * always) — what the per-capture program used to filter in the kernel.
      */
-    record Filter(List<BpfProgram.Ipv4Net> ipv4Nets, List<Long> netns) {
+    record Filter(List<BpfProgram.Ipv4Net> ipv4Nets, List<Long> netns, RecordFilter records) {
         /** Copies the lists. */
         Filter {
             ipv4Nets = List.copyOf(ipv4Nets);
             netns = List.copyOf(netns);
+            records = records == null ? RecordFilter.keepAll("") : records;
+        }
+
+        /** Namespaces and networks only, not narrowed to a capture filter. */
+        Filter(List<BpfProgram.Ipv4Net> ipv4Nets, List<Long> netns) {
+            this(ipv4Nets, netns, null);
         }
 
         /** Whether {@code e} is one of the capture's drops. */
@@ -98,6 +104,10 @@ final class BpfSubscription {
     private final Map<List<String>, Integer> keptPerKind = new HashMap<>();
     private final Map<List<String>, Summary> summaries = new LinkedHashMap<>();
     private long overflow;
+    /** Drops of the captured namespaces that the capture filter does not match (not listed). */
+    private long outsideFilter;
+    /** Drops kept without the capture filter's verdict (no addresses, ports not recorded). */
+    private long unjudged;
     private volatile Instant endedAt;
     private volatile Instant readUntil;
     private volatile boolean stopped;
@@ -114,6 +124,11 @@ final class BpfSubscription {
         return new BpfSubscription(null, new Filter(List.of(), List.of()), Instant.EPOCH, 0);
     }
 
+    /** The JVM's recorder it belongs to (null in limit tests). */
+    BpfRecorder recorder() {
+        return recorder;
+    }
+
     /** When the subscription started; drops before it belong to other captures. */
     Instant from() {
         return from;
@@ -122,7 +137,38 @@ final class BpfSubscription {
     /** Called by the recorder's reader for every drop it read. */
     void offer(KernelEvent e) {
         if (!stopped && !e.time().isBefore(from) && filter.accepts(e)) {
+            RecordFilter.Match m = filter.records().matches(e);
+            if (m == RecordFilter.Match.NO_MATCH) {
+                synchronized (lock) {
+                    outsideFilter++;
+                }
+                return;
+            }
+            if (m == RecordFilter.Match.UNKNOWN && filter.records().narrows()) {
+                synchronized (lock) {
+                    unjudged++;
+                }
+            }
             keep(e);
+        }
+    }
+
+    /** The namespaces, networks and capture filter it keeps drops of. */
+    Filter filter() {
+        return filter;
+    }
+
+    /** Drops of the captured namespaces the capture filter does not match: counted, not listed. */
+    long outsideFilter() {
+        synchronized (lock) {
+            return outsideFilter;
+        }
+    }
+
+    /** Drops kept although the capture filter could not judge them (no addresses, or ports not recorded). */
+    long unjudged() {
+        synchronized (lock) {
+            return unjudged;
         }
     }
 

@@ -44,6 +44,10 @@ public final class KernelSidecar implements CaptureSidecar {
     /** Events handed out as entries, or left out because eBPF recorded their drop. */
     private final java.util.Set<KernelEvent> emitted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean stopped;
+    /** The capture filter applied to events with addresses (TCP state changes, resets, retransmissions). */
+    private RecordFilter records = RecordFilter.keepAll("");
+    /** Events and counted events with addresses that the capture filter does not match: not listed. */
+    private long outsideFilter;
     private SourceStatus status = SourceStatus.failed(Source.KERNEL_TRACE, "the kernel trace recorder was not started");
 
     /** A sidecar for {@code mode} ({@link KernelEvidence#AUTO} or {@link KernelEvidence#REQUIRED}). */
@@ -89,6 +93,7 @@ public final class KernelSidecar implements CaptureSidecar {
         }
         try {
             recorder = starter.get();
+            records = RecordFilter.forFilter(spec.filter());
             status = SourceStatus.recorded(Source.KERNEL_TRACE);
         } catch (CaptureException e) {
             status = SourceStatus.failed(Source.KERNEL_TRACE, e.getMessage());
@@ -118,6 +123,10 @@ public final class KernelSidecar implements CaptureSidecar {
                     && Boolean.TRUE.equals(ebpf.covers(summary.last()))) {
                 continue; // eBPF recorded (or counted) these drops with their headers
             }
+            if (outside(summaryEvent(summary))) {
+                outsideFilter += summary.count();
+                continue;
+            }
             rest.add(new JournalFields(summary.first(), KernelJournal.fields(summary)));
         }
         java.time.Instant now = java.time.Instant.now();
@@ -140,7 +149,15 @@ public final class KernelSidecar implements CaptureSidecar {
         } else {
             status = SourceStatus.recorded(Source.KERNEL_TRACE).withCounts(events.size(),
                     recorder.overflow() + recorder.unread() + recorder.overrun());
+            if (records.narrows()) {
+                status = status.withScope("narrowed to the capture filter (" + records.text() + "): " + outsideFilter
+                        + " event" + (outsideFilter == 1 ? "" : "s") + " with addresses outside the filter not listed;"
+                        + " kfree_skb events carry no addresses and are listed unfiltered");
+            } else if (records.notNarrowed().isPresent()) {
+                status = status.withScope("not narrowed to the capture filter: " + records.notNarrowed().get());
+            }
         }
+        records.close();
         return rest;
     }
 
@@ -156,6 +173,7 @@ public final class KernelSidecar implements CaptureSidecar {
     @Override
     public synchronized void close() {
         try {
+            records.close();
             if (recorder != null) {
                 recorder.close();
             }
@@ -164,6 +182,22 @@ public final class KernelSidecar implements CaptureSidecar {
                 ebpf.close();
             }
         }
+    }
+
+    /** Whether the capture filter says {@code e} (an event with addresses) is not one of the capture's packets. */
+    private boolean outside(KernelEvent e) {
+        return records.matches(e) == RecordFilter.Match.NO_MATCH;
+    }
+
+    /** A counted kind of events as one event with its key fields, for the capture filter. */
+    private static KernelEvent summaryEvent(KernelRecorder.Summary s) {
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        for (String k : KernelRecorder.Summary.KEY_FIELDS) {
+            if (!s.field(k).isEmpty()) {
+                f.put(k, s.field(k));
+            }
+        }
+        return new KernelEvent(s.event(), s.first(), -1, -1, "", f);
     }
 
     /**
@@ -193,6 +227,12 @@ public final class KernelSidecar implements CaptureSidecar {
         attributed.forEach(a -> dropOf.put(a.event(), a.drop()));
         List<JournalFields> out = new ArrayList<>();
         for (KernelEvent event : kept) {
+            if (!emitted.contains(event) && outside(event)) {
+                // after attribution: a connect outside the filter may still name the process of a drop
+                emitted.add(event);
+                outsideFilter++;
+                continue;
+            }
             if (emitted.add(event)) {
                 out.add(new JournalFields(event.time(), KernelJournal.fields(event, dropOf.get(event))));
             }

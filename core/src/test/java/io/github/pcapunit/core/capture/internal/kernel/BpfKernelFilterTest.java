@@ -1,0 +1,114 @@
+package io.github.pcapunit.core.capture.internal.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.github.pcapunit.core.EbpfEvidence;
+import io.github.pcapunit.testing.Host;
+import io.github.pcapunit.testing.Leftovers;
+import io.github.pcapunit.testing.NetLab;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared bpftrace filters namespaces in the kernel: while the only capture watches namespace
+ * {@code watched} (10.200.145.10), a flood of drops in {@code bystander} (10.200.145.20) never
+ * reaches user space (no record is read), while the watched namespace's drops do; with no capture
+ * nothing is printed, and a capture of the JVM's own interfaces ({@code @all}) gets every
+ * namespace's drops again. The filter is changed on the running program (no restart: the same
+ * process, attached once).
+ */
+class BpfKernelFilterTest {
+
+    private static final int DATAGRAMS = 50;
+
+    @BeforeAll
+    static void requireEbpf() {
+        NetLab.assumeAvailable();
+        assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
+        EbpfEvidence.assumeAvailable();
+    }
+
+    @AfterEach
+    void closeIdle() {
+        BpfRecorder.closeIdle();
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() {
+        assertThat(Leftovers.ofThisProcess()).isEmpty();
+    }
+
+    @Test
+    void onlyTheWatchedNamespacesDropsLeaveTheKernel_changedOnTheRunningProgram() throws Exception {
+        Path binary = BpfRecorder.binary().orElseThrow();
+        try (NetLab lab = NetLab.create()) {
+            Host watched = lab.host("watched", "10.200.145.10");
+            Host bystander = lab.host("bystander", "10.200.145.20");
+            long watchedInode = NetnsNames.inode(Path.of("/run/netns", watched.namespace()));
+            long bystanderInode = NetnsNames.inode(Path.of("/run/netns", bystander.namespace()));
+            assertThat(watchedInode).isPositive().isNotEqualTo(bystanderInode);
+
+            BpfSubscription s = BpfRecorder.subscribe(binary, new BpfSubscription.Filter(List.of(),
+                    List.of(watchedInode)));
+            BpfRecorder r = s.recorder();
+            assumeThat(r.filtersInKernel()).as("the kernel has syscalls:sys_enter_lseek").isTrue();
+            long pid = r.process().pid();
+            try {
+                assertThat(r.awaitAttached(60_000)).as(r.failure().orElse("attached")).isTrue();
+
+                long before = read(r);
+                flood(bystander);
+                assertThat(read(r) - before).as("bystander records read while only 'watched' is watched")
+                        .isZero();
+
+                before = read(r);
+                flood(watched);
+                assertThat(read(r) - before).as("records of the watched namespace").isGreaterThanOrEqualTo(DATAGRAMS);
+                assertThat(s.events()).as("the subscription's records").isNotEmpty()
+                        .allSatisfy(e -> assertThat(e.field("netns_inode")).isEqualTo(Long.toString(watchedInode)));
+            } finally {
+                s.stop();
+            }
+
+            // no capture: nothing is printed, bpftrace stays attached for the next one
+            long before = read(r);
+            flood(watched);
+            assertThat(read(r) - before).as("records read with no capture").isZero();
+
+            // a capture of the JVM's own interfaces watches every namespace
+            BpfSubscription all = BpfRecorder.subscribe(binary, new BpfSubscription.Filter(List.of(), List.of()));
+            try {
+                assertThat(all.recorder()).as("the same recorder").isSameAs(r);
+                before = read(r);
+                flood(bystander);
+                assertThat(read(r) - before).as("records with @all").isGreaterThanOrEqualTo(DATAGRAMS);
+            } finally {
+                all.stop();
+            }
+            assertThat(r.process().pid()).as("never restarted").isEqualTo(pid);
+            assertThat(r.process().isAlive()).isTrue();
+        }
+    }
+
+    /** Drop records read so far, after bpftrace's output passed this moment. */
+    private static long read(BpfRecorder r) {
+        r.drain(System.nanoTime());
+        return r.dropsRead();
+    }
+
+    /** {@value #DATAGRAMS} UDP datagrams to 127.0.0.1:9 (closed) in {@code host}'s namespace: NO_SOCKET drops. */
+    private static void flood(Host host) throws Exception {
+        String script = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "for i in range(" + DATAGRAMS + "):\n  s.sendto(b'x',('127.0.0.1',9))\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script)
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+    }
+}
