@@ -28,8 +28,10 @@ import java.util.Locale;
  * packets neither grows the heap nor waits on the collector. Journal entries are written between
  * the packets at their time.
  *
- * <p>Written to an {@link OutputStream} (the command line's standard output), the lines are
- * encoded as UTF-8 here: the arrow of each line is a one-byte stand-in in the builder, so that the
+ * <p>Written to an {@link OutputStream} (the command line's standard output), a packet's line is
+ * written straight into bytes by {@link LineBytes} (no text in between), 256 KiB at a time; a line
+ * it declines (a name or problem outside printable ASCII) and the journal lines are rendered as
+ * text and encoded as UTF-8 here: the arrow of each line is a one-byte stand-in in the builder, so that the
  * builder stays Latin-1 (one byte per character, no inflation on every append) and most of a line
  * is copied byte for byte; text from the file (interface names, journal entries) has the two
  * marker characters escaped. The bytes are the ones a UTF-8 {@link Writer} would produce.
@@ -52,8 +54,9 @@ final class PacketListing {
 
     private final boolean absolute;
     private final StringBuilder s = new StringBuilder(CHUNK + 512);
+    /** Bytes gathered before they are written, when writing UTF-8. */
+    private static final int BYTE_CHUNK = 1 << 18;
     private char[] chars = new char[0];
-    private byte[] bytes = new byte[0];
     /** Whether the builder holds {@link #MARK}s and escapes (only while writing to an OutputStream). */
     private boolean marks;
 
@@ -86,15 +89,18 @@ final class PacketListing {
     private void walk(Path file, PacketMatcher matcher, List<JournalEntry> journal, long base, Appendable text,
             OutputStream utf8) throws IOException {
         PacketFields f = new PacketFields();
+        LineBytes bytes = utf8 != null ? new LineBytes(absolute, BYTE_CHUNK + (BYTE_CHUNK >> 2)) : null;
         int j = 0;
         SectionHeader section = null;
         String[] names = new String[0];
+        byte[][] nameBytes = new byte[0][];
         try (PcapReader r = PcapReader.open(file)) {
             while (r.nextPacket()) {
                 int id = r.interfaceId();
                 if (id >= names.length || r.sectionHeader() != section) {
                     section = r.sectionHeader();
                     names = names(r.interfaces(), marks);
+                    nameBytes = nameBytes(r.interfaces());
                 }
                 f.frameNumber = r.frameNumber();
                 f.epochNanos = r.timestampNanos();
@@ -109,24 +115,36 @@ final class PacketListing {
                 }
                 while (j < journal.size() && nanos(journal.get(j).timestamp()) <= f.epochNanos) {
                     journalLine(journal.get(j++), base);
+                    if (bytes != null) {
+                        encode(bytes);
+                    }
                 }
-                line(f, base);
-                if (s.length() >= CHUNK) {
-                    flush(text, utf8);
+                if (bytes == null) {
+                    line(f, base);
+                    if (s.length() >= CHUNK) {
+                        flush(text);
+                    }
+                } else {
+                    if (!bytes.packet(f, base, id < nameBytes.length ? nameBytes[id] : null)) {
+                        line(f, base);
+                        encode(bytes);
+                    }
+                    if (bytes.len >= BYTE_CHUNK) {
+                        utf8.write(bytes.buf, 0, bytes.len);
+                        bytes.len = 0;
+                    }
                 }
             }
         }
         while (j < journal.size()) {
             journalLine(journal.get(j++), base);
         }
-        flush(text, utf8);
-    }
-
-    private void flush(Appendable text, OutputStream utf8) throws IOException {
-        if (utf8 != null) {
-            encode(utf8);
-        } else {
+        if (bytes == null) {
             flush(text);
+        } else {
+            encode(bytes);
+            utf8.write(bytes.buf, 0, bytes.len);
+            bytes.len = 0;
         }
     }
 
@@ -134,16 +152,16 @@ final class PacketListing {
      * Writes the gathered lines to {@code out} as UTF-8, {@link #MARK} as {@code →} and an
      * escaped character as itself; lines end in the builder, so no surrogate pair is split.
      */
-    private void encode(OutputStream out) throws IOException {
+    private void encode(LineBytes out) {
         int n = s.length();
         if (chars.length < n) {
             chars = new char[n];
-            bytes = new byte[n * 3];
         }
         s.getChars(0, n, chars, 0);
         char[] c = chars;
-        byte[] b = bytes;
-        int p = 0;
+        out.ensure(n * 3);
+        byte[] b = out.buf;
+        int p = out.len;
         int i = 0;
         while (i < n) {
             char ch = c[i];
@@ -173,7 +191,7 @@ final class PacketListing {
                 i = end;
             }
         }
-        out.write(b, 0, p);
+        out.len = p;
         s.setLength(0);
     }
 
@@ -220,7 +238,15 @@ final class PacketListing {
         return n / 2;
     }
 
-        private static String[] names(List<InterfaceDescription> interfaces, boolean marks) {
+    private static byte[][] nameBytes(List<InterfaceDescription> interfaces) {
+        byte[][] names = new byte[interfaces.size()][];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = LineBytes.nameBytes(interfaces.get(i).name().orElse(null));
+        }
+        return names;
+    }
+
+    private static String[] names(List<InterfaceDescription> interfaces, boolean marks) {
         String[] names = new String[interfaces.size()];
         for (int i = 0; i < names.length; i++) {
             names[i] = fromFile(interfaces.get(i).name().orElse(null), marks);
