@@ -56,7 +56,7 @@ public final class TextFormat {
         this.footer = footer;
     }
 
-    /** Times relative to the first packet, {@code +1.022345}, seconds with microseconds. */
+    /** Times relative to the capture's earliest packet, {@code +1.022345}, seconds with microseconds. */
     public static TextFormat relative() {
         return new TextFormat(false, true);
     }
@@ -139,14 +139,17 @@ public final class TextFormat {
     }
 
     /**
-     * The file's journal entries and (in {@code first[0]}) its first packet's time, -1 without
-     * packets, as the analysis finds them (the zero of relative times is the file's first packet,
-     * whatever the filter): one walk over the records that decodes nothing.
+     * The file's journal entries and (in {@code first[0]}) its earliest packet's time, -1 without
+     * packets, as the analysis finds them (the zero of relative times is the capture's earliest
+     * packet, whatever the filter, so the listing and the verdicts count from the same instant):
+     * one walk over the records that decodes nothing. The earliest, not the file's first: TCP
+     * stamps a SYN when it builds it, so a SYN that waited for ARP is written after the ARP
+     * request with an earlier time.
      */
     private static List<JournalEntry> journalAndFirstPacket(CapturedTraffic t, long[] first) {
         try (PcapReader r = PcapReader.open(t.path())) {
             for (PcapReader.RecordKind k = r.next(); k != PcapReader.RecordKind.END; k = r.next()) {
-                if (k == PcapReader.RecordKind.PACKET && first[0] < 0) {
+                if (k == PcapReader.RecordKind.PACKET && (first[0] < 0 || r.timestampNanos() < first[0])) {
                     first[0] = r.timestampNanos();
                 }
             }

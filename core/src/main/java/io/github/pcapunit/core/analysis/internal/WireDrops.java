@@ -32,23 +32,29 @@ public final class WireDrops {
     private static final long EXACT_NANOS = 1_000_000_000_000_000L;
 
     /**
-     * {@code +1.022 s} relative to {@code base}: what {@code String.format(Locale.ROOT, "+%.3f s",
-     * (nanos - base) / 1e9)} prints, without its cost (a diagnosis prints thousands; a cold JVM
-     * paid ~10% of a {@code diagnose} for them). {@code %.3f} rounds the double's decimal digits
-     * half up; below {@link #EXACT_NANOS} those digits are the difference's own nine decimals (or
-     * closer to them than a nanosecond), so rounding the nanoseconds to milliseconds gives the
-     * same text. An exact tie (…500000 ns) and larger spans still go through {@code String.format}.
+     * {@code +1.022 s} relative to {@code base}, {@code -0.004 s} before it: the sign, then what
+     * {@code String.format(Locale.ROOT, "%.3f s", |nanos - base| / 1e9)} prints, without its cost
+     * (a diagnosis prints thousands; a cold JVM paid ~10% of a {@code diagnose} for them). A time
+     * before the base (a SYN TCP stamped a hair before the capture's earliest packet, when the
+     * base is not that) reads {@code -0.000 s}, never {@code +-0.000 s}. {@code %.3f} rounds the
+     * double's decimal digits half up; below {@link #EXACT_NANOS} those digits are the
+     * difference's own nine decimals (or closer to them than a nanosecond), so rounding the
+     * nanoseconds to milliseconds gives the same text. An exact tie (…500000 ns) and larger spans
+     * still go through {@code String.format}.
      */
     public static String relative(long nanos, long base) {
         long d = nanos - base;
+        boolean before = nanos < base;
         long abs = Math.abs(d);
         long rest = abs % 1_000_000;
-        if (abs >= EXACT_NANOS || abs < 0 || rest == 500_000 || (d < 0) != (nanos < base)) {
-            return String.format(Locale.ROOT, "+%.3f s", (nanos - base) / 1e9);
+        if (abs >= EXACT_NANOS || abs < 0 || rest == 500_000 || (d < 0) != before) {
+            // the difference as a double; one that overflows a long is taken from the two doubles
+            double seconds = ((d < 0) != before ? (double) nanos - (double) base : (double) d) / 1e9;
+            return (before ? "-" : "+") + String.format(Locale.ROOT, "%.3f s", Math.abs(seconds));
         }
         long millis = abs / 1_000_000 + (rest > 500_000 ? 1 : 0);
         long fraction = millis % 1000;
-        StringBuilder s = new StringBuilder(16).append(d < 0 ? "+-" : "+").append(millis / 1000).append('.');
+        StringBuilder s = new StringBuilder(16).append(before ? '-' : '+').append(millis / 1000).append('.');
         if (fraction < 100) {
             s.append(fraction < 10 ? "00" : "0");
         }

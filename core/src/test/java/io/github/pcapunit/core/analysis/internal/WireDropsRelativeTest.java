@@ -6,11 +6,20 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** {@link WireDrops#relative} prints exactly what {@code String.format("+%.3f s")} prints. */
+/**
+ * {@link WireDrops#relative} prints the sign ({@code +}, or {@code -} before the base, never
+ * {@code +-}) then exactly what {@code String.format("%.3f s")} prints of the span's size.
+ */
 class WireDropsRelativeTest {
 
     private static String expected(long nanos, long base) {
-        return String.format(Locale.ROOT, "+%.3f s", (nanos - base) / 1e9);
+        double seconds;
+        try {
+            seconds = Math.subtractExact(nanos, base) / 1e9;
+        } catch (ArithmeticException overflow) {
+            seconds = ((double) nanos - (double) base) / 1e9;
+        }
+        return (nanos < base ? "-" : "+") + String.format(Locale.ROOT, "%.3f s", Math.abs(seconds));
     }
 
     @Test
@@ -23,9 +32,19 @@ class WireDropsRelativeTest {
         for (long d : deltas) {
             assertThat(WireDrops.relative(base + d, base)).as("delta %d ns", d).isEqualTo(expected(base + d, base));
         }
-        assertThat(WireDrops.relative(5, 7)).isEqualTo("+-0.000 s");
+        // a SYN stamped a hair before the base: minus, not "+-"
+        assertThat(WireDrops.relative(5, 7)).isEqualTo("-0.000 s");
+        assertThat(WireDrops.relative(base - 257_000, base)).isEqualTo("-0.000 s");
+        assertThat(WireDrops.relative(base - 2_419_500_001L, base)).isEqualTo("-2.420 s");
+        assertThat(WireDrops.relative(base - 500_000, base)).isEqualTo("-0.001 s");
+        assertThat(WireDrops.relative(base, base)).isEqualTo("+0.000 s");
         assertThat(WireDrops.relative(1_500_000, 0)).isEqualTo("+0.002 s");
-        assertThat(WireDrops.relative(Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo(expected(Long.MAX_VALUE, Long.MIN_VALUE));
+        // spans beyond a long: the sign of the real difference
+        assertThat(WireDrops.relative(Long.MAX_VALUE, Long.MIN_VALUE)).isEqualTo("+18446744073.710 s");
+        assertThat(WireDrops.relative(Long.MIN_VALUE, Long.MAX_VALUE)).isEqualTo("-18446744073.710 s");
+        for (long d : deltas) {
+            assertThat(WireDrops.relative(base + d, base)).as("delta %d ns", d).doesNotContain("+-");
+        }
     }
 
     @Test
