@@ -101,11 +101,35 @@ class KernelEvidenceEbpfTest {
             assertThat(output.ttl()).hasValue(64);
             assertThat(forward.ttl()).hasValue(63);
             assertThat(input.ttl()).hasValue(63);
-            // the client's socket owns the SYNs dropped on its OUTPUT; received ones have no owner to name
+            // the client's socket owns the SYNs dropped on its OUTPUT; received ones have no socket
+            // there, so they name the process whose connect() of the flow the journal shows (tracefs
+            // SYN_SENT), saying so, and none without it
             assertThat(output.processName()).contains("python3");
-            assertThat(forward.processName()).isEmpty();
-            assertThat(input.processName()).isEmpty();
+            assertThat(output.description()).contains(", the socket's owner [eBPF, observed]");
+            List<io.github.pcapunit.core.pcapng.JournalEntry> journal = CapturedTraffic.read(result.file()).journal();
+            for (int port : new int[] {FORWARD_PORT, INPUT_PORT}) {
+                Drop d = single(ebpf, port);
+                List<String> connectors = connectPids(journal, h[2].address(), port);
+                if (connectors.size() == 1) {
+                    assertThat(d.processName()).as(d.description()).contains("python3");
+                    assertThat(d.description()).contains(", sent by process python3 (pid " + connectors.get(0)
+                            + "), which connect()ed this flow (inferred: the kernel journal's only connect() to it)"
+                            + " [eBPF, observed]");
+                } else {
+                    assertThat(d.processName()).as(d.description()).isEmpty();
+                }
+            }
         }
+    }
+
+    /** The pids of the journal's connects (tracefs SYN_SENT transitions) to {@code address}:{@code port}. */
+    private static List<String> connectPids(List<io.github.pcapunit.core.pcapng.JournalEntry> journal, String address,
+            int port) {
+        return journal.stream().filter(e -> e.isEvent("inet_sock_set_state")
+                && "TCP_SYN_SENT".equals(e.getOrDefault(io.github.pcapunit.core.pcapng.JournalKey.PCAPUNIT_NEWSTATE, ""))
+                && address.equals(e.getOrDefault(io.github.pcapunit.core.pcapng.JournalKey.PCAPUNIT_DADDR, ""))
+                && Integer.toString(port).equals(e.getOrDefault(io.github.pcapunit.core.pcapng.JournalKey.PCAPUNIT_DPORT, "")))
+                .map(e -> e.getOrDefault(io.github.pcapunit.core.pcapng.JournalKey.PID, "?")).distinct().toList();
     }
 
     @Test

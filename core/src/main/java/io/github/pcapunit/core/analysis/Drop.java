@@ -200,7 +200,11 @@ public final class Drop {
     /**
      * How sure the record's flow, place and process are, for kernel records: {@code OBSERVED}
      * when read from the dropped packet itself (eBPF), {@code INFERRED} when tied to a flow by
-     * time and CPU (tracefs); empty for other evidence.
+     * time and CPU (tracefs); empty for other evidence. An eBPF record of a packet that had no
+     * socket where it was dropped (a SYN on the receiver's INPUT) may still name a process: the
+     * only one the kernel journal shows connect()ing its flow; that process is inferred, and the
+     * {@link #description()} says so ("sent by process java (pid 4242), which connect()ed this
+     * flow (inferred: ...)").
      */
     public Optional<Confidence> confidence() {
         return Optional.ofNullable(confidence);

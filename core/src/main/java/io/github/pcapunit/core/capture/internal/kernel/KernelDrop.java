@@ -31,11 +31,15 @@ import java.util.Optional;
  * @param ttl         the dropped packet's TTL / hop limit, -1 when not known
  * @param source      what recorded it: {@code EBPF} (the packet's own headers, read from the sk_buff) or
  *                    {@code TRACEFS} (the flow and process correlated by time and CPU)
- * @param observed    whether flow, place and process are observed (eBPF) rather than inferred (tracefs)
+ * @param observed    whether flow and place are observed (eBPF) rather than inferred (tracefs); the process
+ *                    too, unless {@code connector}
+ * @param connector   whether an eBPF record's process is not read from the socket but inferred from the
+ *                    kernel journal: the only process whose {@code connect()} (a SYN_SENT transition
+ *                    recorded by tracefs) opened this flow before the drop (see {@link KernelDrops#tieToConnects})
  */
 public record KernelDrop(String reason, String location, String component, String protocol, String saddr, int sport,
         String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times, long count,
-        String hook, String namespace, int ttl, String source, boolean observed) {
+        String hook, String namespace, int ttl, String source, boolean observed, boolean connector) {
 
     /** {@link #source()} of a drop read by the eBPF program. */
     public static final String EBPF = "EBPF";
@@ -48,6 +52,14 @@ public record KernelDrop(String reason, String location, String component, Strin
         if (count < times.size()) {
             throw new IllegalArgumentException("count " + count + " < " + times.size() + " drop times");
         }
+    }
+
+    /** A record whose process, if any, is what recorded it says (the socket's owner for eBPF). */
+    public KernelDrop(String reason, String location, String component, String protocol, String saddr, int sport,
+            String daddr, int dport, String tcpFlags, String processName, long pid, List<Instant> times, long count,
+            String hook, String namespace, int ttl, String source, boolean observed) {
+        this(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags, processName, pid, times,
+                count, hook, namespace, ttl, source, observed, false);
     }
 
     /** A tracefs record (inferred): no hook, namespace or TTL. */
@@ -67,7 +79,16 @@ public record KernelDrop(String reason, String location, String component, Strin
     /** This record narrowed to the one drop at {@code time} (for the journal entry of one event). */
     public KernelDrop single(Instant time) {
         return new KernelDrop(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags,
-                processName, pid, List.of(time), 1, hook, namespace, ttl, source, observed);
+                processName, pid, List.of(time), 1, hook, namespace, ttl, source, observed, connector);
+    }
+
+    /**
+     * This record naming {@code comm} ({@code pid}) as the process that {@code connect()}ed its
+     * flow: the kernel journal's only connect to it before the drop ({@link #connector()}).
+     */
+    public KernelDrop connectedBy(String comm, long pid) {
+        return new KernelDrop(reason, location, component, protocol, saddr, sport, daddr, dport, tcpFlags, comm, pid,
+                times, count, hook, namespace, ttl, source, observed, true);
     }
 
     /** Whether the drop is attributed to a flow (addresses known). */
@@ -95,7 +116,10 @@ public record KernelDrop(String reason, String location, String component, Strin
      * nft_do_chain), TCP 10.200.1.10:50122 → 10.200.1.20:1433 SYN, process java (pid 4242)} from
      * tracefs; an eBPF record adds what it observed and says so: {@code ..., TCP 10.200.61.10:39462
      * → 10.200.62.20:1101 SYN, hook OUTPUT in namespace client, ttl 64, 3 packets, process python3
-     * (pid 19254), the socket's owner [eBPF, observed]}.
+     * (pid 19254), the socket's owner [eBPF, observed]}. A drop where the packet has no socket (on
+     * the receiver's INPUT) names the process only when the journal ties it by its connect:
+     * {@code ..., hook INPUT in namespace db, ttl 64, 4 packets, sent by process java (pid 4242),
+     * which connect()ed this flow (inferred: the kernel journal's only connect() to it) [eBPF, observed]}.
      */
     public String line() {
         StringBuilder s = new StringBuilder("Drop: reason ").append(reason)
@@ -122,11 +146,14 @@ public record KernelDrop(String reason, String location, String component, Strin
             s.append(", ").append(count).append(" packets");
         }
         if (!processName.isEmpty()) {
-            s.append(", process ").append(processName);
+            s.append(connector ? ", sent by process " : ", process ").append(processName);
             if (pid >= 0) {
                 s.append(" (pid ").append(pid).append(')');
             }
-            if (observed) {
+            if (connector) {
+                // what ties it and how sure: not the packet's socket, which eBPF did not find
+                s.append(", which connect()ed this flow (inferred: the kernel journal's only connect() to it)");
+            } else if (observed) {
                 s.append(", the socket's owner");
             }
         }

@@ -30,6 +30,13 @@ public final class KernelDrops {
 
     /** How far apart a drop and its transmission may be on one CPU. */
     static final Duration WINDOW = Duration.ofMillis(2);
+    /**
+     * How much later than an eBPF drop a connect with the packet's own source port may be stamped
+     * and still be its connect: the two recorders' wall-clock offsets drift apart while the JVM's
+     * bpftrace runs (an NTP slew of 50 ppm makes 1 s in 5.5 hours); a connect to the same four
+     * addresses and ports by another process within it would need the port reused at once.
+     */
+    static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
 
     private KernelDrops() {
     }
@@ -181,6 +188,11 @@ public final class KernelDrops {
             } else if (e.intField("sport") > 0) {
                 ArrayDeque<Attempt> waiting = unbound.get(key);
                 if (waiting != null && !waiting.isEmpty()) {
+                    // with several connects to the same place still unbound, the port may be another's,
+                    // and so may those the others get later
+                    if (waiting.size() > 1) {
+                        waiting.forEach(w -> w.sportShared = true);
+                    }
                     waiting.pollLast().sport = e.intField("sport");
                 }
             }
@@ -203,9 +215,99 @@ public final class KernelDrops {
         return null;
     }
 
+    /**
+     * The records of {@code drops}, each eBPF record of a flow that names no process (the packet had
+     * no socket where it was dropped, e.g. a SYN on the receiver's INPUT) tied to the process that
+     * {@code connect()}ed that flow, when the tracefs {@code events} show exactly one: every
+     * connect (a SYN_SENT transition, which runs in the connect() call) from the record's source
+     * address to its destination address and port, before its first drop ({@link #CLOCK_SLACK}
+     * after it for a connect whose source port is known to be the packet's), with its source port
+     * when both are known, was made by the same process. Several processes, none, or a connect
+     * whose task is softirq or timer context (not the owner) tie it to nobody. A packet other than
+     * a SYN needs its connect's source port known and equal: a connection opened before the
+     * journal began could share the addresses. Other records are returned as they are.
+     *
+     * <pre>{@code
+     * List<KernelDrop> tied = KernelDrops.tieToConnects(ebpfDrops, tracefsEvents);
+     * }</pre>
+     */
+    public static List<KernelDrop> tieToConnects(List<KernelDrop> drops, List<KernelEvent> events) {
+        boolean any = false;
+        for (KernelDrop d : drops) {
+            any |= untied(d);
+        }
+        if (!any) {
+            return drops;
+        }
+        List<KernelEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(KernelEvent::time));
+        Map<List<Object>, List<Attempt>> byPlace = new HashMap<>();
+        for (List<Attempt> same : attempts(sorted).values()) {
+            for (Attempt a : same) {
+                List<Object> key = place(a.start.field("saddr"), a.start.field("daddr"), a.start.intField("dport"));
+                if (key != null) {
+                    byPlace.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
+                }
+            }
+        }
+        List<KernelDrop> out = new ArrayList<>(drops.size());
+        for (KernelDrop d : drops) {
+            Attempt only = untied(d) ? onlyConnector(d, byPlace) : null;
+            out.add(only == null ? d : d.connectedBy(only.comm, only.pid));
+        }
+        return out;
+    }
+
+    /** An eBPF record of a TCP flow with a destination port that names no process. */
+    private static boolean untied(KernelDrop d) {
+        return d.observed() && d.processName().isEmpty() && d.hasFlow() && "TCP".equals(d.protocol()) && d.dport() > 0
+                && !d.times().isEmpty();
+    }
+
+    /** The connect that alone opened {@code d}'s flow before it, or null (none, or several processes). */
+    private static Attempt onlyConnector(KernelDrop d, Map<List<Object>, List<Attempt>> byPlace) {
+        List<Object> key = place(d.saddr(), d.daddr(), d.dport());
+        if (key == null) {
+            return null;
+        }
+        boolean syn = d.tcpFlags().contains("SYN") && !d.tcpFlags().contains("ACK");
+        Instant first = d.times().get(0);
+        Attempt only = null;
+        for (Attempt a : byPlace.getOrDefault(key, List.of())) {
+            boolean sportKnown = a.sport > 0 && !a.sportShared;
+            if (d.sport() > 0 && sportKnown ? a.sport != d.sport() : !syn && d.sport() > 0) {
+                continue;
+            }
+            // a connect after the drop did not send it; one whose own source port is the packet's may
+            // be stamped up to CLOCK_SLACK late (eBPF and tracefs convert the monotonic clock to
+            // wall time each with its own offset, measured at different times)
+            boolean samePort = sportKnown && a.sport == d.sport();
+            if (!a.start.time().isBefore(samePort ? first.plus(CLOCK_SLACK) : first)) {
+                continue;
+            }
+            if (a.pid <= 0 || (only != null && only.pid != a.pid)) {
+                return null; // softirq/timer context names no owner; two processes are not one
+            }
+            only = only == null ? a : only;
+        }
+        return only;
+    }
+
+    /** (source address, destination address, destination port), addresses parsed; null when not addresses. */
+    private static List<Object> place(String saddr, String daddr, int dport) {
+        try {
+            return List.of(io.github.pcapunit.core.packet.Endpoint.of(saddr, 0).address(),
+                    io.github.pcapunit.core.packet.Endpoint.of(daddr, 0).address(), dport);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
     private static final class Attempt {
         final KernelEvent start;
         int sport;
+        /** Whether {@link #sport} came, or may come, while other connects to the same place waited for theirs. */
+        boolean sportShared;
         final String comm;
         final long pid;
 

@@ -289,7 +289,9 @@ public final class KernelJournal {
     }
 
     /**
-     * The kernel drop records of journal entries (other entries are ignored): the kept events
+     * The kernel drop records of journal entries (other entries are ignored): the eBPF records
+     * (one whose packet had no socket tied to the process that connect()ed its flow when only one
+     * did, {@link KernelDrops#tieToConnects}), the kept events
      * correlated as the live capture did, then one record per {@link #SUMMARY} of {@code kfree_skb}
      * events, with its count, its first and last time and its flow when the entry names one
      * (a summary without one is a record without a flow, like an unattributed kept drop).
@@ -306,9 +308,11 @@ public final class KernelJournal {
                 summarized.add(summaryDrop(e));
             }
         }
-        List<KernelDrop> drops = new ArrayList<>(ebpfDrops(ebpf));
+        // an eBPF drop where the packet had no socket (the receiver's INPUT) names the process that
+        // connect()ed its flow when the journal's tracefs connects show only one
+        List<KernelDrop> drops = new ArrayList<>(KernelDrops.tieToConnects(ebpfDrops(ebpf), events));
         drops.addAll(KernelDrops.correlate(events));
-        drops.addAll(summarized);
+        drops.addAll(KernelDrops.tieToConnects(summarized, events));
         return drops;
     }
 
