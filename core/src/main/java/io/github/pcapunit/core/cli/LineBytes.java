@@ -29,6 +29,41 @@ final class LineBytes {
     private static final String[] FLAG_NAMES = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
     /** As {@link Summaries}: header bit order, except SYN first. */
     private static final int[] FLAG_ORDER = {1, 0, 2, 3, 4, 5, 6, 7};
+    private static final byte[] BYTES = bytes(" bytes");
+    private static final byte[] COMMA = bytes(", ");
+    private static final byte[] CAPTURED = bytes(" captured");
+    private static final byte[] HLIM = bytes(" hlim=");
+    private static final byte[] TTL = bytes(" ttl=");
+    private static final byte[] FRAGMENT = bytes(" fragment");
+    private static final byte[] SEQ = bytes(" seq=");
+    private static final byte[] ACK = bytes(" ack=");
+    private static final byte[] WIN = bytes(" win=");
+    private static final byte[] ID = bytes(" id=");
+    private static final byte[] CODE = bytes(" code=");
+    private static final byte[] FOR = bytes(" for ");
+    private static final byte[] LEN = bytes("len=");
+    private static final byte[] TCP = bytes("TCP");
+    private static final byte[] UDP = bytes("UDP");
+    private static final byte[] ICMP = bytes("ICMP");
+    private static final byte[] ICMPV6 = bytes("ICMPv6");
+    /** {@link Summaries#tcpFlags} of every 8-bit flag set. */
+    private static final byte[][] FLAGS = new byte[256][];
+    /** The decimal text of 0..255 (address octets). */
+    private static final byte[][] OCTETS = new byte[256][];
+    /** "00".."99". */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            FLAGS[i] = bytes(Summaries.tcpFlags(i));
+            OCTETS[i] = bytes(Integer.toString(i));
+        }
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     /** Room every line is given up front; strings of unbounded length ask for their own. */
     private static final int LINE_ROOM = 1024;
 
@@ -42,6 +77,16 @@ final class LineBytes {
     LineBytes(boolean absolute, int capacity) {
         this.absolute = absolute;
         this.buf = new byte[Math.max(capacity, LINE_ROOM * 2)];
+    }
+
+    private static byte[] bytes(String constant) {
+        return constant.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Appends a constant; the line's room covers it. */
+    private void put(byte[] c) {
+        System.arraycopy(c, 0, buf, len, c.length);
+        len += c.length;
     }
 
     /** Room for {@code n} more bytes. */
@@ -133,14 +178,14 @@ final class LineBytes {
             len = start;
             return false;
         }
-        ascii(" bytes");
+        put(BYTES);
         if (f.capturedLength < f.originalLength) {
-            ascii(", ");
+            put(COMMA);
             if (!signed(f.capturedLength)) {
                 len = start;
                 return false;
             }
-            ascii(" captured");
+            put(CAPTURED);
         }
         buf[len++] = ')';
         buf[len++] = '\n';
@@ -214,8 +259,23 @@ final class LineBytes {
 
     /** {@link Summaries#appendSummary}'s text. */
     private boolean summary(PacketFields f) {
-        if (!ascii(Summaries.protocol(f))) {
-            return false;
+        switch (f.protocol) {
+            case 6:
+                put(TCP);
+                break;
+            case 17:
+                put(UDP);
+                break;
+            case 1:
+                put(ICMP);
+                break;
+            case 58:
+                put(ICMPV6);
+                break;
+            default:
+                if (!ascii(Summaries.protocol(f))) {
+                    return false;
+                }
         }
         int mark = len;
         buf[len++] = ' ';
@@ -232,11 +292,11 @@ final class LineBytes {
             len = mark;
         }
         if (f.ttl >= 0) {
-            ascii(f.ipVersion == 6 ? " hlim=" : " ttl=");
+            put(f.ipVersion == 6 ? HLIM : TTL);
             digits(f.ttl);
         }
         if (f.fragment) {
-            ascii(" fragment");
+            put(FRAGMENT);
         }
         if (f.truncated) {
             return ascii(" [truncated: ") && ascii(String.valueOf(f.problem)) && ascii("]");
@@ -277,17 +337,17 @@ final class LineBytes {
         int from = len;
         if (f.protocol == 6 && f.tcpFlags >= 0 && f.window >= 0) {
             flags(f.tcpFlags);
-            ascii(" seq=");
+            put(SEQ);
             if (!signed(f.seq)) {
                 return false;
             }
             if ((f.tcpFlags & PacketFields.ACK) != 0) {
-                ascii(" ack=");
+                put(ACK);
                 if (!signed(f.ack)) {
                     return false;
                 }
             }
-            ascii(" win=");
+            put(WIN);
             digits(f.window);
         } else if ((f.protocol == 1 || f.protocol == 58) && f.icmpType >= 0) {
             if (!ascii(IcmpNames.typeName(f.ipVersion, f.icmpType))) {
@@ -300,21 +360,21 @@ final class LineBytes {
                 }
                 buf[len++] = ')';
             } else if (f.icmpId >= 0) {
-                ascii(" id=");
+                put(ID);
                 digits(f.icmpId);
-                ascii(" seq=");
+                put(SEQ);
                 if (!signed(f.icmpSeq)) {
                     return false;
                 }
             } else if (f.icmpCode != 0) {
-                ascii(" code=");
+                put(CODE);
                 if (!signed(f.icmpCode)) {
                     return false;
                 }
             }
             if (f.hasInner && f.inner != null) {
                 PacketFields in = f.inner;
-                ascii(" for ");
+                put(FOR);
                 if (!ascii(Summaries.protocol(in))) {
                     return false;
                 }
@@ -327,13 +387,17 @@ final class LineBytes {
             if (len > from) {
                 buf[len++] = ' ';
             }
-            ascii("len=");
+            put(LEN);
             digits(f.payloadLength);
         }
         return true;
     }
 
     private void flags(int flags) {
+        if ((flags & ~0xff) == 0) {
+            put(FLAGS[flags]);
+            return;
+        }
         buf[len++] = '[';
         boolean first = true;
         for (int i : FLAG_ORDER) {
@@ -356,13 +420,13 @@ final class LineBytes {
     private void address(byte[] raw, int n) {
         byte[] b = buf;
         if (n == 4) {
-            digits(raw[0] & 0xff);
+            put(OCTETS[raw[0] & 0xff]);
             b[len++] = '.';
-            digits(raw[1] & 0xff);
+            put(OCTETS[raw[1] & 0xff]);
             b[len++] = '.';
-            digits(raw[2] & 0xff);
+            put(OCTETS[raw[2] & 0xff]);
             b[len++] = '.';
-            digits(raw[3] & 0xff);
+            put(OCTETS[raw[3] & 0xff]);
             return;
         }
         int bestStart = -1;
@@ -443,17 +507,9 @@ final class LineBytes {
             digits((int) v);
             return;
         }
-        int n = 10;
-        for (long p = 10_000_000_000L; n < 19 && v >= p; p *= 10) {
-            n++;
-        }
-        int p = len + n;
-        while (v > 0) {
-            long q = v / 10;
-            buf[--p] = (byte) ('0' + (v - q * 10));
-            v = q;
-        }
-        len += n;
+        long high = v / 1_000_000_000L;
+        digits(high);
+        fixed((int) (v - high * 1_000_000_000L), 9);
     }
 
     /** The decimal digits of {@code v >= 0}. */
@@ -467,10 +523,17 @@ final class LineBytes {
     private void fixed(int v, int n) {
         byte[] b = buf;
         int p = len + n;
-        for (int i = 0; i < n; i++) {
-            int q = v / 10;
-            b[--p] = (byte) ('0' + (v - q * 10));
+        int left = n;
+        while (left >= 2) {
+            int q = v / 100;
+            int r = (v - q * 100) << 1;
+            b[--p] = PAIRS[r + 1];
+            b[--p] = PAIRS[r];
             v = q;
+            left -= 2;
+        }
+        if (left == 1) {
+            b[--p] = (byte) ('0' + v % 10);
         }
         len += n;
     }
