@@ -253,4 +253,76 @@ class CapturedTrafficTest {
         assertThatThrownBy(() -> CapturedTraffic.read(files.get(0)).flowsByFate().put(Fate.REFUSED, 1L))
                 .isInstanceOf(UnsupportedOperationException.class);
     }
+
+    /**
+     * diagnoses() counts each destination's quiet flows without building their verdicts: every
+     * diagnosis must say what one built from all verdicts() says (the grouping diagnoses() did
+     * before), and its flows(), asked for afterwards, must be those verdicts in order.
+     */
+    @Test
+    void diagnoses_agreeWithDiagnosesBuiltFromAllVerdicts() throws Exception {
+        String inputs = "/io/github/pcapunit/core/fuzz/CapturedTrafficFuzzTestInputs/"
+                + "anyFile_isAnalysedOrRejectedWithDocumentedException/";
+        List<Path> files = new java.util.ArrayList<>(List.of(TextFormatTest.sample(dir)));
+        for (String name : List.of("loopback-tcp-udp-icmp.pcap", "loopback-60k.pcap", "epb-verdicts.pcapng",
+                "kfree-skb-without-reason.pcapng", "all-blocks.pcapng")) {
+            Path f = dir.resolve(name);
+            try (java.io.InputStream in = getClass().getResourceAsStream(inputs + name)) {
+                Files.copy(java.util.Objects.requireNonNull(in, name), f);
+            }
+            files.add(f);
+        }
+        int compared = 0;
+        for (Path f : files) {
+            for (String filter : List.of("", "tcp", "udp or icmp", "port 1433")) {
+                CapturedTraffic t = filter.isEmpty() ? CapturedTraffic.read(f) : CapturedTraffic.read(f).filter(filter);
+                List<io.github.pcapunit.core.analysis.Diagnosis> got = t.diagnoses();
+                List<io.github.pcapunit.core.analysis.Diagnosis> want = byGrouping(t.verdicts());
+
+                assertThat(got).as(f.getFileName() + " " + filter).hasSameSizeAs(want);
+                for (int i = 0; i < want.size(); i++) {
+                    io.github.pcapunit.core.analysis.Diagnosis g = got.get(i);
+                    io.github.pcapunit.core.analysis.Diagnosis w = want.get(i);
+                    assertThat(g.destination()).isEqualTo(w.destination());
+                    assertThat(g.sentence()).isEqualTo(w.sentence());
+                    assertThat(g.isReachable()).isEqualTo(w.isReachable());
+                    assertThat(g.answersEcho()).isEqualTo(w.answersEcho());
+                    assertThat(g.echoes()).isEqualTo(w.echoes());
+                    assertThat(g.failures()).isEqualTo(w.failures());
+                    assertThat(g.flows()).isEqualTo(w.flows());
+                    assertThat(g.flows()).isSameAs(g.flows());
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(10);
+    }
+
+    /** The diagnoses as diagnoses() built them from every verdict (before it counted quiet flows). */
+    private static List<io.github.pcapunit.core.analysis.Diagnosis> byGrouping(
+            List<io.github.pcapunit.core.analysis.Verdict> verdicts) {
+        java.util.Map<Endpoint, List<io.github.pcapunit.core.analysis.Verdict>> flows = new java.util.LinkedHashMap<>();
+        java.util.Map<java.net.InetAddress, List<io.github.pcapunit.core.analysis.Verdict>> echoes =
+                new java.util.LinkedHashMap<>();
+        for (io.github.pcapunit.core.analysis.Verdict v : verdicts) {
+            IpProtocol p = v.flow().protocol();
+            if (p == IpProtocol.ICMP || p == IpProtocol.ICMPV6) {
+                echoes.computeIfAbsent(v.flow().destination().address(), k -> new java.util.ArrayList<>()).add(v);
+            } else if (p == IpProtocol.TCP || p == IpProtocol.UDP) {
+                flows.computeIfAbsent(v.flow().destination(), k -> new java.util.ArrayList<>()).add(v);
+            }
+        }
+        List<io.github.pcapunit.core.analysis.Diagnosis> out = new java.util.ArrayList<>();
+        java.util.Set<java.net.InetAddress> withFlows = new java.util.HashSet<>();
+        flows.forEach((dest, vs) -> {
+            withFlows.add(dest.address());
+            out.add(new io.github.pcapunit.core.analysis.Diagnosis(dest, echoes.getOrDefault(dest.address(), List.of()), vs));
+        });
+        echoes.forEach((host, vs) -> {
+            if (!withFlows.contains(host)) {
+                out.add(new io.github.pcapunit.core.analysis.Diagnosis(Endpoint.of(host, -1), vs, List.of()));
+            }
+        });
+        return out;
+    }
 }

@@ -393,29 +393,46 @@ public final class CapturedTraffic {
      * <pre>{@code traffic.diagnoses().stream().filter(d -> !d.isReachable()).forEach(System.out::println);}</pre>
      */
     public List<Diagnosis> diagnoses() {
-        java.util.Map<Endpoint, List<Verdict>> flows = new java.util.LinkedHashMap<>();
+        // Counted without building the verdicts of the quiet flows (most of a large capture; they
+        // never fail): a diagnosis builds its list of flows when flows() is asked for.
+        java.util.Map<Endpoint, Destination> flows = new java.util.LinkedHashMap<>();
         java.util.Map<InetAddress, List<Verdict>> echoes = new java.util.LinkedHashMap<>();
-        // the quiet flows' verdicts share their server's endpoint: a run of them skips the lookup
-        Endpoint last = null;
-        List<Verdict> lastFlows = null;
-        for (Verdict v : verdicts()) {
-            io.github.pcapunit.core.packet.IpProtocol p = v.flow().protocol();
-            if (p == io.github.pcapunit.core.packet.IpProtocol.ICMP || p == io.github.pcapunit.core.packet.IpProtocol.ICMPV6) {
-                echoes.computeIfAbsent(v.flow().destination().address(), k -> new ArrayList<>()).add(v);
-            } else if (p == io.github.pcapunit.core.packet.IpProtocol.TCP || p == io.github.pcapunit.core.packet.IpProtocol.UDP) {
-                Endpoint d = v.flow().destination();
-                if (d != last) {
-                    last = d;
-                    lastFlows = flows.computeIfAbsent(d, k -> new ArrayList<>());
+        // the quiet flows share their server's endpoint: a run of them skips the lookup
+        Destination[] last = new Destination[1];
+        io.github.pcapunit.core.analysis.internal.Fates.Result verdicts = scan().verdicts(); // one scan, also for a live view
+        verdicts.eachFlow((v, quietDestination) -> {
+            Endpoint d;
+            if (v == null) {
+                d = quietDestination;
+            } else {
+                io.github.pcapunit.core.packet.IpProtocol p = v.flow().protocol();
+                if (p == io.github.pcapunit.core.packet.IpProtocol.ICMP || p == io.github.pcapunit.core.packet.IpProtocol.ICMPV6) {
+                    echoes.computeIfAbsent(v.flow().destination().address(), k -> new ArrayList<>()).add(v);
+                    return;
                 }
-                lastFlows.add(v);
+                if (p != io.github.pcapunit.core.packet.IpProtocol.TCP && p != io.github.pcapunit.core.packet.IpProtocol.UDP) {
+                    return;
+                }
+                d = v.flow().destination();
             }
-        }
+            Destination g = last[0];
+            if (g == null || g.endpoint != d) {
+                g = flows.computeIfAbsent(d, Destination::new);
+                last[0] = g;
+            }
+            g.count++;
+            if (v != null && v.isFailure()) {
+                g.failures.add(v);
+            }
+        });
+        // all destinations' flow lists at once, the first time any diagnosis is asked for its flows
+        Grouped grouped = new Grouped(verdicts);
         List<Diagnosis> out = new ArrayList<>();
         java.util.Set<InetAddress> withFlows = new java.util.HashSet<>();
-        flows.forEach((dest, vs) -> {
+        flows.forEach((dest, g) -> {
             withFlows.add(dest.address());
-            out.add(new Diagnosis(dest, echoes.getOrDefault(dest.address(), List.of()), vs));
+            out.add(new Diagnosis(dest, echoes.getOrDefault(dest.address(), List.of()), g.count, g.failures,
+                    () -> grouped.get().getOrDefault(dest, List.of())));
         });
         echoes.forEach((host, vs) -> {
             if (!withFlows.contains(host)) {
@@ -423,6 +440,41 @@ public final class CapturedTraffic {
             }
         });
         return List.copyOf(out);
+    }
+
+    /** The TCP/UDP flows to one destination endpoint: how many, and which failed. */
+    private static final class Destination {
+        final Endpoint endpoint;
+        int count;
+        final List<Verdict> failures = new ArrayList<>(0);
+
+        Destination(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+    }
+
+    /** The verdicts of the TCP/UDP flows by destination endpoint, in order, built once on first use. */
+    private static final class Grouped {
+        private final io.github.pcapunit.core.analysis.internal.Fates.Result verdicts;
+        private java.util.Map<Endpoint, List<Verdict>> byDestination;
+
+        Grouped(io.github.pcapunit.core.analysis.internal.Fates.Result verdicts) {
+            this.verdicts = verdicts;
+        }
+
+        synchronized java.util.Map<Endpoint, List<Verdict>> get() {
+            if (byDestination == null) {
+                java.util.Map<Endpoint, List<Verdict>> m = new java.util.HashMap<>();
+                for (Verdict v : verdicts.all()) {
+                    io.github.pcapunit.core.packet.IpProtocol p = v.flow().protocol();
+                    if (p == io.github.pcapunit.core.packet.IpProtocol.TCP || p == io.github.pcapunit.core.packet.IpProtocol.UDP) {
+                        m.computeIfAbsent(v.flow().destination(), k -> new ArrayList<>()).add(v);
+                    }
+                }
+                byDestination = m;
+            }
+            return byDestination;
+        }
     }
 
     /**

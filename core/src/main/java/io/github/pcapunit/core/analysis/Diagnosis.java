@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What a capture says about one destination {@code host:port}, in the spirit of pktmon's answer:
@@ -24,7 +25,12 @@ public final class Diagnosis {
 
     private final Endpoint destination;
     private final List<Verdict> echoes;
-    private final List<Verdict> flows;
+    /** The flows' verdicts, or null until {@code flows()} asks {@code allFlows} for them. */
+    private volatile List<Verdict> flows;
+    /** Builds {@code flows} on first use (null when they were given). */
+    private final Supplier<List<Verdict>> allFlows;
+    private final int flowCount;
+    private final List<Verdict> failures;
 
     /**
      * The diagnosis of {@code destination} from the verdicts of its ICMP echoes and of its flows.
@@ -37,6 +43,27 @@ public final class Diagnosis {
         this.destination = Objects.requireNonNull(destination, "destination");
         this.echoes = List.copyOf(echoes);
         this.flows = List.copyOf(flows);
+        this.allFlows = null;
+        this.flowCount = this.flows.size();
+        this.failures = this.flows.stream().filter(Verdict::isFailure).toList();
+    }
+
+    /**
+     * A diagnosis that knows how many flows went to the destination and which of them failed, and
+     * builds the list of all their verdicts only when {@link #flows()} is asked for: most flows of a
+     * large capture are healthy, and a sentence needs only their number.
+     *
+     * @param flowCount how many flows {@code flows} will return
+     * @param failures the verdicts of {@code flows} that are {@link Verdict#isFailure() failures}, in order
+     * @param flows the verdicts of the flows to the port, built when first asked for
+     */
+    Diagnosis(Endpoint destination, List<Verdict> echoes, int flowCount, List<Verdict> failures,
+            Supplier<List<Verdict>> flows) {
+        this.destination = Objects.requireNonNull(destination, "destination");
+        this.echoes = List.copyOf(echoes);
+        this.flowCount = flowCount;
+        this.failures = List.copyOf(failures);
+        this.allFlows = Objects.requireNonNull(flows, "flows");
     }
 
     /** The host and port diagnosed (port -1: the host only). */
@@ -51,12 +78,17 @@ public final class Diagnosis {
 
     /** Verdicts of the flows to the port. */
     public List<Verdict> flows() {
-        return flows;
+        List<Verdict> f = flows;
+        if (f == null) {
+            f = List.copyOf(allFlows.get());
+            flows = f;
+        }
+        return f;
     }
 
     /** The flows to the port that failed. */
     public List<Verdict> failures() {
-        return flows.stream().filter(Verdict::isFailure).toList();
+        return failures;
     }
 
     /** Whether ICMP echo to the host was answered (empty when no echo was sent). */
@@ -72,10 +104,10 @@ public final class Diagnosis {
      * pinged (port -1, no flow), whether it answered ICMP echo.
      */
     public boolean isReachable() {
-        if (flows.isEmpty() && destination.port() < 0) {
+        if (flowCount == 0 && destination.port() < 0) {
             return answersEcho().orElse(false);
         }
-        return !flows.isEmpty() && failures().isEmpty();
+        return flowCount > 0 && failures.isEmpty();
     }
 
     /**
@@ -89,16 +121,16 @@ public final class Diagnosis {
         Optional<Boolean> echo = answersEcho();
         s.append(echo.isEmpty() ? "no ICMP echo was sent"
                 : echo.get() ? "ICMP echo answered (the network path works)" : "ICMP echo not answered");
-        if (flows.isEmpty() && destination.port() < 0) {
+        if (flowCount == 0 && destination.port() < 0) {
             return s.toString();
         }
         s.append("; ").append(destination.port() < 0 ? "its flows" : "port " + destination.port()).append(": ");
-        if (flows.isEmpty()) {
+        if (flowCount == 0) {
             return s.append("no flow to it was seen").toString();
         }
-        List<Verdict> failed = failures();
+        List<Verdict> failed = failures;
         if (failed.isEmpty()) {
-            long n = flows.size();
+            long n = flowCount;
             return s.append(n).append(n == 1 ? " flow" : " flows").append(", none failed").toString();
         }
         Verdict first = failed.get(0);

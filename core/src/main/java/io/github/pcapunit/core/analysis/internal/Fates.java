@@ -210,6 +210,45 @@ public final class Fates {
             return java.util.Collections.unmodifiableMap(counts);
         }
 
+        /** Receives the flows of {@link Result#all()}, see {@link Result#eachFlow}. */
+        public interface FlowVisitor {
+            /**
+             * One flow: its verdict, or null for a TCP connection or UDP exchange whose verdict is
+             * not built (it completed with nothing lost, or is an unanswered UDP exchange: never a
+             * failure, no drops), then with {@code quietDestination} its destination endpoint.
+             */
+            void flow(Verdict verdict, Endpoint quietDestination);
+        }
+
+        /**
+         * Every flow of {@link #all()} in its order, without building the verdicts of quiet flows
+         * (those are passed as null with their destination, the endpoint their verdict's flow would
+         * have): what {@code CapturedTraffic.diagnoses()} needs to count a destination's flows.
+         */
+        public synchronized void eachFlow(FlowVisitor visitor) {
+            for (int i = 0; i < tcp.length; i++) {
+                Verdict v = tcp[i];
+                if (v != null) {
+                    visitor.flow(v, null);
+                } else {
+                    TcpState c = r.tcp.get(i);
+                    visitor.flow(null, endpoint(c.server, c.serverPort));
+                }
+            }
+            for (int i = 0; i < udp.length; i++) {
+                Verdict v = udp[i];
+                if (v != null) {
+                    visitor.flow(v, null);
+                } else {
+                    UdpState u = r.udp.get(i);
+                    visitor.flow(null, endpoint(u.server, u.serverPort));
+                }
+            }
+            for (Verdict v : rest) {
+                visitor.flow(v, null);
+            }
+        }
+
         /** The verdict of a TCP or UDP state of this analysis, or null for another object. */
         public Verdict of(Object state) {
             if (state instanceof TcpState c && c.index >= 0 && c.index < tcp.length && r.tcp.get(c.index) == c) {
