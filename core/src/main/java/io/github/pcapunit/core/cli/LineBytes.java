@@ -71,7 +71,11 @@ final class LineBytes {
     /** The lines so far, {@code buf[0, len)}. */
     byte[] buf;
     int len;
-    private long second = Long.MIN_VALUE;
+    /** The start of the second the last relative time was in, in nanoseconds (a multiple of 10^9). */
+    private long relativeSecond = Long.MIN_VALUE;
+    private long relativeSeconds = -1;
+    /** The second {@link #secondText} names, in nanoseconds since the epoch. */
+    private long secondStart;
     private byte[] secondText;
 
     LineBytes(boolean absolute, int capacity) {
@@ -219,10 +223,14 @@ final class LineBytes {
             return false;
         }
         buf[len++] = (byte) (d < 0 ? '-' : '+');
-        digits(abs / 1_000_000_000L);
+        if (Long.compareUnsigned(abs - relativeSecond, 1_000_000_000L) >= 0) {
+            relativeSeconds = abs / 1_000_000_000L; // the next packets are most likely in this second too
+            relativeSecond = relativeSeconds * 1_000_000_000L;
+        }
+        digits(relativeSeconds);
         buf[len++] = '.';
-        int micros = (int) ((abs % 1_000_000_000L) / 1000);
-        fixed(micros, 6);
+        int nanos = (int) (abs - relativeSecond);
+        fixed((int) ((nanos * 274877907L) >>> 38), 6); // nanos / 1000 for 0 <= nanos < 10^9, without a division
         return true;
     }
 
@@ -231,16 +239,19 @@ final class LineBytes {
      * from the JDK), then the fraction in groups of three digits as needed, then {@code Z}.
      */
     private boolean instant(long epochNanos) {
-        long sec = Math.floorDiv(epochNanos, 1_000_000_000L);
-        int nano = (int) Math.floorMod(epochNanos, 1_000_000_000L);
-        if (sec != second || secondText == null) {
+        if (secondText == null || Long.compareUnsigned(epochNanos - secondStart, 1_000_000_000L) >= 0) {
+            long sec = Math.floorDiv(epochNanos, 1_000_000_000L);
+            if (sec < Long.MIN_VALUE / 1_000_000_000L) {
+                return false; // its start in nanoseconds is not a long
+            }
             String t = Instant.ofEpochSecond(sec).toString();
             if (!t.endsWith("Z") || nameBytes(t) == null) {
                 return false;
             }
             secondText = nameBytes(t.substring(0, t.length() - 1));
-            second = sec;
+            secondStart = sec * 1_000_000_000L;
         }
+        int nano = (int) (epochNanos - secondStart);
         System.arraycopy(secondText, 0, buf, len, secondText.length);
         len += secondText.length;
         if (nano != 0) {
@@ -519,13 +530,13 @@ final class LineBytes {
         fixed(v, n);
     }
 
-    /** {@code v >= 0} in exactly {@code n} digits, zeros first. */
+    /** {@code 0 <= v < 10^n} in exactly {@code n} digits, zeros first. */
     private void fixed(int v, int n) {
         byte[] b = buf;
         int p = len + n;
         int left = n;
         while (left >= 2) {
-            int q = v / 100;
+            int q = (int) ((v * 1374389535L) >>> 37); // v / 100 for every non-negative int, without a division
             int r = (v - q * 100) << 1;
             b[--p] = PAIRS[r + 1];
             b[--p] = PAIRS[r];
@@ -533,7 +544,7 @@ final class LineBytes {
             left -= 2;
         }
         if (left == 1) {
-            b[--p] = (byte) ('0' + v % 10);
+            b[--p] = (byte) ('0' + v); // v < 10: the callers give as many digits as v has, or more
         }
         len += n;
     }
