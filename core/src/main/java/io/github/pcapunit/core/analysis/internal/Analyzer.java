@@ -18,7 +18,7 @@ public final class Analyzer {
 
     private final FlowKey probe = new FlowKey();
     private TcpState lastTcp;
-    private final Map<FlowKey, TcpState> tcp = new HashMap<>(1 << 14);
+    private final Map<FlowKey, TcpState> tcp;
     private final List<TcpState> tcpDone = new ArrayList<>();
     private final List<TcpState> tcpOrder = new ArrayList<>();
     private final Map<FlowKey, UdpState> udp = new HashMap<>();
@@ -37,6 +37,18 @@ public final class Analyzer {
     private long malformed;
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos = Long.MIN_VALUE;
+
+    public Analyzer() {
+        this(1 << 14);
+    }
+
+    /**
+     * An analyzer whose TCP flow table is sized for {@code expectedTcpFlows} connections: a large
+     * capture then does not grow (rehash) it several times.
+     */
+    public Analyzer(int expectedTcpFlows) {
+        tcp = new HashMap<>(Math.max(16, (int) Math.min(1 << 30, expectedTcpFlows * 4L / 3 + 1)));
+    }
 
     /** Folds one decoded packet into the state. */
     public void accept(PacketFields f) {

@@ -226,13 +226,22 @@ public final class Fates {
          * have): what {@code CapturedTraffic.diagnoses()} needs to count a destination's flows.
          */
         public synchronized void eachFlow(FlowVisitor visitor) {
+            // most quiet flows go to the server of the one before: its endpoint, without hashing
+            byte[] lastRaw = null;
+            int lastPort = -2;
+            Endpoint last = null;
             for (int i = 0; i < tcp.length; i++) {
                 Verdict v = tcp[i];
                 if (v != null) {
                     visitor.flow(v, null);
                 } else {
                     TcpState c = r.tcp.get(i);
-                    visitor.flow(null, endpoint(c.server, c.serverPort));
+                    if (c.serverPort != lastPort || !java.util.Arrays.equals(c.server, lastRaw)) {
+                        lastRaw = c.server;
+                        lastPort = c.serverPort;
+                        last = endpoint(c.server, c.serverPort);
+                    }
+                    visitor.flow(null, last);
                 }
             }
             for (int i = 0; i < udp.length; i++) {
@@ -241,7 +250,12 @@ public final class Fates {
                     visitor.flow(v, null);
                 } else {
                     UdpState u = r.udp.get(i);
-                    visitor.flow(null, endpoint(u.server, u.serverPort));
+                    if (u.serverPort != lastPort || !java.util.Arrays.equals(u.server, lastRaw)) {
+                        lastRaw = u.server;
+                        lastPort = u.serverPort;
+                        last = endpoint(u.server, u.serverPort);
+                    }
+                    visitor.flow(null, last);
                 }
             }
             for (Verdict v : rest) {

@@ -80,14 +80,36 @@ public final class PacketCopies {
             return;
         }
         if (isCopy(r.payloadArray(), r.payloadOffset(), r.capturedLength(), f)) {
-            copies++;
-            copiesTruncated += f.truncated ? 1 : 0;
-            copiesMalformed += f.malformed ? 1 : 0;
-            copiesFirstNanos = Math.min(copiesFirstNanos, f.epochNanos);
-            copiesLastNanos = Math.max(copiesLastNanos, f.epochNanos);
+            copied(f);
             return;
         }
         analyzer.accept(f);
+    }
+
+    /**
+     * {@link #accept(PcapReader, PacketFields)} for a packet no longer under the reader: its frame
+     * is {@code b[off, off+len)}, decoded in {@code f}, and {@code severalInterfaces} says whether
+     * its section had more than one interface when it was read. For an analysis on another thread
+     * than the reader; same result.
+     */
+    public void accept(PacketFields f, byte[] b, int off, int len, boolean severalInterfaces) {
+        if (f.ipVersion == 0 || !(f.linkType == SLL || f.linkType == SLL2 || severalInterfaces)) {
+            analyzer.accept(f);
+            return;
+        }
+        if (isCopy(b, off, len, f)) {
+            copied(f);
+            return;
+        }
+        analyzer.accept(f);
+    }
+
+    private void copied(PacketFields f) {
+        copies++;
+        copiesTruncated += f.truncated ? 1 : 0;
+        copiesMalformed += f.malformed ? 1 : 0;
+        copiesFirstNanos = Math.min(copiesFirstNanos, f.epochNanos);
+        copiesLastNanos = Math.max(copiesLastNanos, f.epochNanos);
     }
 
     /** Frames skipped as copies so far. */

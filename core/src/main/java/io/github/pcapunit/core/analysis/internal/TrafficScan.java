@@ -125,8 +125,15 @@ public final class TrafficScan {
 
     /** Analyses {@code file}, keeping only packets {@code matcher} accepts (all when null). */
     public static Scan scan(Path file, PacketMatcher matcher, CaptureResult result) {
-        PacketCopies analyzer = new PacketCopies(new Analyzer()); // each packet once, however many interfaces saw it
+        return scan(file, matcher, result, Handoff.worthIt(file));
+    }
+
+    /** {@link #scan(Path, PacketMatcher, CaptureResult)}, the analysis on a second thread or not. */
+    static Scan scan(Path file, PacketMatcher matcher, CaptureResult result, boolean twoThreads) {
+        // each packet once, however many interfaces saw it
+        PacketCopies analyzer = new PacketCopies(twoThreads ? new Analyzer(Handoff.expectedTcpFlows(file)) : new Analyzer());
         PacketVerdicts verdicts = new PacketVerdicts();
+        Handoff handoff = twoThreads ? new Handoff(analyzer, matcher) : null;
         PacketFields f = new PacketFields();
         Names names = new Names();
         long fileFirstNanos = -1;
@@ -138,7 +145,20 @@ public final class TrafficScan {
             int section = 0;
             SectionHeader current = null;
             for (PcapReader.RecordKind k = r.next(); k != PcapReader.RecordKind.END; k = r.next()) {
-                if (k == PcapReader.RecordKind.PACKET) {
+                if (k == PcapReader.RecordKind.PACKET && handoff != null) {
+                    long nanos = r.timestampNanos();
+                    if (fileFirstNanos < 0 || nanos < fileFirstNanos) {
+                        fileFirstNanos = nanos; // as below
+                    }
+                    // decoded (and matched) on the analysing thread; here only a packet with a verdict
+                    if (r.hasOption(PacketVerdicts.EPB_VERDICT)) {
+                        decodeCurrent(r, f, names);
+                        if (matcher == null || matcher.matches(f)) {
+                            verdicts.accept(r, f);
+                        }
+                    }
+                    handoff.hand(r, names);
+                } else if (k == PcapReader.RecordKind.PACKET) {
                     decodeCurrent(r, f, names);
                     // the earliest packet, not the file's first: TCP stamps a SYN when it builds it, so
                     // a SYN that waited for ARP comes after the ARP request in the file with an
@@ -171,6 +191,13 @@ public final class TrafficScan {
             if (r.truncatedAt().isPresent()) {
                 truncation = "the file " + file + " ends in an incomplete record at byte "
                         + r.truncatedAt().getAsLong();
+            }
+            if (handoff != null) {
+                handoff.finish();
+            }
+        } finally {
+            if (handoff != null) {
+                handoff.abort();
             }
         }
         AnalysisResult wire = analyzer.finish();
@@ -224,6 +251,244 @@ public final class TrafficScan {
         drops.sort(Comparator.comparing((Drop d) -> d.kind() == io.github.pcapunit.core.analysis.DropKind.CAPTURE_LOSS ? 0 : 1)
                 .thenComparing(d -> d.time().orElse(java.time.Instant.MIN)));
         return new Scan(wire, journal, osDrop, ifDrop, truncation, status, drops, base, lossText, captureSites);
+    }
+
+    /**
+     * The analysis of a large file on a thread of its own, so that reading (this thread) and
+     * decoding + folding packets into the flow state (the other) share two cores. The reader
+     * copies each packet's bytes and frame fields into a batch and hands full batches over; the
+     * analysing thread decodes, matches and folds them in file order, as the one-thread loop
+     * does. Batches are recycled: nothing is allocated per packet. The reader's other work (the
+     * packets with an {@code epb_verdict}, statistics, journal) stays on its thread.
+     */
+    static final class Handoff {
+        /** Files (compressed or not) from this size are worth a second thread. */
+        static final long MIN_BYTES = 4L << 20;
+        private static final int BATCH = 512;
+        private static final int BATCHES = 8;
+
+        /** Packets of one hand-over: their bytes and what {@link #decodeCurrent} takes from the reader. */
+        private static final class Batch {
+            byte[] data = new byte[64 << 10];
+            int used;
+            final int[] offsets = new int[BATCH];
+            final int[] lengths = new int[BATCH];
+            final long[] frames = new long[BATCH];
+            final long[] nanos = new long[BATCH];
+            final int[] interfaceIds = new int[BATCH];
+            final String[] interfaceNames = new String[BATCH];
+            final io.github.pcapunit.core.pcapng.Direction[] directions = new io.github.pcapunit.core.pcapng.Direction[BATCH];
+            final int[] originalLengths = new int[BATCH];
+            final int[] linkTypes = new int[BATCH];
+            /** Whether the packet's section had several interfaces when it was read (copies possible). */
+            final boolean[] several = new boolean[BATCH];
+            int size;
+            boolean last;
+        }
+
+        private final PacketCopies copies;
+        private final PacketMatcher matcher;
+        private final java.util.concurrent.BlockingQueue<Batch> full = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES + 1);
+        private final java.util.concurrent.BlockingQueue<Batch> free = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES);
+        private final Thread worker;
+        private volatile Throwable failure;
+        private Batch batch;
+        private boolean done;
+        /** The reader's section and its interface count, as {@link PacketCopies} keeps them. */
+        private SectionHeader section;
+        private int interfaceCount;
+
+        static boolean worthIt(Path file) {
+            if (Runtime.getRuntime().availableProcessors() < 2) {
+                return false;
+            }
+            try {
+                return java.nio.file.Files.size(file) >= MIN_BYTES;
+            } catch (java.io.IOException | RuntimeException e) {
+                return false; // the reader will say what is wrong with the file
+            }
+        }
+
+        /**
+         * TCP connections to size the flow table for: one per 1,500 bytes of capture (the 1 M-packet
+         * bench file holds one per ~1,900; a {@code .gz} counted as 8 times its size, gzip -1 packs
+         * that file 10:1), at most 2^20 - a larger table would cost more to allocate than
+         * rehashing saves.
+         */
+        static int expectedTcpFlows(Path file) {
+            try {
+                long bytes = java.nio.file.Files.size(file);
+                if (file.getFileName() != null && file.getFileName().toString().endsWith(".gz")) {
+                    bytes *= 8;
+                }
+                return (int) Math.min(1 << 20, Math.max(1 << 14, bytes / 1500));
+            } catch (java.io.IOException | RuntimeException e) {
+                return 1 << 14;
+            }
+        }
+
+        Handoff(PacketCopies copies, PacketMatcher matcher) {
+            this.copies = copies;
+            this.matcher = matcher;
+            for (int i = 0; i < BATCHES; i++) {
+                free.add(new Batch());
+            }
+            worker = new Thread(this::analyse, "pcapunit-analysis");
+            worker.setDaemon(true);
+            worker.start();
+            batch = take(free);
+        }
+
+        /** Hands over the reader's current packet. */
+        void hand(PcapReader r, Names names) {
+            Batch b = batch;
+            int i = b.size;
+            int len = r.capturedLength();
+            if (b.used + len > b.data.length) {
+                b.data = java.util.Arrays.copyOf(b.data, Math.max(b.data.length * 2, b.used + len));
+            }
+            System.arraycopy(r.payloadArray(), r.payloadOffset(), b.data, b.used, len);
+            b.offsets[i] = b.used;
+            b.lengths[i] = len;
+            b.used += len;
+            b.frames[i] = r.frameNumber();
+            b.nanos[i] = r.timestampNanos();
+            int id = r.interfaceId();
+            b.interfaceIds[i] = id;
+            b.interfaceNames[i] = names.of(r, id);
+            b.directions[i] = r.direction();
+            b.originalLengths[i] = r.originalLength();
+            b.linkTypes[i] = r.linkType().value();
+            if (r.sectionHeader() != section || id >= interfaceCount) {
+                section = r.sectionHeader();
+                interfaceCount = r.interfaces().size();
+            }
+            b.several[i] = interfaceCount > 1;
+            b.size = i + 1;
+            if (b.size == BATCH) {
+                put(b);
+                batch = take(free);
+            }
+        }
+
+        /** Hands over the last packets and waits for the analysis; rethrows what failed it. */
+        void finish() {
+            Batch b = batch;
+            batch = null;
+            b.last = true;
+            put(b);
+            done = true;
+            join();
+            Throwable t = failure;
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        /** After a failed read: ends the analysing thread. */
+        void abort() {
+            if (done) {
+                return;
+            }
+            done = true;
+            Batch b = new Batch();
+            b.last = true;
+            put(b);
+            join();
+        }
+
+        private void analyse() {
+            PacketFields f = new PacketFields();
+            try {
+                for (Batch b = take(full); ; b = take(full)) {
+                    if (failure == null) {
+                        try {
+                            fold(b, f);
+                        } catch (Throwable t) {
+                            failure = t; // reported by finish(); the batches still go back to the reader
+                        }
+                    }
+                    if (b.last) {
+                        return;
+                    }
+                    b.size = 0;
+                    b.used = 0;
+                    free.add(b);
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        /** What the one-thread loop does with each packet: decode, match, fold (verdicts aside). */
+        private void fold(Batch b, PacketFields f) {
+            for (int i = 0; i < b.size; i++) {
+                f.frameNumber = b.frames[i];
+                f.epochNanos = b.nanos[i];
+                f.interfaceId = b.interfaceIds[i];
+                f.interfaceName = b.interfaceNames[i];
+                f.direction = b.directions[i];
+                f.capturedLength = b.lengths[i];
+                f.originalLength = b.originalLengths[i];
+                PacketDecoder.decode(b.data, b.offsets[i], b.lengths[i], b.linkTypes[i], f);
+                if (matcher == null || matcher.matches(f)) {
+                    copies.accept(f, b.data, b.offsets[i], b.lengths[i], b.several[i]);
+                }
+            }
+        }
+
+        private void put(Batch b) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    full.put(b);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static Batch take(java.util.concurrent.BlockingQueue<Batch> q) {
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return q.take();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void join() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    worker.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A flow as decoded fields, for matching it against a filter. */
