@@ -145,7 +145,7 @@ public final class CaptureSpec {
      * libpcap's read timeout, and stop waits twice this. On {@code lo} and {@code any} the kernel
      * hands blocks over every second, as tcpdump's does (fewer wake-ups while packets trickle in),
      * and a stop or snapshot pushes the last block out with the engine's marker datagrams at once;
-     * a slice end does so once its marker has not arrived after this long.
+     * a kept slice's end does so from its background writer as soon as its marker is not in.
      */
     public Duration readTimeout() {
         return readTimeout;

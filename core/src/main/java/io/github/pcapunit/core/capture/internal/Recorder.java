@@ -482,11 +482,14 @@ final class Recorder {
         final long[] from;
         /** When the marks were sent (nanos since the epoch). */
         final long sentNanos;
+        /** Whether fillers followed the markers (their blocks are being handed over already). */
+        final boolean filled;
 
-        Mark(long[] sequence, long[] from, long sentNanos) {
+        Mark(long[] sequence, long[] from, long sentNanos, boolean filled) {
             this.sequence = sequence;
             this.from = from;
             this.sentNanos = sentNanos;
+            this.filled = filled;
         }
 
         boolean coversAll() {
@@ -530,14 +533,15 @@ final class Recorder {
                 markerCopies[i] += 2L * Marker.datagrams(fill);
             }
         }
-        return new Mark(seq, from, nowNanos());
+        return new Mark(seq, from, nowNanos(), fill);
 
     }
 
     /**
      * Waits until every packet the kernel queued before {@code mark} is in the native files:
-     * each handle's marker seen in its file (a marker sent without fillers that is not there after
-     * the spec's read timeout is pushed out with fillers); for handles without one (or whose
+     * each handle's marker seen in its file (a marker sent without fillers that is not there at
+     * the first look is pushed out with fillers then; one sent with fillers, after the spec's read
+     * timeout); for handles without one (or whose
      * marker does not come, e.g. lost in a full ring), twice the read timeout after the mark and
      * then the loops idle (see {@link #awaitLoopsIdle}).
      */
@@ -583,7 +587,11 @@ final class Recorder {
     private boolean awaitMarkers(Mark mark, long millis) {
         long begin = System.nanoTime();
         long deadline = begin + millis * 1_000_000L;
-        long pushAt = begin + spec.readTimeout().toNanos();
+        // A marker sent alone (a slice's end, on the test's thread) sits in a partly filled block
+        // that the kernel keeps for up to its 1 s timeout: once a first look did not find it, push
+        // that block out now. Waiting the read timeout first (as before) only spared the fillers
+        // where traffic filled the block within it, and made every kept slice's file 10 ms later.
+        long pushAt = mark.filled ? begin + spec.readTimeout().toNanos() : begin;
         boolean pushed = false;
         List<MarkerScan> scans = new ArrayList<>();
         for (int i = 0; i < handles.size(); i++) {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A shared capture behind {@code SharedCapture}: one {@link Recorder} for many slices. A slice
  * remembers where each native file stood when it started; its end sends the engine's marker
  * ({@link Marker}) and a background writer writes the window once the marker is in the native
- * files (on interfaces that see none: twice the read timeout after the end). A slice nobody keeps
+ * files (the writer pushes the marker's ring block out with fillers when it is not in at its
+ * first look; on interfaces that see no marker: twice the read timeout after the end). A slice nobody keeps
  * is {@linkplain Slice#discard() discarded}: nothing is waited for, read or written.
  */
 public final class SharedSession implements ShutdownFinalizer.Finalizable {
