@@ -31,6 +31,15 @@ import java.util.List;
  * sockets); to capture many short tests, start one {@link SharedCapture} and cut a
  * {@link CaptureSlice} per test. A JVM shutdown hook stops running captures, so SIGTERM or
  * Ctrl-C still leaves a valid pcapng. Thread-safe.
+ *
+ * <p>A JVM killed with SIGKILL (e.g. a build tool's fork timeout, {@code kill -9}) or crashing
+ * runs no hook: its classic pcap file beside the output holds every packet the kernel had handed
+ * over, and the next capture writing to that directory (or the command line's {@code recover})
+ * turns it into {@code NAME.recovered-PID.pcapng} and says so. Packets the kernel still held in
+ * its ring are lost with the process: on {@code lo} and {@code any} up to the last second of
+ * traffic (the kernel hands a partly filled ring block over once a second there, as with tcpdump,
+ * unless traffic fills it first), on other interfaces up to the read timeout (10 ms by default).
+ * A stop, or a shutdown hook on SIGTERM, loses none of them.
  */
 public final class Capture implements AutoCloseable {
 

@@ -33,6 +33,14 @@ import java.nio.file.Path;
  * {@code maxFileSize} caps each slice's pcapng, not the shared native file, which grows with the
  * traffic matching the filter for as long as the shared capture runs. Thread-safe.
  *
+ * <p>A JVM shutdown hook closes a running shared capture (SIGTERM, Ctrl-C), writing the open
+ * slices. A JVM killed with SIGKILL runs no hook: slices whose files were written are complete,
+ * the open ones get no file, and their packets stay in the shared native file, which the next
+ * shared capture with the same output directory turns into a {@code .recovered-PID.pcapng} (as
+ * {@link Capture} does). Packets the kernel still held in its ring are lost with the process: on
+ * {@code lo} and {@code any} up to the last second of traffic (a partly filled ring block is
+ * handed over once a second there), elsewhere up to the read timeout.
+ *
  * <p>Unlike {@link Capture#start(CaptureSpec)}, which never waits, {@link #start} waits once for
  * the JVM's eBPF drop recorder (bpftrace) to attach, at most 2 s ({@link #prepareKernelEvidence}),
  * so every slice, the first one included, gets eBPF drop records (observed) from its first packet.
