@@ -224,48 +224,13 @@ public final class CaptureBench {
         Path dir = Files.createTempDirectory("pcapunit-bench-latency");
         CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp dst port " + TAIL_PORT)
                 .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("c.pcapng")).build();
-        long[] start = new long[cycles];
-        long[] stop = new long[cycles];
-        long[] both = new long[cycles];
-        int complete = 0;
         System.out.println("# latency: before: load " + Files.readString(Path.of("/proc/loadavg")).strip());
         try (DatagramSocket sender = new DatagramSocket()) {
-            for (int i = 0; i < cycles + 20; i++) {
-                long t0 = System.nanoTime();
-                Capture c = Capture.start(spec);
-                long t1 = System.nanoTime();
-                sendTail(sender);
-                long t2 = System.nanoTime();
-                CaptureResult r = c.stop();
-                long t3 = System.nanoTime();
-                if (i >= 20) { // after warm-up
-                    start[i - 20] = t1 - t0;
-                    stop[i - 20] = t3 - t2;
-                    both[i - 20] = (t1 - t0) + (t3 - t2);
-                    complete += countPackets(r.file()) == TAIL ? 1 : 0;
-                }
-            }
+            StartStop warm = startStop(sender, 20, cycles, i -> spec);
             // Cold: a buffer size no earlier capture used, so no parked handle fits and each cycle
             // opens (and later closes, in the background) a handle of its own, as a first capture does.
-            int coldCycles = Math.min(cycles, 20);
-            long[] coldStart = new long[coldCycles];
-            long[] coldStop = new long[coldCycles];
-            long[] coldBoth = new long[coldCycles];
-            int coldComplete = 0;
-            for (int i = 0; i < coldCycles; i++) {
-                CaptureSpec cold = spec.toBuilder().bufferSize(BUFFER_BYTES + (i + 1) * 65_536).build();
-                long t0 = System.nanoTime();
-                Capture c = Capture.start(cold);
-                long t1 = System.nanoTime();
-                sendTail(sender);
-                long t2 = System.nanoTime();
-                CaptureResult r = c.stop();
-                long t3 = System.nanoTime();
-                coldStart[i] = t1 - t0;
-                coldStop[i] = t3 - t2;
-                coldBoth[i] = (t1 - t0) + (t3 - t2);
-                coldComplete += countPackets(r.file()) == TAIL ? 1 : 0;
-            }
+            StartStop cold = startStop(sender, 0, Math.min(cycles, 20),
+                    i -> spec.toBuilder().bufferSize(BUFFER_BYTES + (i + 1) * 65_536).build());
             long[] slice = new long[cycles];
             long[] end = new long[cycles];
             long[] written = new long[cycles];
@@ -307,26 +272,26 @@ public final class CaptureBench {
             System.out.println();
             System.out.println("latency (" + cycles + " cycles after 20 warm-up; " + TAIL + " datagrams sent before each "
                     + "stop/end/snapshot)   median-ms  max-ms");
-            print("Capture.start()", start);
-            print("Capture.stop()", stop);
-            print("Capture.start() + stop()", both);
-            print("cold Capture.start() (no parked handle fits)", coldStart);
-            print("cold Capture.stop()", coldStop);
-            print("cold Capture.start() + stop()", coldBoth);
+            print("Capture.start()", warm.start);
+            print("Capture.stop()", warm.stop);
+            print("Capture.start() + stop()", warm.both);
+            print("cold Capture.start() (no parked handle fits)", cold.start);
+            print("cold Capture.stop()", cold.stop);
+            print("cold Capture.start() + stop()", cold.both);
             print("SharedCapture.slice()", slice);
             print("CaptureSlice.end() (returns)", end);
             print("CaptureSlice.end() -> file written", written);
             print("CaptureSlice.discard()", discard);
             print("CaptureSlice.snapshot() (in-test read)", snapshot);
             System.out.printf("files with all %d tail datagrams: stop %d of %d, end %d of %d, snapshot %d of %d, "
-                    + "cold stop %d of %d%n", TAIL, complete, cycles, slicesComplete, cycles, snapshotsComplete,
-                    snapshot.length, coldComplete, coldCycles);
-            long[] sorted = both.clone();
+                    + "cold stop %d of %d%n", TAIL, warm.complete, cycles, slicesComplete, cycles, snapshotsComplete,
+                    snapshot.length, cold.complete, cold.both.length);
+            long[] sorted = warm.both.clone();
             Arrays.sort(sorted);
             System.out.printf("# issue 15 target: Capture.start() + stop() median %.3f ms (<= 10: %s), every tail in every "
                     + "file: %s%n", sorted[sorted.length / 2] / 1e6, sorted[sorted.length / 2] <= 10_000_000 ? "met" : "NOT met",
-                    complete == cycles && slicesComplete == cycles && snapshotsComplete == snapshot.length
-                            && coldComplete == coldCycles ? "yes" : "NO");
+                    warm.complete == cycles && slicesComplete == cycles && snapshotsComplete == snapshot.length
+                            && cold.complete == cold.both.length ? "yes" : "NO");
             System.out.println("# after: load " + Files.readString(Path.of("/proc/loadavg")).strip());
         }
         try (var files = Files.list(dir)) {
@@ -335,6 +300,40 @@ public final class CaptureBench {
             }
         }
         Files.deleteIfExists(dir);
+    }
+
+    /** Per measured cycle: start, stop and both (ns); and how many files held the whole tail. */
+    private record StartStop(long[] start, long[] stop, long[] both, int complete) {
+    }
+
+    /**
+     * {@code warmup} unmeasured then {@code cycles} measured standalone captures, each started with
+     * {@code specOfCycle} (by cycle index, warm-up included), sent the tail and stopped.
+     */
+    private static StartStop startStop(DatagramSocket sender, int warmup, int cycles,
+            java.util.function.IntFunction<CaptureSpec> specOfCycle) throws IOException {
+        long[] start = new long[cycles];
+        long[] stop = new long[cycles];
+        long[] both = new long[cycles];
+        int complete = 0;
+        for (int i = 0; i < warmup + cycles; i++) {
+            CaptureSpec spec = specOfCycle.apply(i);
+            long t0 = System.nanoTime();
+            Capture c = Capture.start(spec);
+            long t1 = System.nanoTime();
+            sendTail(sender);
+            long t2 = System.nanoTime();
+            CaptureResult r = c.stop();
+            long t3 = System.nanoTime();
+            if (i >= warmup) {
+                int k = i - warmup;
+                start[k] = t1 - t0;
+                stop[k] = t3 - t2;
+                both[k] = start[k] + stop[k];
+                complete += countPackets(r.file()) == TAIL ? 1 : 0;
+            }
+        }
+        return new StartStop(start, stop, both, complete);
     }
 
     private static void sendTail(DatagramSocket sender) throws IOException {
