@@ -298,8 +298,14 @@ public final class TrafficScan {
         private SectionHeader section;
         private int interfaceCount;
 
+        /**
+         * Whether to read {@code file} with a second thread: it is large, there are two processors,
+         * and the system property {@code pcapunit.scan.threads} is not {@code 1} (which keeps the
+         * scan on one thread, e.g. to compare the two).
+         */
         static boolean worthIt(Path file) {
-            if (Runtime.getRuntime().availableProcessors() < 2) {
+            if (Runtime.getRuntime().availableProcessors() < 2
+                    || "1".equals(System.getProperty("pcapunit.scan.threads"))) {
                 return false;
             }
             try {
