@@ -32,11 +32,14 @@ import org.junit.platform.testkit.engine.Events;
  * file path, addresses, ports, times and pids are masked.
  *
  * <p>The Maven build uses the plugin that the maven-plugin module's invoker ITs installed into
- * {@code maven-plugin/target/it-repo} (so run the whole reactor: {@code ./mvnw verify}).
+ * {@code maven-plugin/target/it-repo} (so run the whole reactor: {@code ./mvnw verify}). Both
+ * write under this module's build directory ({@link #buildDirectory()}), so builds sharing a work
+ * tree with {@code -Dpcapunit.build.directory} keep their files apart.
  */
 class BothEntryPointsIT {
 
-    private static final Path WORK = Path.of("target", "pcapunit", "both-entry-points").toAbsolutePath();
+    /** Under the module's build directory, {@code target} or {@code -Dpcapunit.build.directory}'s. */
+    private static final Path WORK = buildDirectory().resolve("pcapunit").resolve("both-entry-points");
 
     private NetLab lab;
     private JvmLink db;
@@ -114,6 +117,24 @@ class BothEntryPointsIT {
         assertThat(result.exitCode()).as("the build fails in capture:verify:%n%s", text).isNotZero();
         assertThat(text).contains("Tests run: 1, Failures: 0, Errors: 0, Skipped: 0");
         return new MavenVerdict(failureMessage(text), pcapng);
+    }
+
+    /**
+     * The build directory this class was compiled into: the parent of its {@code test-classes}
+     * (Failsafe runs the classes from there), e.g. {@code it/target-foo} with
+     * {@code -Dpcapunit.build.directory=target-foo}; {@code target} if the classes come from
+     * elsewhere (a jar).
+     */
+    static Path buildDirectory() {
+        try {
+            Path classes = Path.of(BothEntryPointsIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(classes) && classes.getFileName().toString().equals("test-classes")) {
+                return classes.getParent().toAbsolutePath();
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // no code source: the default below
+        }
+        return Path.of("target").toAbsolutePath();
     }
 
     /** The goal's failure message as Maven prints it: after "on project ...: ", then [ERROR] lines. */
