@@ -266,6 +266,11 @@ public final class TrafficScan {
         static final long MIN_BYTES = 4L << 20;
         private static final int BATCH = 512;
         private static final int BATCHES = 8;
+        /**
+         * A batch is handed over once it holds this many bytes even if not full: captures of large
+         * packets (64 KiB TSO segments) keep the batches in flight to a few MiB.
+         */
+        private static final int BATCH_BYTES = 1 << 20;
 
         /** Packets of one hand-over: their bytes and what {@link #decodeCurrent} takes from the reader. */
         private static final class Batch {
@@ -371,7 +376,7 @@ public final class TrafficScan {
             }
             b.several[i] = interfaceCount > 1;
             b.size = i + 1;
-            if (b.size == BATCH) {
+            if (b.size == BATCH || b.used >= BATCH_BYTES) {
                 put(b);
                 batch = take(free);
             }
@@ -403,7 +408,10 @@ public final class TrafficScan {
                 return;
             }
             done = true;
-            Batch b = new Batch();
+            // the batch being filled (none is allocated: the read may have failed for want of memory)
+            Batch b = batch != null ? batch : take(free);
+            batch = null;
+            b.size = 0;
             b.last = true;
             put(b);
             join();

@@ -172,6 +172,36 @@ class TrafficScanHandoffTest {
     }
 
     @Test
+    void largePackets_areHandedOverInBatchesOfBoundedSize_withTheSameResult() throws Exception {
+        Path file = dir.resolve("jumbo.pcapng");
+        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(),
+                InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("eth0").snaplen(65535).build())) {
+            long t = 0;
+            for (int c = 0; c < 40; c++) {
+                int port = 41000 + c;
+                List<byte[]> frames = new ArrayList<>();
+                frames.add(tcp("10.0.0.1", port, "10.0.1.20", 1433, SYN, 0, 0, 0));
+                frames.add(tcp("10.0.1.20", 1433, "10.0.0.1", port, SYN | ACK, 500, 1, 0));
+                frames.add(tcp("10.0.0.1", port, "10.0.1.20", 1433, ACK, 1, 501, 0));
+                for (int i = 0; i < 20; i++) { // 9,000-byte segments, every fifth sent twice
+                    byte[] seg = tcp("10.0.0.1", port, "10.0.1.20", 1433, ACK, 1 + 9000L * i, 501, 9000);
+                    frames.add(seg);
+                    if (i % 5 == 4) {
+                        frames.add(seg);
+                    }
+                }
+                for (byte[] f : frames) {
+                    w.writePacket(0, T0 + (t += 10_000), f.length, f, 0, f.length, PacketOptions.none());
+                }
+            }
+        }
+        assertThat(Files.size(file)).isGreaterThan(7_000_000); // batches handed over by size, not count
+        String one = found(TrafficScan.scan(file, null, null, false));
+        assertThat(found(TrafficScan.scan(file, null, null, true))).isEqualTo(one);
+        assertThat(one).contains("retransmissions");
+    }
+
+    @Test
     void aFileThatCannotBeRead_failsTheSameWay_andEndsTheAnalysingThread() throws Exception {
         Path file = mixed();
         byte[] bytes = Files.readAllBytes(file);
