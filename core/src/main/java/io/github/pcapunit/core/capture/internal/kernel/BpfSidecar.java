@@ -279,10 +279,12 @@ public final class BpfSidecar implements CaptureSidecar {
     }
 
     /**
-     * How long {@link #collect()} waits at most for bpftrace's output to reach the call (the
-     * on-demand heartbeat makes it a millisecond or so; bounded by the old heartbeat period).
+     * How long {@link #collect()} waits at most for bpftrace's output to reach the call: the
+     * on-demand heartbeat makes it a millisecond or so when bpftrace gets a CPU; on an overloaded
+     * machine (load 15 on 2 vCPUs) bpftrace was not scheduled within 50 ms, so the bound is the
+     * stop's ({@link BpfRecorder#DRAIN_MILLIS}).
      */
-    static final long COLLECT_DRAIN_MILLIS = 50;
+    static final long COLLECT_DRAIN_MILLIS = BpfRecorder.DRAIN_MILLIS;
 
     /**
      * The drops recorded up to this call and not handed out yet: it first asks bpftrace for a
