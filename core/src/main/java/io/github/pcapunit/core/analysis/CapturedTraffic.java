@@ -211,8 +211,10 @@ public final class CapturedTraffic {
     }
 
     /**
-     * Time of the file's first packet, ignoring the filter: the zero of relative times in
-     * listings such as {@code Pcapunit format}.
+     * Time of the file's earliest packet, ignoring the filter: the zero of relative times in
+     * verdicts and in listings such as {@code Pcapunit format}. Earliest, not first written: TCP
+     * stamps a SYN when it builds it, so a SYN that waited for ARP is written after the ARP
+     * request with an earlier time.
      */
     public Optional<Instant> fileFirstPacketTime() {
         long base = scan().baseNanos;

@@ -75,7 +75,7 @@ public final class Report {
                 TextFormat.relative().write(traffic, w);
             } else {
                 TextFormat format = TextFormat.relative();
-                Instant base = traffic.firstPacketTime().orElse(null);
+                Instant base = traffic.fileFirstPacketTime().orElse(null); // the verdicts' zero
                 try (Stream<DecodedPacket> packets = traffic.packets()) {
                     for (DecodedPacket p : (Iterable<DecodedPacket>) packets.limit(MAX_PACKETS)::iterator) {
                         w.write(format.line(p, base) + "\n");

@@ -40,9 +40,12 @@ public final class Contexts {
         return s.endsWith(".") ? s : s + ".";
     }
 
-    /** {@code +1.022 s} after {@code base}. */
+    /**
+     * {@code +1.022 s} after {@code base}, or {@code -0.000 s} for a time a hair before it (never
+     * {@code +-}), as the verdicts print it.
+     */
     public static String relative(Instant time, Instant base) {
         Duration d = Duration.between(base, time);
-        return String.format(Locale.ROOT, "+%.3f s", d.toNanos() / 1e9);
+        return (d.isNegative() ? "-" : "+") + String.format(Locale.ROOT, "%.3f s", d.abs().toNanos() / 1e9);
     }
 }
