@@ -175,6 +175,9 @@ class LineBytesTest {
                 f.ack = random.nextLong() >>> random.nextInt(64);
                 f.window = random.nextInt() >>> random.nextInt(32);
                 f.payloadLength = random.nextInt() >>> random.nextInt(32);
+                random.nextBytes(f.src); // every octet value, over the runs
+                random.nextBytes(f.dst);
+                f.srcPort = random.nextInt(65536);
                 long base = random.nextBoolean() ? nanos - random.nextInt() : random.nextLong() / 4;
                 bytes.len = 0;
                 assertThat(bytes.packet(f, base, null)).isTrue();
