@@ -30,6 +30,13 @@ import java.util.concurrent.TimeUnit;
  * {@link #idleMillis()} it ends (SIGKILL); a shutdown hook ends it when the JVM exits, and should
  * the JVM be killed, bpftrace dies of SIGPIPE at its next heartbeat (every 50 ms).
  *
+ * <p>The program prints only the drops of the namespaces the subscriptions watch (every
+ * namespace while one of them captures the JVM's own interfaces, none while idle): each
+ * subscribe/unsubscribe changes its maps on the running process through
+ * {@link BpfProgram.Control} (an {@code lseek} of /dev/null that its probe turns into a map
+ * update before the call returns; resent when it reports READY), so a bystander's drop flood in
+ * another namespace costs the kernel a map lookup and never reaches bpftrace's reader or the JVM.
+ *
  * <pre>{@code
  * BpfSubscription s = BpfRecorder.shared(Path.of("/usr/bin/bpftrace")).subscribe(filter);
  * ... traffic ...
@@ -216,8 +223,10 @@ public final class BpfRecorder {
         BpfRecorder r = new BpfRecorder(binary, process, lines, program.controlled());
         try {
             Runtime.getRuntime().addShutdownHook(r.shutdownHook);
-            r.reader.start();
+            // stderr's reader first: a bpftrace that exits at once makes the output reader ask for its
+            // cause, and join() on a thread not started yet returns at once ("no message on stderr")
             r.errReader.start();
+            r.reader.start();
             return r;
         } catch (RuntimeException | Error e) {
             r.kill();

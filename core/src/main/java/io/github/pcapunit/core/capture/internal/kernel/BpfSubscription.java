@@ -10,9 +10,12 @@ import java.util.Optional;
 
 /**
  * One capture's share of the JVM's {@link BpfRecorder}: the drops bpftrace read from
- * {@link #from()} on that pass its {@link Filter} (the capture's namespaces and networks, which the
- * shared program no longer filters in the kernel), kept under the limits below. {@link #stop()}
- * reads bpftrace's output up to its call and detaches; bpftrace keeps running for the next capture.
+ * {@link #from()} on that pass its {@link Filter} (the capture's namespaces and networks - the
+ * shared program filters only the union of the running captures' namespaces in the kernel - and
+ * the capture's own BPF filter applied to each record's headers, {@link RecordFilter}), kept under
+ * the limits below; drops of its namespaces outside the capture filter are counted
+ * ({@link #outsideFilter()}), not kept. {@link #stop()} reads bpftrace's output up to its call and
+ * detaches; bpftrace keeps running for the next capture.
  *
  * <pre>{@code
  * BpfSubscription s = BpfRecorder.shared(binary).subscribe(new BpfSubscription.Filter(nets, netns));
@@ -46,7 +49,7 @@ final class BpfSubscription {
     /**
      * Which drops a capture is about: those in namespaces {@code netns} (empty: any) and, when
      * {@code ipv4Nets} is not empty, IPv4 packets to or from those networks (IPv6 and other packets
-     * always) — what the per-capture program used to filter in the kernel.
+     * always); of those, the ones {@code records} (the capture's filter) does not reject.
      */
     record Filter(List<BpfProgram.Ipv4Net> ipv4Nets, List<Long> netns, RecordFilter records) {
         /** Copies the lists. */
