@@ -36,7 +36,6 @@ public final class ClassicCursor extends RecordCursor {
     private static final int MAX_SNAPLEN = 262_144;
 
     private final long subsecondNanos;
-    private final SectionHeader section;
     private final int recordHeader;
 
     ClassicCursor(ByteSource in) {
@@ -54,7 +53,7 @@ public final class ClassicCursor extends RecordCursor {
                     in.name, be, (be >>> 16) == 0x1F8B ? "; it looks gzip-compressed: name it *.gz to have it"
                             + " decompressed as it is read, or gunzip it first" : ""), 0, -1);
         }
-        in.big = be == Pcapng.PCAP_MICROS || be == Pcapng.PCAP_NANOS;
+        in.bigEndian(be == Pcapng.PCAP_MICROS || be == Pcapng.PCAP_NANOS);
         if (!in.ensure(FILE_HEADER)) {
             throw new PcapFormatException(in.name + ": pcap file header at byte offset 0 is incomplete: "
                     + in.remaining() + " of 24 bytes", 0, -1);
@@ -182,10 +181,5 @@ public final class ClassicCursor extends RecordCursor {
     @Override
     public List<SectionHeader> sections() {
         return List.of(section);
-    }
-
-    @Override
-    SectionHeader currentSection() {
-        return section;
     }
 }

@@ -43,16 +43,6 @@ public final class PcapngCursor extends RecordCursor {
     private final List<DecryptionSecrets> secrets = new ArrayList<>();
     private final Map<Integer, InterfaceStatistics> latestStats = new LinkedHashMap<>();
 
-    /** Validates a packet's options while picking up its epb_flags, without allocating. */
-    private final OptionSink flagsSink = (code, at, len) -> {
-        if (code == Pcapng.EPB_FLAGS && len == 4) {
-            flags = in.i32(at);
-        }
-        if (code < 32) {
-            optionCodes |= 1 << code;
-        }
-    };
-
     // the current block
     private int blockStart;
     private int blockLength;
@@ -132,9 +122,9 @@ public final class PcapngCursor extends RecordCursor {
             s = in.start;
             int magic = in.le32(s + 8);
             if (magic == Pcapng.BYTE_ORDER_MAGIC) {
-                in.big = false;
+                in.bigEndian(false);
             } else if (Integer.reverseBytes(magic) == Pcapng.BYTE_ORDER_MAGIC) {
-                in.big = true;
+                in.bigEndian(true);
             } else {
                 throw error(off, type, String.format("byte-order magic is 0x%08X, expected"
                         + " 0x1A2B3C4D in either byte order", Integer.reverseBytes(magic)));
@@ -252,9 +242,7 @@ public final class PcapngCursor extends RecordCursor {
         dataOff = body + 20;
         optStart = body + 20 + BlockWriter.pad4(capLen);
         optEnd = bodyEnd;
-        flags = 0;
-        optionCodes = 0;
-        eachOption(off, type, optStart, optEnd, flagsSink);
+        packetOptions(off, type, optStart, optEnd);
         frame++;
     }
 
@@ -288,12 +276,47 @@ public final class PcapngCursor extends RecordCursor {
                 return;
             }
             if (p + 4 + len > to) {
-                throw error(off, type, "option " + code + " at byte offset " + in.offsetOf(p) + " has length "
-                        + len + ", running past the block end");
+                throw optionPastEnd(off, type, p, code, len);
             }
             sink.option(code, p + 4, len);
             p += 4 + BlockWriter.pad4(len);
         }
+    }
+
+    /**
+     * {@link #eachOption} for a packet's options, written out: validates them while picking up
+     * its epb_flags and the codes present, without allocating and without a call per option
+     * through {@link OptionSink} (several lambdas implement it, so under the command line's
+     * C1-only JVM each option was a megamorphic interface call).
+     */
+    private void packetOptions(long off, int type, int from, int to) {
+        int fl = 0;
+        int codes = 0;
+        int p = from;
+        while (p + 4 <= to) {
+            int code = in.u16(p);
+            int len = in.u16(p + 2);
+            if (code == Pcapng.OPT_ENDOFOPT) {
+                break;
+            }
+            if (p + 4 + len > to) {
+                throw optionPastEnd(off, type, p, code, len);
+            }
+            if (code == Pcapng.EPB_FLAGS && len == 4) {
+                fl = in.i32(p + 4);
+            }
+            if (code < 32) {
+                codes |= 1 << code;
+            }
+            p += 4 + ((len + 3) & ~3);
+        }
+        flags = fl;
+        optionCodes = codes;
+    }
+
+    private RuntimeException optionPastEnd(long off, int type, int p, int code, int len) {
+        return error(off, type, "option " + code + " at byte offset " + in.offsetOf(p) + " has length "
+                + len + ", running past the block end");
     }
 
     @FunctionalInterface
@@ -326,7 +349,8 @@ public final class PcapngCursor extends RecordCursor {
                 default: break;
             }
         });
-        sections.add(b.build());
+        section = b.build();
+        sections.add(section);
         interfaces.clear();
         latestStats.clear();
     }
@@ -501,7 +525,9 @@ public final class PcapngCursor extends RecordCursor {
      */
     private long nanos(long off, int type, int id, long units) {
         try {
-            return Math.addExact(resolutions[id].toNanosExact(units), Math.multiplyExact(tsOffsets[id], NS));
+            long ns = resolutions[id].toNanosExact(units);
+            long offset = tsOffsets[id];
+            return offset == 0 ? ns : Math.addExact(ns, Math.multiplyExact(offset, NS));
         } catch (ArithmeticException e) {
             throw error(off, type, "timestamp " + Long.toUnsignedString(units) + " in units of "
                     + resolutions[id].describe() + (tsOffsets[id] != 0 ? " plus if_tsoffset " + tsOffsets[id] + " s" : "")
@@ -583,11 +609,6 @@ public final class PcapngCursor extends RecordCursor {
     @Override
     public List<SectionHeader> sections() {
         return List.copyOf(sections);
-    }
-
-    @Override
-    SectionHeader currentSection() {
-        return sections.isEmpty() ? null : sections.get(sections.size() - 1);
     }
 
     @Override

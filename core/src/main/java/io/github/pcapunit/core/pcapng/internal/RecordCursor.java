@@ -42,6 +42,12 @@ public abstract class RecordCursor implements AutoCloseable {
     private RecordKind kind;
     private ByteBuffer view;
 
+    /**
+     * The section being read, null before the first: set by the subclass when it reads one, so
+     * that {@link #sectionHeader()}, asked per packet, is a field read.
+     */
+    SectionHeader section;
+
     /** Interfaces of the current section (the one of a classic file). */
     final List<InterfaceDescription> interfaces = new ArrayList<>();
     LinkType[] linkTypes = new LinkType[4];
@@ -298,14 +304,8 @@ public abstract class RecordCursor implements AutoCloseable {
     public abstract List<SectionHeader> sections();
 
     public final SectionHeader sectionHeader() {
-        SectionHeader s = currentSection();
+        SectionHeader s = section;
         return s == null ? SectionHeader.empty() : s;
-    }
-
-    /** The section being read, or null before the first; no copy: the analysis asks per packet. */
-    SectionHeader currentSection() {
-        List<SectionHeader> all = sections();
-        return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
     public Map<InetAddress, List<String>> nameResolutions() {

@@ -15,6 +15,12 @@ public final class Tsresol {
     private final int exp;
     /** For decimal: nanos per unit (n <= 9) or units per nano (n > 9). */
     private final long factor;
+    /**
+     * For decimal n <= 9: the largest unit count whose nanoseconds fit in a signed 64-bit value,
+     * so that {@link #toNanosExact} compares instead of dividing in {@code Math.multiplyExact}
+     * (the command line's C1-only JVM does not intrinsify it).
+     */
+    private final long maxUnits;
 
     private Tsresol(int raw) {
         this.raw = raw;
@@ -25,6 +31,7 @@ public final class Tsresol {
         } else {
             factor = exp <= 9 ? pow10(9 - exp) : pow10(exp - 9);
         }
+        maxUnits = !pow2 && exp <= 9 ? Long.MAX_VALUE / factor : -1;
     }
 
     /** The resolution for a raw {@code if_tsresol} byte; null if it cannot be represented. */
@@ -79,10 +86,10 @@ public final class Tsresol {
             if (exp > 9) {
                 return Long.divideUnsigned(units, factor);
             }
-            if (units < 0) {
+            if (units < 0 || units > maxUnits) {
                 throw new ArithmeticException("unsigned timestamp overflow");
             }
-            return Math.multiplyExact(units, factor);
+            return units * factor;
         }
         long secs = exp == 0 ? units : units >>> exp;
         if (secs < 0) {
