@@ -9,6 +9,7 @@ import io.github.pcapunit.core.capture.internal.libpcap.NativeHandle;
 import io.github.pcapunit.core.capture.internal.netns.Namespaces;
 import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
 import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
+import io.github.pcapunit.core.capture.internal.netns.PinnedNamespace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -72,10 +73,12 @@ final class Recorder {
 
     /**
      * Where one handle captures: {@code name} as the file shows it ({@code db/eth0}, or the bare
-     * interface in the JVM's namespace), its description (null in the JVM's namespace), its MAC
-     * (null: from sysfs, or none), its namespace (null: the JVM's).
+     * interface of the capture's own namespace), its description (null there), its MAC (null: from
+     * sysfs in the JVM's namespace, or none), its point's namespace (null for the capture's own
+     * interfaces), and for those the namespace they were opened in ({@code opened}: the JVM's, or
+     * the one the starting thread had joined), where their ifindexes are looked up.
      */
-    record Where(String name, String description, byte[] mac, NetNamespace namespace) {
+    record Where(String name, String description, byte[] mac, NetNamespace namespace, PinnedNamespace opened) {
     }
 
     private Recorder(CaptureSpec spec, List<NativeHandle> handles, List<Where> where, long startNanos,
@@ -115,6 +118,11 @@ final class Recorder {
                 // A thread that joined another namespace (setns) opens that namespace's lo: its
                 // handles are neither taken from nor parked in the pool of the JVM's own namespace.
                 boolean jvmNamespace = Namespaces.callerInJvmNamespace();
+                // its ifindexes are looked up there at conversion, whichever thread converts; off the
+                // JVM's namespace the MACs come from libpcap (sockets, this thread's namespace), as
+                // sysfs shows the namespace it was mounted in
+                PinnedNamespace openedIn = pinned(jvmNamespace);
+                java.util.Map<String, byte[]> macs = jvmNamespace ? java.util.Map.of() : Devices.macsByName();
                 Marker own = null;
                 for (String name : spec.effectiveInterfaces()) {
                     if (own == null && seesMarkers(name)) {
@@ -127,7 +135,7 @@ final class Recorder {
                     handles.add(o.handle);
                     poolable.add(o.poolable);
                     markers.add(o.marked ? own : null);
-                    where.add(new Where(name, null, null, null));
+                    where.add(new Where(name, null, macs.get(name), null, openedIn));
                 }
             }
             for (CapturePointHandles p : openPoints(spec, nativeCap)) {
@@ -304,7 +312,7 @@ final class Recorder {
                             Opened o = open(spec, iface, marker, nativeCap, false);
                             hs.add(o.handle);
                             ms.add(o.marked ? marker : null);
-                            ws.add(new Where(ns.interfaceName(iface), ns.describe(iface), macs.get(iface), ns));
+                            ws.add(new Where(ns.interfaceName(iface), ns.describe(iface), macs.get(iface), ns, null));
                         }
                     } catch (RuntimeException e) {
                         hs.forEach(NativeHandle::close);
@@ -336,9 +344,25 @@ final class Recorder {
     Conversion.Source source(int i, long startOffset, long limit, long[] stats) {
         Where w = where.get(i);
         NativeHandle h = handles.get(i);
-        return new Conversion.Source(w.name(), h.interfaceName(), w.description(), w.namespace() == null,
-                w.mac(), h.linkType(), spec.snaplen(), nativeFiles.get(i), startOffset, limit,
-                spec.filter().orElse(null), stats, InterfaceIndexes.in(w.namespace()));
+        boolean own = w.namespace() == null;
+        return new Conversion.Source(w.name(), h.interfaceName(), w.description(),
+                own && (w.opened() == null || w.opened().isJvmNamespace()), w.mac(), h.linkType(), spec.snaplen(),
+                nativeFiles.get(i), startOffset, limit, spec.filter().orElse(null), stats,
+                !own ? InterfaceIndexes.in(w.namespace())
+                        : w.opened() != null ? InterfaceIndexes.in(w.opened()) : InterfaceIndexes.inCallingThread());
+    }
+
+    /**
+     * The namespace the capture's own handles are opened in ({@link PinnedNamespace}), or null
+     * when it cannot be held (no JNA, no {@code /proc}): then the ifindexes are looked up by the
+     * converting thread, as before namespaces were pinned, rather than failing the capture.
+     */
+    private static PinnedNamespace pinned(boolean jvmNamespace) {
+        try {
+            return jvmNamespace ? PinnedNamespace.jvm() : PinnedNamespace.ofCallingThread();
+        } catch (CaptureException | LinkageError e) {
+            return null;
+        }
     }
 
     /** Fails before anything is opened when the output directory cannot be created or written. */

@@ -23,8 +23,10 @@ public final class SpecValidation {
         validateExplain(spec);
         Namespaces.check(spec);
         List<String> available = null;
+        // sysfs shows the namespace it was mounted in: a thread that joined another one asks libpcap
+        boolean sysfs = spec.capturesOwnNamespace() && Namespaces.callerInJvmNamespace();
         for (String name : spec.capturesOwnNamespace() ? spec.effectiveInterfaces() : List.<String>of()) {
-            if (CaptureSpec.ANY_INTERFACE.equals(name) || isLinuxInterface(name)) {
+            if (CaptureSpec.ANY_INTERFACE.equals(name) || sysfs && isLinuxInterface(name)) {
                 continue; // pcap_findalldevs takes milliseconds with many interfaces; sysfs is enough
             }
             if (available == null) {

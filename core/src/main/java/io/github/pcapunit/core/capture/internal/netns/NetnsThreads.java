@@ -31,16 +31,24 @@ public final class NetnsThreads {
      * its exceptions are thrown here (checked ones wrapped in {@link CaptureException}).
      */
     public static <T> T call(NetNamespace ns, Callable<T> work) {
+        return call("pcapunit-netns-" + ns.label(), () -> join(ns), work, ns.toString());
+    }
+
+    /**
+     * Runs {@code join}, then {@code work}, on a new platform thread named {@code threadName},
+     * waiting for it; {@code where} names the namespace in the message of a checked exception.
+     */
+    static <T> T call(String threadName, Runnable join, Callable<T> work, String where) {
         AtomicReference<T> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                join(ns);
+                join.run();
                 result.set(work.call());
             } catch (Throwable e) {
                 failure.set(e);
             }
-        }, "pcapunit-netns-" + ns.label());
+        }, threadName);
         t.setDaemon(true);
         t.start();
         boolean interrupted = false;
@@ -63,7 +71,7 @@ public final class NetnsThreads {
             throw (Error) e;
         }
         if (e != null) {
-            throw new CaptureException("work in " + ns + " failed: " + e, e);
+            throw new CaptureException("work in " + where + " failed: " + e, e);
         }
         return result.get();
     }
