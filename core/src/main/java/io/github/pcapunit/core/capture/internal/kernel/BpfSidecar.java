@@ -193,11 +193,18 @@ public final class BpfSidecar implements CaptureSidecar {
 
     /**
      * The inodes of the captured namespaces when the capture has namespace or container points
-     * (and the JVM's own when it also captures there); empty (every namespace) for captures in the
-     * JVM's namespace only and when a namespace cannot be read.
+     * (and the JVM's own when it also captures there), the JVM's own for a capture of {@code lo}
+     * only; empty (every namespace: their drops may happen in containers behind a captured bridge)
+     * for other captures in the JVM's namespace and when a namespace cannot be read.
      */
     static List<Long> netns(CaptureSpec spec, NetnsNames names) {
         if (spec.points().isEmpty()) {
+            if (!spec.interfaces().isEmpty() && spec.interfaces().stream().allMatch("lo"::equals)) {
+                // loopback traffic never leaves the JVM's namespace: its drops happen there, so the
+                // kernel need not send other namespaces' drops (a bystander build's) to this capture
+                long own = NetnsNames.inode(Path.of("/proc/self/ns/net"));
+                return own > 0 ? List.of(own) : List.of();
+            }
             return List.of();
         }
         List<Long> inodes = new ArrayList<>();

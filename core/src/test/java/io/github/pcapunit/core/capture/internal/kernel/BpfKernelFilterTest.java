@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.github.pcapunit.core.EbpfEvidence;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.Leftovers;
 import io.github.pcapunit.testing.NetLab;
@@ -93,6 +95,39 @@ class BpfKernelFilterTest {
             }
             assertThat(r.process().pid()).as("never restarted").isEqualTo(pid);
             assertThat(r.process().isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void aLoopbackCapture_watchesTheJvmsNamespaceOnly() throws Exception {
+        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
+                .kernelEvidence(KernelEvidence.REQUIRED).build();
+        long own = NetnsNames.inode(Path.of("/proc/self/ns/net"));
+        assertThat(BpfSidecar.netns(spec, NetnsNames.system())).containsExactly(own);
+        try (NetLab lab = NetLab.create()) {
+            Host bystander = lab.host("bystander", "10.200.147.20");
+            BpfSidecar sidecar = new BpfSidecar();
+            try {
+                sidecar.start(spec);
+                BpfRecorder r = sidecar.recorder().orElseThrow().recorder();
+                assumeThat(r.filtersInKernel()).as("the kernel has syscalls:sys_enter_lseek").isTrue();
+                assertThat(r.awaitAttached(60_000)).as(r.failure().orElse("attached")).isTrue();
+                long before = read(r);
+                flood(bystander);
+                assertThat(read(r) - before).as("another namespace's records while only lo is captured").isZero();
+                before = read(r);
+                try (java.net.DatagramSocket out = new java.net.DatagramSocket()) {
+                    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1], 1,
+                            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9));
+                    for (int i = 0; i < DATAGRAMS; i++) {
+                        out.send(p);
+                    }
+                }
+                assertThat(read(r) - before).as("the JVM's own loopback drops").isGreaterThanOrEqualTo(DATAGRAMS);
+            } finally {
+                sidecar.stop();
+                sidecar.close();
+            }
         }
     }
 
