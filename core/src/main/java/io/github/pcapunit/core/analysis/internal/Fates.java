@@ -833,12 +833,15 @@ public final class Fates {
         if (firewall == null && !observed.isEmpty()) {
             List<Drop> inferred = kernel.stream()
                     .filter(d -> d.source() == EvidenceSource.KERNEL && !placed(d)).toList();
-            // with tracefs records beside eBPF's (bpftrace attached mid-flow) the lead gives the one
-            // count, split by source: the callers' "the records count N" would only repeat it
+            List<Drop> verdicts = kernel.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).toList();
+            Map<Drop, Drop> twins = sameSkb(verdicts, kernel);
+            // with tracefs records or stored verdicts beside eBPF's (bpftrace attached mid-flow; a file
+            // whose packets carry their verdicts) the lead gives the one count, split by source: the
+            // callers' "the records count N" would only repeat it (and count a packet two sources saw twice)
             String suffix = packets(kernel);
-            String rest = !inferred.isEmpty() && what.endsWith(suffix)
+            String rest = (!inferred.isEmpty() || !verdicts.isEmpty()) && what.endsWith(suffix)
                     ? what.substring(0, what.length() - suffix.length()) : what;
-            return placed(flow, observed, inferred, drops, rest);
+            return placed(flow, observed, inferred, verdicts, twins, drops, rest);
         }
         Fate fate;
         Confidence conf;
@@ -902,19 +905,72 @@ public final class Fates {
                 && d.namespace().isPresent();
     }
 
+    /** The kernel drop reasons a packet a TC program shot is freed with ({@code NOT_SPECIFIED} before Linux 5.19). */
+    private static boolean tcFreeReason(String reason) {
+        return reason.startsWith("TC_") || reason.equals("NOT_SPECIFIED");
+    }
+
+    /**
+     * The kernel records that are the packet of a stored verdict, each mapped to that verdict: one
+     * packet two sources saw, to be counted once. A TC program that shot a packet
+     * ({@code TC_ACT_SHOT}) has the kernel free it, which a kfree_skb record shows; a record is
+     * taken for the stored packet when it stands for one packet, of the same flow in the same
+     * direction, in a namespace the capture ran in (or names none), freed within
+     * {@link #SKEW_NANOS} of the frame's capture, with a reason a TC drop frees with
+     * ({@link #tcFreeReason}). An XDP verdict drops before a socket buffer exists, so no kfree_skb
+     * record is its packet; a record with another reason (netfilter, no socket) is another packet.
+     * Each verdict takes at most one record, the nearest in time. The match is inferred: the record
+     * does not carry the frame.
+     */
+    private Map<Drop, Drop> sameSkb(List<Drop> verdicts, List<Drop> kernel) {
+        Map<Drop, Drop> twins = new LinkedHashMap<>();
+        for (Drop v : verdicts) {
+            if (!"TC_ACT_SHOT".equals(v.reason().orElse("")) || v.flow().isEmpty() || v.time().isEmpty()) {
+                continue;
+            }
+            long at = nanos(v.time().get());
+            Drop best = null;
+            long bestGap = Long.MAX_VALUE;
+            for (Drop d : kernel) {
+                if (d.source() != EvidenceSource.KERNEL || twins.containsKey(d) || d.count() != 1
+                        || d.time().isEmpty() || d.flow().isEmpty() || !tcFreeReason(d.reason().orElse("?"))
+                        || !same(d.flow().get(), v.flow().get())
+                        || d.namespace().isPresent() && !captured(d.namespace().get())) {
+                    continue;
+                }
+                long gap = Math.abs(nanos(d.time().get()) - at);
+                if (gap <= SKEW_NANOS && gap < bestGap) {
+                    best = d;
+                    bestGap = gap;
+                }
+            }
+            if (best != null) {
+                twins.put(best, v);
+            }
+        }
+        return twins;
+    }
+
+    private static long nanos(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
     /**
      * The verdict of a flow whose drops eBPF recorded with their place ({@code inferred}: the
-     * flow's tracefs records from the time bpftrace was not recording, counted in the lead with
-     * their own confidence): on this host when a
+     * flow's tracefs records from the time bpftrace was not recording; {@code verdicts}: drop
+     * verdicts stored with its packets in the file, on a captured interface of this host; each
+     * counted in the lead with its own confidence, a record in {@code twins} not counted again
+     * beside the verdict whose packet it is): on this host when a
      * namespace it happened in is one the capture ran in ({@link #captured}), else on another host
      * or namespace, which it names with the hook, e.g. {@code "TCP 10.200.61.10:39462 → 10.200.62.20:1102
      * was dropped in namespace router (FORWARD), not on this host: 3 packets dropped there by netfilter
      * (nftables) (NETFILTER_DROP at nft_do_chain), as eBPF saw at kfree_skb; SYN sent 1× ..."}.
      */
-    private Verdict placed(Flow flow, List<Drop> observed, List<Drop> inferred, List<Drop> drops, String what) {
+    private Verdict placed(Flow flow, List<Drop> observed, List<Drop> inferred, List<Drop> verdicts,
+            Map<Drop, Drop> twins, List<Drop> drops, String what) {
         Map<String, List<Drop>> byPlace = new LinkedHashMap<>();
         Set<String> roles = new java.util.LinkedHashSet<>();
-        boolean here = false;
+        boolean here = !verdicts.isEmpty();   // stored with a packet captured on this host's interface
         boolean several = namespaces() > 1;
         for (Drop d : observed) {
             byPlace.computeIfAbsent(place(d), k -> new ArrayList<>()).add(d);
@@ -925,28 +981,48 @@ public final class Fates {
         }
         String places = String.join(" and ", byPlace.keySet())
                 + (roles.size() == 1 && !roles.contains("") ? ", " + roles.iterator().next() : "");
-        long n = observed.stream().mapToLong(Drop::count).sum();
+        List<Drop> ebpfCounted = observed.stream().filter(d -> !twins.containsKey(d)).toList();
+        List<Drop> tracefsCounted = inferred.stream().filter(d -> !twins.containsKey(d)).toList();
+        long n = ebpfCounted.stream().mapToLong(Drop::count).sum();
+        long m = tracefsCounted.stream().mapToLong(Drop::count).sum();
+        long s = verdicts.stream().mapToLong(Drop::count).sum();
         Set<String> components = new java.util.LinkedHashSet<>();
         observed.forEach(d -> components.add(d.component().orElse("the kernel")));
         String how;
-        if (inferred.isEmpty()) {
+        if (inferred.isEmpty() && verdicts.isEmpty()) {
             how = (here ? "on this host, in " + places : "in " + places + ", not on this host") + ": " + n
                     + (n == 1 ? " packet" : " packets") + " dropped there by " + String.join(", ", components) + " ("
                     + reasons(observed) + "), as eBPF saw at kfree_skb";
         } else {
-            long m = inferred.stream().mapToLong(Drop::count).sum();
             List<Drop> all = new ArrayList<>(observed);
             all.addAll(inferred);
-            how = (here ? "on this host, in " + places : "in " + places + ", not on this host") + ": " + (n + m)
-                    + " packets dropped by " + String.join(", ", components) + " (" + reasons(all) + "): " + n
-                    + " there as eBPF saw at kfree_skb (observed) and " + m + " recorded by tracefs while eBPF was"
-                    + " not recording, tied to this flow by time (inferred: "
-                    + (m == 1 ? "its record names" : "their records name") + " no place)";
+            all.addAll(verdicts);
+            verdicts.forEach(d -> components.add(d.component().orElse("a stored verdict")));
+            List<String> parts = new ArrayList<>();
+            if (n > 0) {
+                parts.add(n + " there as eBPF saw at kfree_skb (observed)");
+            }
+            if (m > 0) {
+                parts.add(m + " recorded by tracefs while eBPF was not recording, tied to this flow by time (inferred: "
+                        + (m == 1 ? "its record names" : "their records name") + " no place)");
+            }
+            parts.addAll(storedParts(verdicts, twins));
+            long total = n + m + s;
+            how = (here ? "on this host, in " + places : "in " + places + ", not on this host") + ": " + total
+                    + (total == 1 ? " packet" : " packets") + " dropped by " + String.join(", ", components) + " ("
+                    + reasons(all) + "): " + joinAnd(parts);
         }
+        List<String> wherePlaces = new ArrayList<>(byPlace.keySet());
+        verdicts.forEach(d -> {
+            String at = d.location().orElse("a captured interface");
+            if (!wherePlaces.contains(at)) {
+                wherePlaces.add(at);
+            }
+        });
         Verdict.Builder b = Verdict.builder(flow, here ? Fate.DROPPED_ON_THIS_HOST : Fate.DROPPED_ELSEWHERE,
                         Confidence.OBSERVED)
                 .sentence(flow + " was dropped " + how + "; " + what)
-                .where((here ? "this host, " : "") + String.join(" and ", byPlace.keySet())).drops(drops);
+                .where((here ? "this host, " : "") + String.join(" and ", wherePlaces)).drops(drops);
         observed.get(0).time().ifPresent(b::time);
         for (Map.Entry<String, List<Drop>> e : byPlace.entrySet()) {
             long c = e.getValue().stream().mapToLong(Drop::count).sum();
@@ -959,6 +1035,54 @@ public final class Fates {
         }
         drops.forEach(d -> b.evidence(d.description()));
         return b.build();
+    }
+
+    /**
+     * The lead's part for each group of stored verdicts (same place, program and reason), e.g.
+     * {@code "1 at eth0 by an eBPF TC verdict (TC_ACT_SHOT), as the verdict stored with frame 1 says
+     * (observed)"}, saying which kernel records were the same packets and how that was decided.
+     */
+    private List<String> storedParts(List<Drop> verdicts, Map<Drop, Drop> twins) {
+        Map<String, List<Drop>> groups = new LinkedHashMap<>();
+        for (Drop d : verdicts) {
+            String key = d.location().orElse("a captured interface") + " by an " + d.component().orElse("eBPF verdict")
+                    + " (" + d.reason().orElse("?") + ")";
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, List<Drop>> g : groups.entrySet()) {
+            long c = g.getValue().stream().mapToLong(Drop::count).sum();
+            List<Long> frames = new ArrayList<>();
+            g.getValue().forEach(d -> frames.addAll(d.frames()));
+            String text = c + " at " + g.getKey() + ", as the " + (frames.size() == 1 ? "verdict" : "verdicts")
+                    + " stored with " + (frames.size() == 1 ? "frame " : "frames ")
+                    + frames.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                    + (frames.size() == 1 ? " says" : " say") + " (observed)";
+            List<Map.Entry<Drop, Drop>> same = twins.entrySet().stream()
+                    .filter(t -> g.getValue().contains(t.getValue())).toList();
+            if (same.size() == 1) {
+                Drop k = same.get(0).getKey();
+                long gap = nanos(k.time().get()) - nanos(same.get(0).getValue().time().get());
+                text += ", and " + (placed(k) ? "eBPF" : "tracefs") + " saw the same packet freed (" + reasons(List.of(k))
+                        + ") " + String.format(Locale.ROOT, "%.3f ms %s", Math.abs(gap) / 1e6, gap >= 0 ? "later" : "before")
+                        + ": one packet, matched by flow, direction, time and reason (inferred)";
+            } else if (!same.isEmpty()) {
+                List<Drop> records = same.stream().map(Map.Entry::getKey).toList();
+                text += ", and the kernel records of " + same.size() + " of them (" + reasons(records) + ") are the"
+                        + " same packets freed, each within " + SKEW_NANOS / 1_000_000 + " ms of its frame: counted"
+                        + " once, matched by flow, direction, time and reason (inferred)";
+            }
+            out.add(text);
+        }
+        return out;
+    }
+
+    /** {@code "a"}, {@code "a and b"}, {@code "a, b and c"}. */
+    private static String joinAnd(List<String> parts) {
+        if (parts.size() <= 1) {
+            return String.join("", parts);
+        }
+        return String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
     }
 
     private static final String CLIENT_SIDE = "at the client";
