@@ -170,4 +170,30 @@ class MixedEvidenceCountTest {
 
         assertThat(v.sentence()).as(v.sentence()).contains(": 2 packets dropped by ").doesNotContain("same packet");
     }
+
+    @Test
+    void storedVerdictAndTracefs_withoutEbpf_theLeadSplitsTheCountBySource() {
+        // GIVEN the shot SYN (frame 1) and two more SYNs netfilter dropped, which only tracefs recorded
+        CapturedTraffic traffic = file("stored-tracefs", new long[] {0, 1_000_000, 2_000_000}, Set.of(0),
+                List.of(tracefs(1_000_100, 2)));
+
+        Verdict v = only(traffic);
+
+        assertThat(v.fate()).as(v.toString()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(v.sentence()).as(v.sentence()).contains("as the verdict stored with frame 1 says",
+                ": 3 packets: 1 at router/to-client by an eBPF TC verdict (TC_ACT_SHOT), as the verdict stored with"
+                        + " frame 1 says (observed) and 2 recorded by the kernel trace (NETFILTER_DROP at nft_do_chain),"
+                        + " tied to this flow by time (inferred: their records name no place)")
+                .doesNotContain("records count");
+    }
+
+    @Test
+    void storedVerdictOnly_keepsItsWording() {
+        CapturedTraffic traffic = file("stored-only", new long[] {0, 1_000_000}, Set.of(0, 1), List.of());
+
+        Verdict v = only(traffic);
+
+        assertThat(v.sentence()).as(v.sentence()).contains("as the verdict stored with frame 1 says")
+                .endsWith("; the records count 2 dropped packets");
+    }
 }

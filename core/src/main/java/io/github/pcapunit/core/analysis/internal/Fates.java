@@ -855,6 +855,29 @@ public final class Fates {
             how = "on this host by an " + stored.component().orElse("eBPF verdict") + " ("
                     + stored.reason().orElse("?") + ") at " + stored.location().orElse("a captured interface")
                     + ", as the verdict stored with frame " + stored.frames().get(0) + " says";
+            List<Drop> verdicts = kernel.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).toList();
+            List<Drop> others = kernel.stream().filter(d -> d.source() != EvidenceSource.PACKET_VERDICT).toList();
+            if (!others.isEmpty()) {
+                // kernel records beside the stored verdicts (none placed: those go to placed()): one
+                // count split by source, a record of a stored packet counted once (sameSkb)
+                Map<Drop, Drop> twins = sameSkb(verdicts, kernel);
+                List<Drop> counted = others.stream().filter(d -> !twins.containsKey(d)).toList();
+                long m = counted.stream().mapToLong(Drop::count).sum();
+                long total = m + verdicts.stream().mapToLong(Drop::count).sum();
+                List<String> parts = new ArrayList<>(storedParts(verdicts, twins));
+                if (m > 0) {
+                    boolean observedAll = counted.stream().allMatch(d -> d.confidence().orElse(null) == Confidence.OBSERVED);
+                    parts.add(m + " recorded by the kernel trace (" + reasons(counted) + "), "
+                            + (observedAll ? "read from the packets (observed), naming no place"
+                                    : "tied to this flow by time (inferred: " + (m == 1 ? "its record names"
+                                            : "their records name") + " no place)"));
+                }
+                how += ": " + total + (total == 1 ? " packet: " : " packets: ") + joinAnd(parts);
+                String suffix = packets(kernel);
+                if (what.endsWith(suffix)) {
+                    what = what.substring(0, what.length() - suffix.length());
+                }
+            }
         } else if (firewall != null) {
             String ns = firewall.namespace().get();
             boolean here = captured(ns);
