@@ -293,9 +293,11 @@ public final class PcapngCursor extends RecordCursor {
         int fl = 0;
         int codes = 0;
         int p = from;
+        boolean big = in.big;
         while (p + 4 <= to) {
-            int code = in.u16(p);
-            int len = in.u16(p + 2);
+            int head = in.i32(p); // code and length in one read
+            int code = big ? head >>> 16 : head & 0xFFFF;
+            int len = big ? head & 0xFFFF : head >>> 16;
             if (code == Pcapng.OPT_ENDOFOPT) {
                 break;
             }

@@ -83,7 +83,7 @@ public abstract class RecordCursor implements AutoCloseable {
     /**
      * Opens a file with a read buffer of {@code bufferBytes} to start with (at least 64; it grows
      * for larger records): for tests and fuzzing of the refill and growth paths, which the
-     * default 4 MiB buffer reaches only on large files.
+     * default 256 KiB buffer reaches only on larger files.
      *
      * <pre>{@code RecordCursor c = RecordCursor.open(Path.of("a.pcapng"), 64);}</pre>
      */
