@@ -239,7 +239,8 @@ final class LineBytes {
      * from the JDK), then the fraction in groups of three digits as needed, then {@code Z}.
      */
     private boolean instant(long epochNanos) {
-        if (secondText == null || Long.compareUnsigned(epochNanos - secondStart, 1_000_000_000L) >= 0) {
+        long inSecond = epochNanos - secondStart; // negative also when the difference overflows a long
+        if (secondText == null || epochNanos < secondStart || inSecond < 0 || inSecond >= 1_000_000_000L) {
             long sec = Math.floorDiv(epochNanos, 1_000_000_000L);
             if (sec < Long.MIN_VALUE / 1_000_000_000L) {
                 return false; // its start in nanoseconds is not a long

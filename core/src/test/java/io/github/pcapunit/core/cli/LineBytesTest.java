@@ -188,6 +188,38 @@ class LineBytesTest {
     }
 
     /**
+     * Absolute times at both ends of a long, in an order that makes the cached second's
+     * difference overflow (2262's last second, then 1677's first): the same text as the JDK's,
+     * or the renderer declines the line (the text path writes it).
+     */
+    @Test
+    void extremeAbsoluteTimes_neverReuseTheWrongSecond() {
+        PacketFields f = new PacketFields();
+        byte[] data = ethernet(0x0800, ipv4(17, "1.2.3.4", "5.6.7.8", udp(1, 2, 0)));
+        PacketListing text = new PacketListing(true);
+        LineBytes bytes = new LineBytes(true, 1 << 10);
+        long[] times = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1, Long.MIN_VALUE + 1_000_000_000L,
+            Long.MAX_VALUE, -1, 0, 999_999_999L, 1_000_000_000L, Long.MIN_VALUE + 2_000_000_000L, Long.MAX_VALUE};
+        int rendered = 0;
+        for (long t : times) {
+            f.epochNanos = t;
+            f.frameNumber = 1;
+            f.interfaceName = null;
+            f.direction = Direction.UNKNOWN;
+            f.capturedLength = data.length;
+            f.originalLength = data.length;
+            PacketDecoder.decode(data, 0, data.length, 1, f);
+            bytes.len = 0;
+            if (bytes.packet(f, 0, null)) {
+                rendered++;
+                assertThat(new String(bytes.buf, 0, bytes.len, StandardCharsets.UTF_8))
+                        .as("time %d", t).isEqualTo(text.text(f, 0) + "\n");
+            }
+        }
+        assertThat(rendered).isGreaterThanOrEqualTo(times.length - 2);
+    }
+
+    /**
      * A whole file through the command line's UTF-8 path: Ethernet, an unnamed and an "any"
      * (LINUX_SLL2) interface, journal entries between the packets, a truncated packet: the same
      * bytes as the text written through a UTF-8 Writer, relative and absolute, filtered or not.
