@@ -20,7 +20,8 @@ import org.pcap4j.packet.namednumber.DataLinkType;
  * The capture's own BPF filter applied to kernel records: for a record with addresses (an eBPF
  * drop of an IP packet, a tracefs TCP event) it builds the IP and transport header the record
  * describes (IPv4 or IPv6; TCP with its flags, UDP, ICMP/ICMPv6 type and code) and runs the
- * filter, compiled by libpcap for {@code DLT_RAW} (a packet that starts at its IP header), over it
+ * filter (a socket's event, whose addresses are its local and remote ends, both ways: see
+ * {@link #matches}), compiled by libpcap for {@code DLT_RAW} (a packet that starts at its IP header), over it
  * with {@code pcap_offline_filter}. So a {@code tcp port 1433} capture's journal lists the drops
  * of port 1433, not every drop of the namespaces it watches.
  *
@@ -132,7 +133,16 @@ final class RecordFilter implements AutoCloseable {
         return filter;
     }
 
-    /** Whether the capture filter accepts the packet {@code e} describes; UNKNOWN when it cannot say. */
+    /**
+     * Whether the capture filter accepts the packet {@code e} describes; UNKNOWN when it cannot say.
+     * An eBPF drop ({@code source=EBPF}) is one packet: its {@code saddr}/{@code daddr} are the
+     * packet's source and destination, judged in that direction. Any other record with addresses
+     * (tracefs {@code inet_sock_set_state}, {@code tcp_receive_reset}, {@code tcp_send_reset},
+     * {@code tcp_retransmit_skb}) is a socket's event: its {@code saddr}/{@code daddr} are the
+     * socket's local and remote ends, and the event concerns packets both ways (a received reset
+     * came from the remote end), so it matches when either direction does ({@code tcp src port 1433}
+     * keeps the client's received reset from :1433).
+     */
     Match matches(KernelEvent e) {
         if (program == null) {
             return Match.UNKNOWN;
@@ -146,25 +156,30 @@ final class RecordFilter implements AutoCloseable {
         if (proto < 0) {
             return Match.UNKNOWN;
         }
-        List<String> key = List.of(saddr, daddr, Integer.toString(proto), e.field("sport"), e.field("dport"),
-                e.field("flags"));
+        boolean packetRecord = BpfLines.EBPF.equals(e.field("source"));
+        String sport = e.field("sport");
+        String dport = e.field("dport");
+        String flags = e.field("flags");
+        String ttl = e.field("ttl");
+        List<String> key = List.of(packetRecord ? "packet" : "socket", saddr, daddr, Integer.toString(proto), sport,
+                dport, flags);
         synchronized (cache) {
             Boolean cached = cache.get(key);
             if (cached != null) {
                 return cached ? Match.MATCH : Match.NO_MATCH;
             }
         }
-        byte[] packet = packet(saddr, daddr, proto, e.field("sport"), e.field("dport"), e.field("flags"),
-                e.field("ttl"));
+        byte[] packet = packet(saddr, daddr, proto, sport, dport, flags, ttl);
         if (packet == null) {
             return Match.UNKNOWN;
         }
+        byte[] reverse = packetRecord ? null : packet(daddr, saddr, proto, dport, sport, flags, ttl);
         boolean match;
         synchronized (this) {
             if (program.isFreed()) {
                 return Match.UNKNOWN;
             }
-            match = program.applyFilter(packet);
+            match = program.applyFilter(packet) || (reverse != null && program.applyFilter(reverse));
         }
         synchronized (cache) {
             if (cache.size() >= CACHE_MAX) {

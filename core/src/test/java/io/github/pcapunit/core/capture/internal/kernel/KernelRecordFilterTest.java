@@ -85,6 +85,65 @@ class KernelRecordFilterTest {
         }
     }
 
+    /**
+     * A tracefs socket event's saddr/daddr are the socket's local and remote ends, not a packet's
+     * source and destination: it matches a directional filter when either direction does. The
+     * client 10.0.0.2:40000 of a server 10.0.0.1:1433; the RST the client received came from :1433.
+     */
+    @Test
+    void socketEvents_matchEitherDirection_ebpfPacketsOne() {
+        KernelEvent clientReceivedReset = socket("tcp_receive_reset", "10.0.0.2", "40000", "10.0.0.1", "1433");
+        KernelEvent serverStateChange = socket("inet_sock_set_state", "10.0.0.1", "1433", "10.0.0.2", "40000");
+        KernelEvent serverSentReset = socket("tcp_send_reset", "10.0.0.1", "1433", "10.0.0.2", "40000");
+        try (RecordFilter src = RecordFilter.forFilter(Optional.of("tcp src port 1433"));
+                RecordFilter dst = RecordFilter.forFilter(Optional.of("tcp dst port 1433"));
+                RecordFilter srcHost = RecordFilter.forFilter(Optional.of("src host 10.0.0.2"));
+                RecordFilter v6 = RecordFilter.forFilter(Optional.of("ip6 and tcp src port 1433"));
+                RecordFilter other = RecordFilter.forFilter(Optional.of("tcp src port 1434"))) {
+            assertThat(src.matches(clientReceivedReset)).as("the RST came from :1433").isEqualTo(Match.MATCH);
+            assertThat(dst.matches(serverStateChange)).as("the server socket's packets go to :1433")
+                    .isEqualTo(Match.MATCH);
+            assertThat(dst.matches(serverSentReset)).isEqualTo(Match.MATCH);
+            assertThat(srcHost.matches(clientReceivedReset)).as("the client's received reset, src host client")
+                    .isEqualTo(Match.MATCH);
+            assertThat(srcHost.matches(serverStateChange)).as("the client's packets reach the server socket")
+                    .isEqualTo(Match.MATCH);
+            assertThat(v6.matches(socket("tcp_receive_reset", "fd00::2", "40000", "fd00::1", "1433")))
+                    .isEqualTo(Match.MATCH);
+            assertThat(other.matches(clientReceivedReset)).as("neither end is :1434").isEqualTo(Match.NO_MATCH);
+            assertThat(srcHost.matches(socket("inet_sock_set_state", "10.0.0.3", "1", "10.0.0.4", "2")))
+                    .isEqualTo(Match.NO_MATCH);
+            // an eBPF drop is one packet: the RST from :1433 is not a packet to :1433, in either cache order
+            KernelEvent rst = ebpf("IPv4", "TCP", "10.0.0.1", "1433", "10.0.0.2", "40000", "RST");
+            assertThat(src.matches(rst)).isEqualTo(Match.MATCH);
+            assertThat(dst.matches(rst)).isEqualTo(Match.NO_MATCH);
+            assertThat(dst.matches(ebpf("IPv4", "TCP", "10.0.0.2", "40000", "10.0.0.1", "1433", "RST")))
+                    .isEqualTo(Match.MATCH);
+            assertThat(srcHost.matches(rst)).isEqualTo(Match.NO_MATCH);
+        }
+        // the same fields as a socket event and as an eBPF packet: cached apart
+        try (RecordFilter src = RecordFilter.forFilter(Optional.of("tcp src port 1433"))) {
+            KernelEvent sock = socket("tcp_receive_reset", "10.0.0.2", "40000", "10.0.0.1", "1433");
+            Map<String, String> packetFields = new LinkedHashMap<>(sock.fields());
+            packetFields.put("source", BpfLines.EBPF);
+            KernelEvent packet = new KernelEvent(KernelJournal.KFREE_SKB, Instant.EPOCH, -1, -1, "", packetFields);
+            assertThat(src.matches(sock)).isEqualTo(Match.MATCH);
+            assertThat(src.matches(packet)).isEqualTo(Match.NO_MATCH);
+            assertThat(src.matches(sock)).isEqualTo(Match.MATCH);
+        }
+    }
+
+    /** A tracefs TCP socket event's fields, as {@link TraceLines} makes them (protocol=TCP, local end first). */
+    private static KernelEvent socket(String name, String local, String localPort, String remote, String remotePort) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("saddr", local);
+        f.put("sport", localPort);
+        f.put("daddr", remote);
+        f.put("dport", remotePort);
+        f.put("protocol", "TCP");
+        return new KernelEvent(name, Instant.EPOCH, 0, 1, "x", f);
+    }
+
     @Test
     void filtersABareIpHeaderCannotAnswer_narrowNothing_andSayWhy() {
         for (String filter : new String[] {"ether host 02:00:0a:c8:00:01", "vlan and tcp", "arp",
