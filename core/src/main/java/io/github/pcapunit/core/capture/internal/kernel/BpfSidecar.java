@@ -318,7 +318,7 @@ public final class BpfSidecar implements CaptureSidecar {
         recorder.stop();
         records.close();
         List<JournalFields> out = entries(recorder.events());
-        for (BpfSubscription.Summary s : recorder.summaries()) {
+        for (KernelSummary s : recorder.summaries()) {
             if (!s.first().isBefore(recorder.attachedAt().orElse(Instant.MAX))) {
                 out.add(new JournalFields(s.first(), KernelJournal.fields(s)));
             }

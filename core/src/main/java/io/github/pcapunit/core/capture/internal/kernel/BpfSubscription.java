@@ -105,7 +105,7 @@ final class BpfSubscription {
     private final Object lock = new Object();
     private final List<KernelEvent> events = new ArrayList<>();
     private final Map<List<String>, Integer> keptPerKind = new HashMap<>();
-    private final Map<List<String>, Summary> summaries = new LinkedHashMap<>();
+    private final Map<List<String>, KernelSummary> summaries = new LinkedHashMap<>();
     private long overflow;
     /** Drops of the captured namespaces that the capture filter does not match (not listed). */
     private long outsideFilter;
@@ -247,9 +247,9 @@ final class BpfSubscription {
     }
 
     /** The counted drops per kind, in order of their first. */
-    List<Summary> summaries() {
+    List<KernelSummary> summaries() {
         synchronized (lock) {
-            return summaries.values().stream().map(Summary::copy).toList();
+            return List.copyOf(summaries.values());
         }
     }
 
@@ -268,12 +268,9 @@ final class BpfSubscription {
             overflow++;
             List<String> key = summaries.containsKey(kind) || summaries.size() < MAX_SUMMARIES ? kind
                     : kind(event, false);
-            Summary s = summaries.get(key);
-            if (s == null) {
-                summaries.put(key, new Summary(event, key == kind));
-            } else {
-                s.add(event.time());
-            }
+            KernelSummary s = summaries.get(key);
+            summaries.put(key, s != null ? s.plus(event.time())
+                    : KernelSummary.of(key == kind ? event : coarse(event)));
         }
     }
 
@@ -286,65 +283,14 @@ final class BpfSubscription {
                 : List.of(e.field("reason"), e.field("location"), e.field("hook"), e.field("netns_inode"));
     }
 
-    /**
-     * Drops of one kind counted, not kept: {@link #count()} drops like {@link #example()} (whose
-     * flow fields are left out when the kind is coarse) between {@link #first()} and {@link #last()}.
-     */
-    static final class Summary {
-        private final KernelEvent example;
-        private final Instant first;
-        private Instant last;
-        private long count;
-
-        private Summary(KernelEvent event, boolean withFlow) {
-            this.example = withFlow ? event : coarse(event);
-            this.first = event.time();
-            this.last = event.time();
-            this.count = 1;
-        }
-
-        private static KernelEvent coarse(KernelEvent e) {
-            Map<String, String> f = new LinkedHashMap<>();
-            for (String k : List.of("source", "reason", "location", "protocol", "hook", "netns_inode", "netns")) {
-                if (!e.field(k).isEmpty()) {
-                    f.put(k, e.field(k));
-                }
-            }
-            return new KernelEvent(e.name(), e.time(), -1, -1, "", f);
-        }
-
-        void add(Instant t) {
-            count++;
-            if (t.isAfter(last)) {
-                last = t;
+    /** {@code e} with only its coarse kind's fields ({@link #kind} without flow), as a summary's example. */
+    private static KernelEvent coarse(KernelEvent e) {
+        Map<String, String> f = new LinkedHashMap<>();
+        for (String k : List.of("source", "reason", "location", "protocol", "hook", "netns_inode", "netns")) {
+            if (!e.field(k).isEmpty()) {
+                f.put(k, e.field(k));
             }
         }
-
-        Summary copy() {
-            Summary c = new Summary(example, true);
-            c.last = last;
-            c.count = count;
-            return c;
-        }
-
-        /** The first drop of the kind (its fields are the kind's). */
-        KernelEvent example() {
-            return example;
-        }
-
-        /** How many drops it stands for. */
-        long count() {
-            return count;
-        }
-
-        /** The first drop's time. */
-        Instant first() {
-            return first;
-        }
-
-        /** The last drop's time. */
-        Instant last() {
-            return last;
-        }
+        return new KernelEvent(e.name(), e.time(), -1, -1, "", f);
     }
 }

@@ -139,11 +139,6 @@ public final class KernelJournal {
         return f;
     }
 
-    /** The journal fields of drops the eBPF recorder counted, not kept. */
-    static Map<String, String> fields(BpfSubscription.Summary summary) {
-        return ebpfFields(summary.example(), summary.count(), summary.last());
-    }
-
     /** The record of eBPF drops like {@code e} at {@code times} ({@code count} packets). */
     static KernelDrop ebpfDrop(KernelEvent e, List<Instant> times, long count) {
         String reason = e.field("reason").isEmpty() ? "NOT_SPECIFIED" : e.field("reason");
@@ -178,33 +173,39 @@ public final class KernelJournal {
      */
     public static final String SUMMARY = "kernel_trace_summary";
     /**
-     * The journal fields of a summary: {@code MESSAGE} such as "kernel trace: 190385 more kfree_skb
-     * events (reason NO_SOCKET, component udp, __udp4_lib_rcv) counted, not kept one by one, from
-     * ... to ...", the key fields as in an event's entry, the count and the last time.
+     * The journal fields of a summary. Of drops eBPF counted ({@code source=EBPF}), those of its
+     * example with the count ({@link #ebpfFields}); of tracefs events, {@code MESSAGE} such as
+     * "kernel trace: 190385 more kfree_skb events (reason NO_SOCKET, location __udp4_lib_rcv,
+     * protocol IPv4) counted, not kept one by one, from ... to ...", the key fields as in an
+     * event's entry, the count and the last time.
      */
-    public static Map<String, String> fields(KernelRecorder.Summary summary) {
+    public static Map<String, String> fields(KernelSummary summary) {
+        KernelEvent e = summary.example();
+        if (BpfLines.EBPF.equals(e.field("source"))) {
+            return ebpfFields(e, summary.count(), summary.last());
+        }
         Map<String, String> f = new LinkedHashMap<>();
         StringBuilder what = new StringBuilder();
-        for (String k : KernelRecorder.Summary.KEY_FIELDS) {
-            String v = summary.field(k);
+        for (String k : KernelRecorder.KEY_FIELDS) {
+            String v = e.field(k);
             if (!v.isEmpty()) {
                 what.append(what.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
             }
         }
-        put(f, JournalKey.MESSAGE, "kernel trace: " + summary.count() + " more " + summary.event() + " event"
+        put(f, JournalKey.MESSAGE, "kernel trace: " + summary.count() + " more " + e.name() + " event"
                 + (summary.count() == 1 ? "" : "s") + (what.length() == 0 ? "" : " (" + what + ")")
                 + " counted, not kept one by one, from " + summary.first() + " to " + summary.last());
         put(f, JournalKey.PCAPUNIT_EVENT, SUMMARY);
         for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
-            String value = summary.field(k.getKey());
+            String value = e.field(k.getKey());
             if (!value.isEmpty()) {
                 put(f, k.getValue(), value);
             }
         }
-        if (summary.event().equals(KFREE_SKB)) {
-            put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(summary.field("location"), summary.field("reason")));
+        if (e.name().equals(KFREE_SKB)) {
+            put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(e.field("location"), e.field("reason")));
         }
-        put(f, JournalKey.PCAPUNIT_SUMMARY_EVENT, summary.event());
+        put(f, JournalKey.PCAPUNIT_SUMMARY_EVENT, e.name());
         put(f, JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(summary.count()));
         put(f, JournalKey.PCAPUNIT_SUMMARY_LAST, summary.last().toString());
         return f;

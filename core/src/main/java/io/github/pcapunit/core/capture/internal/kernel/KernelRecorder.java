@@ -40,14 +40,14 @@ public final class KernelRecorder implements AutoCloseable {
      */
     static final long DRAIN_MILLIS = 500;
     /**
-     * Events kept one by one; beyond it events are counted per {@link Summary} key. Every kept
-     * event becomes a journal entry at stop, so this bounds {@code stop()} under a flood (a UDP
-     * flood to a closed port fires tens of thousands of {@code kfree_skb} a second; 200,000 kept
-     * events took 7 s to stop). A test's firewall drops and resets are a few dozen events.
+     * Events kept one by one; beyond it events are counted per {@link #key} ({@link #summaries()}).
+     * Every kept event becomes a journal entry at stop, so this bounds {@code stop()} under a flood
+     * (a UDP flood to a closed port fires tens of thousands of {@code kfree_skb} a second; 200,000
+     * kept events took 7 s to stop). A test's firewall drops and resets are a few dozen events.
      */
     static final int MAX_EVENTS = 2_000;
     /**
-     * Events of one kind (a {@link Summary} key: event, reason, location, protocol, flow, states)
+     * Events of one kind (a {@link #key}: event, reason, location, protocol, flow, states)
      * kept one by one; later ones are counted. A flood is one kind (a UDP flood to a closed port is
      * {@code kfree_skb NO_SOCKET __udp4_lib_rcv}), and each kept event costs a journal entry, so
      * this keeps a flood from filling {@link #MAX_EVENTS}: with 2,000 kept flood events a JVM's
@@ -68,7 +68,7 @@ public final class KernelRecorder implements AutoCloseable {
     private final Thread shutdownHook;
     private final AtomicInteger overflow = new AtomicInteger();
     /** Events not kept one by one, counted per key (guarded by {@link #events}). */
-    private final java.util.Map<List<String>, Summary> summaries = new java.util.LinkedHashMap<>();
+    private final java.util.Map<List<String>, KernelSummary> summaries = new java.util.LinkedHashMap<>();
     private final java.util.Map<Long, String> commByPid = new java.util.concurrent.ConcurrentHashMap<>();
     /** What stopped the recording early (the reader failed, the buffer could not be drained), or null. */
     private volatile String failure;
@@ -76,7 +76,7 @@ public final class KernelRecorder implements AutoCloseable {
     private volatile long unread;
     /** Events the kernel overwrote before the reader got them (the reader was too slow). */
     private volatile long overrun;
-    /** Events kept per kind ({@link Summary#key} with every field; guarded by {@link #events}). */
+    /** Events kept per kind ({@link #key} with every field; guarded by {@link #events}). */
     private final java.util.Map<List<String>, Integer> keptPerKind = new java.util.HashMap<>();
     private FileChannel pipe;
     private Thread reader;
@@ -304,9 +304,9 @@ public final class KernelRecorder implements AutoCloseable {
                     if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
                         reason = reasons.name(Integer.parseInt(reason));
                     }
-                    List<String> kind = Summary.dropKey(reason, drop.location(), drop.protocol(), true);
+                    List<String> kind = dropKey(reason, drop.location(), drop.protocol(), true);
                     if (!mayKeep(kind)) {
-                        summarize(fine() ? kind : Summary.dropKey(reason, "", "", false), drop.epochNanos());
+                        summarize(fine() ? kind : dropKey(reason, "", "", false), drop.epochNanos());
                         continue;
                     }
                 }
@@ -338,7 +338,7 @@ public final class KernelRecorder implements AutoCloseable {
             event = new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), comm, event.fields());
         }
         event = withReasonName(event);
-        List<String> kind = Summary.key(event, true);
+        List<String> kind = key(event, true);
         synchronized (events) {
             if (mayKeep(kind)) {
                 events.add(event);
@@ -369,20 +369,17 @@ public final class KernelRecorder implements AutoCloseable {
         return event;
     }
 
-    /** Counts an event past {@link #MAX_EVENTS} under its {@link Summary} key. */
+    /** Counts an event past {@link #MAX_EVENTS} under its {@link #key}. */
     private void summarize(KernelEvent event) {
-        summarize(Summary.key(event, fine()), nanos(event.time()));
+        summarize(key(event, fine()), nanos(event.time()));
     }
 
     private void summarize(List<String> key, long epochNanos) {
+        Instant time = Instant.ofEpochSecond(0, epochNanos);
         synchronized (events) {
             overflow.incrementAndGet();
-            Summary summary = summaries.get(key);
-            if (summary == null) {
-                summaries.put(key, new Summary(key, epochNanos));
-            } else {
-                summary.add(epochNanos);
-            }
+            KernelSummary summary = summaries.get(key);
+            summaries.put(key, summary != null ? summary.plus(time) : KernelSummary.of(example(key, time)));
         }
     }
 
@@ -398,96 +395,51 @@ public final class KernelRecorder implements AutoCloseable {
     }
 
     /**
-     * Events over {@link #MAX_EVENTS} or {@link #MAX_PER_KIND}, counted per event name, reason,
-     * location and flow (the fields the event has), in order of their first event.
-     */
-    public List<Summary> summaries() {
-        synchronized (events) {
-            return summaries.values().stream().map(Summary::copy).toList();
-        }
-    }
-
-    /**
-     * Events of one kind that were counted, not kept: {@code count} events named {@code event()}
-     * with these fields between {@code first} and {@code last}.
+     * Events over {@link #MAX_EVENTS} or {@link #MAX_PER_KIND}, counted per {@link #key} (event
+     * name, reason, location and flow: the fields the event has), in order of their first event;
+     * each summary's example has the key's fields.
      *
      * <pre>{@code
-     * for (KernelRecorder.Summary s : recorder.summaries()) {
-     *     System.out.println(s.count() + " x " + s.event() + " " + s.field("reason"));
+     * for (KernelSummary s : recorder.summaries()) {
+     *     System.out.println(s.count() + " x " + s.example().name() + " " + s.example().field("reason"));
      * }
      * }</pre>
      */
-    public static final class Summary {
-        /** Event fields a summary is keyed by, after the event name. */
-        static final List<String> KEY_FIELDS = List.of("reason", "location", "protocol", "saddr", "sport", "daddr",
-                "dport", "oldstate", "newstate");
-        private final List<String> key;
-        private final long first;
-        private long last;
-        private long count;
-
-        private Summary(List<String> key, long epochNanos) {
-            this.key = key;
-            this.first = epochNanos;
-            this.last = epochNanos;
-            this.count = 1;
+    public List<KernelSummary> summaries() {
+        synchronized (events) {
+            return List.copyOf(summaries.values());
         }
+    }
 
-        /** The key of {@code e}: name and {@link #KEY_FIELDS}; with {@code fine} false only name and reason. */
-        static List<String> key(KernelEvent e, boolean fine) {
-            List<String> k = new ArrayList<>(KEY_FIELDS.size() + 1);
-            k.add(e.name());
-            for (String f : KEY_FIELDS) {
-                k.add(fine || f.equals("reason") ? e.field(f) : "");
-            }
-            return List.copyOf(k);
+    /** Event fields a summary is keyed by, after the event name. */
+    static final List<String> KEY_FIELDS = List.of("reason", "location", "protocol", "saddr", "sport", "daddr",
+            "dport", "oldstate", "newstate");
+
+    /** The key of {@code e}: name and {@link #KEY_FIELDS}; with {@code fine} false only name and reason. */
+    static List<String> key(KernelEvent e, boolean fine) {
+        List<String> k = new ArrayList<>(KEY_FIELDS.size() + 1);
+        k.add(e.name());
+        for (String f : KEY_FIELDS) {
+            k.add(fine || f.equals("reason") ? e.field(f) : "");
         }
+        return List.copyOf(k);
+    }
 
-        /** The key of a kfree_skb read by {@link TraceLines#brief}: the same as {@link #key} of its parsed event. */
-        static List<String> dropKey(String reason, String location, String protocol, boolean fine) {
-            return fine ? List.of("kfree_skb", reason, location, protocol, "", "", "", "", "", "")
-                    : List.of("kfree_skb", reason, "", "", "", "", "", "", "", "");
-        }
+    /** The key of a kfree_skb read by {@link TraceLines#brief}: the same as {@link #key} of its parsed event. */
+    static List<String> dropKey(String reason, String location, String protocol, boolean fine) {
+        return fine ? List.of("kfree_skb", reason, location, protocol, "", "", "", "", "", "")
+                : List.of("kfree_skb", reason, "", "", "", "", "", "", "", "");
+    }
 
-        void add(long epochNanos) {
-            count++;
-            if (epochNanos > last) {
-                last = epochNanos;
+    /** A summary's example for {@code key} at {@code time}: the event name and the key's non-empty fields. */
+    private static KernelEvent example(List<String> key, Instant time) {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < KEY_FIELDS.size(); i++) {
+            if (!key.get(i + 1).isEmpty()) {
+                fields.put(KEY_FIELDS.get(i), key.get(i + 1));
             }
         }
-
-        Summary copy() {
-            Summary c = new Summary(key, first);
-            c.last = last;
-            c.count = count;
-            return c;
-        }
-
-        /** The tracepoint, e.g. {@code kfree_skb}. */
-        public String event() {
-            return key.get(0);
-        }
-
-        /** A key field's value ({@code reason}, {@code location}, {@code saddr}, ...), "" when not in the key. */
-        public String field(String name) {
-            int i = KEY_FIELDS.indexOf(name);
-            return i < 0 ? "" : key.get(i + 1);
-        }
-
-        /** How many events it stands for. */
-        public long count() {
-            return count;
-        }
-
-        /** The first event's time. */
-        public Instant first() {
-            return Instant.ofEpochSecond(0, first);
-        }
-
-        /** The last event's time. */
-        public Instant last() {
-            return Instant.ofEpochSecond(0, last);
-        }
+        return new KernelEvent(key.get(0), time, -1, -1, "", fields);
     }
 
     private String commOf(long pid, String printed) {

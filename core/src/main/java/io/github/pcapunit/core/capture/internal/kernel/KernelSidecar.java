@@ -117,13 +117,13 @@ public final class KernelSidecar implements CaptureSidecar {
         List<KernelEvent> events = recorder.stop();
         stopped = true;
         List<JournalFields> rest = entries(events);
-        for (KernelRecorder.Summary summary : recorder.summaries()) {
-            if (summary.event().equals(KernelJournal.KFREE_SKB) && ebpf != null
+        for (KernelSummary summary : recorder.summaries()) {
+            if (summary.example().name().equals(KernelJournal.KFREE_SKB) && ebpf != null
                     && Boolean.TRUE.equals(ebpf.covers(summary.first()))
                     && Boolean.TRUE.equals(ebpf.covers(summary.last()))) {
                 continue; // eBPF recorded (or counted) these drops with their headers
             }
-            if (outside(summaryEvent(summary))) {
+            if (outside(summary.example())) {
                 outsideFilter += summary.count();
                 continue;
             }
@@ -187,17 +187,6 @@ public final class KernelSidecar implements CaptureSidecar {
     /** Whether the capture filter says {@code e} (an event with addresses) is not one of the capture's packets. */
     private boolean outside(KernelEvent e) {
         return records.matches(e) == RecordFilter.Match.NO_MATCH;
-    }
-
-    /** A counted kind of events as one event with its key fields, for the capture filter. */
-    private static KernelEvent summaryEvent(KernelRecorder.Summary s) {
-        Map<String, String> f = new java.util.LinkedHashMap<>();
-        for (String k : KernelRecorder.Summary.KEY_FIELDS) {
-            if (!s.field(k).isEmpty()) {
-                f.put(k, s.field(k));
-            }
-        }
-        return new KernelEvent(s.event(), s.first(), -1, -1, "", f);
     }
 
     /**

@@ -156,8 +156,8 @@ class BpfLinesFuzzTest {
 
     private static void assertCaps(BpfSubscription recorder, long drops) {
         List<KernelEvent> kept = recorder.events();
-        List<BpfSubscription.Summary> summaries = recorder.summaries();
-        long counted = summaries.stream().mapToLong(BpfSubscription.Summary::count).sum();
+        List<KernelSummary> summaries = recorder.summaries();
+        long counted = summaries.stream().mapToLong(KernelSummary::count).sum();
         assertThat(kept.size() + counted).as("every drop kept or counted").isEqualTo(drops);
         assertThat(recorder.overflow()).isEqualTo(counted);
         assertThat(kept.size()).isLessThanOrEqualTo(BpfSubscription.MAX_EVENTS

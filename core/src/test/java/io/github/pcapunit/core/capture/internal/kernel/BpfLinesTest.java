@@ -108,7 +108,7 @@ class BpfLinesTest {
         recorder.keep(drop("10.200.64.1", 50122, 1433));
 
         assertThat(recorder.events()).filteredOn(e -> e.field("saddr").equals("10.200.64.1")).hasSize(2);
-        long counted = recorder.summaries().stream().mapToLong(BpfSubscription.Summary::count).sum();
+        long counted = recorder.summaries().stream().mapToLong(KernelSummary::count).sum();
         assertThat(recorder.events().size() + counted).as("every drop kept or counted")
                 .isEqualTo(BpfSubscription.MAX_EVENTS + 5_000 + 2);
         assertThat(recorder.overflow()).isEqualTo(counted);

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The recorder reads events past its limit with {@link TraceLines#brief} (no regex) and counts
- * them by {@link KernelRecorder.Summary#dropKey}: that must give the same time and summary key as
+ * them by {@link KernelRecorder#dropKey}: that must give the same time and summary key as
  * the full parse, or a flood would be summarized differently from the events before it.
  */
 class TraceLinesBriefTest {
@@ -39,8 +39,8 @@ class TraceLinesBriefTest {
             assertThat(brief.epochNanos()).as(line)
                     .isEqualTo(full.time().getEpochSecond() * 1_000_000_000L + full.time().getNano());
             for (boolean fine : new boolean[] {true, false}) {
-                assertThat(KernelRecorder.Summary.dropKey(brief.reason(), brief.location(), brief.protocol(), fine))
-                        .as(line).isEqualTo(KernelRecorder.Summary.key(full, fine));
+                assertThat(KernelRecorder.dropKey(brief.reason(), brief.location(), brief.protocol(), fine))
+                        .as(line).isEqualTo(KernelRecorder.key(full, fine));
             }
         }
     }
