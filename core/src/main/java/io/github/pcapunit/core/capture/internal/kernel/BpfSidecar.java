@@ -193,16 +193,18 @@ public final class BpfSidecar implements CaptureSidecar {
 
     /**
      * The inodes of the captured namespaces when the capture has namespace or container points
-     * (and the JVM's own when it also captures there), the JVM's own for a capture of {@code lo}
-     * only; empty (every namespace: their drops may happen in containers behind a captured bridge)
-     * for other captures in the JVM's namespace and when a namespace cannot be read.
+     * (and the starting thread's own when it also captures there), the starting thread's own for a
+     * capture of {@code lo} only (the JVM's, unless the thread joined another namespace: see
+     * {@link #startingThreadNetns}); empty (every namespace: their drops may happen in containers
+     * behind a captured bridge) for other captures of the thread's namespace and when a namespace
+     * cannot be read. Called on the thread that starts the capture.
      */
     static List<Long> netns(CaptureSpec spec, NetnsNames names) {
         if (spec.points().isEmpty()) {
             if (!spec.interfaces().isEmpty() && spec.interfaces().stream().allMatch("lo"::equals)) {
-                // loopback traffic never leaves the JVM's namespace: its drops happen there, so the
-                // kernel need not send other namespaces' drops (a bystander build's) to this capture
-                long own = NetnsNames.inode(Path.of("/proc/self/ns/net"));
+                // loopback traffic never leaves the starting thread's namespace: its drops happen
+                // there, so the kernel need not send other namespaces' drops (a bystander build's)
+                long own = startingThreadNetns();
                 return own > 0 ? List.of(own) : List.of();
             }
             return List.of();
@@ -228,13 +230,24 @@ public final class BpfSidecar implements CaptureSidecar {
             inodes.add(inode);
         }
         if (spec.capturesOwnNamespace()) {
-            long own = NetnsNames.inode(Path.of("/proc/self/ns/net"));
+            long own = startingThreadNetns();
             if (own <= 0) {
                 return List.of();
             }
             inodes.add(own);
         }
         return inodes;
+    }
+
+    /**
+     * The inode of the calling thread's network namespace ({@code /proc/thread-self/ns/net}), -1
+     * when it cannot be read. A capture of its "own" interfaces is of the namespace of the thread
+     * that starts it ({@code Recorder.start} calls {@link #start} on that thread), which is not the
+     * JVM's ({@code /proc/self/ns/net}, the main thread's) when the thread joined another namespace
+     * (setns, e.g. through {@code NetnsThreads.call}).
+     */
+    static long startingThreadNetns() {
+        return NetnsNames.inode(Path.of("/proc/thread-self/ns/net"));
     }
 
     /** {@code /proc/<pid>/ns/net} of a running container, asked of the local Docker engine; empty if unknown. */

@@ -1,0 +1,95 @@
+package io.github.pcapunit.core.capture.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.github.pcapunit.core.EbpfEvidence;
+import io.github.pcapunit.core.EngineTools;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Drop;
+import io.github.pcapunit.core.analysis.EvidenceSource;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CapturePoint;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.EvidenceStatus;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.kernel.BpfRecorder;
+import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
+import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
+import io.github.pcapunit.core.capture.internal.netns.Namespaces;
+import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
+import io.github.pcapunit.testing.Host;
+import io.github.pcapunit.testing.NetLab;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A capture of {@code lo} started by a thread that joined a test namespace (as
+ * {@code NetnsThreads.call(ns, () -> Capture.start(spec))} does) is of that namespace's loopback:
+ * its eBPF drop records are that namespace's (the shared bpftrace watches the starting thread's
+ * namespace, not the JVM's).
+ */
+class ThreadNamespaceLoopbackTest {
+
+    private static final int DATAGRAMS = 20;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsLabAndCapture() {
+        NetLab.assumeAvailable();
+        EngineTools.assumeCapture();
+    }
+
+    @AfterEach
+    void closeParked() {
+        HandlePool.closeAll();
+        BpfRecorder.closeIdle();
+    }
+
+    @Test
+    void loStartedInsideANamespace_listsThatNamespacesLoopbackDrops() throws Exception {
+        assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
+        EbpfEvidence.assumeAvailable();
+        try (NetLab lab = NetLab.create()) {
+            Host h = lab.host("lons", "10.200.148.10");
+            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+            CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
+                    .kernelEvidence(KernelEvidence.REQUIRED).output(dir.resolve("lo.pcapng")).build();
+            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
+            CaptureResult result;
+            try {
+                EbpfEvidence.awaitAttached(capture);
+                flood(h);
+            } finally {
+                result = capture.stop();   // from the JVM's namespace
+                capture.close();
+            }
+            EvidenceStatus.SourceStatus ebpf = result.evidenceStatus().source(EvidenceStatus.Source.EBPF_DROPS);
+            assertThat(ebpf.state()).as(ebpf.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
+            List<Drop> port9 = CapturedTraffic.read(result.file()).drops().stream()
+                    .filter(d -> d.source() == EvidenceSource.KERNEL && d.recordedBy().orElse("").contains("eBPF"))
+                    .filter(d -> d.flow().map(f -> f.destination().port() == 9).orElse(false)).toList();
+            assertThat(port9).as("eBPF records of the namespace's loopback drops (%s)", ebpf.describe()).isNotEmpty();
+            assertThat(port9.stream().mapToInt(d -> d.times().size()).sum()).as("drops counted")
+                    .isGreaterThanOrEqualTo(DATAGRAMS);
+        }
+    }
+
+    /** {@value #DATAGRAMS} UDP datagrams to 127.0.0.1:9 (closed) in {@code host}'s namespace: NO_SOCKET drops. */
+    private static void flood(Host host) throws Exception {
+        String script = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "for i in range(" + DATAGRAMS + "):\n  s.sendto(b'x',('127.0.0.1',9))\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script)
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+    }
+}
