@@ -255,6 +255,14 @@ public final class PcapReader implements AutoCloseable, Iterable<Packet> {
         return cursor.interfaces();
     }
 
+    /**
+     * How many interfaces the current section has defined so far: {@code interfaces().size()}
+     * without copying the list (cheap enough to ask for every packet).
+     */
+    public int interfaceCount() {
+        return cursor.interfaceCount();
+    }
+
     /** The current section's header (synthesised, without options, for classic pcap). */
     public SectionHeader sectionHeader() {
         return cursor.sectionHeader();

@@ -2,7 +2,6 @@ package io.github.pcapunit.core.analysis.internal;
 
 import io.github.pcapunit.core.packet.internal.PacketFields;
 import io.github.pcapunit.core.pcapng.PcapReader;
-import io.github.pcapunit.core.pcapng.SectionHeader;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,8 +57,6 @@ public final class PacketCopies {
     private final Seen probe = new Seen();
     private final ArrayDeque<Seen> byAge = new ArrayDeque<>();
     private final CRC32C crc = new CRC32C();
-    private SectionHeader section;
-    private int interfaceCount;
     private long copies;
     private long copiesTruncated;
     private long copiesMalformed;
@@ -138,11 +135,7 @@ public final class PacketCopies {
         if (f.linkType == SLL || f.linkType == SLL2) {
             return true;
         }
-        if (r.sectionHeader() != section || f.interfaceId >= interfaceCount) {
-            section = r.sectionHeader();
-            interfaceCount = r.interfaces().size();
-        }
-        return interfaceCount > 1;
+        return r.interfaceCount() > 1; // the section's interfaces so far, as the two-thread scan sees them
     }
 
     /** Whether the frame {@code b[off, off+len)} is a copy; if not, it is remembered as a new packet. */

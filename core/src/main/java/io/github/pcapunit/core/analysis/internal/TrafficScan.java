@@ -299,9 +299,6 @@ public final class TrafficScan {
         private volatile Throwable failure;
         private Batch batch;
         private boolean done;
-        /** The reader's section and its interface count, as {@link PacketCopies} keeps them. */
-        private SectionHeader section;
-        private int interfaceCount;
 
         /**
          * Whether to read {@code file} with a second thread: it is large, there are two processors,
@@ -370,11 +367,7 @@ public final class TrafficScan {
             b.directions[i] = r.direction();
             b.originalLengths[i] = r.originalLength();
             b.linkTypes[i] = r.linkType().value();
-            if (r.sectionHeader() != section || id >= interfaceCount) {
-                section = r.sectionHeader();
-                interfaceCount = r.interfaces().size();
-            }
-            b.several[i] = interfaceCount > 1;
+            b.several[i] = r.interfaceCount() > 1; // as PacketCopies asks it on one thread
             b.size = i + 1;
             if (b.size == BATCH || b.used >= BATCH_BYTES) {
                 put(b);

@@ -280,6 +280,11 @@ public abstract class RecordCursor implements AutoCloseable {
         return List.copyOf(interfaces);
     }
 
+    /** How many interfaces the current section has defined so far (no copy). */
+    public final int interfaceCount() {
+        return interfaces.size();
+    }
+
     public final OptionalLong truncatedAt() {
         return truncatedAt < 0 ? OptionalLong.empty() : OptionalLong.of(truncatedAt);
     }

@@ -171,6 +171,32 @@ class TrafficScanHandoffTest {
         assertThat(s.wire.packets).isGreaterThan(5_000);
     }
 
+    /**
+     * A second interface defined mid-section, then a non-IP frame on it, then an IP packet on the
+     * first interface and its copy on the second: both scans see two interfaces when the packet is
+     * read and fold the copy into it (before, the one-thread scan refreshed its interface count
+     * only on IP packets and counted the packet twice, the two-thread one once).
+     */
+    @Test
+    void interfaceAddedMidSection_copiesFoldedAlikeOnOneAndTwoThreads() throws Exception {
+        Path file = dir.resolve("late-interface.pcapng");
+        byte[] arp = DecodeBytes.ethernet(0x0806, new byte[28]);
+        byte[] syn = tcp("10.0.0.1", 40000, "10.0.1.20", 1433, SYN, 0, 0, 0);
+        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(),
+                InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("veth-a").build())) {
+            w.writePacket(0, T0, syn.length, syn, 0, syn.length, PacketOptions.none());
+            int b = w.addInterface(InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("veth-b").build());
+            w.writePacket(b, T0 + 1_000, arp.length, arp, 0, arp.length, PacketOptions.none());
+            byte[] again = tcp("10.0.0.1", 40001, "10.0.1.20", 1433, SYN, 0, 0, 0);
+            w.writePacket(0, T0 + 2_000, again.length, again, 0, again.length, PacketOptions.none());
+            w.writePacket(b, T0 + 9_000, again.length, again, 0, again.length, PacketOptions.none());
+        }
+        TrafficScan.Scan one = TrafficScan.scan(file, null, null, false);
+        assertThat(found(TrafficScan.scan(file, null, null, true))).isEqualTo(found(one));
+        assertThat(one.wire.tcp).as("the copy is not a retransmission").allSatisfy(
+                c -> assertThat(c.allRetransmissions()).isZero());
+    }
+
     @Test
     void largePackets_areHandedOverInBatchesOfBoundedSize_withTheSameResult() throws Exception {
         Path file = dir.resolve("jumbo.pcapng");
