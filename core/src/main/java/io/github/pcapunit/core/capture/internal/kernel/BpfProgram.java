@@ -18,13 +18,17 @@ import java.util.OptionalInt;
  *
  * <p>One program serves every capture of the JVM ({@link BpfRecorder#shared}): drop reasons that
  * are not a network drop ({@link DropReasons#NOT_A_NETWORK_DROP}) cost a few comparisons and print
- * nothing; with a control pid (the JVM's, where the kernel has the {@code syscalls:sys_enter_lseek}
+ * nothing; with a control nonce (where the kernel has the {@code syscalls:sys_enter_lseek}
  * tracepoint) it prints only the drops in the namespaces the running captures watch, map
  * {@code @watch} keyed by namespace inode, or every namespace's while {@code @all} is set (a
  * capture of the JVM's own interfaces, whose drops may happen in containers behind them). The JVM
  * changes those maps on the running program without restarting it ({@link Control}): it seeks a
- * file to an offset that encodes the command, and the program's {@code lseek} probe, filtered to
- * the JVM's pid, carries it out before the syscall returns. The same channel asks for a heartbeat
+ * file to an offset that encodes the command, and the program's {@code lseek} probe carries it out
+ * before the syscall returns. It fails open: until the JVM has said {@link Control#HELLO} with the
+ * program's nonce (which binds the channel to the kernel's pid of the process that said it: a JVM
+ * in a PID namespace does not know its own) and then {@link Control#FILTER} 1, after setting
+ * {@code @watch}/{@code @all}, every namespace's drops are printed, as without control; so are they
+ * from BEGIN until then (no gap after READY) and after {@code FILTER 0}. The same channel asks for a heartbeat
  * now ({@link Control#HEARTBEAT}), so a caller that needs the output up to this moment waits
  * for bpftrace's reader, not for the next 50 ms heartbeat. Each capture still keeps the records of
  * its own namespaces and networks in Java ({@link BpfSubscription.Filter}).
@@ -47,14 +51,17 @@ import java.util.OptionalInt;
  * @param excludedReasons drop reason numbers filtered out in the kernel
  * @param netfilterDrop   the number of {@code NETFILTER_DROP}, whose drops carry the stack; -1 if unknown
  * @param offsets         the structs' member offsets, or null: cast to the structs instead
- * @param controlPid      the pid whose {@code lseek} commands change the namespace filter
- *                        ({@link Control}), or 0: no filter, every namespace's drops are printed
+ * @param nonce           the 32-bit value {@link Control#HELLO} must carry to bind the control channel
+ *                        ({@link Control}; random per recorder, so another JVM's bpftrace ignores this
+ *                        JVM's commands), or 0: no filter, every namespace's drops are printed
  */
-record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offsets, long controlPid) {
+record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offsets, long nonce) {
 
     /**
      * The commands of the control channel: an {@code lseek} offset {@code MAGIC << 48 | op << 40 |
-     * value} (value: a namespace inode, 32 bits) from the control pid.
+     * value} (value: 32 bits, a namespace inode or the nonce; bit 63 stays 0, a seek offset is not
+     * negative). {@link #HELLO} with the program's nonce binds the channel to the (kernel's) pid of
+     * the process that sent it; the program obeys the other commands from that pid only.
      */
     static final class Control {
         /** Marks an offset as a command ("Pc"). */
@@ -67,6 +74,13 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
         static final int ALL = 3;
         /** Print a heartbeat line now. */
         static final int HEARTBEAT = 5;
+        /** Bind the channel to the sender's pid when {@code value} is the program's nonce (first one only). */
+        static final int HELLO = 6;
+        /**
+         * Filter namespaces ({@code value} 1: only {@code @watch}/{@code @all}) or print every
+         * namespace's drops (0, the state until the first {@code FILTER 1}: fail open).
+         */
+        static final int FILTER = 7;
 
         private Control() {
         }
@@ -140,22 +154,35 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
     static BpfProgram of(DropReasons reasons, Offsets offsets) {
         boolean lseek = Tracefs.root().map(r -> java.nio.file.Files.isDirectory(
                 r.resolve("events/syscalls/sys_enter_lseek"))).orElse(false);
-        return of(reasons, offsets, lseek ? ProcessHandle.current().pid() : 0);
+        return of(reasons, offsets, lseek ? newNonce() : 0);
     }
 
-    /** The program for this kernel's reason table, controlled by {@code controlPid} (0: none). */
-    static BpfProgram of(DropReasons reasons, Offsets offsets, long controlPid) {
+    /** A random nonzero 32-bit nonce. */
+    static long newNonce() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        long n;
+        do {
+            n = random.nextInt() & 0xffffffffL;
+        } while (n == 0);
+        return n;
+    }
+
+    /** The program for this kernel's reason table, controlled by the 32-bit {@code nonce} (0: none). */
+    static BpfProgram of(DropReasons reasons, Offsets offsets, long nonce) {
+        if ((nonce & 0xffffffffL) != nonce) {
+            throw new IllegalArgumentException("nonce " + nonce + " is not 32 bits");
+        }
         List<Integer> excluded = new ArrayList<>();
         for (String name : DropReasons.NOT_A_NETWORK_DROP) {
             reasons.number(name).ifPresent(excluded::add);
         }
         OptionalInt nf = reasons.number("NETFILTER_DROP");
-        return new BpfProgram(excluded, nf.orElse(-1), offsets, controlPid);
+        return new BpfProgram(excluded, nf.orElse(-1), offsets, nonce);
     }
 
     /** Whether the program has the control channel ({@link Control}) and filters namespaces in the kernel. */
     boolean controlled() {
-        return controlPid > 0;
+        return nonce != 0;
     }
 
     /** {@code base}'s member as an expression: a raw read at its offset, or the cast form {@code cast}. */
@@ -184,15 +211,21 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
         p.append("BEGIN { printf(\"READY %llu\\n\", nsecs); }\n");
         p.append("interval:ms:50 { printf(\"H %llu\\n\", nsecs); }\n");
         if (controlled()) {
-            p.append("tracepoint:syscalls:sys_enter_lseek /pid == ").append(controlPid).append("/ {\n")
+            // every process's lseek reaches this probe (bpftrace's pid is the kernel's, which a JVM in
+            // a PID namespace does not know): HELLO with the nonce binds it to the JVM's pid
+            p.append("tracepoint:syscalls:sys_enter_lseek {\n")
                     .append("  $o = (uint64)args->offset;\n")
                     .append("  if (($o >> 48) == ").append(Control.MAGIC).append(") {\n")
-                    .append("    $op = ($o >> 40) & 0xff; $v = $o & 0xffffffff;\n")
-                    .append("    if ($op == ").append(Control.WATCH).append(") { @watch[$v] = 1; }\n")
-                    .append("    if ($op == ").append(Control.UNWATCH).append(") { delete(@watch[$v]); }\n")
-                    .append("    if ($op == ").append(Control.ALL).append(") { @all = $v; }\n")
-                    .append("    if ($op == ").append(Control.HEARTBEAT).append(") { printf(\"H %llu\\n\", nsecs); }\n")
-                    .append("  }\n}\n");
+                    .append("    $op = ($o >> 40) & 0xff; $v = (uint32)($o & 0xffffffff);\n")
+                    .append("    if ($op == ").append(Control.HELLO).append(" && $v == ").append(nonce)
+                    .append(" && @ctlpid == 0) { @ctlpid = pid; }\n")
+                    .append("    if (pid == @ctlpid) {\n")
+                    .append("      if ($op == ").append(Control.WATCH).append(") { @watch[$v] = (uint32)1; }\n")
+                    .append("      if ($op == ").append(Control.UNWATCH).append(") { delete(@watch[$v]); }\n")
+                    .append("      if ($op == ").append(Control.ALL).append(") { @all = $v; }\n")
+                    .append("      if ($op == ").append(Control.FILTER).append(") { @ctl = $v; }\n")
+                    .append("      if ($op == ").append(Control.HEARTBEAT).append(") { printf(\"H %llu\\n\", nsecs); }\n")
+                    .append("    }\n  }\n}\n");
         }
         // Socket owners, keyed by the socket inode (unique while the socket exists, unlike its address).
         String socket = at("$sk", o.skSocket(), "->sk_socket");
@@ -240,8 +273,9 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
                 .append(offsets == null ? "$dev->nd_net.net->ns.inum" : at(at("$dev", o.devNet(), ""), o.netInum(), ""))
                 .append("; }\n");
         if (controlled()) {
-            // the namespaces the running captures watch (@all: every namespace); nothing else leaves the kernel
-            p.append("  if (@all != 0 || @watch[$ns] != 0) {\n");
+            // the namespaces the running captures watch (@all: every namespace); nothing else leaves the
+            // kernel once the JVM turned the filter on (@ctl: until then every drop, fail open)
+            p.append("  if (@ctl == 0 || @all != 0 || @watch[$ns] != 0) {\n");
         }
         p.append("  $opid = (uint64)0; $ocomm = \"-\";\n")
                 .append("  if ($sk != 0) {\n")
@@ -271,7 +305,7 @@ record BpfProgram(List<Integer> excludedReasons, int netfilterDrop, Offsets offs
             p.append("  }\n");
         }
         p.append("}\n");
-        p.append("END { clear(@own); clear(@ownc);" + (controlled() ? " clear(@watch); delete(@all);" : "") + " }\n");
+        p.append("END { clear(@own); clear(@ownc);" + (controlled() ? " clear(@watch); delete(@all); delete(@ctl); delete(@ctlpid);" : "") + " }\n");
         return p.toString();
     }
 

@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * {@link BpfProgram.Control} (an {@code lseek} of /dev/null that its probe turns into a map
  * update before the call returns; resent when it reports READY), so a bystander's drop flood in
  * another namespace costs the kernel a map lookup and never reaches bpftrace's reader or the JVM.
+ * The kernel filter fails open: it prints every namespace's drops from BEGIN until the JVM has
+ * bound the channel (HELLO with the program's nonce, which works from a PID namespace too: the
+ * probe learns the JVM's kernel pid from the command) and set the watched namespaces, and again
+ * should a command fail; each subscription still keeps only its own namespaces in Java.
  *
  * <pre>{@code
  * BpfSubscription s = BpfRecorder.shared(Path.of("/usr/bin/bpftrace")).subscribe(filter);
@@ -68,8 +72,15 @@ public final class BpfRecorder {
     private final Process process;
     /** Whether the program filters namespaces in the kernel and takes commands ({@link BpfProgram.Control}). */
     private final boolean controlled;
-    /** The file whose seeks carry the commands; opened on first use, guarded by {@link #watched}. */
+    /** The program's control nonce ({@link BpfProgram.Control#HELLO}), 0 without control. */
+    private final long nonce;
+    /**
+     * The file whose seeks carry the commands: opened before bpftrace starts (the program runs
+     * without control when it cannot be), closed when it ends; guarded by {@link #watched}.
+     */
     private java.io.RandomAccessFile control;
+    /** Set when a command failed: the kernel filter was turned off (every drop printed) for good. */
+    private volatile boolean filterOff;
     /** Captures per watched namespace inode; guarded by the class (changes) and itself (sending). */
     private final Map<Long, Integer> watched = new HashMap<>();
     /** Captures that watch every namespace; guarded like {@link #watched}. */
@@ -92,10 +103,13 @@ public final class BpfRecorder {
     /** System.nanoTime() when the last subscription left; -1 while one runs. */
     private volatile long idleSince = -1;
 
-    private BpfRecorder(Path binary, Process process, BpfLines lines, boolean controlled) {
+    private BpfRecorder(Path binary, Process process, BpfLines lines, long nonce,
+            java.io.RandomAccessFile control) {
         this.binary = binary;
         this.process = process;
-        this.controlled = controlled;
+        this.controlled = nonce != 0;
+        this.nonce = nonce;
+        this.control = control;
         this.lines = lines;
         this.shutdownHook = new Thread(this::kill, "pcapunit-bpftrace-cleanup");
         this.reader = new Thread(this::readLoop, "pcapunit-bpftrace");
@@ -165,8 +179,8 @@ public final class BpfRecorder {
         if (r != null && r.process.isAlive()) {
             // failed (e.g. its output could not be read) but still attached: it would keep its
             // probes and stop being read until the JVM exits
-            r.stopping = true;
-            r.process.destroyForcibly();
+            // kill() also closes its control file
+            r.kill();
         }
         DropReasons reasons;
         Path format = Tracefs.root().orElseThrow(() -> new CaptureException("tracefs is not mounted"))
@@ -211,6 +225,15 @@ public final class BpfRecorder {
 
     /** Starts bpftrace with {@code program}; returns at once, before it has attached. */
     static BpfRecorder start(Path binary, BpfProgram program, BpfLines lines) {
+        java.io.RandomAccessFile control = null;
+        if (program.controlled()) {
+            try {
+                control = new java.io.RandomAccessFile("/dev/null", "r");
+            } catch (IOException e) {
+                // no channel: print every namespace's drops (the subscriptions filter them in Java)
+                program = new BpfProgram(program.excludedReasons(), program.netfilterDrop(), program.offsets(), 0);
+            }
+        }
         ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-B", "line", "-e", program.text());
         // room for the socket owners of a busy machine (the default is 4,096 keys)
         pb.environment().put("BPFTRACE_MAP_KEYS_MAX", "65536");
@@ -218,9 +241,10 @@ public final class BpfRecorder {
         try {
             process = pb.start();
         } catch (IOException e) {
+            closeQuietly(control);
             throw new CaptureException("cannot start " + binary + ": " + e.getMessage(), e);
         }
-        BpfRecorder r = new BpfRecorder(binary, process, lines, program.controlled());
+        BpfRecorder r = new BpfRecorder(binary, process, lines, program.nonce(), control);
         try {
             Runtime.getRuntime().addShutdownHook(r.shutdownHook);
             // stderr's reader first: a bpftrace that exits at once makes the output reader ask for its
@@ -251,13 +275,18 @@ public final class BpfRecorder {
      * filter in the kernel is widened to them before it returns (when attached; else on attaching).
      */
     BpfSubscription subscribe(BpfSubscription.Filter filter) {
-        BpfSubscription s = new BpfSubscription(this, filter, Instant.now(), lost());
         synchronized (BpfRecorder.class) {
             idleSince = -1;
-            subscriptions.add(s);
-            watch(filter, +1);
+            // the kernel prints the new namespaces from the command on: the subscription's time
+            // starts after it. Under the lock the reader parses lines under, so a drop read after
+            // that time is offered to the subscription (it is in the list before the next line).
+            synchronized (lock) {
+                watch(filter, +1);
+                BpfSubscription s = new BpfSubscription(this, filter, Instant.now(), lines.lost());
+                subscriptions.add(s);
+                return s;
+            }
         }
-        return s;
     }
 
     /** Counts {@code filter}'s namespaces in or out ({@code delta} +1/-1) and tells the program what changed. */
@@ -289,40 +318,83 @@ public final class BpfRecorder {
         }
     }
 
-    /** Sends the whole filter again: commands sent before the probes were attached were not seen. */
+    /**
+     * Binds the channel and sends the whole filter, then turns the kernel filter on: commands sent
+     * before the probes were attached were not seen, and until {@code FILTER 1} the program prints
+     * every namespace's drops (so none is lost between READY and here).
+     */
     private void resendWatches() {
         if (!controlled) {
             return;
         }
         synchronized (watched) {
+            send(BpfProgram.Control.HELLO, nonce);
             send(BpfProgram.Control.ALL, watchingAll > 0 ? 1 : 0);
             for (long inode : watched.keySet()) {
                 send(BpfProgram.Control.WATCH, inode);
             }
+            send(BpfProgram.Control.FILTER, 1);
         }
     }
 
     /**
      * Carries out one command on the running program: seeks /dev/null to its offset; the program's
-     * probe on {@code lseek} runs before the syscall returns. Best effort: a failure turns the
-     * namespace filter off (every drop is printed, as without control) rather than lose drops.
+     * probe on {@code lseek} runs at the syscall's entry, before it returns. Fails open: when a seek
+     * fails, the namespace filter is turned off ({@code FILTER 0}) and stays off (every drop is
+     * printed, as without control; the subscriptions filter in Java) rather than lose drops; the
+     * recorder keeps recording. The probe runs before the kernel looks at the file, so a seek that
+     * fails was still seen, the {@code FILTER 0} too.
      */
     private void send(int op, long value) {
         synchronized (watched) {
-            if (stopping) {
+            if (stopping || control == null || (filterOff && op == BpfProgram.Control.FILTER && value != 0)) {
                 return;
             }
             try {
-                if (control == null) {
-                    control = new java.io.RandomAccessFile("/dev/null", "r");
-                }
                 control.seek(BpfProgram.Control.offset(op, value));
             } catch (IOException e) {
-                if (failure == null && op != BpfProgram.Control.HEARTBEAT) {
-                    failure = "cannot change bpftrace's namespace filter: " + e;
+                if (op == BpfProgram.Control.HEARTBEAT || filterOff) {
+                    return; // no filter change lost: the periodic heartbeat comes within 50 ms
+                }
+                filterOff = true;
+                try {
+                    control.seek(BpfProgram.Control.offset(BpfProgram.Control.FILTER, 0));
+                } catch (IOException again) {
+                    // seen all the same (the probe ran at the syscall's entry)
                 }
             }
         }
+    }
+
+    /** Whether a failed command turned the kernel's namespace filter off for good (for tests). */
+    boolean filterTurnedOff() {
+        return filterOff;
+    }
+
+    /** Closes the control file (bpftrace ended); guarded by {@link #watched}. */
+    private void closeControl() {
+        synchronized (watched) {
+            closeQuietly(control);
+            control = null;
+        }
+    }
+
+    private static void closeQuietly(java.io.RandomAccessFile f) {
+        if (f != null) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                // nothing to release
+            }
+        }
+    }
+
+    /** Tests: sees every drop record read (what the kernel let through), on the reader thread; null: none. */
+    private volatile java.util.function.Consumer<KernelEvent> tap;
+
+    /** Tests: hands every drop record read from now on to {@code t} (null: stop). */
+    void tap(java.util.function.Consumer<KernelEvent> t) {
+        tap = t;
     }
 
     /** Drop records read from bpftrace so far: those the kernel's namespace filter let through. */
@@ -500,16 +572,7 @@ public final class BpfRecorder {
             endedAt = Instant.now();
         }
         process.destroyForcibly();
-        synchronized (watched) {
-            if (control != null) {
-                try {
-                    control.close();
-                } catch (IOException e) {
-                    // nothing to release
-                }
-                control = null;
-            }
-        }
+        closeControl();
         try {
             process.waitFor(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -548,6 +611,10 @@ public final class BpfRecorder {
                 } else if (kind == BpfLines.Kind.DROP) {
                     dropsRead.incrementAndGet();
                     KernelEvent e = lines.last();
+                    java.util.function.Consumer<KernelEvent> t = tap;
+                    if (t != null) {
+                        t.accept(e);
+                    }
                     for (BpfSubscription s : subscriptions) {
                         s.offer(e);
                     }
@@ -581,6 +648,7 @@ public final class BpfRecorder {
                 }
                 endedAt = Instant.now();
             }
+            closeControl(); // bpftrace ended (failed or killed): no more commands
             synchronized (lock) {
                 lock.notifyAll();
             }

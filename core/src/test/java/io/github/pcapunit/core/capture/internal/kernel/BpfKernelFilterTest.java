@@ -11,6 +11,8 @@ import io.github.pcapunit.testing.Leftovers;
 import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -112,10 +114,20 @@ class BpfKernelFilterTest {
                 BpfRecorder r = sidecar.recorder().orElseThrow().recorder();
                 assumeThat(r.filtersInKernel()).as("the kernel has syscalls:sys_enter_lseek").isTrue();
                 assertThat(r.awaitAttached(60_000)).as(r.failure().orElse("attached")).isTrue();
+                // the JVM's own namespace is watched: other processes' drops there (other builds' JVMs
+                // on this machine) may be read; the bystander's namespace's never
+                long bystanderInode = NetnsNames.inode(Path.of("/run/netns", bystander.namespace()));
+                Map<String, Long> byInode = new ConcurrentHashMap<>();
+                r.tap(e -> byInode.merge(String.valueOf(e.field("netns_inode")), 1L, Long::sum));
+                try {
+                    flood(bystander);
+                    read(r);
+                } finally {
+                    r.tap(null);
+                }
+                assertThat(byInode).as("records by netns inode while only lo is captured")
+                        .doesNotContainKey(Long.toString(bystanderInode));
                 long before = read(r);
-                flood(bystander);
-                assertThat(read(r) - before).as("another namespace's records while only lo is captured").isZero();
-                before = read(r);
                 try (java.net.DatagramSocket out = new java.net.DatagramSocket()) {
                     java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1], 1,
                             new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9));
@@ -127,6 +139,95 @@ class BpfKernelFilterTest {
             } finally {
                 sidecar.stop();
                 sidecar.close();
+            }
+        }
+    }
+
+    /**
+     * Runs in a PID namespace too ({@code unshare -pf --mount-proc}, where bpftrace's pid is not the
+     * JVM's): the JVM's own loopback drops are read while its namespace is watched, and none once no
+     * capture watches it (the kernel filter is bound and on, not merely failing open). Needs no
+     * {@code ip netns}.
+     */
+    @Test
+    void theJvmsOwnNamespace_filteredInTheKernel_evenInAPidNamespace() throws Exception {
+        Path binary = BpfRecorder.binary().orElseThrow();
+        String own = Long.toString(NetnsNames.inode(Path.of("/proc/self/ns/net")));
+        BpfSubscription s = BpfRecorder.subscribe(binary, new BpfSubscription.Filter(List.of(),
+                List.of(Long.parseLong(own))));
+        BpfRecorder r = s.recorder();
+        assumeThat(r.filtersInKernel()).as("the kernel has syscalls:sys_enter_lseek").isTrue();
+        java.util.concurrent.atomic.AtomicLong ownRead = new java.util.concurrent.atomic.AtomicLong();
+        r.tap(e -> {
+            if (own.equals(String.valueOf(e.field("netns_inode")))) {
+                ownRead.incrementAndGet();
+            }
+        });
+        try {
+            try {
+                assertThat(r.awaitAttached(60_000)).as(r.failure().orElse("attached")).isTrue();
+                read(r);
+                long before = ownRead.get();
+                loopbackDrops();
+                read(r);
+                assertThat(ownRead.get() - before).as("the JVM's own loopback drops (pid %d in this namespace)",
+                        ProcessHandle.current().pid()).isGreaterThanOrEqualTo(DATAGRAMS);
+                assertThat(s.events()).as("the subscription's records").isNotEmpty();
+            } finally {
+                s.stop();
+            }
+            read(r);
+            long before = ownRead.get();
+            loopbackDrops();
+            read(r);
+            assertThat(ownRead.get() - before).as("records of the JVM's namespace with no capture: the filter is on")
+                    .isZero();
+            assertThat(r.filterTurnedOff()).isFalse();
+            assertThat(r.failure()).isEmpty();
+        } finally {
+            r.tap(null);
+        }
+    }
+
+    /**
+     * A bpftrace that exits on its own (here /bin/false) leaves no control file open: the reader's
+     * failure path closes it (it stayed open until the JVM's exit).
+     */
+    @Test
+    void aFailedBpftrace_closesItsControlFile() throws Exception {
+        long before = devNullFds();
+        BpfRecorder r = BpfRecorder.start(Path.of("/bin/false"), new BpfProgram(List.of(), -1, null, 0x1234),
+                new BpfLines(0, n -> "", n -> "", n -> ""));
+        assertThat(r.filtersInKernel()).isTrue();
+        assertThat(devNullFds()).as("the control file while bpftrace runs").isGreaterThan(before);
+        assertThat(r.awaitAttached(10_000)).isFalse();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (devNullFds() > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(r.failure()).isPresent();
+        assertThat(devNullFds()).as("/dev/null fds after bpftrace failed").isEqualTo(before);
+    }
+
+    private static long devNullFds() throws Exception {
+        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(f -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(f).toString().equals("/dev/null");
+                } catch (Exception e) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    /** {@value #DATAGRAMS} UDP datagrams from the JVM to 127.0.0.1:9 (closed): NO_SOCKET drops. */
+    private static void loopbackDrops() throws Exception {
+        try (java.net.DatagramSocket out = new java.net.DatagramSocket()) {
+            java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[1], 1,
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9));
+            for (int i = 0; i < DATAGRAMS; i++) {
+                out.send(p);
             }
         }
     }
