@@ -92,10 +92,22 @@ public final class KernelJournal {
         return f;
     }
 
-    /** eBPF event field → journal key, besides those of {@link #KEYS}. */
-    private static final Map<String, JournalKey> EBPF_KEYS = Map.of("ipproto", JournalKey.PCAPUNIT_FLOW_PROTOCOL,
-            "flags", JournalKey.PCAPUNIT_FLAGS, "ttl", JournalKey.PCAPUNIT_TTL, "hook", JournalKey.PCAPUNIT_HOOK,
-            "netns", JournalKey.PCAPUNIT_NETNS, "netns_inode", JournalKey.PCAPUNIT_NETNS_INODE);
+    /**
+     * eBPF event field → journal key, besides those of {@link #KEYS}, in a fixed order (an entry's
+     * fields come out the same in every run, as {@link #KEYS}'s do).
+     */
+    private static final Map<String, JournalKey> EBPF_KEYS = ebpfKeys();
+
+    private static Map<String, JournalKey> ebpfKeys() {
+        Map<String, JournalKey> k = new LinkedHashMap<>();
+        k.put("ipproto", JournalKey.PCAPUNIT_FLOW_PROTOCOL);
+        k.put("flags", JournalKey.PCAPUNIT_FLAGS);
+        k.put("ttl", JournalKey.PCAPUNIT_TTL);
+        k.put("hook", JournalKey.PCAPUNIT_HOOK);
+        k.put("netns", JournalKey.PCAPUNIT_NETNS);
+        k.put("netns_inode", JournalKey.PCAPUNIT_NETNS_INODE);
+        return java.util.Collections.unmodifiableMap(k);
+    }
 
     /**
      * The journal fields of a drop the eBPF program read ({@link BpfLines}): the packet's own
