@@ -275,7 +275,9 @@ public final class KernelDrops {
         Attempt only = null;
         for (Attempt a : byPlace.getOrDefault(key, List.of())) {
             boolean sportKnown = a.sport > 0 && !a.sportShared;
-            if (d.sport() > 0 && sportKnown ? a.sport != d.sport() : !syn && d.sport() > 0) {
+            // both ports known: they must be equal; otherwise only a SYN (the connect's own first
+            // packet) can be tied to it
+            if (d.sport() > 0 && sportKnown ? a.sport != d.sport() : !syn) {
                 continue;
             }
             // a connect after the drop did not send it; one whose own source port is the packet's may

@@ -170,6 +170,9 @@ class KernelConnectTieTest {
         assertThat(ebpfRecord(with(ack, connect(0, 4242, "java", CLIENT, PORT), retransmission(100, SPORT, PORT)))
                 .line()).endsWith("ttl 64, sent by process java (pid 4242), which connect()ed this flow (inferred:"
                         + " the kernel journal's only connect() to it) [eBPF, observed]");
+        // a non-SYN record whose own source port was not read is tied to no connect either
+        assertThat(ebpfRecord(with(List.of(ebpfDrop(300, 0, "ACK")), connect(0, 4242, "java", CLIENT, PORT),
+                retransmission(100, SPORT, PORT))).processName()).isEmpty();
     }
 
     @Test
