@@ -140,6 +140,7 @@ public final class CaptureSession implements ShutdownFinalizer.Finalizable {
             if (!keepNative) {
                 recorder.deleteNativeFiles();
             }
+            recorder.close(); // after the last conversion: a thread's namespace is let go
             ShutdownFinalizer.deregister(this);
         }
     }

@@ -113,6 +113,7 @@ final class Recorder {
         List<Marker> markers = new ArrayList<>();
         List<Marker> opened = new ArrayList<>();
         List<Boolean> poolable = new ArrayList<>();
+        PinnedNamespace openedIn = null;   // closed here if the start fails, else by close()
         try {
             if (spec.capturesOwnNamespace()) {
                 // A thread that joined another namespace (setns) opens that namespace's lo: its
@@ -121,7 +122,7 @@ final class Recorder {
                 // its ifindexes are looked up there at conversion, whichever thread converts; off the
                 // JVM's namespace the MACs come from libpcap (sockets, this thread's namespace), as
                 // sysfs shows the namespace it was mounted in
-                PinnedNamespace openedIn = pinned(jvmNamespace);
+                openedIn = pinned(jvmNamespace);
                 java.util.Map<String, byte[]> macs = jvmNamespace ? java.util.Map.of() : Devices.macsByName();
                 Marker own = null;
                 for (String name : spec.effectiveInterfaces()) {
@@ -152,6 +153,9 @@ final class Recorder {
         } catch (RuntimeException e) {
             handles.forEach(NativeHandle::close);
             opened.forEach(Marker::close);
+            if (openedIn != null) {
+                openedIn.close(); // no-op for the JVM's own
+            }
             throw e;
         }
         Recorder r = new Recorder(spec, handles, where, nowNanos(), nativeCap, List.copyOf(sidecars),
@@ -841,6 +845,21 @@ final class Recorder {
         handles.forEach(Closer::close);
         closeMarkers();
         deleteNativeFiles();
+        close();
+    }
+
+    /**
+     * Lets go of the namespace a thread that had joined another one started the capture in (its
+     * {@link PinnedNamespace} descriptor kept the namespace alive, even after {@code ip netns del});
+     * the JVM's own stays open. Call after {@link #stop()} and the last conversion: later ifindex
+     * lookups of {@link #source} fail (packets stay on "any"). Idempotent.
+     */
+    void close() {
+        for (Where w : where) {
+            if (w.opened() != null) {
+                w.opened().close();
+            }
+        }
     }
 
     private void closeMarkers() {

@@ -169,6 +169,9 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
                 recorder.stop();
             } finally {
                 recorder.deleteNativeFiles();
+                if (writer.isTerminated()) {
+                    recorder.close(); // after the last write; one still running keeps it (then the GC closes it)
+                }
                 ShutdownFinalizer.deregister(this);
             }
         }

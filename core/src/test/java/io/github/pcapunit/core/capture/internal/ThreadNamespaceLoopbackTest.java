@@ -19,11 +19,16 @@ import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
 import io.github.pcapunit.core.capture.internal.netns.Namespaces;
 import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
+import io.github.pcapunit.core.capture.internal.netns.PinnedNamespace;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A capture of {@code lo} started by a thread that joined a test namespace (as
  * {@code NetnsThreads.call(ns, () -> Capture.start(spec))} does) is of that namespace's loopback:
  * its eBPF drop records are that namespace's (the shared bpftrace watches the starting thread's
- * namespace, not the JVM's).
+ * namespace, not the JVM's), and once the capture is stopped and closed the JVM holds no
+ * descriptor of the namespace, so {@code ip netns del} frees it at once (not at the next GC).
  */
 class ThreadNamespaceLoopbackTest {
 
@@ -81,6 +87,71 @@ class ThreadNamespaceLoopbackTest {
             assertThat(port9.stream().mapToInt(d -> d.times().size()).sum()).as("drops counted")
                     .isGreaterThanOrEqualTo(DATAGRAMS);
         }
+    }
+
+    @Test
+    void loStartedInsideANamespace_closed_holdsNoDescriptorOfIt() throws Exception {
+        try (NetLab lab = NetLab.create()) {
+            Host h = lab.host("lofd", "10.200.149.10");
+            String link = "net:[" + Files.getAttribute(Path.of("/run/netns", h.namespace()), "unix:ino") + "]";
+            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+            assertThat(fdLinks()).as("before the capture").doesNotContain(link);
+            CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
+                    .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("fd.pcapng")).build();
+            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
+            try {
+                assertThat(fdLinks()).as("held while the capture runs").contains(link);
+            } finally {
+                capture.stop();
+                capture.close();
+            }
+            HandlePool.closeAll();
+            assertThat(fdLinks()).as("after close, without a GC").doesNotContain(link);
+        }
+    }
+
+    @Test
+    void sharedLoStartedInsideANamespace_closed_holdsNoDescriptorOfIt() throws Exception {
+        try (NetLab lab = NetLab.create()) {
+            Host h = lab.host("loshfd", "10.200.150.10");
+            String link = "net:[" + Files.getAttribute(Path.of("/run/netns", h.namespace()), "unix:ino") + "]";
+            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+            CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
+                    .kernelEvidence(KernelEvidence.OFF).build();
+            SharedSession shared = NetnsThreads.call(ns, () -> SharedSession.start(spec));
+            try {
+                shared.slice("one", dir.resolve("one.pcapng")).end(null).join();
+                assertThat(fdLinks()).as("held while the shared capture runs").contains(link);
+            } finally {
+                shared.close();
+            }
+            HandlePool.closeAll();
+            assertThat(fdLinks()).as("after close, without a GC").doesNotContain(link);
+        }
+    }
+
+    @Test
+    void theJvmsOwnPinnedNamespace_isNeverClosed() {
+        PinnedNamespace jvm = PinnedNamespace.jvm();
+        jvm.close();
+        assertThat(jvm.isClosed()).isFalse();
+        assertThat(PinnedNamespace.jvm()).isSameAs(jvm);
+        assertThat(jvm.call(() -> InterfaceIndexes.nameOf(1))).as("ifindex 1 in the JVM's namespace").isEqualTo("lo");
+    }
+
+    /** Where the JVM's open descriptors link to. */
+    private static List<String> fdLinks() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    out.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return out;
     }
 
     /** {@value #DATAGRAMS} UDP datagrams to 127.0.0.1:9 (closed) in {@code host}'s namespace: NO_SOCKET drops. */

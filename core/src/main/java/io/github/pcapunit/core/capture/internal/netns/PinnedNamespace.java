@@ -13,15 +13,18 @@ import java.util.concurrent.Callable;
  * descriptor so later work (the conversion's ifindex lookups) runs there whichever thread asks:
  * the JVM's namespace, or the one a user's thread had joined with {@code setns(2)} when it
  * started the capture. A thread's namespace has no path that outlives the thread
- * ({@code /proc/<tid>/ns/net}), hence the descriptor, which also keeps the namespace alive; it is
- * closed when this object is unreachable.
+ * ({@code /proc/<tid>/ns/net}), hence the descriptor, which also keeps the namespace alive (after
+ * {@code ip netns del}): its owner closes it ({@link #close()}) once the last lookup is done, and a
+ * Cleaner closes it when an unclosed one becomes unreachable. The JVM's own instance ({@link #jvm()})
+ * is shared and never closed.
  *
  * <pre>{@code
  * PinnedNamespace here = PinnedNamespace.ofCallingThread();      // at start, on the user's thread
  * String name = here.call(() -> InterfaceIndexes.nameOf(2));   // later, from any thread
+ * here.close();                                                // after the last lookup
  * }</pre>
  */
-public final class PinnedNamespace {
+public final class PinnedNamespace implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
     private static volatile PinnedNamespace jvm;
@@ -30,12 +33,16 @@ public final class PinnedNamespace {
     /** {@code net:[4026531840]}: what {@code /proc/thread-self/ns/net} reads in this namespace. */
     private final String id;
     private final boolean jvmNamespace;
+    /** Closes {@link #fd} once (by {@link #close()} or when unreachable). */
+    private final Cleaner.Cleanable cleanable;
+    /** Set by {@link #close()}; guarded by this: {@link #join} never uses a closed (maybe reused) fd number. */
+    private boolean closed;
 
     private PinnedNamespace(int fd, String id, boolean jvmNamespace) {
         this.fd = fd;
         this.id = id;
         this.jvmNamespace = jvmNamespace;
-        CLEANER.register(this, () -> Libc.INSTANCE.close(fd));
+        this.cleanable = CLEANER.register(this, () -> Libc.INSTANCE.close(fd));
     }
 
     /**
@@ -86,6 +93,35 @@ public final class PinnedNamespace {
         return jvmNamespace;
     }
 
+    /**
+     * Closes the descriptor, letting a deleted namespace go; later {@link #call}s from threads
+     * outside it fail ({@link CaptureException}). Idempotent; the JVM's own instance is shared and
+     * stays open.
+     */
+    @Override
+    public void close() {
+        if (jvmNamespace) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        cleanable.clean();
+    }
+
+    /** Whether {@link #close()} closed it (never for the JVM's own). */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** {@code net:[inode]}, as {@code /proc/<pid>/fd/<n>} links to it. */
+    public String id() {
+        return id;
+    }
+
     /** Whether the calling thread is in this namespace. */
     public boolean holdsCallingThread() {
         try {
@@ -112,7 +148,10 @@ public final class PinnedNamespace {
         return NetnsThreads.call("pcapunit-netns-" + id, () -> join(), work, toString());
     }
 
-    private void join() {
+    private synchronized void join() {
+        if (closed) {
+            throw new CaptureException("cannot join " + this + ": it was closed (the capture that held it ended)");
+        }
         Libc libc = Libc.INSTANCE;
         if (libc.setns(fd, Libc.CLONE_NEWNET) != 0) {
             throw new CaptureException("cannot join " + this + " (setns: " + libc.strerror(Native.getLastError()) + ")");
