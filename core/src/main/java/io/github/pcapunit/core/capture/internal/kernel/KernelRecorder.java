@@ -113,7 +113,7 @@ public final class KernelRecorder implements AutoCloseable {
         Path root = Tracefs.root().orElseThrow();
         removeStaleInstances(root.resolve("instances"));
         Path instance = root.resolve("instances").resolve("pcapunit-" + ProcessHandle.current().pid() + "-"
-                + SEQ.incrementAndGet());
+                + SEQ.incrementAndGet() + PID_NAMESPACE.map(ns -> "-pidns" + ns).orElse(""));
         DropReasons reasons;
         try {
             reasons = DropReasons.parse(Files.readString(root.resolve("events/skb/kfree_skb/format")));
@@ -137,15 +137,39 @@ public final class KernelRecorder implements AutoCloseable {
     }
 
     /**
-     * Removes instances {@code pcapunit-<pid>-<n>} whose JVM is gone (killed with SIGKILL, so its
-     * shutdown hook never ran): a forgotten instance keeps tracing and holds a buffer.
+     * This JVM's PID namespace inode ({@code /proc/self/ns/pid}), written into its instance names:
+     * tracefs is one for the whole machine, but a pid means something only in its own PID
+     * namespace (a JVM in a container does not see the host's processes, nor the host its pids).
+     */
+    private static final Optional<String> PID_NAMESPACE = pidNamespace();
+
+    private static Optional<String> pidNamespace() {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid:\\[(\\d+)]")
+                    .matcher(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
+            return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Removes instances {@code pcapunit-<pid>-<n>[-pidns<inode>]} whose JVM is gone (killed with
+     * SIGKILL, so its shutdown hook never ran): a forgotten instance keeps tracing and holds a
+     * buffer. An instance of another PID namespace is never touched: its pid cannot be checked from
+     * here (a containerised JVM would otherwise remove the host's live instances, and the reverse).
      */
     static void removeStaleInstances(Path instances) {
         try (java.util.stream.Stream<Path> dirs = Files.list(instances)) {
             for (Path dir : dirs.toList()) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-.*")
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-\\d+(?:-pidns(\\d+))?")
                         .matcher(dir.getFileName().toString());
-                if (m.matches() && m.group(1).length() < 19
+                if (!m.matches() || m.group(1).length() >= 19) {
+                    continue;
+                }
+                // a name without its PID namespace (written before they were named) is judged as before
+                boolean samePidNamespace = m.group(2) == null || PID_NAMESPACE.map(m.group(2)::equals).orElse(false);
+                if (samePidNamespace
                         && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
                     removeInstanceDir(dir);
                 }
