@@ -114,7 +114,7 @@ public final class DockerLab implements AutoCloseable {
 
     /** As {@link #run(String, String...)}, with {@code docker run} options, e.g. {@code ["--network", "none"]}. */
     public synchronized Container run(String role, List<String> dockerOptions, String... command) {
-        String name = "pcapunit-" + pid + "-" + labId + "-" + role;
+        String name = "pcapunit-" + pid + "-" + labId + "-" + role + PidNamespace.suffix("-");
         List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", name));
         cmd.addAll(dockerOptions);
         cmd.add(IMAGE);
@@ -256,13 +256,16 @@ public final class DockerLab implements AutoCloseable {
         }
     }
 
-    /** Removes containers named after processes that no longer run. */
+    /**
+     * Removes containers named after processes that no longer run; never one named for another PID
+     * namespace (see {@link PidNamespace}).
+     */
     private static void removeStaleContainers() {
         ExecResult r = Commands.exec(List.of("docker", "ps", "-a", "--format", "{{.Names}}"), null,
                 Commands.DEFAULT_TIMEOUT);
         for (String name : r.stdout().lines().toList()) {
-            var m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-.*").matcher(name);
-            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
+            var m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-.*?(?:-pidns(\\d+))?").matcher(name);
+            if (m.matches() && PidNamespace.canJudge(m.group(2)) && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
                 Commands.exec(List.of("docker", "rm", "-f", "-v", name), null, Commands.DEFAULT_TIMEOUT);
             }
         }

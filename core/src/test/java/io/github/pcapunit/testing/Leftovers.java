@@ -37,10 +37,11 @@ public final class Leftovers {
     static final Path SLOT_DIR = Path.of("/run/pcapunit-netlab");
     static final Path TRACEFS_INSTANCES = Path.of("/sys/kernel/tracing/instances");
 
-    private static final Pattern NAMESPACE = Pattern.compile("pcapunit-(\\d+)-\\S*");
+    // names end in "-pidns<inode>" when made outside the initial PID namespace (see PidNamespace)
+    private static final Pattern NAMESPACE = Pattern.compile("pcapunit-(\\d+)-\\S*?(?:-pidns(\\d+))?");
     private static final Pattern ROOT_VETH = Pattern.compile("pcu(\\d+)");
-    private static final Pattern NFT_TABLE = Pattern.compile("table (\\S+) (pcapunit_(\\d+)_\\S*)");
-    private static final Pattern INSTANCE = Pattern.compile("pcapunit-(\\d+)-\\S*");
+    private static final Pattern NFT_TABLE = Pattern.compile("table (\\S+) (pcapunit_(\\d+)_\\S*?(?:_pidns(\\d+))?)");
+    private static final Pattern INSTANCE = Pattern.compile("pcapunit-(\\d+)-\\S*?(?:-pidns(\\d+))?");
 
     private Leftovers() {
     }
@@ -76,6 +77,8 @@ public final class Leftovers {
     /**
      * Removes every item whose creating process is gone (a JVM that was killed, a crashed run):
      * processes left inside such namespaces are killed first. Called by {@link NetLab#create()}.
+     * An item named for another PID namespace is never removed: its pid cannot be checked from here
+     * (see {@link PidNamespace}).
      *
      * @return the items removed, one readable line each
      */
@@ -101,7 +104,7 @@ public final class Leftovers {
             String name = line.split("\\s+")[0];
             Matcher m = NAMESPACE.matcher(name);
             if (m.matches()) {
-                items.add(new Item(Kind.NAMESPACE, name, "", OptionalLong.of(Long.parseLong(m.group(1)))));
+                items.add(new Item(Kind.NAMESPACE, name, "", OptionalLong.of(Long.parseLong(m.group(1))), m.group(2)));
             }
         }
         for (String line : lines(Commands.exec(List.of("ip", "-o", "link", "show"), null, Commands.DEFAULT_TIMEOUT))) {
@@ -112,13 +115,15 @@ public final class Leftovers {
             String name = parts[1].split("@")[0];
             Matcher m = ROOT_VETH.matcher(name);
             if (m.matches()) {
-                items.add(new Item(Kind.ROOT_VETH, name, m.group(1), slotOwner(Integer.parseInt(m.group(1)))));
+                int slot = Integer.parseInt(m.group(1));
+                items.add(new Item(Kind.ROOT_VETH, name, m.group(1), slotOwner(slot), slotPidNamespace(slot)));
             }
         }
         for (String line : lines(Commands.exec(List.of("nft", "list", "tables"), null, Commands.DEFAULT_TIMEOUT))) {
             Matcher m = NFT_TABLE.matcher(line.strip());
             if (m.matches()) {
-                items.add(new Item(Kind.NFT_TABLE, m.group(2), m.group(1), OptionalLong.of(Long.parseLong(m.group(3)))));
+                items.add(new Item(Kind.NFT_TABLE, m.group(2), m.group(1), OptionalLong.of(Long.parseLong(m.group(3))),
+                        m.group(4)));
             }
         }
         if (Files.isDirectory(TRACEFS_INSTANCES)) {
@@ -127,7 +132,7 @@ public final class Leftovers {
                         .map(INSTANCE::matcher)
                         .filter(Matcher::matches)
                         .forEach(m -> items.add(new Item(Kind.TRACEFS_INSTANCE, m.group(), "",
-                                OptionalLong.of(Long.parseLong(m.group(1))))));
+                                OptionalLong.of(Long.parseLong(m.group(1))), m.group(2))));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + TRACEFS_INSTANCES, e);
             }
@@ -139,11 +144,14 @@ public final class Leftovers {
         return result.succeeded() ? result.stdout().lines().toList() : List.of();
     }
 
-    /** The pid written in a slot's lock file; empty when there is no such file or it is unreadable. */
+    /**
+     * The pid written in a slot's lock file ({@code <pid>[ pidns<inode>]}); empty when there is no
+     * such file or it is unreadable.
+     */
     static OptionalLong slotOwner(int slot) {
         Path file = SLOT_DIR.resolve("slot-" + slot);
         try {
-            String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            String text = Files.readString(file, StandardCharsets.US_ASCII).strip().split("\\s+")[0];
             if (text.isEmpty()) {
                 // Written right after creation; a brand-new empty file belongs to a live creator.
                 FileTime modified = Files.getLastModifiedTime(file);
@@ -158,6 +166,17 @@ public final class Leftovers {
         }
     }
 
+    /** The PID namespace inode written in a slot's lock file; null when none (or no file). */
+    static String slotPidNamespace(int slot) {
+        try {
+            Matcher m = Pattern.compile("\\d+ pidns(\\d+)")
+                    .matcher(Files.readString(SLOT_DIR.resolve("slot-" + slot), StandardCharsets.US_ASCII).strip());
+            return m.matches() ? m.group(1) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static void cleanOrphanSlotFiles() {
         if (!Files.isDirectory(SLOT_DIR)) {
             return;
@@ -168,8 +187,9 @@ public final class Leftovers {
                 if (!name.startsWith("slot-")) {
                     continue;
                 }
-                OptionalLong owner = slotOwner(Integer.parseInt(name.substring(5)));
-                if (owner.isPresent() && !isAlive(owner.getAsLong())) {
+                int slot = Integer.parseInt(name.substring(5));
+                OptionalLong owner = slotOwner(slot);
+                if (owner.isPresent() && PidNamespace.canJudge(slotPidNamespace(slot)) && !isAlive(owner.getAsLong())) {
                     // The veth went with its namespace; only the lock file remains.
                     Commands.exec(List.of("ip", "link", "del", "pcu" + name.substring(5)), null, Commands.DEFAULT_TIMEOUT);
                     Files.deleteIfExists(file);
@@ -193,7 +213,8 @@ public final class Leftovers {
         }
     }
 
-    private record Item(Kind kind, String name, String extra, OptionalLong pid) {
+    /** {@code pidns}: the PID namespace inode the name (or slot file) carries; null when none. */
+    private record Item(Kind kind, String name, String extra, OptionalLong pid, String pidns) {
 
         String describe() {
             String owner = pid.isPresent() ? "pid " + pid.getAsLong() : "no owner";
@@ -201,8 +222,9 @@ public final class Leftovers {
             return kind.label + " " + name + where;
         }
 
+        /** Gone, as far as this JVM can tell: never an item of another PID namespace. */
         boolean isStale() {
-            return pid.isEmpty() || !isAlive(pid.getAsLong());
+            return PidNamespace.canJudge(pidns) && (pid.isEmpty() || !isAlive(pid.getAsLong()));
         }
 
         void remove() {

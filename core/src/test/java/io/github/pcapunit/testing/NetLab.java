@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Assumptions;
  * }
  * }</pre>
  *
- * <p>Names carry this JVM's pid ({@code pcapunit-<pid>-<lab>-<role>}); {@link Leftovers} lists and
+ * <p>Names carry this JVM's pid ({@code pcapunit-<pid>-<lab>-<role>}, with {@code -pidns<inode>}
+ * outside the initial PID namespace: see {@link PidNamespace}); {@link Leftovers} lists and
  * removes them. Needs root; tests call {@link #assumeAvailable()} first to skip otherwise.
  */
 public final class NetLab implements AutoCloseable {
@@ -269,14 +270,14 @@ public final class NetLab implements AutoCloseable {
     }
 
     String nftTableName() {
-        return "pcapunit_" + pid + "_" + labId;
+        return "pcapunit_" + pid + "_" + labId + PidNamespace.suffix("_");
     }
 
     private String namespaceName(String role) {
         if (hosts.containsKey(role)) {
             throw new IllegalArgumentException("this lab already has a host \"" + role + "\"; use another role name");
         }
-        return id() + "-" + role;
+        return id() + "-" + role + PidNamespace.suffix("-");
     }
 
     private void checkOpen() {
@@ -371,7 +372,7 @@ public final class NetLab implements AutoCloseable {
             int slot = (start + i) % SLOTS;
             Path file = Leftovers.SLOT_DIR.resolve("slot-" + slot);
             try {
-                Files.writeString(file, Long.toString(pid), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
+                Files.writeString(file, pid + PidNamespace.suffix(" "), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException taken) {
                 continue;

@@ -193,13 +193,50 @@ class NetLabTest {
     void namespaceOfDeadProcess_isRemovedByRemoveStale() throws Exception {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        String stale = "pcapunit-" + dead.pid() + "-1-ghost";
+        String stale = "pcapunit-" + dead.pid() + "-1-ghost" + PidNamespace.suffix("-");
         Commands.run("ip", "netns", "add", stale);
 
         List<String> removed = Leftovers.removeStale();
 
         assertThat(removed).anyMatch(s -> s.contains(stale));
         assertThat(Leftovers.all()).noneMatch(s -> s.contains(stale));
+    }
+
+    /**
+     * A pid is checkable only in its own PID namespace: a JVM under {@code unshare -pf} once removed
+     * a concurrent suite's live namespaces because their pids looked dead from inside. Items named
+     * for another PID namespace stay, whatever their pid; this namespace's dead ones go.
+     */
+    @Test
+    void itemsOfAnotherPidNamespace_areLeftAloneByRemoveStale() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        String own = PidNamespace.OWN.orElse(PidNamespace.INITIAL);
+        String ours = "pcapunit-" + dead.pid() + "-1-mine" + PidNamespace.suffix("-");
+        String theirs = "pcapunit-" + dead.pid() + "-1-theirs-pidns1" + own; // another namespace's inode
+        // in a child PID namespace, a name without one is the initial namespace's: not ours to judge either
+        String initial = "pcapunit-" + dead.pid() + "-1-initial";
+        String theirTable = "pcapunit_" + dead.pid() + "_1_pidns1" + own;
+        List<String> names = PidNamespace.canJudge(null) ? List.of(ours, theirs) : List.of(ours, theirs, initial);
+        try {
+            for (String name : names) {
+                Commands.run("ip", "netns", "add", name);
+            }
+            Commands.run("nft", "add", "table", "inet", theirTable);
+
+            List<String> removed = Leftovers.removeStale();
+
+            assertThat(removed).anyMatch(s -> s.contains(ours + " "));
+            assertThat(removed).noneMatch(s -> s.contains(theirs) || s.contains(initial + " ") || s.contains(theirTable));
+            assertThat(Leftovers.all()).anyMatch(s -> s.contains(theirs))
+                    .anyMatch(s -> s.contains(theirTable))
+                    .noneMatch(s -> s.contains(ours + " "));
+        } finally {
+            for (String name : names) {
+                Commands.exec(List.of("ip", "netns", "del", name), null, Commands.DEFAULT_TIMEOUT);
+            }
+            Commands.exec(List.of("nft", "delete", "table", "inet", theirTable), null, Commands.DEFAULT_TIMEOUT);
+        }
     }
 
     @Test
