@@ -96,6 +96,15 @@ public final class BpfRecorder {
     private final Thread reader;
     private final Thread errReader;
     private volatile long attachedMono = -1;
+    /**
+     * How long after a drop on another CPU bpftrace may still not know that CPU's buffer has it
+     * (nanoseconds; system property {@code pcapunit.bpf.cpuWakeupMicros}, default 2000):
+     * BpfDrainCrossCpuTest saw records of CPU 1 read 300-1150 us after two heartbeats from CPU 0
+     * were (6.18 kernel, HZ 250, 2 CPUs, a CI build running). Measured, not a kernel bound.
+     */
+    static volatile long cpuWakeupNanos = Long.getLong("pcapunit.bpf.cpuWakeupMicros", 2_000) * 1_000;
+    /** The heartbeat (or READY) read before the last one, bpftrace's nsecs; guarded by lock. */
+    private long previousHeartbeat = -1;
     private volatile long attachedNanos = -1;
     private volatile Instant endedAt;
     private volatile String failure;
@@ -524,17 +533,57 @@ public final class BpfRecorder {
      * {@link #drain(long)} waiting at most {@code maxMillis}. With the control channel it asks for a
      * heartbeat now, so it waits for bpftrace's reader (a millisecond or so when it keeps up), not
      * for the next 50 ms heartbeat.
+     * <p>
+     * One heartbeat past {@code untilNanos} is not enough: bpftrace reads one perf buffer per CPU,
+     * only those the kernel has told it have records, and that news of a drop on another CPU came
+     * 300-1150 us late here, after a heartbeat from this thread's CPU was read (BpfDrainCrossCpuTest,
+     * 20 drops from a thread on CPU 1, drain() at once from CPU 0: 9 and 13 of 500 rounds returned
+     * before drops stamped before untilNanos were read; waiting for a second heartbeat written right
+     * after the first was read still missed 3 and 7 of 200). So it then waits for a heartbeat stamped
+     * {@link #cpuWakeupNanos} (2 ms) after {@code untilNanos}, and after the first was read: 0 of
+     * 500, twice. A drain of a time 2 ms or more in the past whose last two heartbeats were after
+     * that costs nothing more; one of now costs 2 ms more.
      */
     Optional<Instant> drain(long untilNanos, long maxMillis) {
         if (attachedMono < 0) {
             return Optional.empty();
         }
-        if (controlled && lines.lastMono() < untilNanos && System.nanoTime() >= untilNanos) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        if (!awaitHeartbeat(untilNanos, deadline)) {
+            synchronized (lock) {
+                return failure == null ? Optional.of(lines.wall(lines.lastMono())) : Optional.empty();
+            }
+        }
+        long second = Math.max(System.nanoTime(), untilNanos + cpuWakeupNanos);
+        synchronized (lock) {
+            if (previousHeartbeat >= untilNanos + cpuWakeupNanos) {
+                return Optional.empty(); // two heartbeats past the time were read: the second is the one
+            }
+        }
+        long wait = second - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        if (!awaitHeartbeat(second, deadline)) {
+            synchronized (lock) {
+                // the other CPUs' records up to untilNanos may be unread: reached it on this CPU only
+                return failure == null ? Optional.of(lines.wall(Math.min(untilNanos, lines.lastMono())))
+                        : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Waits until a heartbeat at or after {@code mono} was read (asking for one with the control
+     * channel), at most until {@code deadline}; whether it was read, or bpftrace ended or failed.
+     */
+    private boolean awaitHeartbeat(long mono, long deadline) {
+        if (controlled && lines.lastMono() < mono && System.nanoTime() >= mono) {
             send(BpfProgram.Control.HEARTBEAT, 0);
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         synchronized (lock) {
-            while (lines.lastMono() < untilNanos && process.isAlive() && failure == null) {
+            while (lines.lastMono() < mono && process.isAlive() && failure == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -546,8 +595,14 @@ public final class BpfRecorder {
                     break;
                 }
             }
-            return lines.lastMono() < untilNanos && failure == null ? Optional.of(lines.wall(lines.lastMono()))
-                    : Optional.empty();
+            return lines.lastMono() >= mono || failure != null || !process.isAlive();
+        }
+    }
+
+    /** The wall-clock instant of a System.nanoTime() value as this recorder converts bpftrace's nsecs (tests). */
+    Instant wall(long mono) {
+        synchronized (lock) {
+            return lines.wall(mono);
         }
     }
 
@@ -601,7 +656,11 @@ public final class BpfRecorder {
             while ((line = in.readLine()) != null) {
                 BpfLines.Kind kind;
                 synchronized (lock) {
+                    long before = lines.lastMono();
                     kind = lines.accept(line);
+                    if (kind == BpfLines.Kind.READY || kind == BpfLines.Kind.HEARTBEAT) {
+                        previousHeartbeat = before;
+                    }
                 }
                 if (kind == BpfLines.Kind.READY) {
                     // the probes are attached (BEGIN runs after them): commands from now on are seen

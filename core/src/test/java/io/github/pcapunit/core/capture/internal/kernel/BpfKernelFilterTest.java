@@ -236,23 +236,12 @@ class BpfKernelFilterTest {
     }
 
     /**
-     * Drop records read so far, after bpftrace's output passed this moment and no record came for
-     * 150 ms (at most 3 s): bpftrace reads per-CPU buffers, and the on-demand heartbeat from the
-     * JVM's CPU was seen overtaking a flood's drops on another CPU (1 of 50 read at the heartbeat).
+     * Drop records read so far, after bpftrace's output passed this moment: drain() waits for the
+     * other CPUs' buffers too (it no longer needs a settle wait; BpfDrainCrossCpuTest).
      */
-    private static long read(BpfRecorder r) throws InterruptedException {
-        r.drain(System.nanoTime());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        long n = r.dropsRead();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(150);
-            long now = r.dropsRead();
-            if (now == n) {
-                break;
-            }
-            n = now;
-        }
-        return n;
+    private static long read(BpfRecorder r) {
+        assertThat(r.drain(System.nanoTime())).as("bpftrace's output reached the drain's time").isEmpty();
+        return r.dropsRead();
     }
 
     /** {@value #DATAGRAMS} UDP datagrams to 127.0.0.1:9 (closed) in {@code host}'s namespace: NO_SOCKET drops. */
