@@ -70,6 +70,8 @@ public final class KernelRecorder implements AutoCloseable {
     /** Events not kept one by one, counted per key (guarded by {@link #events}). */
     private final java.util.Map<List<String>, KernelSummary> summaries = new java.util.LinkedHashMap<>();
     private final java.util.Map<Long, String> commByPid = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The process of each thread seen in an event (thread id → thread group id and name). */
+    private final java.util.Map<Long, Owner> ownerByTid = new java.util.concurrent.ConcurrentHashMap<>();
     /** What stopped the recording early (the reader failed, the buffer could not be drained), or null. */
     private volatile String failure;
     /** Events still in the trace buffer when {@link #stop()} gave up waiting for the reader. */
@@ -357,9 +359,10 @@ public final class KernelRecorder implements AutoCloseable {
             return;
         }
         if (event.pid() > 0) {
-            // The printed comm is the thread's ("Test worker") or "<...>"; name the process instead.
-            String comm = commOf(event.pid(), event.comm());
-            event = new KernelEvent(event.name(), event.time(), event.cpu(), event.pid(), comm, event.fields());
+            // The printed pid is the thread's id and the comm the thread's name ("pool-3-thread-1")
+            // or "<...>"; name the process (thread group) instead, with its own id and name.
+            Owner owner = ownerOf(event.pid(), event.comm());
+            event = new KernelEvent(event.name(), event.time(), event.cpu(), owner.pid(), owner.comm(), event.fields());
         }
         event = withReasonName(event);
         List<String> kind = key(event, true);
@@ -466,14 +469,41 @@ public final class KernelRecorder implements AutoCloseable {
         return new KernelEvent(key.get(0), time, -1, -1, "", fields);
     }
 
-    private String commOf(long pid, String printed) {
-        return commByPid.computeIfAbsent(pid, p -> {
+    /** The process a thread belongs to: its thread group's id and name. */
+    record Owner(long pid, String comm) {
+    }
+
+    /**
+     * The process of thread {@code tid} ({@code Tgid} in {@code /proc/<tid>/status}, its name from
+     * an exec event or {@code /proc/<tgid>/comm}), asked once per thread; a thread already gone
+     * keeps what the trace printed.
+     */
+    Owner ownerOf(long tid, String printed) {
+        return ownerByTid.computeIfAbsent(tid, t -> {
+            long tgid = tgidOf(t);
+            if (tgid <= 0) {
+                return new Owner(t, commByPid.getOrDefault(t, printed));
+            }
+            String exec = commByPid.get(tgid);
+            if (exec != null) {
+                return new Owner(tgid, exec);
+            }
             try {
-                return Files.readString(Path.of("/proc", Long.toString(p), "comm")).strip();
+                return new Owner(tgid, Files.readString(Path.of("/proc", Long.toString(tgid), "comm")).strip());
             } catch (IOException e) {
-                return printed;
+                return new Owner(tgid, tgid == t ? printed : "");
             }
         });
+    }
+
+    /** {@code Tgid} of {@code tid} from {@code /proc/<tid>/status}, or -1 when the thread is gone. */
+    static long tgidOf(long tid) {
+        try (java.util.stream.Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(tid), "status"))) {
+            return lines.filter(l -> l.startsWith("Tgid:")).findFirst()
+                    .map(l -> Long.parseLong(l.substring(5).strip())).orElse(-1L);
+        } catch (IOException | java.io.UncheckedIOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Stops the reader and removes the instance; used by stop, failed start and the shutdown hook path. */

@@ -1,0 +1,80 @@
+package io.github.pcapunit.core.capture.internal.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tracefs event names the process, not the thread: the kernel prints the thread's id and name
+ * (a connect from an executor thread is "pool-3-thread-1" with the thread's id), and pcapunit said
+ * "process pool-3-thread-1 (pid &lt;thread id&gt;)". Real tracefs, a connect from a named thread.
+ */
+class KernelEventOwnerTest {
+
+    @Test
+    void aConnectFromAnotherThread_isNamedByItsProcess() throws Exception {
+        assumeThat(KernelRecorder.unavailableReason()).as("tracefs, root").isEmpty();
+        int port;
+        try (ServerSocket closed = new ServerSocket(0)) {
+            port = closed.getLocalPort(); // nothing listens once closed: the connect is refused
+        }
+        KernelRecorder recorder = KernelRecorder.start();
+        List<KernelEvent> events;
+        long[] tid = new long[1];
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+        // the thread lives on until its events are read, as an executor's thread does
+        int p = port;
+        Thread t = new Thread(() -> {
+            tid[0] = threadId();
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", p), 2000);
+            } catch (Exception refused) {
+                // expected
+            }
+            connected.countDown();
+            try {
+                read.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pcu-connector-7");
+        try {
+            t.start();
+            connected.await();
+            Thread.sleep(300);
+        } finally {
+            events = recorder.stop();
+            read.countDown();
+            t.join();
+        }
+        String jvmName = Files.readString(Path.of("/proc/self/comm")).strip();
+        long jvm = ProcessHandle.current().pid();
+        assertThat(tid[0]).as("the connecting thread is not the process's main thread").isNotEqualTo(jvm);
+        assertThat(events).filteredOn(e -> e.name().equals("inet_sock_set_state")
+                        && e.field("newstate").equals("TCP_SYN_SENT") && e.field("dport").equals(Integer.toString(port)))
+                .isNotEmpty()
+                .allSatisfy(e -> {
+                    assertThat(e.pid()).as("the process id, not the thread's").isEqualTo(jvm);
+                    assertThat(e.comm()).as("the process's name, not the thread's").isEqualTo(jvmName);
+                });
+        assertThat(KernelRecorder.tgidOf(ProcessHandle.current().pid())).isEqualTo(jvm);
+        assertThat(KernelRecorder.tgidOf(Long.MAX_VALUE)).as("no such thread").isEqualTo(-1);
+    }
+
+    /** This thread's kernel id (/proc/thread-self). */
+    private static long threadId() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
