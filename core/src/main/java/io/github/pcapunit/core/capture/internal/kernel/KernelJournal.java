@@ -8,6 +8,7 @@ import io.github.pcapunit.core.pcapng.JournalEntry;
 import io.github.pcapunit.core.pcapng.JournalKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,20 @@ public final class KernelJournal {
     /** {@code PCAPUNIT_EVENT} of a kernel drop. */
     public static final String KFREE_SKB = "kfree_skb";
 
-    /** Event field name → journal key. */
-    private static final Map<String, JournalKey> KEYS = keys();
+    /**
+     * Event field name → journal key, in the order an entry lists the fields (an entry's fields
+     * come out the same in every run).
+     */
+    private static final Map<String, JournalKey> KEYS = ordered(Map.entry("reason", JournalKey.PCAPUNIT_REASON),
+            Map.entry("location", JournalKey.PCAPUNIT_LOCATION), Map.entry("protocol", JournalKey.PCAPUNIT_PROTOCOL),
+            Map.entry("saddr", JournalKey.PCAPUNIT_SADDR), Map.entry("daddr", JournalKey.PCAPUNIT_DADDR),
+            Map.entry("sport", JournalKey.PCAPUNIT_SPORT), Map.entry("dport", JournalKey.PCAPUNIT_DPORT),
+            Map.entry("oldstate", JournalKey.PCAPUNIT_OLDSTATE), Map.entry("newstate", JournalKey.PCAPUNIT_NEWSTATE));
+    /** eBPF event field → journal key, besides those of {@link #KEYS}, listed after them in this order. */
+    private static final Map<String, JournalKey> EBPF_KEYS = ordered(
+            Map.entry("ipproto", JournalKey.PCAPUNIT_FLOW_PROTOCOL), Map.entry("flags", JournalKey.PCAPUNIT_FLAGS),
+            Map.entry("ttl", JournalKey.PCAPUNIT_TTL), Map.entry("hook", JournalKey.PCAPUNIT_HOOK),
+            Map.entry("netns", JournalKey.PCAPUNIT_NETNS), Map.entry("netns_inode", JournalKey.PCAPUNIT_NETNS_INODE));
     /** The tracepoints the recorder enables whose events become entries. */
     private static final Set<String> KERNEL_EVENTS = Set.of(KFREE_SKB, "inet_sock_set_state", "tcp_retransmit_skb",
             "tcp_send_reset", "tcp_receive_reset");
@@ -42,18 +55,14 @@ public final class KernelJournal {
     private KernelJournal() {
     }
 
-    private static Map<String, JournalKey> keys() {
+    /** {@code fieldKeys} as an unmodifiable map that iterates in the order given. */
+    @SafeVarargs
+    private static Map<String, JournalKey> ordered(Map.Entry<String, JournalKey>... fieldKeys) {
         Map<String, JournalKey> k = new LinkedHashMap<>();
-        k.put("reason", JournalKey.PCAPUNIT_REASON);
-        k.put("location", JournalKey.PCAPUNIT_LOCATION);
-        k.put("protocol", JournalKey.PCAPUNIT_PROTOCOL);
-        k.put("saddr", JournalKey.PCAPUNIT_SADDR);
-        k.put("daddr", JournalKey.PCAPUNIT_DADDR);
-        k.put("sport", JournalKey.PCAPUNIT_SPORT);
-        k.put("dport", JournalKey.PCAPUNIT_DPORT);
-        k.put("oldstate", JournalKey.PCAPUNIT_OLDSTATE);
-        k.put("newstate", JournalKey.PCAPUNIT_NEWSTATE);
-        return k;
+        for (Map.Entry<String, JournalKey> e : fieldKeys) {
+            k.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(k);
     }
 
     /**
@@ -68,12 +77,7 @@ public final class KernelJournal {
         // One entry is one event: its message describes this drop, not the whole record's count.
         put(f, JournalKey.MESSAGE, drop != null ? drop.single(event.time()).line() : message(event));
         put(f, JournalKey.PCAPUNIT_EVENT, event.name());
-        for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
-            String value = event.field(k.getKey());
-            if (!value.isEmpty()) {
-                put(f, k.getValue(), value);
-            }
-        }
+        putPresent(f, event, KEYS);
         if (event.name().equals(KFREE_SKB)) {
             put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(event.field("location"), event.field("reason")));
             if (drop != null && drop.hasFlow()) {
@@ -93,23 +97,6 @@ public final class KernelJournal {
     }
 
     /**
-     * eBPF event field → journal key, besides those of {@link #KEYS}, in a fixed order (an entry's
-     * fields come out the same in every run, as {@link #KEYS}'s do).
-     */
-    private static final Map<String, JournalKey> EBPF_KEYS = ebpfKeys();
-
-    private static Map<String, JournalKey> ebpfKeys() {
-        Map<String, JournalKey> k = new LinkedHashMap<>();
-        k.put("ipproto", JournalKey.PCAPUNIT_FLOW_PROTOCOL);
-        k.put("flags", JournalKey.PCAPUNIT_FLAGS);
-        k.put("ttl", JournalKey.PCAPUNIT_TTL);
-        k.put("hook", JournalKey.PCAPUNIT_HOOK);
-        k.put("netns", JournalKey.PCAPUNIT_NETNS);
-        k.put("netns_inode", JournalKey.PCAPUNIT_NETNS_INODE);
-        return java.util.Collections.unmodifiableMap(k);
-    }
-
-    /**
      * The journal fields of a drop the eBPF program read ({@link BpfLines}): the packet's own
      * headers, namespace, hook, {@code PCAPUNIT_DROP_SOURCE=EBPF}, {@code PCAPUNIT_CONFIDENCE=OBSERVED},
      * and {@code _PID}/{@code _COMM} only for a known socket owner. With {@code count > 1} (and
@@ -124,18 +111,8 @@ public final class KernelJournal {
                         + event.time() + " to " + last
                 : drop.line());
         put(f, JournalKey.PCAPUNIT_EVENT, summary ? SUMMARY : KFREE_SKB);
-        for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
-            String value = event.field(k.getKey());
-            if (!value.isEmpty()) {
-                put(f, k.getValue(), value);
-            }
-        }
-        for (Map.Entry<String, JournalKey> k : EBPF_KEYS.entrySet()) {
-            String value = event.field(k.getKey());
-            if (!value.isEmpty()) {
-                put(f, k.getValue(), value);
-            }
-        }
+        putPresent(f, event, KEYS);
+        putPresent(f, event, EBPF_KEYS);
         put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(event.field("location"), event.field("reason")));
         put(f, JournalKey.PCAPUNIT_DROP_SOURCE, KernelDrop.EBPF);
         put(f, JournalKey.PCAPUNIT_CONFIDENCE, "OBSERVED");
@@ -208,12 +185,7 @@ public final class KernelJournal {
                 + (summary.count() == 1 ? "" : "s") + (what.length() == 0 ? "" : " (" + what + ")")
                 + " counted, not kept one by one, from " + summary.first() + " to " + summary.last());
         put(f, JournalKey.PCAPUNIT_EVENT, SUMMARY);
-        for (Map.Entry<String, JournalKey> k : KEYS.entrySet()) {
-            String value = e.field(k.getKey());
-            if (!value.isEmpty()) {
-                put(f, k.getValue(), value);
-            }
-        }
+        putPresent(f, e, KEYS);
         if (e.name().equals(KFREE_SKB)) {
             put(f, JournalKey.PCAPUNIT_COMPONENT, Components.of(e.field("location"), e.field("reason")));
         }
@@ -239,6 +211,16 @@ public final class KernelJournal {
 
     private static void put(Map<String, String> fields, JournalKey key, String value) {
         fields.put(key.fieldName(), value);
+    }
+
+    /** Puts each of {@code keys}' fields that {@code event} has, in {@code keys}' order. */
+    private static void putPresent(Map<String, String> fields, KernelEvent event, Map<String, JournalKey> keys) {
+        for (Map.Entry<String, JournalKey> k : keys.entrySet()) {
+            String value = event.field(k.getKey());
+            if (!value.isEmpty()) {
+                put(fields, k.getValue(), value);
+            }
+        }
     }
 
     /**
