@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pcapunit.core.EngineTools;
 import io.github.pcapunit.core.capture.Capture;
-import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
-import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
-import io.github.pcapunit.core.capture.internal.netns.Namespaces;
-import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
-import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -47,13 +42,10 @@ class HandlePoolNamespaceTest {
     void captureOnAThreadInAnotherNamespace_isNotParked_andDoesNotTakeTheJvmsParkedHandle() {
         HandlePool.closeAll();   // counts below are this test's own
         int port = EngineTools.freeUdpPort();
-        try (NetLab lab = NetLab.create()) {
-            Host other = lab.host("pool", "10.200.31.10");
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(other.namespace()));
-
+        try (InsideNamespace other = InsideNamespace.create(lab -> lab.host("pool", "10.200.31.10"))) {
             // a user thread inside the namespace: "lo" is that namespace's loopback, and so is
             // where its datagrams go
-            CaptureResult inside = NetnsThreads.call(ns, () -> captureLo(port, "inside.pcapng", 7));
+            CaptureResult inside = other.call(() -> captureLo(port, "inside.pcapng", 7));
             int parkedAfterInside = HandlePool.parked();
 
             CaptureResult own = captureLo(port, "own.pcapng", 5);   // the JVM's own loopback
@@ -62,7 +54,7 @@ class HandlePoolNamespaceTest {
             assertThat(parkedAfterInside).as("handles parked after the capture in the namespace").isZero();
             assertThat(HandlePool.parked()).as("the JVM's own lo handle is parked").isEqualTo(1);
 
-            CaptureResult again = NetnsThreads.call(ns, () -> captureLo(port, "again.pcapng", 3));
+            CaptureResult again = other.call(() -> captureLo(port, "again.pcapng", 3));
             assertThat(again.packetsWritten()).as("the namespace's lo, with the JVM's handle parked").isEqualTo(3);
             assertThat(HandlePool.parked()).as("the JVM's handle stays parked, untaken").isEqualTo(1);
             CaptureResult ownAgain = captureLo(port, "own-again.pcapng", 4);

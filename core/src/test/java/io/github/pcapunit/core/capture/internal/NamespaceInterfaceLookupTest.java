@@ -8,9 +8,6 @@ import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
-import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
-import io.github.pcapunit.core.capture.internal.netns.Namespaces;
-import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
@@ -70,27 +67,19 @@ class NamespaceInterfaceLookupTest {
     }
 
     @Test
-    void anyStartedInsideTheNamespace_stoppedFromTheJvmsNamespace_namesItsInterfaces() {
-        try (NetLab lab = NetLab.create()) {
-            Host a = threeHosts(lab, 42);
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(a.namespace()));
+    void anyStartedInsideTheNamespace_stoppedFromTheJvmsNamespace_namesItsInterfaces() throws Exception {
+        try (InsideNamespace inside = InsideNamespace.create(lab -> threeHosts(lab, 42))) {
+            Host a = inside.host();
             CaptureSpec spec = CaptureSpec.builder().interfaces("any").filter("icmp")
                     .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("inside.pcapng")).build();
-            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
-            CaptureResult result;
-            try {
-                pingBoth(a, 42);
-            } finally {
-                result = capture.stop();   // this thread is in the JVM's namespace
-                capture.close();
-            }
+            CaptureResult result = inside.capture(spec, capture -> pingBoth(a, 42));   // stopped from the JVM's namespace
             assertNamesMatchNamespace(result, a, "");
         }
     }
 
     @Test
-    void ethernetInsideTheNamespace_usesThatNamespacesMac_forTheDirection() {
-        try (NetLab lab = NetLab.create()) {
+    void ethernetInsideTheNamespace_usesThatNamespacesMac_forTheDirection() throws Exception {
+        try (InsideNamespace inside = InsideNamespace.create(lab -> {
             Host m = lab.host("macm", "10.200.43.1");
             Host n = lab.host("macn", "10.200.43.2");
             // the namespace's eth0, which the JVM's namespace has too (with another MAC)
@@ -99,17 +88,13 @@ class NamespaceInterfaceLookupTest {
             m.run("ip", "link", "set", "eth0", "up");
             n.run("ip", "addr", "add", "10.200.43.2/24", "dev", "eth0");
             n.run("ip", "link", "set", "eth0", "up");
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(m.namespace()));
+            return m;
+        })) {
+            Host m = inside.host();
             CaptureSpec spec = CaptureSpec.builder().interfaces("eth0").filter("icmp")
                     .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("eth0.pcapng")).build();
-            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
-            CaptureResult result;
-            try {
-                assertThat(m.ping("10.200.43.2", 3, Duration.ofSeconds(5))).isTrue();
-            } finally {
-                result = capture.stop();
-                capture.close();
-            }
+            CaptureResult result = inside.capture(spec,
+                    capture -> assertThat(m.ping("10.200.43.2", 3, Duration.ofSeconds(5))).isTrue());
             List<String> rows = EngineTools.tshark(result.file(), null, "icmp.type", "frame.packet_flags_direction");
             assertThat(rows).as("3 requests and 3 replies").hasSize(6);
             // epb_flags direction: 1 inbound, 2 outbound (tshark prints 0x1 / 0x2)

@@ -8,17 +8,12 @@ import io.github.pcapunit.core.EngineTools;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.EvidenceSource;
-import io.github.pcapunit.core.capture.Capture;
-import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.core.capture.internal.kernel.BpfRecorder;
 import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
-import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
-import io.github.pcapunit.core.capture.internal.netns.Namespaces;
-import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
 import io.github.pcapunit.core.capture.internal.netns.PinnedNamespace;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
@@ -64,20 +59,13 @@ class ThreadNamespaceLoopbackTest {
     void loStartedInsideANamespace_listsThatNamespacesLoopbackDrops() throws Exception {
         assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
         EbpfEvidence.assumeAvailable();
-        try (NetLab lab = NetLab.create()) {
-            Host h = lab.host("lons", "10.200.148.10");
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+        try (InsideNamespace inside = InsideNamespace.create(lab -> lab.host("lons", "10.200.148.10"))) {
             CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
                     .kernelEvidence(KernelEvidence.REQUIRED).output(dir.resolve("lo.pcapng")).build();
-            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
-            CaptureResult result;
-            try {
+            CaptureResult result = inside.capture(spec, capture -> {   // stopped from the JVM's namespace
                 EbpfEvidence.awaitAttached(capture);
-                flood(h);
-            } finally {
-                result = capture.stop();   // from the JVM's namespace
-                capture.close();
-            }
+                flood(inside.host());
+            });
             EvidenceStatus.SourceStatus ebpf = result.evidenceStatus().source(EvidenceStatus.Source.EBPF_DROPS);
             assertThat(ebpf.state()).as(ebpf.describe()).isEqualTo(EvidenceStatus.State.RECORDED);
             List<Drop> port9 = CapturedTraffic.read(result.file()).drops().stream()
@@ -91,20 +79,12 @@ class ThreadNamespaceLoopbackTest {
 
     @Test
     void loStartedInsideANamespace_closed_holdsNoDescriptorOfIt() throws Exception {
-        try (NetLab lab = NetLab.create()) {
-            Host h = lab.host("lofd", "10.200.149.10");
-            String link = "net:[" + Files.getAttribute(Path.of("/run/netns", h.namespace()), "unix:ino") + "]";
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+        try (InsideNamespace inside = InsideNamespace.create(lab -> lab.host("lofd", "10.200.149.10"))) {
+            String link = nsfsLink(inside.host());
             assertThat(fdLinks()).as("before the capture").doesNotContain(link);
             CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
                     .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("fd.pcapng")).build();
-            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
-            try {
-                assertThat(fdLinks()).as("held while the capture runs").contains(link);
-            } finally {
-                capture.stop();
-                capture.close();
-            }
+            inside.capture(spec, capture -> assertThat(fdLinks()).as("held while the capture runs").contains(link));
             HandlePool.closeAll();
             assertThat(fdLinks()).as("after close, without a GC").doesNotContain(link);
         }
@@ -112,13 +92,11 @@ class ThreadNamespaceLoopbackTest {
 
     @Test
     void sharedLoStartedInsideANamespace_closed_holdsNoDescriptorOfIt() throws Exception {
-        try (NetLab lab = NetLab.create()) {
-            Host h = lab.host("loshfd", "10.200.150.10");
-            String link = "net:[" + Files.getAttribute(Path.of("/run/netns", h.namespace()), "unix:ino") + "]";
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+        try (InsideNamespace inside = InsideNamespace.create(lab -> lab.host("loshfd", "10.200.150.10"))) {
+            String link = nsfsLink(inside.host());
             CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
                     .kernelEvidence(KernelEvidence.OFF).build();
-            SharedSession shared = NetnsThreads.call(ns, () -> SharedSession.start(spec));
+            SharedSession shared = inside.call(() -> SharedSession.start(spec));
             try {
                 shared.slice("one", dir.resolve("one.pcapng")).end(null).join();
                 assertThat(fdLinks()).as("held while the shared capture runs").contains(link);
@@ -137,6 +115,11 @@ class ThreadNamespaceLoopbackTest {
         assertThat(jvm.isClosed()).isFalse();
         assertThat(PinnedNamespace.jvm()).isSameAs(jvm);
         assertThat(jvm.call(() -> InterfaceIndexes.nameOf(1))).as("ifindex 1 in the JVM's namespace").isEqualTo("lo");
+    }
+
+    /** What a descriptor of {@code host}'s namespace links to, e.g. {@code net:[4026532611]}. */
+    private static String nsfsLink(Host host) throws IOException {
+        return "net:[" + Files.getAttribute(Path.of("/run/netns", host.namespace()), "unix:ino") + "]";
     }
 
     /** Where the JVM's open descriptors link to. */

@@ -1,0 +1,94 @@
+package io.github.pcapunit.core.capture.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.pcapunit.core.EngineTools;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.testing.NetLab;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fixture leaves nothing behind when the test using it fails: not the capture it started
+ * inside the namespace, not the thread that joined it, not the namespace.
+ */
+class InsideNamespaceTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsLabAndCapture() {
+        NetLab.assumeAvailable();
+        EngineTools.assumeCapture();
+    }
+
+    @AfterEach
+    void closeParked() {
+        HandlePool.closeAll();
+    }
+
+    @Test
+    void aFailureWhileTheCaptureRuns_isThrown_andTheCaptureThreadAndNamespaceAreGone() throws Exception {
+        AtomicReference<String> namespace = new AtomicReference<>();
+        AtomicReference<Thread> joined = new AtomicReference<>();
+        AtomicReference<String> link = new AtomicReference<>();
+        CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
+                .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("failed.pcapng")).build();
+
+        assertThatThrownBy(() -> {
+            try (InsideNamespace inside = InsideNamespace.create(lab -> lab.host("fails", "10.200.236.10"))) {
+                namespace.set(inside.host().namespace());
+                link.set("net:[" + Files.getAttribute(Path.of("/run/netns", namespace.get()), "unix:ino") + "]");
+                joined.set(inside.call(Thread::currentThread));
+                inside.capture(spec, capture -> {
+                    assertThat(fdLinks()).as("held while the capture runs").contains(link.get());
+                    throw new AssertionError("the test's own failure");
+                });
+            }
+        }).isInstanceOf(AssertionError.class).hasMessage("the test's own failure");
+
+        assertThat(joined.get().isAlive()).as("the thread that joined the namespace").isFalse();
+        assertThat(Path.of("/run/netns", namespace.get())).as("the namespace").doesNotExist();
+        HandlePool.closeAll();
+        assertThat(fdLinks()).as("after close, without a GC").doesNotContain(link.get());
+    }
+
+    @Test
+    void aFailingLayout_removesWhatItMade() {
+        AtomicReference<String> namespace = new AtomicReference<>();
+
+        assertThatThrownBy(() -> InsideNamespace.create(lab -> {
+            namespace.set(lab.host("layout", "10.200.237.10").namespace());
+            throw new IllegalStateException("layout failed");
+        })).hasMessage("layout failed");
+
+        assertThat(Path.of("/run/netns", namespace.get())).as("the namespace").doesNotExist();
+    }
+
+    /** Where the JVM's open descriptors link to. */
+    private static List<String> fdLinks() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    out.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return out;
+    }
+}
