@@ -2,17 +2,12 @@ package io.github.pcapunit.core.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.DecodeBytes;
 import io.github.pcapunit.core.pcapng.Direction;
 import io.github.pcapunit.core.pcapng.InterfaceDescription;
 import io.github.pcapunit.core.pcapng.JournalEntry;
-import io.github.pcapunit.core.pcapng.JournalKey;
 import io.github.pcapunit.core.pcapng.LinkType;
 import io.github.pcapunit.core.pcapng.PacketOptions;
-import io.github.pcapunit.core.pcapng.PcapngWriter;
-import io.github.pcapunit.core.pcapng.SectionHeader;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,54 +24,26 @@ class EbpfPlacementTest {
 
     private static final String CLIENT = "10.200.61.10";
     private static final String SERVER = "10.200.62.20";
-    private static final long T0 = 1_764_669_600_000_000_000L;
-    private static final int SYN = 0x02;
     /** The capture ran in the client's namespace, as CapturePoint.namespace("client") describes it. */
     private static final String IN_CLIENT = "to-router in network namespace client (/run/netns/client)";
 
     @TempDir
     Path dir;
 
-    private static Instant at(long micros) {
-        return Instant.ofEpochSecond(0, T0 + micros * 1000);
-    }
-
     /** One eBPF drop of the client's SYN to {@code port}, dropped in {@code netns} at {@code hook}. */
     private static JournalEntry ebpf(long micros, int port, String netns, String hook, int ttl) {
-        return ebpf(micros, CLIENT, 50100, SERVER, port, netns, hook, ttl);
+        return ebpf(micros, CLIENT, DropFiles.CLIENT_PORT, SERVER, port, netns, hook, ttl);
     }
 
     private static JournalEntry ebpf(long micros, String saddr, int sport, String daddr, int dport, String netns,
             String hook, int ttl) {
-        JournalEntry.Builder b = JournalEntry.builder(at(micros))
-                .field(JournalKey.MESSAGE, "Drop: reason NETFILTER_DROP ... [eBPF, observed]")
-                .field(JournalKey.PCAPUNIT_EVENT, "kfree_skb")
-                .field(JournalKey.PCAPUNIT_REASON, "NETFILTER_DROP").field(JournalKey.PCAPUNIT_LOCATION, "nft_do_chain")
-                .field(JournalKey.PCAPUNIT_PROTOCOL, "IPv4").field(JournalKey.PCAPUNIT_FLOW_PROTOCOL, "TCP")
-                .field(JournalKey.PCAPUNIT_SADDR, saddr).field(JournalKey.PCAPUNIT_SPORT, Integer.toString(sport))
-                .field(JournalKey.PCAPUNIT_DADDR, daddr).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(dport))
-                .field(JournalKey.PCAPUNIT_FLAGS, sport == 50100 ? "SYN" : "SYN|ACK").field(JournalKey.PCAPUNIT_TTL, Integer.toString(ttl))
-                .field(JournalKey.PCAPUNIT_NETNS, netns)
-                .field(JournalKey.PCAPUNIT_COMPONENT, "netfilter (nftables)")
-                .field(JournalKey.PCAPUNIT_DROP_SOURCE, "EBPF").field(JournalKey.PCAPUNIT_CONFIDENCE, "OBSERVED");
-        if (hook != null) {
-            b.field(JournalKey.PCAPUNIT_HOOK, hook);
-        }
-        return b.build();
+        String flags = sport == DropFiles.CLIENT_PORT ? "SYN" : "SYN|ACK";
+        return DropFiles.ebpf(micros, saddr, sport, daddr, dport).flags(flags).ttl(ttl).in(netns, hook).entry();
     }
 
     /** A tracefs summary of {@code count} drops of the same SYNs: a flow, but no namespace or hook. */
     private static JournalEntry tracefs(long micros, int port, long count) {
-        return JournalEntry.builder(at(micros))
-                .field(JournalKey.MESSAGE, "kernel trace: " + count + " more kfree_skb events counted")
-                .field(JournalKey.PCAPUNIT_EVENT, "kernel_trace_summary")
-                .field(JournalKey.PCAPUNIT_SUMMARY_EVENT, "kfree_skb")
-                .field(JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(count))
-                .field(JournalKey.PCAPUNIT_SUMMARY_LAST, at(micros + 1_000_000).toString())
-                .field(JournalKey.PCAPUNIT_REASON, "NETFILTER_DROP").field(JournalKey.PCAPUNIT_LOCATION, "nft_do_chain")
-                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, "50100")
-                .field(JournalKey.PCAPUNIT_DADDR, SERVER).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(port))
-                .build();
+        return DropFiles.tracefsSummary(micros, CLIENT, SERVER, port, count);
     }
 
     /**
@@ -90,22 +57,11 @@ class EbpfPlacementTest {
     /** As {@link #file(String, String, int, Direction, List)}, one interface per site, the packets on the first. */
     private CapturedTraffic file(String name, List<String> sites, int port, Direction direction,
             List<JournalEntry> journal) {
-        Path file = dir.resolve(name + ".pcapng");
-        InterfaceDescription[] idbs = sites.stream().map(site -> InterfaceDescription.builder()
-                .linkType(LinkType.ETHERNET).name("if" + sites.indexOf(site)).description(site).build())
-                .toArray(InterfaceDescription[]::new);
-        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(), idbs)) {
-            if (direction != null) {
-                byte[] frame = DecodeBytes.ethernet(0x0800, DecodeBytes.ipv4(6, CLIENT, SERVER,
-                        DecodeBytes.tcp(50100, port, 7000, 0, SYN, 64240, 0)));
-                for (int i = 0; i < 2; i++) {
-                    w.writePacket(0, T0 + i * 1_000_000_000L, frame.length, frame, 0, frame.length,
-                            PacketOptions.builder().direction(direction).build());
-                }
-            }
-            journal.forEach(w::writeJournal);
-        }
-        return CapturedTraffic.read(file);
+        List<InterfaceDescription> idbs = sites.stream().map(site -> InterfaceDescription.builder()
+                .linkType(LinkType.ETHERNET).name("if" + sites.indexOf(site)).description(site).build()).toList();
+        return DropFiles.synFile(dir.resolve(name + ".pcapng"), idbs, CLIENT, SERVER, port,
+                direction == null ? new long[0] : new long[] {0, 1_000_000},
+                i -> PacketOptions.builder().direction(direction).build(), journal);
     }
 
     private static List<JournalEntry> twice(int port, String netns, String hook, int ttl) {
@@ -116,9 +72,7 @@ class EbpfPlacementTest {
     }
 
     private static Verdict only(CapturedTraffic traffic, int port) {
-        List<Verdict> v = traffic.verdictsTo(port);
-        assertThat(v).as("verdicts to %d", port).hasSize(1);
-        return v.get(0);
+        return DropFiles.onlyVerdict(traffic, port);
     }
 
     @Test

@@ -2,17 +2,12 @@ package io.github.pcapunit.core.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.pcapunit.core.DecodeBytes;
 import io.github.pcapunit.core.pcapng.Direction;
 import io.github.pcapunit.core.pcapng.InterfaceDescription;
 import io.github.pcapunit.core.pcapng.JournalEntry;
-import io.github.pcapunit.core.pcapng.JournalKey;
 import io.github.pcapunit.core.pcapng.LinkType;
 import io.github.pcapunit.core.pcapng.PacketOptions;
-import io.github.pcapunit.core.pcapng.PcapngWriter;
-import io.github.pcapunit.core.pcapng.SectionHeader;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,47 +33,20 @@ class MixedEvidenceCountTest {
     private static final String CLIENT = "10.200.71.10";
     private static final String SERVER = "10.200.72.20";
     private static final int PORT = 1102;
-    private static final long T0 = 1_764_669_600_000_000_000L;
-    private static final int SYN = 0x02;
     /** The capture ran in the router's namespace, on its interface towards the client. */
     private static final String IN_ROUTER = "to-client in network namespace router (/run/netns/router)";
 
     @TempDir
     Path dir;
 
-    private static Instant at(long micros) {
-        return Instant.ofEpochSecond(0, T0 + micros * 1000);
-    }
-
+    /** The router's drop of the client's SYN, as eBPF records it: {@code tc} for a TC reason. */
     private static JournalEntry ebpf(long micros, String reason, String location, String hook) {
-        JournalEntry.Builder b = JournalEntry.builder(at(micros))
-                .field(JournalKey.MESSAGE, "Drop: reason " + reason + " ... [eBPF, observed]")
-                .field(JournalKey.PCAPUNIT_EVENT, "kfree_skb")
-                .field(JournalKey.PCAPUNIT_REASON, reason).field(JournalKey.PCAPUNIT_LOCATION, location)
-                .field(JournalKey.PCAPUNIT_PROTOCOL, "IPv4").field(JournalKey.PCAPUNIT_FLOW_PROTOCOL, "TCP")
-                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, "50100")
-                .field(JournalKey.PCAPUNIT_DADDR, SERVER).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(PORT))
-                .field(JournalKey.PCAPUNIT_FLAGS, "SYN").field(JournalKey.PCAPUNIT_TTL, "64")
-                .field(JournalKey.PCAPUNIT_NETNS, "router")
-                .field(JournalKey.PCAPUNIT_COMPONENT, reason.startsWith("NETFILTER") ? "netfilter (nftables)" : "tc")
-                .field(JournalKey.PCAPUNIT_DROP_SOURCE, "EBPF").field(JournalKey.PCAPUNIT_CONFIDENCE, "OBSERVED");
-        if (hook != null) {
-            b.field(JournalKey.PCAPUNIT_HOOK, hook);
-        }
-        return b.build();
+        return DropFiles.ebpf(micros, CLIENT, DropFiles.CLIENT_PORT, SERVER, PORT).in("router", hook)
+                .reason(reason, location, reason.startsWith("NETFILTER") ? "netfilter (nftables)" : "tc").entry();
     }
 
     private static JournalEntry tracefs(long micros, long count) {
-        return JournalEntry.builder(at(micros))
-                .field(JournalKey.MESSAGE, "kernel trace: " + count + " more kfree_skb events counted")
-                .field(JournalKey.PCAPUNIT_EVENT, "kernel_trace_summary")
-                .field(JournalKey.PCAPUNIT_SUMMARY_EVENT, "kfree_skb")
-                .field(JournalKey.PCAPUNIT_SUMMARY_COUNT, Long.toString(count))
-                .field(JournalKey.PCAPUNIT_SUMMARY_LAST, at(micros + 1_000_000).toString())
-                .field(JournalKey.PCAPUNIT_REASON, "NETFILTER_DROP").field(JournalKey.PCAPUNIT_LOCATION, "nft_do_chain")
-                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_SPORT, "50100")
-                .field(JournalKey.PCAPUNIT_DADDR, SERVER).field(JournalKey.PCAPUNIT_DPORT, Integer.toString(PORT))
-                .build();
+        return DropFiles.tracefsSummary(micros, CLIENT, SERVER, PORT, count);
     }
 
     /**
@@ -86,28 +54,19 @@ class MixedEvidenceCountTest {
      * in {@code shot} carry a stored TC_ACT_SHOT verdict. Then {@code journal}.
      */
     private CapturedTraffic file(String name, long[] synMicros, Set<Integer> shot, List<JournalEntry> journal) {
-        Path file = dir.resolve(name + ".pcapng");
         InterfaceDescription idb = InterfaceDescription.builder().linkType(LinkType.ETHERNET).name("router/to-client")
                 .description(IN_ROUTER).build();
-        try (PcapngWriter w = PcapngWriter.open(file, SectionHeader.empty(), idb)) {
-            byte[] frame = DecodeBytes.ethernet(0x0800, DecodeBytes.ipv4(6, CLIENT, SERVER,
-                    DecodeBytes.tcp(50100, PORT, 7000, 0, SYN, 64240, 0)));
-            for (int i = 0; i < synMicros.length; i++) {
-                PacketOptions.Builder o = PacketOptions.builder().direction(Direction.INBOUND);
-                if (shot.contains(i)) {
-                    o.verdict(PacketOptions.VERDICT_LINUX_EBPF_TC, 2);
-                }
-                w.writePacket(0, T0 + synMicros[i] * 1000, frame.length, frame, 0, frame.length, o.build());
+        return DropFiles.synFile(dir.resolve(name + ".pcapng"), List.of(idb), CLIENT, SERVER, PORT, synMicros, i -> {
+            PacketOptions.Builder o = PacketOptions.builder().direction(Direction.INBOUND);
+            if (shot.contains(i)) {
+                o.verdict(PacketOptions.VERDICT_LINUX_EBPF_TC, 2);
             }
-            journal.forEach(w::writeJournal);
-        }
-        return CapturedTraffic.read(file);
+            return o.build();
+        }, journal);
     }
 
     private static Verdict only(CapturedTraffic traffic) {
-        List<Verdict> v = traffic.verdictsTo(PORT);
-        assertThat(v).as("verdicts to %d", PORT).hasSize(1);
-        return v.get(0);
+        return DropFiles.onlyVerdict(traffic, PORT);
     }
 
     @Test
