@@ -42,8 +42,9 @@ final class InterfaceIndexes {
 
     /**
      * Looks up ifindexes in the namespace the capture's own interfaces were opened in, naming them
-     * bare ({@code eth0}); the function gives null for an index no interface has (any more), or
-     * when the lookup fails.
+     * bare ({@code eth0}), described as that namespace's when it is not the JVM's
+     * ({@link PinnedNamespace#describe}); the function gives null for an index no interface has
+     * (any more), or when the lookup fails.
      */
     static IntFunction<InterfaceDescription> in(PinnedNamespace opened) {
         return ifindex -> {
@@ -53,7 +54,12 @@ final class InterfaceIndexes {
             } catch (CaptureException | LinkageError e) {
                 return null; // JNA cannot load: the packet stays on "any"
             }
-            return name == null ? null : InterfaceDescription.builder().name(name).build();
+            if (name == null) {
+                return null;
+            }
+            String description = opened.describe(name);
+            return description == null ? InterfaceDescription.builder().name(name).build()
+                    : InterfaceDescription.builder().name(name).description(description).build();
         };
     }
 

@@ -73,7 +73,8 @@ final class Recorder {
 
     /**
      * Where one handle captures: {@code name} as the file shows it ({@code db/eth0}, or the bare
-     * interface of the capture's own namespace), its description (null there), its MAC (null: from
+     * interface of the capture's own namespace), its description (null in the JVM's own namespace;
+     * in a namespace the starting thread had joined, that namespace's), its MAC (null: from
      * sysfs in the JVM's namespace, or none), its point's namespace (null for the capture's own
      * interfaces), and for those the namespace they were opened in ({@code opened}: the JVM's, or
      * the one the starting thread had joined), where their ifindexes are looked up.
@@ -136,7 +137,9 @@ final class Recorder {
                     handles.add(o.handle);
                     poolable.add(o.poolable);
                     markers.add(o.marked ? own : null);
-                    where.add(new Where(name, null, macs.get(name), null, openedIn));
+                    // described as a point's interfaces are when a joined namespace (setns) opened it
+                    where.add(new Where(name, openedIn == null ? null : openedIn.describe(name), macs.get(name),
+                            null, openedIn));
                 }
             }
             for (CapturePointHandles p : openPoints(spec, nativeCap)) {
@@ -851,8 +854,8 @@ final class Recorder {
     /**
      * Lets go of the namespace a thread that had joined another one started the capture in (its
      * {@link PinnedNamespace} descriptor kept the namespace alive, even after {@code ip netns del});
-     * the JVM's own stays open. Call after {@link #stop()} and the last conversion: later ifindex
-     * lookups of {@link #source} fail (packets stay on "any"). Idempotent.
+     * the JVM's own stays open. Call after the last conversion (before or after {@link #stop()}):
+     * later ifindex lookups of {@link #source} fail (packets stay on "any"). Idempotent.
      */
     void close() {
         for (Where w : where) {

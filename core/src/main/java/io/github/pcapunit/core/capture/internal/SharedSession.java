@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,7 +34,8 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
 
     private final CaptureSpec spec;
     private final Recorder recorder;
-    private final ScheduledThreadPoolExecutor writer;
+    /** Writes ended slices; lets go of the recorder's namespace ({@link Recorder#close()}) after the last. */
+    private final SliceWriter writer;
     private final Set<Slice> open = new LinkedHashSet<>();
     private final List<CompletableFuture<CaptureResult>> pending = new ArrayList<>();
     /** Guarded by {@link #writeLock}. */
@@ -57,13 +57,7 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
         this.recorder = recorder;
         this.attachWaitMillis = attachWaitMillis;
         this.ebpf = ebpf;
-        this.writer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "pcapunit-slice-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        writer.setKeepAliveTime(2, TimeUnit.SECONDS);
-        writer.allowCoreThreadTimeOut(true);
+        this.writer = new SliceWriter(recorder::close);
     }
 
     /** Validates, waits (bounded) for the eBPF drop recorder, opens and starts. */
@@ -168,10 +162,10 @@ public final class SharedSession implements ShutdownFinalizer.Finalizable {
             try {
                 recorder.stop();
             } finally {
+                // recorder.close() is the writer's: run when it terminated, before awaitTermination
+                // returned true, or after a write still running now (an interrupted wait, a slice
+                // ended while closing) ends
                 recorder.deleteNativeFiles();
-                if (writer.isTerminated()) {
-                    recorder.close(); // after the last write; one still running keeps it (then the GC closes it)
-                }
                 ShutdownFinalizer.deregister(this);
             }
         }

@@ -197,6 +197,32 @@ public final class Namespaces {
         }
     }
 
+    /**
+     * How the capture file describes the network namespace {@code id} ({@code net:[4026532281]})
+     * that a thread had joined when it started a capture of its "own" interfaces, as it describes a
+     * capture point's: {@code network namespace db (ip netns)} when {@code /run/netns} names it,
+     * else {@code network namespace net:[4026532281] (joined by the thread that started the capture)}.
+     */
+    static String describeJoined(String id) {
+        long inode;
+        try {
+            inode = Long.parseLong(id.replaceAll("[^0-9]", ""));
+        } catch (NumberFormatException e) {
+            inode = -1;
+        }
+        for (String name : named()) {
+            try {
+                Object ino = Files.getAttribute(NETNS_DIR.resolve(name), "unix:ino");
+                if (ino instanceof Number n && n.longValue() == inode) {
+                    return "network namespace " + name + " (ip netns)";
+                }
+            } catch (IOException | RuntimeException e) {
+                // removed meanwhile, or not an nsfs file: not this one
+            }
+        }
+        return "network namespace " + id + " (joined by the thread that started the capture)";
+    }
+
     /** Names {@code ip netns list} shows. */
     static List<String> named() {
         if (!Files.isDirectory(NETNS_DIR)) {

@@ -33,6 +33,8 @@ public final class PinnedNamespace implements AutoCloseable {
     /** {@code net:[4026531840]}: what {@code /proc/thread-self/ns/net} reads in this namespace. */
     private final String id;
     private final boolean jvmNamespace;
+    /** What the capture file says the namespace is (see {@link #describe}); null for the JVM's. */
+    private final String description;
     /** Closes {@link #fd} once (by {@link #close()} or when unreachable). */
     private final Cleaner.Cleanable cleanable;
     /** Set by {@link #close()}; guarded by this: {@link #join} never uses a closed (maybe reused) fd number. */
@@ -42,6 +44,7 @@ public final class PinnedNamespace implements AutoCloseable {
         this.fd = fd;
         this.id = id;
         this.jvmNamespace = jvmNamespace;
+        this.description = jvmNamespace ? null : Namespaces.describeJoined(id);
         this.cleanable = CLEANER.register(this, () -> Libc.INSTANCE.close(fd));
     }
 
@@ -115,6 +118,16 @@ public final class PinnedNamespace implements AutoCloseable {
     /** Whether {@link #close()} closed it (never for the JVM's own). */
     public synchronized boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * The description the capture file gives interface {@code iface} opened in this namespace, as
+     * it does for a capture point's ({@link NetNamespace#describe}): e.g.
+     * {@code lo in network namespace db (ip netns)}; null in the JVM's own namespace, whose
+     * interfaces the file names bare.
+     */
+    public String describe(String iface) {
+        return description == null ? null : iface + " in " + description;
     }
 
     /** {@code net:[inode]}, as {@code /proc/<pid>/fd/<n>} links to it. */

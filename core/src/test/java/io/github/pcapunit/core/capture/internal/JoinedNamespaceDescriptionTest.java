@@ -1,0 +1,112 @@
+package io.github.pcapunit.core.capture.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.pcapunit.core.EngineTools;
+import io.github.pcapunit.core.capture.Capture;
+import io.github.pcapunit.core.capture.CapturePoint;
+import io.github.pcapunit.core.capture.CaptureResult;
+import io.github.pcapunit.core.capture.CaptureSpec;
+import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
+import io.github.pcapunit.core.capture.internal.netns.Namespaces;
+import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
+import io.github.pcapunit.testing.Host;
+import io.github.pcapunit.testing.NetLab;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A capture started by a thread that joined another network namespace ({@code setns}) keeps its
+ * interfaces' bare names (the user asked for {@code lo}, {@code any}) but describes them in the
+ * file as a capture point of that namespace does: {@code lo in network namespace <ns> (ip netns)}.
+ * Before, their Interface Description Blocks had no description, so nothing in the file said the
+ * {@code lo} was not the JVM's.
+ */
+class JoinedNamespaceDescriptionTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsLabAndCapture() {
+        NetLab.assumeAvailable();
+        EngineTools.assumeCapture();
+    }
+
+    @AfterEach
+    void closeParked() {
+        HandlePool.closeAll();
+    }
+
+    @Test
+    void loStartedInsideANamespace_describedAsThatNamespacesPointIs() throws Exception {
+        try (NetLab lab = NetLab.create()) {
+            Host h = lab.host("lodesc", "10.200.151.10");
+            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+            CaptureSpec inside = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
+                    .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("inside.pcapng")).build();
+            CaptureSpec point = CaptureSpec.builder().point(CapturePoint.namespace(h.namespace()).interfaces("lo"))
+                    .filter("udp port 9").kernelEvidence(KernelEvidence.OFF).output(dir.resolve("point.pcapng")).build();
+            Capture started = NetnsThreads.call(ns, () -> Capture.start(inside));
+            CaptureResult insideResult;
+            CaptureResult pointResult;
+            try (Capture ofPoint = Capture.start(point)) {
+                datagramsToPort9(h);
+                pointResult = ofPoint.stop();
+            } finally {
+                insideResult = started.stop();
+                started.close();
+            }
+            String described = "lo in network namespace " + h.namespace() + " (ip netns)";
+            assertThat(EngineTools.tshark(insideResult.file(), null, "frame.interface_name",
+                    "frame.interface_description")).as("the namespace's datagrams, on its lo, named bare")
+                    .isNotEmpty().containsOnly("lo|" + described);
+            assertThat(EngineTools.tshark(pointResult.file(), null, "frame.interface_description"))
+                    .as("a capture point's description of the same lo").isNotEmpty().containsOnly(described);
+        }
+    }
+
+    @Test
+    void anyStartedInsideANamespace_eachInterfaceDescribedAsThatNamespaces() throws Exception {
+        try (NetLab lab = NetLab.create()) {
+            Host a = lab.host("anydesc", "10.200.154.1");
+            Host b = lab.host("anypeer", "10.200.154.2");
+            lab.link(a, b);
+            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(a.namespace()));
+            CaptureSpec spec = CaptureSpec.builder().interfaces("any").filter("icmp")
+                    .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("any.pcapng")).build();
+            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
+            CaptureResult result;
+            try {
+                assertThat(a.ping("10.200.154.2", 2, Duration.ofSeconds(5))).isTrue();
+            } finally {
+                result = capture.stop();   // converted from the JVM's namespace
+                capture.close();
+            }
+            List<String> rows = EngineTools.tshark(result.file(), null, "frame.interface_name",
+                    "frame.interface_description");
+            assertThat(rows).as("2 requests and 2 replies on a's veth").hasSize(4).allSatisfy(r -> {
+                String[] f = r.split("\\|", -1);
+                assertThat(f[0]).as(r).doesNotContain("/").isNotEqualTo("any");
+                assertThat(f[1]).as(r).isEqualTo(f[0] + " in network namespace " + a.namespace() + " (ip netns)");
+            });
+        }
+    }
+
+    /** A few UDP datagrams to 127.0.0.1:9 in {@code host}'s namespace. */
+    private static void datagramsToPort9(Host host) throws Exception {
+        String script = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+                + "for i in range(5):\n  s.sendto(b'x',('127.0.0.1',9))\n";
+        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script)
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+    }
+}
