@@ -604,14 +604,23 @@ public final class Fates {
                 out.add(b.build());
                 continue;
             }
+            // the kernel's and the firewall's records of this exchange, beside the verdicts stored with its frames
+            List<Drop> records = echoRecords(flow, g);
+            drops.addAll(records);
             UnreachableGroup icmp = icmpErrors.get(text(first.source) + ">" + text(first.destination));
             if (icmp != null) {
                 out.add(unreachable(flow, icmp, first.destination, drops));
                 continue;
             }
-            List<Drop> stored = drops.stream().filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).toList();
-            if (!stored.isEmpty()) {
-                out.add(dropped(flow, stored, drops, null, counts + packets(stored)));
+            List<Drop> kernel = new ArrayList<>(drops.stream()
+                    .filter(d -> d.source() == EvidenceSource.PACKET_VERDICT).toList());
+            kernel.addAll(records);
+            if (!kernel.isEmpty()) {
+                // one count over every source, a packet two of them saw counted once (dropped(), sameSkb())
+                String tie = records.isEmpty() ? "" : "; the kernel " + (records.size() == 1 ? "record is" : "records are")
+                        + " tied to this exchange by addresses and time (inferred: a kernel record carries no echo"
+                        + " identifier)";
+                out.add(dropped(flow, kernel, drops, null, counts + tie + packets(kernel)));
                 continue;
             }
             Verdict.Builder b = Verdict.builder(flow, Fate.UNANSWERED, Confidence.OBSERVED)
@@ -624,6 +633,55 @@ public final class Fates {
         }
         return out;
     }
+
+    /**
+     * The kernel and firewall records of an echo exchange not all of whose requests were answered,
+     * claimed from the pool: of its addresses in either direction (a record names no echo
+     * identifier, so this is inferred), every instant between {@link #SKEW_NANOS} before its first
+     * request and {@link #ECHO_FREE_NANOS} after its last. A record of a reply no ping socket
+     * wanted ({@link Drop#isNote()}) is no drop of it, and a record with an instant outside that
+     * span stays in the pool (it may hold another exchange's packets too).
+     *
+     * <pre>{@code
+     * List<Drop> records = echoRecords(flow, group); // e.g. eBPF's NETFILTER_DROP of 3 requests at the server's INPUT
+     * }</pre>
+     */
+    private List<Drop> echoRecords(Flow flow, List<EchoRecord> group) {
+        if (recorded.isEmpty() || group.stream().allMatch(EchoRecord::answered)) {
+            return List.of();
+        }
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        for (EchoRecord e : group) {
+            from = Math.min(from, e.requestNanos - SKEW_NANOS);
+            to = Math.max(to, e.requestNanos + ECHO_FREE_NANOS);
+        }
+        List<Drop> out = new ArrayList<>();
+        for (java.util.Iterator<Drop> it = recorded.iterator(); it.hasNext();) {
+            Drop d = it.next();
+            Flow f = d.flow().orElseThrow();
+            if (d.source() == EvidenceSource.PACKET_VERDICT || d.isNote() || d.times().isEmpty()
+                    || !(same(f, flow) || same(f, flow.reversed()))) {
+                continue;
+            }
+            boolean within = true;
+            for (java.time.Instant t : d.times()) {
+                long n = nanos(t);
+                within &= n >= from && n <= to;
+            }
+            if (within) {
+                out.add(d);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Longest time from an echo request's capture to the kernel freeing it or its reply: the request
+     * is freed within microseconds where a rule drops it, the reply within the peer's answer time.
+     */
+    private static final long ECHO_FREE_NANOS = 1_000_000_000L;
 
     /** Longest time from a reply's capture to the kernel freeing it: microseconds in practice. */
     private static final long REPLY_TO_FREE_NANOS = 1_000_000_000L;
