@@ -9,8 +9,15 @@ import io.github.pcapunit.core.capture.internal.netns.Namespaces;
 import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A test's network namespace and the platform threads it runs work on there: each {@link #call}
@@ -25,6 +32,9 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
+ * <p>Whether the JVM still holds the namespace once a capture is closed:
+ * {@code assertThat(jvmDescriptorLinks()).doesNotContain(inside.nsfsLink())}.
+ *
  * <p>Lives beside the tests that use it, not in {@code io.github.pcapunit.testing}: the lab there
  * knows nothing of core (it is the test-jar {@code it/} uses), and this needs core's
  * {@link NetnsThreads}.
@@ -34,11 +44,13 @@ final class InsideNamespace implements AutoCloseable {
     private final NetLab lab;
     private final Host host;
     private final NetNamespace namespace;
+    private final String nsfsLink;
 
-    private InsideNamespace(NetLab lab, Host host, NetNamespace namespace) {
+    private InsideNamespace(NetLab lab, Host host, NetNamespace namespace, String nsfsLink) {
         this.lab = lab;
         this.host = host;
         this.namespace = namespace;
+        this.nsfsLink = nsfsLink;
     }
 
     /**
@@ -49,7 +61,12 @@ final class InsideNamespace implements AutoCloseable {
         NetLab lab = NetLab.create();
         try {
             Host host = hosts.apply(lab);
-            return new InsideNamespace(lab, host, Namespaces.resolve(CapturePoint.namespace(host.namespace())));
+            NetNamespace namespace = Namespaces.resolve(CapturePoint.namespace(host.namespace()));
+            Path nsfs = Path.of("/run/netns", host.namespace());
+            return new InsideNamespace(lab, host, namespace, "net:[" + Files.getAttribute(nsfs, "unix:ino") + "]");
+        } catch (IOException e) {
+            lab.close();
+            throw new UncheckedIOException("cannot read the inode of the lab's namespace", e);
         } catch (RuntimeException | Error e) {
             try {
                 lab.close();
@@ -63,6 +80,14 @@ final class InsideNamespace implements AutoCloseable {
     /** The lab host whose namespace the threads join. */
     Host host() {
         return host;
+    }
+
+    /**
+     * What a descriptor of the namespace links to in {@code /proc/self/fd}, e.g.
+     * {@code net:[4026532611]}; still the same after {@link #close()}.
+     */
+    String nsfsLink() {
+        return nsfsLink;
     }
 
     /** Runs {@code work} on a new platform thread inside the namespace and returns its result. */
@@ -86,6 +111,21 @@ final class InsideNamespace implements AutoCloseable {
     @Override
     public void close() {
         lab.close();
+    }
+
+    /** Where the JVM's open descriptors link to now ({@code /proc/self/fd}). */
+    static List<String> jvmDescriptorLinks() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    out.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return out;
     }
 
     /** What a test does while its capture runs, e.g. send traffic. */

@@ -1,5 +1,6 @@
 package io.github.pcapunit.core.capture.internal;
 
+import static io.github.pcapunit.core.capture.internal.InsideNamespace.jvmDescriptorLinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,13 +8,8 @@ import io.github.pcapunit.core.EngineTools;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
 import io.github.pcapunit.testing.NetLab;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,10 +46,10 @@ class InsideNamespaceTest {
         assertThatThrownBy(() -> {
             try (InsideNamespace inside = InsideNamespace.create(lab -> lab.host("fails", "10.200.236.10"))) {
                 namespace.set(inside.host().namespace());
-                link.set("net:[" + Files.getAttribute(Path.of("/run/netns", namespace.get()), "unix:ino") + "]");
+                link.set(inside.nsfsLink());
                 joined.set(inside.call(Thread::currentThread));
                 inside.capture(spec, capture -> {
-                    assertThat(fdLinks()).as("held while the capture runs").contains(link.get());
+                    assertThat(jvmDescriptorLinks()).as("held while the capture runs").contains(link.get());
                     throw new AssertionError("the test's own failure");
                 });
             }
@@ -62,7 +58,7 @@ class InsideNamespaceTest {
         assertThat(joined.get().isAlive()).as("the thread that joined the namespace").isFalse();
         assertThat(Path.of("/run/netns", namespace.get())).as("the namespace").doesNotExist();
         HandlePool.closeAll();
-        assertThat(fdLinks()).as("after close, without a GC").doesNotContain(link.get());
+        assertThat(jvmDescriptorLinks()).as("after close, without a GC").doesNotContain(link.get());
     }
 
     @Test
@@ -75,20 +71,5 @@ class InsideNamespaceTest {
         })).hasMessage("layout failed");
 
         assertThat(Path.of("/run/netns", namespace.get())).as("the namespace").doesNotExist();
-    }
-
-    /** Where the JVM's open descriptors link to. */
-    private static List<String> fdLinks() throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    out.add(Files.readSymbolicLink(fd).toString());
-                } catch (IOException e) {
-                    // closed meanwhile
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.pcapunit.core.capture.internal;
 
+import static io.github.pcapunit.core.capture.internal.InsideNamespace.jvmDescriptorLinks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -17,13 +18,9 @@ import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.core.capture.internal.netns.PinnedNamespace;
 import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,31 +77,32 @@ class ThreadNamespaceLoopbackTest {
     @Test
     void loStartedInsideANamespace_closed_holdsNoDescriptorOfIt() throws Exception {
         try (InsideNamespace inside = InsideNamespace.create(lab -> lab.host("lofd", "10.200.149.10"))) {
-            String link = nsfsLink(inside.host());
-            assertThat(fdLinks()).as("before the capture").doesNotContain(link);
+            String link = inside.nsfsLink();
+            assertThat(jvmDescriptorLinks()).as("before the capture").doesNotContain(link);
             CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
                     .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("fd.pcapng")).build();
-            inside.capture(spec, capture -> assertThat(fdLinks()).as("held while the capture runs").contains(link));
+            inside.capture(spec, capture -> assertThat(jvmDescriptorLinks()).as("held while the capture runs")
+                    .contains(link));
             HandlePool.closeAll();
-            assertThat(fdLinks()).as("after close, without a GC").doesNotContain(link);
+            assertThat(jvmDescriptorLinks()).as("after close, without a GC").doesNotContain(link);
         }
     }
 
     @Test
     void sharedLoStartedInsideANamespace_closed_holdsNoDescriptorOfIt() throws Exception {
         try (InsideNamespace inside = InsideNamespace.create(lab -> lab.host("loshfd", "10.200.150.10"))) {
-            String link = nsfsLink(inside.host());
+            String link = inside.nsfsLink();
             CaptureSpec spec = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
                     .kernelEvidence(KernelEvidence.OFF).build();
             SharedSession shared = inside.call(() -> SharedSession.start(spec));
             try {
                 shared.slice("one", dir.resolve("one.pcapng")).end(null).join();
-                assertThat(fdLinks()).as("held while the shared capture runs").contains(link);
+                assertThat(jvmDescriptorLinks()).as("held while the shared capture runs").contains(link);
             } finally {
                 shared.close();
             }
             HandlePool.closeAll();
-            assertThat(fdLinks()).as("after close, without a GC").doesNotContain(link);
+            assertThat(jvmDescriptorLinks()).as("after close, without a GC").doesNotContain(link);
         }
     }
 
@@ -115,26 +113,6 @@ class ThreadNamespaceLoopbackTest {
         assertThat(jvm.isClosed()).isFalse();
         assertThat(PinnedNamespace.jvm()).isSameAs(jvm);
         assertThat(jvm.call(() -> InterfaceIndexes.nameOf(1))).as("ifindex 1 in the JVM's namespace").isEqualTo("lo");
-    }
-
-    /** What a descriptor of {@code host}'s namespace links to, e.g. {@code net:[4026532611]}. */
-    private static String nsfsLink(Host host) throws IOException {
-        return "net:[" + Files.getAttribute(Path.of("/run/netns", host.namespace()), "unix:ino") + "]";
-    }
-
-    /** Where the JVM's open descriptors link to. */
-    private static List<String> fdLinks() throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    out.add(Files.readSymbolicLink(fd).toString());
-                } catch (IOException e) {
-                    // closed meanwhile
-                }
-            }
-        }
-        return out;
     }
 
     /** {@value #DATAGRAMS} UDP datagrams to 127.0.0.1:9 (closed) in {@code host}'s namespace: NO_SOCKET drops. */
