@@ -212,13 +212,10 @@ class CapturedTrafficTest {
     }
 
     /**
-     * flowsByFate() counts the quiet flows without building their verdicts: it must agree with
-     * counting verdicts() (asked after it, so the quiet verdicts are not built yet when it counts),
-     * fate for fate and in Fate's order, on real captures and on filtered views of them; and the
-     * verdicts with loss claim every drop any verdict claims (the footers rely on both).
+     * The sample capture and real ones of the fuzz corpus (loopback TCP/UDP/ICMP, 60k packets,
+     * stored verdicts, kernel drops without reason, every block type), copied into {@link #dir}.
      */
-    @Test
-    void flowsByFate_agreesWithCountingTheVerdicts() throws Exception {
+    private List<Path> varietyOfCaptures() throws java.io.IOException {
         String inputs = "/io/github/pcapunit/core/fuzz/CapturedTrafficFuzzTestInputs/"
                 + "anyFile_isAnalysedOrRejectedWithDocumentedException/";
         List<Path> files = new java.util.ArrayList<>(List.of(TextFormatTest.sample(dir)));
@@ -230,6 +227,18 @@ class CapturedTrafficTest {
             }
             files.add(f);
         }
+        return files;
+    }
+
+    /**
+     * flowsByFate() counts the quiet flows without building their verdicts: it must agree with
+     * counting verdicts() (asked after it, so the quiet verdicts are not built yet when it counts),
+     * fate for fate and in Fate's order, on real captures and on filtered views of them; and the
+     * verdicts with loss claim every drop any verdict claims (the footers rely on both).
+     */
+    @Test
+    void flowsByFate_agreesWithCountingTheVerdicts() throws Exception {
+        List<Path> files = varietyOfCaptures();
         java.util.Map<Fate, Long> loopback = null;
         for (Path f : files) {
             for (String filter : List.of("", "tcp", "udp or icmp", "port 1433")) {
@@ -261,17 +270,7 @@ class CapturedTrafficTest {
      */
     @Test
     void diagnoses_agreeWithDiagnosesBuiltFromAllVerdicts() throws Exception {
-        String inputs = "/io/github/pcapunit/core/fuzz/CapturedTrafficFuzzTestInputs/"
-                + "anyFile_isAnalysedOrRejectedWithDocumentedException/";
-        List<Path> files = new java.util.ArrayList<>(List.of(TextFormatTest.sample(dir)));
-        for (String name : List.of("loopback-tcp-udp-icmp.pcap", "loopback-60k.pcap", "epb-verdicts.pcapng",
-                "kfree-skb-without-reason.pcapng", "all-blocks.pcapng")) {
-            Path f = dir.resolve(name);
-            try (java.io.InputStream in = getClass().getResourceAsStream(inputs + name)) {
-                Files.copy(java.util.Objects.requireNonNull(in, name), f);
-            }
-            files.add(f);
-        }
+        List<Path> files = varietyOfCaptures();
         int compared = 0;
         for (Path f : files) {
             for (String filter : List.of("", "tcp", "udp or icmp", "port 1433")) {
