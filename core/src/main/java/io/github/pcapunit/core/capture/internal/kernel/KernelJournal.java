@@ -106,10 +106,7 @@ public final class KernelJournal {
         Map<String, String> f = new LinkedHashMap<>();
         KernelDrop drop = ebpfDrop(event, List.of(event.time()), 1);
         boolean summary = count > 1 || last != null;
-        put(f, JournalKey.MESSAGE, summary
-                ? "eBPF: " + count + " more kfree_skb drops (" + drop.line() + ") counted, not kept one by one, from "
-                        + event.time() + " to " + last
-                : drop.line());
+        put(f, JournalKey.MESSAGE, ebpfMessage(drop, summary, count, event.time(), last));
         put(f, JournalKey.PCAPUNIT_EVENT, summary ? SUMMARY : KFREE_SKB);
         putPresent(f, event, KEYS);
         putPresent(f, event, EBPF_KEYS);
@@ -128,6 +125,17 @@ public final class KernelJournal {
         return f;
     }
 
+    /**
+     * The {@code MESSAGE} of an eBPF entry whose record, narrowed to its one drop, is {@code one}:
+     * that record's line, or for a {@link #SUMMARY} of {@code count} such drops from {@code first}
+     * to {@code last}, {@code "eBPF: 12 more kfree_skb drops (<line>) counted, not kept one by one,
+     * from <first> to <last>"}.
+     */
+    private static String ebpfMessage(KernelDrop one, boolean summary, long count, Instant first, Instant last) {
+        return summary ? "eBPF: " + count + " more kfree_skb drops (" + one.line() + ") counted, not kept one by one,"
+                + " from " + first + " to " + last : one.line();
+    }
+
     /** The record of eBPF drops like {@code e} at {@code times} ({@code count} packets). */
     static KernelDrop ebpfDrop(KernelEvent e, List<Instant> times, long count) {
         String reason = e.field("reason").isEmpty() ? "NOT_SPECIFIED" : e.field("reason");
@@ -142,15 +150,21 @@ public final class KernelJournal {
 
     /** The records of eBPF drop events: one per kind (flow, place, owner), with every drop's time. */
     static List<KernelDrop> ebpfDrops(List<KernelEvent> events) {
+        return new ArrayList<>(ebpfRecords(events).values());
+    }
+
+    /** {@link #ebpfDrops} by kind ({@link BpfSubscription#kind}), in the order of their first drop. */
+    private static Map<List<String>, KernelDrop> ebpfRecords(List<KernelEvent> events) {
         Map<List<String>, List<KernelEvent>> byKind = new LinkedHashMap<>();
         List<KernelEvent> sorted = new ArrayList<>(events);
         sorted.sort(java.util.Comparator.comparing(KernelEvent::time));
         for (KernelEvent e : sorted) {
             byKind.computeIfAbsent(BpfSubscription.kind(e, true), k -> new ArrayList<>()).add(e);
         }
-        List<KernelDrop> out = new ArrayList<>();
-        for (List<KernelEvent> same : byKind.values()) {
-            out.add(ebpfDrop(same.get(0), same.stream().map(KernelEvent::time).toList(), same.size()));
+        Map<List<String>, KernelDrop> out = new LinkedHashMap<>();
+        for (Map.Entry<List<String>, List<KernelEvent>> same : byKind.entrySet()) {
+            List<KernelEvent> s = same.getValue();
+            out.put(same.getKey(), ebpfDrop(s.get(0), s.stream().map(KernelEvent::time).toList(), s.size()));
         }
         return out;
     }
@@ -309,6 +323,94 @@ public final class KernelJournal {
         drops.addAll(KernelDrops.correlate(events));
         drops.addAll(KernelDrops.tieToConnects(summarized, events));
         return drops;
+    }
+
+    /**
+     * The entries as a listing shows them: each eBPF drop entry (one drop, or a {@link #SUMMARY} of
+     * eBPF drops) whose record {@link #drops} ties to the process that {@code connect()}ed its flow
+     * ({@link KernelDrops#tieToConnects}: the packet had no socket where it was dropped, and the
+     * journal holds that flow's only connect) gets the {@code MESSAGE} that record gives, e.g.
+     * {@code "Drop: reason NETFILTER_DROP, ..., hook INPUT in namespace db, ttl 64, sent by process
+     * java (pid 4242), which connect()ed this flow (inferred: the kernel journal's only connect() to
+     * it) [eBPF, observed]"}; the capture wrote it before the journal was whole, naming no process.
+     * An entry's drop is tied exactly when the record holding it is (drops() groups an eBPF drop
+     * with the others of its kind and ties the group by its first drop; a summary is its own
+     * record), so the listing, the verdict's Drop line and the packet comments say the same. Every
+     * other field, and every other entry, is as written (the same objects); the list itself when
+     * nothing is tied. A malformed kernel entry leaves every entry as written: the analysis of the
+     * file reports it ({@link #drops} throws, naming the entry and field).
+     *
+     * <pre>{@code
+     * List<JournalEntry> shown = KernelJournal.withConnectors(reader.journalEntries());
+     * }</pre>
+     */
+    public static List<JournalEntry> withConnectors(List<JournalEntry> entries) {
+        List<KernelEvent> events = new ArrayList<>();
+        List<KernelEvent> ebpf = new ArrayList<>();
+        Map<Integer, KernelEvent> ebpfAt = new LinkedHashMap<>();
+        Map<Integer, KernelDrop> summaryAt = new LinkedHashMap<>();
+        try {
+            for (int i = 0; i < entries.size(); i++) {
+                JournalEntry e = entries.get(i);
+                Optional<KernelEvent> ev = event(e);
+                if (ev.isPresent() && BpfLines.EBPF.equals(ev.get().field("source"))) {
+                    ebpf.add(ev.get());
+                    ebpfAt.put(i, ev.get());
+                } else if (ev.isPresent()) {
+                    events.add(ev.get());
+                } else if (e.isEvent(SUMMARY) && KFREE_SKB.equals(e.getOrDefault(JournalKey.PCAPUNIT_SUMMARY_EVENT, ""))
+                        && KernelDrop.EBPF.equals(e.getOrDefault(JournalKey.PCAPUNIT_DROP_SOURCE, ""))) {
+                    summaryAt.put(i, summaryDrop(e));
+                }
+            }
+        } catch (CaptureException malformed) {
+            return entries; // the analysis reports it
+        }
+        if (ebpf.isEmpty() && summaryAt.isEmpty()) {
+            return entries;
+        }
+        // the records drops() gives, tied as it ties them
+        Map<List<String>, KernelDrop> records = ebpfRecords(ebpf);
+        List<KernelDrop> tied = KernelDrops.tieToConnects(new ArrayList<>(records.values()), events);
+        Map<List<String>, KernelDrop> tiedByKind = new LinkedHashMap<>();
+        int k = 0;
+        for (List<String> kind : records.keySet()) {
+            tiedByKind.put(kind, tied.get(k++));
+        }
+        List<KernelDrop> summaries = KernelDrops.tieToConnects(new ArrayList<>(summaryAt.values()), events);
+        List<JournalEntry> out = null;
+        for (Map.Entry<Integer, KernelEvent> at : ebpfAt.entrySet()) {
+            KernelDrop r = tiedByKind.get(BpfSubscription.kind(at.getValue(), true));
+            if (r != null && r.connector()) {
+                JournalEntry e = entries.get(at.getKey());
+                out = replace(out, entries, at.getKey(), e, r.single(e.timestamp()).line());
+            }
+        }
+        int s = 0;
+        for (int i : summaryAt.keySet()) {
+            KernelDrop r = summaries.get(s++);
+            if (r.connector()) {
+                JournalEntry e = entries.get(i);
+                Instant first = r.times().get(0);
+                out = replace(out, entries, i, e, ebpfMessage(r.single(first), true, r.count(), first,
+                        r.times().get(r.times().size() - 1)));
+            }
+        }
+        return out == null ? entries : out;
+    }
+
+    /** {@code out} (a copy of {@code entries} made on first use) with entry {@code i} saying {@code message}. */
+    private static List<JournalEntry> replace(List<JournalEntry> out, List<JournalEntry> entries, int i, JournalEntry e,
+            String message) {
+        List<JournalEntry> copy = out != null ? out : new ArrayList<>(entries);
+        Map<String, String> fields = new LinkedHashMap<>(e.fields());
+        fields.put(JournalKey.MESSAGE.fieldName(), message);
+        try {
+            copy.set(i, JournalEntry.of(e.timestamp(), fields));
+        } catch (IllegalArgumentException badFieldName) {
+            // a field name pcapunit would not write: the entry stays as it is
+        }
+        return copy;
     }
 
     /** The drop record of a kfree_skb summary entry. */
