@@ -7,11 +7,9 @@ import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
-import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,21 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * captured nothing of the JVM's own loopback (0 of 5 datagrams, after waiting for a marker that
  * could not come).
  */
+@ExtendWith(LabCaptures.class)
 class HandlePoolNamespaceTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void needsLabAndCapture() {
-        NetLab.assumeAvailable();
-        EngineTools.assumeCapture();
-    }
-
-    @AfterEach
-    void closeParked() {
-        HandlePool.closeAll();
-    }
 
     @Test
     void captureOnAThreadInAnotherNamespace_isNotParked_andDoesNotTakeTheJvmsParkedHandle() {

@@ -4,36 +4,23 @@ import static io.github.pcapunit.core.capture.internal.InsideNamespace.jvmDescri
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.pcapunit.core.EngineTools;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
-import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fixture leaves nothing behind when the test using it fails: not the capture it started
  * inside the namespace, not the thread that joined it, not the namespace.
  */
+@ExtendWith(LabCaptures.class)
 class InsideNamespaceTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void needsLabAndCapture() {
-        NetLab.assumeAvailable();
-        EngineTools.assumeCapture();
-    }
-
-    @AfterEach
-    void closeParked() {
-        HandlePool.closeAll();
-    }
 
     @Test
     void aFailureWhileTheCaptureRuns_isThrown_andTheCaptureThreadAndNamespaceAreGone() throws Exception {

@@ -8,18 +8,13 @@ import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
-import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
-import io.github.pcapunit.core.capture.internal.netns.Namespaces;
-import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
 import io.github.pcapunit.testing.Host;
-import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,40 +24,26 @@ import org.junit.jupiter.api.io.TempDir;
  * Before, their Interface Description Blocks had no description, so nothing in the file said the
  * {@code lo} was not the JVM's.
  */
+@ExtendWith(LabCaptures.class)
 class JoinedNamespaceDescriptionTest {
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsLabAndCapture() {
-        NetLab.assumeAvailable();
-        EngineTools.assumeCapture();
-    }
-
-    @AfterEach
-    void closeParked() {
-        HandlePool.closeAll();
-    }
-
     @Test
     void loStartedInsideANamespace_describedAsThatNamespacesPointIs() throws Exception {
-        try (NetLab lab = NetLab.create()) {
-            Host h = lab.host("lodesc", "10.200.151.10");
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
+        try (InsideNamespace ns = InsideNamespace.create(lab -> lab.host("lodesc", "10.200.151.10"))) {
+            Host h = ns.host();
             CaptureSpec inside = CaptureSpec.builder().interfaces("lo").filter("udp port 9")
                     .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("inside.pcapng")).build();
             CaptureSpec point = CaptureSpec.builder().point(CapturePoint.namespace(h.namespace()).interfaces("lo"))
                     .filter("udp port 9").kernelEvidence(KernelEvidence.OFF).output(dir.resolve("point.pcapng")).build();
-            Capture started = NetnsThreads.call(ns, () -> Capture.start(inside));
             CaptureResult insideResult;
             CaptureResult pointResult;
-            try (Capture ofPoint = Capture.start(point)) {
+            try (Capture started = ns.call(() -> Capture.start(inside)); Capture ofPoint = Capture.start(point)) {
                 datagramsToPort9(h);
                 pointResult = ofPoint.stop();
-            } finally {
-                insideResult = started.stop();
-                started.close();
+                insideResult = started.stop();   // from the JVM's namespace
             }
             String described = "lo in network namespace " + h.namespace() + " (ip netns)";
             assertThat(EngineTools.tshark(insideResult.file(), null, "frame.interface_name",
@@ -75,21 +56,16 @@ class JoinedNamespaceDescriptionTest {
 
     @Test
     void anyStartedInsideANamespace_eachInterfaceDescribedAsThatNamespaces() throws Exception {
-        try (NetLab lab = NetLab.create()) {
+        try (InsideNamespace ns = InsideNamespace.create(lab -> {
             Host a = lab.host("anydesc", "10.200.154.1");
-            Host b = lab.host("anypeer", "10.200.154.2");
-            lab.link(a, b);
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(a.namespace()));
+            lab.link(a, lab.host("anypeer", "10.200.154.2"));
+            return a;
+        })) {
+            Host a = ns.host();
             CaptureSpec spec = CaptureSpec.builder().interfaces("any").filter("icmp")
                     .kernelEvidence(KernelEvidence.OFF).output(dir.resolve("any.pcapng")).build();
-            Capture capture = NetnsThreads.call(ns, () -> Capture.start(spec));
-            CaptureResult result;
-            try {
-                assertThat(a.ping("10.200.154.2", 2, Duration.ofSeconds(5))).isTrue();
-            } finally {
-                result = capture.stop();   // converted from the JVM's namespace
-                capture.close();
-            }
+            CaptureResult result = ns.capture(spec,   // converted from the JVM's namespace
+                    capture -> assertThat(a.ping("10.200.154.2", 2, Duration.ofSeconds(5))).isTrue());
             List<String> rows = EngineTools.tshark(result.file(), null, "frame.interface_name",
                     "frame.interface_description");
             assertThat(rows).as("2 requests and 2 replies on a's veth").hasSize(4).allSatisfy(r -> {

@@ -17,9 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,21 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code eth0} read the JVM's {@code eth0} MAC from sysfs (which shows the namespace of whoever
  * mounted it), so the namespace's own requests were written inbound.
  */
+@ExtendWith(LabCaptures.class)
 class NamespaceInterfaceLookupTest {
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void needsLabAndCapture() {
-        NetLab.assumeAvailable();
-        EngineTools.assumeCapture();
-    }
-
-    @AfterEach
-    void closeParked() {
-        HandlePool.closeAll();
-    }
 
     @Test
     void anyOfAPoint_namesEachIfindexAsTheCapturedNamespaceDoes() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.github.pcapunit.core.EbpfEvidence;
-import io.github.pcapunit.core.EngineTools;
 import io.github.pcapunit.core.analysis.CapturedTraffic;
 import io.github.pcapunit.core.analysis.Drop;
 import io.github.pcapunit.core.analysis.EvidenceSource;
@@ -17,13 +16,12 @@ import io.github.pcapunit.core.capture.internal.kernel.BpfRecorder;
 import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.core.capture.internal.netns.PinnedNamespace;
 import io.github.pcapunit.testing.Host;
-import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * namespace, not the JVM's), and once the capture is stopped and closed the JVM holds no
  * descriptor of the namespace, so {@code ip netns del} frees it at once (not at the next GC).
  */
+@ExtendWith(LabCaptures.class)
 class ThreadNamespaceLoopbackTest {
 
     private static final int DATAGRAMS = 20;
@@ -40,15 +39,8 @@ class ThreadNamespaceLoopbackTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void needsLabAndCapture() {
-        NetLab.assumeAvailable();
-        EngineTools.assumeCapture();
-    }
-
     @AfterEach
-    void closeParked() {
-        HandlePool.closeAll();
+    void closeIdleRecorder() {
         BpfRecorder.closeIdle();
     }
 
