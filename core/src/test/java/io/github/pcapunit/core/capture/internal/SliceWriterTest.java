@@ -1,22 +1,14 @@
 package io.github.pcapunit.core.capture.internal;
 
+import static io.github.pcapunit.core.capture.internal.InsideNamespace.jvmDescriptorLinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.pcapunit.core.EngineTools;
-import io.github.pcapunit.core.capture.CapturePoint;
-import io.github.pcapunit.core.capture.internal.netns.Namespaces;
-import io.github.pcapunit.core.capture.internal.netns.NetNamespace;
-import io.github.pcapunit.core.capture.internal.netns.NetnsThreads;
 import io.github.pcapunit.core.capture.internal.netns.PinnedNamespace;
-import io.github.pcapunit.testing.Host;
 import io.github.pcapunit.testing.NetLab;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,11 +59,9 @@ class SliceWriterTest {
     void writeOutlastingTheWait_pinnedNamespaceOfASetnsThread_closedWhenItEnds() throws Exception {
         NetLab.assumeAvailable();
         EngineTools.assumeCapture();
-        try (NetLab lab = NetLab.create()) {
-            Host h = lab.host("swfd", "10.200.153.10");
-            String link = "net:[" + Files.getAttribute(Path.of("/run/netns", h.namespace()), "unix:ino") + "]";
-            NetNamespace ns = Namespaces.resolve(CapturePoint.namespace(h.namespace()));
-            PinnedNamespace pinned = NetnsThreads.call(ns, PinnedNamespace::ofCallingThread);
+        try (InsideNamespace ns = InsideNamespace.create(lab -> lab.host("swfd", "10.200.153.10"))) {
+            String link = ns.nsfsLink();
+            PinnedNamespace pinned = ns.call(PinnedNamespace::ofCallingThread);
             assertThat(pinned.id()).isEqualTo(link);
             CountDownLatch release = new CountDownLatch(1);
             SliceWriter writer = new SliceWriter(pinned::close);
@@ -86,25 +76,11 @@ class SliceWriterTest {
             });
             writer.shutdown();
             assertThat(writer.awaitTermination(100, TimeUnit.MILLISECONDS)).isFalse();
-            assertThat(fdLinks()).as("held while the write runs").contains(link);
+            assertThat(jvmDescriptorLinks()).as("held while the write runs").contains(link);
             release.countDown();
             assertThat(writer.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
             assertThat(pinned.isClosed()).isTrue();
-            assertThat(fdLinks()).as("after the write, without a GC").doesNotContain(link);
+            assertThat(jvmDescriptorLinks()).as("after the write, without a GC").doesNotContain(link);
         }
-    }
-
-    private static java.util.List<String> fdLinks() throws IOException {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    out.add(Files.readSymbolicLink(fd).toString());
-                } catch (IOException e) {
-                    // closed meanwhile
-                }
-            }
-        }
-        return out;
     }
 }
