@@ -144,4 +144,25 @@ class EchoKernelCountTest {
         assertThat(icmp.get(0).sentence()).contains("where it was lost is not recorded");
         assertThat(icmp.get(1).drops()).extracting(Drop::count).containsExactly(1L);
     }
+
+    @Test
+    void aFirewallRecordOfARequest_isClaimedToo_andNamedAsTheFirewalls() {
+        // GIVEN one unanswered request and the nft trace of its drop by a rule in the router's INPUT
+        JournalEntry nftrace = JournalEntry.builder(at(30))
+                .field(JournalKey.MESSAGE, "Drop: verdict drop by rule table inet filter chain input handle 4")
+                .field(JournalKey.PCAPUNIT_EVENT, "nftrace").field(JournalKey.PCAPUNIT_NFT_TABLE, "inet filter")
+                .field(JournalKey.PCAPUNIT_NFT_CHAIN, "input").field(JournalKey.PCAPUNIT_NFT_HANDLE, "4")
+                .field(JournalKey.PCAPUNIT_SADDR, CLIENT).field(JournalKey.PCAPUNIT_DADDR, SERVER)
+                .field(JournalKey.PCAPUNIT_PROTOCOL, "icmp").field(JournalKey.PCAPUNIT_NETNS, "router").build();
+        CapturedTraffic traffic = file("nftrace", new long[] {0}, Set.of(), List.of(nftrace));
+
+        List<Verdict> icmp = echoVerdicts(traffic);
+
+        assertThat(icmp).as("%s", icmp).hasSize(1);
+        Verdict v = icmp.get(0);
+        assertThat(v.fate()).as(v.toString()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+        assertThat(v.sentence()).as(v.sentence()).contains("by nftables ", "in this host, namespace router",
+                ": 1 request, 0 answered; the firewall record is tied to this exchange by addresses and time"
+                        + " (inferred: a firewall record carries no echo identifier); the records count 1 dropped packet");
+    }
 }

@@ -617,9 +617,11 @@ public final class Fates {
             kernel.addAll(records);
             if (!kernel.isEmpty()) {
                 // one count over every source, a packet two of them saw counted once (dropped(), sameSkb())
-                String tie = records.isEmpty() ? "" : "; the kernel " + (records.size() == 1 ? "record is" : "records are")
-                        + " tied to this exchange by addresses and time (inferred: a kernel record carries no echo"
-                        + " identifier)";
+                String tie = records.isEmpty() ? "" : "; the " + recordWord(records) + " "
+                        + (records.size() == 1 ? "record is" : "records are") + " tied to this exchange by addresses"
+                        + " and time (inferred: " + (recordWord(records).contains(" and ") ? recordWord(records)
+                                + " records carry" : "a " + recordWord(records) + " record carries")
+                        + " no echo identifier)";
                 out.add(dropped(flow, kernel, drops, null, counts + tie + packets(kernel)));
                 continue;
             }
@@ -675,6 +677,13 @@ public final class Fates {
             }
         }
         return out;
+    }
+
+    /** {@code "kernel"}, {@code "firewall"} or {@code "kernel and firewall"}: what recorded {@code records}. */
+    private static String recordWord(List<Drop> records) {
+        boolean kernel = records.stream().anyMatch(d -> d.source() == EvidenceSource.KERNEL);
+        boolean firewall = records.stream().anyMatch(d -> d.source() == EvidenceSource.FIREWALL);
+        return kernel && firewall ? "kernel and firewall" : firewall ? "firewall" : "kernel";
     }
 
     /**
