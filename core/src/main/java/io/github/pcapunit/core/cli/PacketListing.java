@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.cli;
 
 import io.github.pcapunit.core.analysis.internal.PacketMatcher;
+import io.github.pcapunit.core.analysis.internal.PacketObserver;
 import io.github.pcapunit.core.capture.EvidenceStatus;
 import io.github.pcapunit.core.packet.internal.PacketDecoder;
 import io.github.pcapunit.core.packet.internal.PacketFields;
@@ -13,6 +14,7 @@ import io.github.pcapunit.core.pcapng.PcapReader;
 import io.github.pcapunit.core.pcapng.SectionHeader;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,6 +37,9 @@ import java.util.Locale;
  * builder stays Latin-1 (one byte per character, no inflation on every append) and most of a line
  * is copied byte for byte; text from the file (interface names, journal entries) has the two
  * marker characters escaped. The bytes are the ones a UTF-8 {@link Writer} would produce.
+ *
+ * <p>The same lines can be fed packet by packet by the analysis's scan ({@link #feed}), which
+ * then reads and decodes the file once for both.
  *
  * <pre>{@code
  * new PacketListing(false).write(file, matcher, journalSortedByTime, firstPacketNanos, out);
@@ -83,6 +88,99 @@ final class PacketListing {
             walk(file, matcher, journal, base, null, out);
         } finally {
             marks = false;
+        }
+    }
+
+    /**
+     * The UTF-8 lines of {@link #write(Path, PacketMatcher, List, long, OutputStream)}, fed one
+     * decoded packet at a time (those the filter kept, in file order) by a scan's
+     * {@link PacketObserver}, instead of reading the file here; {@link Feed#finish()} writes the
+     * journal entries after the last packet and what is gathered. Same bytes as {@code write}.
+     *
+     * <pre>{@code
+     * PacketListing.Feed feed = new PacketListing(false).feed(journal, base, out);
+     * if (TrafficScan.observed(feed, traffic::packetCount)) feed.finish();
+     * }</pre>
+     */
+    Feed feed(List<JournalEntry> journal, long base, OutputStream out) {
+        marks = true;
+        return new Feed(journal, base, out);
+    }
+
+    /** See {@link #feed}. Its write failures reach the scan as {@link UncheckedIOException}. */
+    final class Feed implements PacketObserver {
+        /** Names of interface ids below this are kept with their bytes; others are converted per packet. */
+        private static final int NAMED_IDS = 1 << 10;
+        private final List<JournalEntry> journal;
+        private final long base;
+        private final OutputStream out;
+        private final LineBytes bytes = new LineBytes(absolute, BYTE_CHUNK + (BYTE_CHUNK >> 2));
+        private int j;
+        private String[] names = new String[0];
+        private byte[][] nameBytes = new byte[0][];
+
+        private Feed(List<JournalEntry> journal, long base, OutputStream out) {
+            this.journal = journal;
+            this.base = base;
+            this.out = out;
+        }
+
+        @Override
+        public void packet(PacketFields f) {
+            while (j < journal.size() && nanos(journal.get(j).timestamp()) <= f.epochNanos) {
+                journalLine(journal.get(j++), base);
+                encode(bytes);
+            }
+            if (!bytes.packet(f, base, nameBytes(f))) {
+                // the text path, with the name's marker characters escaped (the scan's fields stay as they are)
+                PacketFields g = f.copy();
+                g.interfaceName = fromFile(f.interfaceName, true);
+                line(g, base);
+                encode(bytes);
+            }
+            if (bytes.len >= BYTE_CHUNK) {
+                try {
+                    out.write(bytes.buf, 0, bytes.len);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                bytes.len = 0;
+            }
+        }
+
+        /** The journal entries after the last packet, then everything gathered, to the output. */
+        void finish() throws IOException {
+            try {
+                while (j < journal.size()) {
+                    journalLine(journal.get(j++), base);
+                }
+                encode(bytes);
+                out.write(bytes.buf, 0, bytes.len);
+                bytes.len = 0;
+            } finally {
+                marks = false;
+            }
+        }
+
+        /** {@link LineBytes#nameBytes} of the packet's interface name, converted once per name. */
+        private byte[] nameBytes(PacketFields f) {
+            String name = f.interfaceName;
+            int id = f.interfaceId;
+            if (name == null) {
+                return null;
+            }
+            if (id < 0 || id >= NAMED_IDS) {
+                return LineBytes.nameBytes(name);
+            }
+            if (id >= names.length) {
+                names = java.util.Arrays.copyOf(names, id + 1);
+                nameBytes = java.util.Arrays.copyOf(nameBytes, id + 1);
+            }
+            if (names[id] != name) { // a new section's interfaces are new strings
+                names[id] = name;
+                nameBytes[id] = LineBytes.nameBytes(name);
+            }
+            return nameBytes[id];
         }
     }
 

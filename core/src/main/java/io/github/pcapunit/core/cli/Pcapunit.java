@@ -85,36 +85,6 @@ public final class Pcapunit {
         return status;
     }
 
-    /**
-     * Starts the analysis the footer needs on a second thread, so that it runs while the main
-     * thread lists the packets (a second core halves a large file's time). A failure is left to
-     * the footer, which asks again on the main thread and reports it there.
-     */
-    private static Thread analyseMeanwhile(CapturedTraffic traffic) {
-        Thread t = new Thread(() -> {
-            try {
-                traffic.diagnoses();
-            } catch (RuntimeException e) {
-                // the footer's own call fails the same way and reports it
-            }
-        }, "pcapunit-analysis");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void join(Thread t) {
-        if (t == null) {
-            return;
-        }
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CaptureException("interrupted while analysing " + t.getName(), e);
-        }
-    }
-
     /** Runs the command, printing to {@code out}/{@code err}; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
@@ -165,8 +135,11 @@ public final class Pcapunit {
             if (filter != null) {
                 traffic = traffic.filter(filter);
             }
-            Thread analysis = footer ? analyseMeanwhile(traffic) : null;
-            format.writeUtf8(traffic, out, () -> join(analysis));
+            if (footer) {
+                format.writeUtf8OneDecode(traffic, out); // the listing from the analysis's own decode
+            } else {
+                format.writeUtf8(traffic, out, () -> { });
+            }
             return 0;
         } catch (CaptureException e) {
             err.println("pcapunit format: " + e.getMessage());

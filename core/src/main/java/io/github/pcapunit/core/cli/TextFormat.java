@@ -8,6 +8,7 @@ import io.github.pcapunit.core.analysis.DropKind;
 import io.github.pcapunit.core.analysis.Fate;
 import io.github.pcapunit.core.analysis.Verdict;
 import io.github.pcapunit.core.analysis.internal.PacketMatcher;
+import io.github.pcapunit.core.analysis.internal.TrafficScan;
 import io.github.pcapunit.core.packet.DecodedPacket;
 import io.github.pcapunit.core.packet.internal.DecodedPackets;
 import io.github.pcapunit.core.packet.internal.PacketFields;
@@ -17,6 +18,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -94,8 +96,8 @@ public final class TextFormat {
 
     /**
      * {@link #write(CapturedTraffic, Appendable)}, calling {@code beforeFooter} between the
-     * listing and the footer: the command line analyses the file on another thread meanwhile
-     * and waits for it there.
+     * listing and the footer (e.g. to wait for an analysis run meanwhile). The command line's
+     * {@code format} with a footer uses {@link #writeUtf8OneDecode} instead.
      */
     void write(CapturedTraffic traffic, Appendable out, Runnable beforeFooter) {
         write(traffic, out, null, beforeFooter);
@@ -109,6 +111,46 @@ public final class TextFormat {
         Writer footer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 12);
         write(traffic, footer, out, beforeFooter);
         footer.flush();
+    }
+
+    /**
+     * {@link #writeUtf8} with the listing and the footer's analysis from one read and decode of
+     * the file: the analysis's scan hands each packet it decoded to the listing
+     * ({@link TrafficScan#observed}), which renders it on the scan's observer thread while the
+     * scan reads and folds the next ones; the footer's conclusions are derived after. Same bytes as
+     * {@code writeUtf8}. When the traffic had already been scanned (nothing to observe), the
+     * listing reads the file itself.
+     *
+     * <pre>{@code TextFormat.relative().writeUtf8OneDecode(CapturedTraffic.read(file), System.out);}</pre>
+     */
+    void writeUtf8OneDecode(CapturedTraffic traffic, OutputStream out) throws IOException {
+        CapturedTraffic t = traffic.settled();
+        long[] first = {-1};
+        List<JournalEntry> journal = journalAndFirstPacket(t, first);
+        journal.sort(Comparator.comparing(JournalEntry::timestamp));
+        long base = first[0] >= 0 ? first[0] : journal.isEmpty() ? 0 : PacketListing.nanos(journal.get(0).timestamp());
+        Writer text = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 12);
+        try {
+            PacketListing.Feed feed = new PacketListing(absolute).feed(journal, base, out);
+            boolean fed;
+            try {
+                fed = TrafficScan.observed(feed, t::packetCount); // the scan only: its conclusions come in the footer
+            } catch (UncheckedIOException e) {
+                throw e.getCause(); // writing a line failed
+            }
+            if (fed) {
+                feed.finish();
+            } else {
+                PacketMatcher matcher = t.filterExpression().map(PacketMatcher::parse).orElse(null);
+                new PacketListing(absolute).write(t.path(), matcher, journal, base, out);
+            }
+            if (footer) {
+                footer(t, text);
+            }
+        } catch (IOException e) {
+            throw new CaptureException("writing the text format of " + t.path() + " failed: " + e.getMessage(), e);
+        }
+        text.flush();
     }
 
     /** Lines to {@code bytes} when given (then nothing has gone to {@code out} before them), else to {@code out}. */
@@ -127,15 +169,20 @@ public final class TextFormat {
             }
             if (footer) {
                 beforeFooter.run();
-                out.append(t.packetCount() + (t.packetCount() == 1 ? " packet" : " packets"))
-                        .append(t.filterExpression().map(f -> " matching \"" + f + "\"").orElse(""))
-                        .append("; ").append(t.incompleteness().orElse("capture complete")).append('\n');
-                t.kernelEvidenceStatus().ifPresent(s -> append(out, s + "\n"));
-                footerVerdicts(t, out);
+                footer(t, out);
             }
         } catch (IOException e) {
             throw new CaptureException("writing the text format of " + t.path() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Count, completeness, kernel evidence status, then {@link #footerVerdicts}. */
+    private static void footer(CapturedTraffic t, Appendable out) throws IOException {
+        out.append(t.packetCount() + (t.packetCount() == 1 ? " packet" : " packets"))
+                .append(t.filterExpression().map(f -> " matching \"" + f + "\"").orElse(""))
+                .append("; ").append(t.incompleteness().orElse("capture complete")).append('\n');
+        t.kernelEvidenceStatus().ifPresent(s -> append(out, s + "\n"));
+        footerVerdicts(t, out);
     }
 
     /**

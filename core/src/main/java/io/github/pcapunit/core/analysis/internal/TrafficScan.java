@@ -30,6 +30,55 @@ public final class TrafficScan {
     private TrafficScan() {
     }
 
+    /** The observer {@link #observed} set on this thread, until a scan takes it. */
+    private static final ThreadLocal<Observation> OBSERVING = new ThreadLocal<>();
+
+    private static final class Observation {
+        final PacketObserver observer;
+        boolean taken;
+
+        Observation(PacketObserver observer) {
+            this.observer = observer;
+        }
+    }
+
+    /**
+     * Runs {@code work}, and the first scan it starts on this thread hands each packet it decodes
+     * and keeps to {@code observer} (see {@link PacketObserver}); later scans, and scans on other
+     * threads, are not observed. Returns whether a scan took the observer: false when {@code work}
+     * started none (e.g. its traffic had been scanned before), so the caller reads the file itself.
+     *
+     * <pre>{@code
+     * boolean listed = TrafficScan.observed(listing::packet, traffic::diagnoses);
+     * }</pre>
+     */
+    public static boolean observed(PacketObserver observer, Runnable work) {
+        java.util.Objects.requireNonNull(observer, "observer");
+        Observation o = new Observation(observer);
+        Observation outer = OBSERVING.get();
+        OBSERVING.set(o);
+        try {
+            work.run();
+        } finally {
+            if (outer == null) {
+                OBSERVING.remove();
+            } else {
+                OBSERVING.set(outer);
+            }
+        }
+        return o.taken;
+    }
+
+    /** The observer {@link #observed} left for the scan starting on this thread, or null. */
+    private static PacketObserver takeObserver() {
+        Observation o = OBSERVING.get();
+        if (o == null || o.taken) {
+            return null;
+        }
+        o.taken = true;
+        return o.observer;
+    }
+
     /** What one pass found. */
     public static final class Scan {
         public final AnalysisResult wire;
@@ -130,10 +179,11 @@ public final class TrafficScan {
 
     /** {@link #scan(Path, PacketMatcher, CaptureResult)}, the analysis on a second thread or not. */
     static Scan scan(Path file, PacketMatcher matcher, CaptureResult result, boolean twoThreads) {
+        PacketObserver observer = takeObserver();
         // each packet once, however many interfaces saw it
         PacketCopies analyzer = new PacketCopies(twoThreads ? new Analyzer(Handoff.expectedTcpFlows(file)) : new Analyzer());
         PacketVerdicts verdicts = new PacketVerdicts();
-        Handoff handoff = twoThreads ? new Handoff(analyzer, matcher) : null;
+        Handoff handoff = twoThreads ? new Handoff(analyzer, matcher, observer) : null;
         PacketFields f = new PacketFields();
         Names names = new Names();
         long fileFirstNanos = -1;
@@ -169,6 +219,9 @@ public final class TrafficScan {
                     if (matcher == null || matcher.matches(f)) {
                         analyzer.accept(r, f);
                         verdicts.accept(r, f);
+                        if (observer != null) {
+                            observer.packet(f);
+                        }
                     }
                 } else if (k == PcapReader.RecordKind.STATISTICS) {
                     if (r.sectionHeader() != current) {
@@ -259,7 +312,10 @@ public final class TrafficScan {
      * copies each packet's bytes and frame fields into a batch and hands full batches over; the
      * analysing thread decodes, matches and folds them in file order, as the one-thread loop
      * does. Batches are recycled: nothing is allocated per packet. The reader's other work (the
-     * packets with an {@code epb_verdict}, statistics, journal) stays on its thread.
+     * packets with an {@code epb_verdict}, statistics, journal) stays on its thread. With a
+     * {@link PacketObserver}, each packet is decoded into a field set of its batch's own, and a
+     * third thread hands the folded batches' kept packets to the observer, in order, before the
+     * batch goes back to the reader.
      */
     static final class Handoff {
         /** Files (compressed or not) from this size are worth a second thread. */
@@ -287,8 +343,21 @@ public final class TrafficScan {
             final int[] linkTypes = new int[BATCH];
             /** Whether the packet's section had several interfaces when it was read (copies possible). */
             final boolean[] several = new boolean[BATCH];
+            /** With an observer: each packet's decoded fields, and whether the filter kept it. */
+            final PacketFields[] fields;
+            final boolean[] kept;
             int size;
             boolean last;
+
+            Batch(boolean observed) {
+                fields = observed ? new PacketFields[BATCH] : null;
+                kept = observed ? new boolean[BATCH] : null;
+                if (observed) {
+                    for (int i = 0; i < BATCH; i++) {
+                        fields[i] = new PacketFields();
+                    }
+                }
+            }
         }
 
         private final PacketCopies copies;
@@ -296,6 +365,10 @@ public final class TrafficScan {
         private final java.util.concurrent.BlockingQueue<Batch> full = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES + 1);
         private final java.util.concurrent.BlockingQueue<Batch> free = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES);
         private final Thread worker;
+        private final PacketObserver observer;
+        /** Folded batches on their way to the observer's thread; null without an observer. */
+        private final java.util.concurrent.BlockingQueue<Batch> folded;
+        private final Thread observing;
         private volatile Throwable failure;
         private Batch batch;
         private boolean done;
@@ -336,13 +409,25 @@ public final class TrafficScan {
         }
 
         Handoff(PacketCopies copies, PacketMatcher matcher) {
+            this(copies, matcher, null);
+        }
+
+        /** With a non-null {@code observer}, which sees each kept packet (see {@link PacketObserver}). */
+        Handoff(PacketCopies copies, PacketMatcher matcher, PacketObserver observer) {
             this.copies = copies;
             this.matcher = matcher;
+            this.observer = observer;
             for (int i = 0; i < BATCHES; i++) {
-                free.add(new Batch());
+                free.add(new Batch(observer != null));
             }
+            folded = observer != null ? new java.util.concurrent.ArrayBlockingQueue<>(BATCHES + 1) : null;
             worker = new Thread(this::analyse, "pcapunit-analysis");
             worker.setDaemon(true);
+            observing = observer != null ? new Thread(this::observe, "pcapunit-observer") : null;
+            if (observing != null) {
+                observing.setDaemon(true);
+                observing.start();
+            }
             worker.start();
             batch = take(free);
         }
@@ -421,6 +506,41 @@ public final class TrafficScan {
                             failure = t; // reported by finish(); the batches still go back to the reader
                         }
                     }
+                    if (folded != null) {
+                        boolean last = b.last; // read first: once handed on, b may be recycled and refilled
+                        put(folded, b); // the observer's thread recycles it, and ends at the last
+                        if (last) {
+                            return;
+                        }
+                        continue;
+                    }
+                    if (b.last) {
+                        return;
+                    }
+                    b.size = 0;
+                    b.used = 0;
+                    free.add(b);
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        /** The observer's thread: hands each folded batch's kept packets over, then recycles it. */
+        private void observe() {
+            try {
+                for (Batch b = take(folded); ; b = take(folded)) {
+                    if (failure == null) {
+                        try {
+                            for (int i = 0; i < b.size; i++) {
+                                if (b.kept[i]) {
+                                    observer.packet(b.fields[i]);
+                                }
+                            }
+                        } catch (Throwable t) {
+                            failure = t; // reported by finish(), as the analysis's own
+                        }
+                    }
                     if (b.last) {
                         return;
                     }
@@ -434,8 +554,9 @@ public final class TrafficScan {
         }
 
         /** What the one-thread loop does with each packet: decode, match, fold (verdicts aside). */
-        private void fold(Batch b, PacketFields f) {
+        private void fold(Batch b, PacketFields reused) {
             for (int i = 0; i < b.size; i++) {
+                PacketFields f = b.fields != null ? b.fields[i] : reused;
                 f.frameNumber = b.frames[i];
                 f.epochNanos = b.nanos[i];
                 f.interfaceId = b.interfaceIds[i];
@@ -444,17 +565,25 @@ public final class TrafficScan {
                 f.capturedLength = b.lengths[i];
                 f.originalLength = b.originalLengths[i];
                 PacketDecoder.decode(b.data, b.offsets[i], b.lengths[i], b.linkTypes[i], f);
-                if (matcher == null || matcher.matches(f)) {
+                boolean keep = matcher == null || matcher.matches(f);
+                if (keep) {
                     copies.accept(f, b.data, b.offsets[i], b.lengths[i], b.several[i]);
+                }
+                if (b.kept != null) {
+                    b.kept[i] = keep;
                 }
             }
         }
 
         private void put(Batch b) {
+            put(full, b);
+        }
+
+        private static void put(java.util.concurrent.BlockingQueue<Batch> q, Batch b) {
             boolean interrupted = false;
             while (true) {
                 try {
-                    full.put(b);
+                    q.put(b);
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -483,10 +612,17 @@ public final class TrafficScan {
         }
 
         private void join() {
+            join(worker);
+            if (observing != null) {
+                join(observing);
+            }
+        }
+
+        private static void join(Thread thread) {
             boolean interrupted = false;
             while (true) {
                 try {
-                    worker.join();
+                    thread.join();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
