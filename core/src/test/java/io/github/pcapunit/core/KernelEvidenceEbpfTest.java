@@ -160,7 +160,7 @@ class KernelEvidenceEbpfTest {
             long connector;
             try (Capture capture = Capture.start(spec)) {
                 EbpfEvidence.awaitAttached(capture);
-                connector = connect(client, "fd00:200:63::20", OUTPUT_PORT);
+                connector = EbpfEvidence.connectFails(client, "fd00:200:63::20", OUTPUT_PORT);
                 result = capture.stop();
             }
 
@@ -224,7 +224,7 @@ class KernelEvidenceEbpfTest {
                     .output(dir.resolve("failing.pcapng")).kernelEvidence(KernelEvidence.REQUIRED).build();
             CaptureResult result;
             try (Capture capture = Capture.start(spec)) {
-                connect(client, path.server().address(), OUTPUT_PORT);
+                EbpfEvidence.connectFails(client, path.server().address(), OUTPUT_PORT);
                 result = capture.stop();
             }
             EvidenceStatus.SourceStatus ebpf = result.evidenceStatus().source(Source.EBPF_DROPS);
@@ -271,7 +271,7 @@ class KernelEvidenceEbpfTest {
                     spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
                 }
                 try {
-                    connector = connect(client, path.server().address(), OUTPUT_PORT);
+                    connector = EbpfEvidence.connectFails(client, path.server().address(), OUTPUT_PORT);
                 } finally {
                     for (Process p : spinners) {
                         p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -316,7 +316,7 @@ class KernelEvidenceEbpfTest {
                 EbpfEvidence.awaitAttached(capture);
             }
             for (int port : new int[] {OUTPUT_PORT, FORWARD_PORT, INPUT_PORT}) {
-                connect(h[0], h[2].address(), port);
+                EbpfEvidence.connectFails(h[0], h[2].address(), port);
             }
             return capture.stop();
         }
@@ -330,23 +330,6 @@ class KernelEvidenceEbpfTest {
                 path.server().tcpEchoServer(port);
             }
         });
-    }
-
-    /**
-     * Connects from {@code host} with a process of its own (so its pid is known), which gives up
-     * when the kernel does: 2 SYNs with tcp_syn_retries=1, about 3 s. Returns the pid.
-     */
-    private static long connect(Host host, String address, int port) throws Exception {
-        String script = "import socket,sys\ns=socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET)\n"
-                + "s.settimeout(10)\n"
-                + "try:\n  s.connect((sys.argv[1], int(sys.argv[2])))\n  print('CONNECTED')\n"
-                + "except OSError as e:\n  print('FAILED', e)\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script, address,
-                Integer.toString(port)).redirectErrorStream(true).start();
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("connect to %s:%d ends", address, port).isTrue();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(out).as("connect to %s:%d", address, port).startsWith("FAILED");
-        return p.pid();
     }
 
     /** Packets the nft rule matching {@code tcp dport port} in {@code host}'s namespace dropped (its counter). */

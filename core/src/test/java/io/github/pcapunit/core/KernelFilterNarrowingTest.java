@@ -81,7 +81,7 @@ class KernelFilterNarrowingTest {
             try (Capture capture = Capture.start(spec)) {
                 EbpfEvidence.awaitAttached(capture);
                 bystander(client, BYSTANDER_DATAGRAMS);
-                connect(client, path.server().address(), PORT);
+                EbpfEvidence.connectFails(client, path.server().address(), PORT);
                 result = capture.stop();
             }
 
@@ -189,16 +189,5 @@ class KernelFilterNarrowingTest {
                 Integer.toString(n)).redirectErrorStream(true).start();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
-    }
-
-    /** Connects from {@code host}; the connect fails when the kernel gives up (2 SYNs, ~3 s). */
-    private static void connect(Host host, String address, int port) throws Exception {
-        String script = "import socket,sys\ns=socket.socket()\ns.settimeout(10)\n"
-                + "try:\n  s.connect((sys.argv[1], int(sys.argv[2])))\n  print('CONNECTED')\n"
-                + "except OSError as e:\n  print('FAILED', e)\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script, address,
-                Integer.toString(port)).redirectErrorStream(true).start();
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(p.getInputStream().readAllBytes())).startsWith("FAILED");
     }
 }

@@ -92,7 +92,7 @@ final class DropFiles {
     /** The one verdict of {@code traffic} on the flows to {@code port} (fails the test if there are more or none). */
     static Verdict onlyVerdict(CapturedTraffic traffic, int port) {
         List<Verdict> v = traffic.verdictsTo(port);
-        assertThat(v).as("verdicts to %d", port).hasSize(1);
+        assertThat(v).as("verdicts to %d: %s", port, v).hasSize(1);
         return v.get(0);
     }
 

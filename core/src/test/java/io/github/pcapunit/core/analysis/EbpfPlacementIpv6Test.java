@@ -16,7 +16,6 @@ import io.github.pcapunit.testing.Leftovers;
 import io.github.pcapunit.testing.NetLab;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,8 +76,8 @@ class EbpfPlacementIpv6Test {
             CaptureResult result;
             try (Capture capture = Capture.start(spec)) {
                 EbpfEvidence.awaitAttached(capture);
-                connect(client, SERVER, OUTPUT_PORT);
-                connect(client, SERVER, INPUT_PORT);
+                EbpfEvidence.connectFails(client, SERVER, OUTPUT_PORT);
+                EbpfEvidence.connectFails(client, SERVER, INPUT_PORT);
                 result = capture.stop();
             }
 
@@ -98,19 +97,6 @@ class EbpfPlacementIpv6Test {
     }
 
     private static Verdict only(CapturedTraffic traffic, int port) {
-        List<Verdict> v = traffic.verdictsTo(port);
-        assertThat(v).as("verdicts to %d", port).hasSize(1);
-        return v.get(0);
-    }
-
-    /** Connects from {@code host}; the SYNs are dropped, so it fails after tcp_syn_retries=1 (about 3 s). */
-    private static void connect(Host host, String address, int port) throws Exception {
-        String script = "import socket,sys\ns=socket.socket(socket.AF_INET6)\ns.settimeout(10)\n"
-                + "try:\n  s.connect((sys.argv[1], int(sys.argv[2])))\n  print('CONNECTED')\n"
-                + "except OSError as e:\n  print('FAILED', e)\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script, address,
-                Integer.toString(port)).redirectErrorStream(true).start();
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("connect to [%s]:%d ends", address, port).isTrue();
-        assertThat(new String(p.getInputStream().readAllBytes())).startsWith("FAILED");
+        return DropFiles.onlyVerdict(traffic, port);
     }
 }

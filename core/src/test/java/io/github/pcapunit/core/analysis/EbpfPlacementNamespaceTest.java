@@ -145,12 +145,12 @@ class EbpfPlacementNamespaceTest {
             }
             ExecutorService pool = Executors.newFixedThreadPool(PORTS.length);
             try {
-                List<Future<String>> all = new ArrayList<>();
+                List<Future<Long>> all = new ArrayList<>();
                 for (int port : PORTS) {
-                    all.add(pool.submit(() -> connect(h[0], h[2].address(), port)));
+                    all.add(pool.submit(() -> EbpfEvidence.connectFails(h[0], h[2].address(), port)));
                 }
-                for (Future<String> f : all) {
-                    assertThat(f.get(30, TimeUnit.SECONDS)).startsWith("FAILED");
+                for (Future<Long> f : all) {
+                    f.get(30, TimeUnit.SECONDS);   // fails with connectFails' assertion when a connect did not fail
                 }
             } finally {
                 pool.shutdownNow();
@@ -170,20 +170,7 @@ class EbpfPlacementNamespaceTest {
         });
     }
 
-    /** A connect from {@code host} that gives up when the kernel does (2 SYNs, about 3 s); its outcome. */
-    private static String connect(Host host, String address, int port) throws Exception {
-        String script = "import socket,sys\ns=socket.socket()\ns.settimeout(10)\n"
-                + "try:\n  s.connect((sys.argv[1], int(sys.argv[2])))\n  print('CONNECTED')\n"
-                + "except OSError as e:\n  print('FAILED', e)\n";
-        Process p = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-c", script, address,
-                Integer.toString(port)).redirectErrorStream(true).start();
-        assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("connect to %s:%d ends", address, port).isTrue();
-        return new String(p.getInputStream().readAllBytes()).strip();
-    }
-
     private static Verdict only(CapturedTraffic traffic, int port) {
-        List<Verdict> v = traffic.verdictsTo(port);
-        assertThat(v).as("verdicts to %d: %s", port, v).hasSize(1);
-        return v.get(0);
+        return DropFiles.onlyVerdict(traffic, port);
     }
 }
