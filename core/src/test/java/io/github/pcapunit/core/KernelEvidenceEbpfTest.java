@@ -93,15 +93,23 @@ class KernelEvidenceEbpfTest {
                 assertThat(d.reason()).contains("NETFILTER_DROP");
                 assertThat(d.description()).contains(" SYN").endsWith("[eBPF, observed]");
             }
-            // one drop time per packet the rule dropped, as nft's own counters count them
-            assertThat(output.times()).as(output.description()).hasSize(dropped(h[0], OUTPUT_PORT)).hasSizeGreaterThan(1);
-            assertThat(forward.times()).as(forward.description()).hasSize(dropped(h[1], FORWARD_PORT));
-            // KNOWN GAP (stop 20's note, item 1): in two of four full CI runs on this round's tree the
-            // server's INPUT record of ONE SYN was missing (2 records vs nft's 3; once the first SYN,
-            // the one the router held for ARP); not reproduced in isolated runs. Until it is found,
-            // one missing INPUT record is tolerated here and no more; every other count stays exact.
-            int inputDropped = dropped(h[2], INPUT_PORT);
-            assertThat(input.times().size()).as(input.description()).isBetween(Math.max(1, inputDropped - 1), inputDropped);
+            // one drop time per packet the rule dropped, as nft's own counters count them: exact,
+            // unless the recorder's status itself says records may be missing (lost by the kernel,
+            // a probe run the kernel skipped, an unreadable line) and how many at most
+            EvidenceStatus.SourceStatus ebpfStatus = result.evidenceStatus().source(Source.EBPF_DROPS);
+            long missing = ebpfStatus.missing();
+            int[] nft = {dropped(h[0], OUTPUT_PORT), dropped(h[1], FORWARD_PORT), dropped(h[2], INPUT_PORT)};
+            Drop[] recorded = {output, forward, input};
+            for (int i = 0; i < 3; i++) {
+                String what = recorded[i].description() + " vs nft's counter " + nft[i] + "; " + ebpfStatus.describe();
+                if (missing == 0) {
+                    assertThat(recorded[i].times()).as(what).hasSize(nft[i]);
+                } else {
+                    assertThat((long) recorded[i].times().size()).as(what).isBetween(Math.max(1, nft[i] - missing),
+                            (long) nft[i]);
+                }
+            }
+            assertThat(nft[0]).as("SYNs dropped on the client's OUTPUT").isGreaterThan(1);
             // the packets' own TTL: 64 leaving the client; the router decrements it before its FORWARD hook
             assertThat(output.ttl()).hasValue(64);
             assertThat(forward.ttl()).hasValue(63);

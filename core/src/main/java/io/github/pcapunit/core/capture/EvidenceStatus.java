@@ -37,7 +37,7 @@ public final class EvidenceStatus {
         /** The kernel's tracepoints (drops, TCP state changes) recorded in a private tracefs instance. */
         KERNEL_TRACE("kernel evidence", JournalKey.PCAPUNIT_KERNEL_TRACE_STATE, JournalKey.PCAPUNIT_KERNEL_TRACE_CAUSE,
                 JournalKey.PCAPUNIT_KERNEL_TRACE_EVENTS, JournalKey.PCAPUNIT_KERNEL_TRACE_NOT_KEPT,
-                JournalKey.PCAPUNIT_KERNEL_TRACE_SCOPE),
+                JournalKey.PCAPUNIT_KERNEL_TRACE_SCOPE, JournalKey.PCAPUNIT_KERNEL_TRACE_MISSING),
         /**
          * Kernel drop records read by an eBPF program ({@code bpftrace} on {@code skb:kfree_skb}):
          * the dropped packet's own headers, namespace, netfilter hook and socket owner, so its
@@ -47,11 +47,12 @@ public final class EvidenceStatus {
          */
         EBPF_DROPS("eBPF drop records", JournalKey.PCAPUNIT_EBPF_DROPS_STATE, JournalKey.PCAPUNIT_EBPF_DROPS_CAUSE,
                 JournalKey.PCAPUNIT_EBPF_DROPS_EVENTS, JournalKey.PCAPUNIT_EBPF_DROPS_NOT_KEPT,
-                JournalKey.PCAPUNIT_EBPF_DROPS_SCOPE),
+                JournalKey.PCAPUNIT_EBPF_DROPS_SCOPE, JournalKey.PCAPUNIT_EBPF_DROPS_MISSING),
         /** nftables trace of the explain mode ({@link CaptureSpec#explainFirewall()}). */
         FIREWALL_EXPLAIN("firewall explain", JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_STATE,
                 JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_CAUSE, JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_EVENTS,
-                JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_NOT_KEPT, JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_SCOPE);
+                JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_NOT_KEPT, JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_SCOPE,
+                JournalKey.PCAPUNIT_FIREWALL_EXPLAIN_MISSING);
 
         private final String label;
         private final JournalKey stateKey;
@@ -59,15 +60,17 @@ public final class EvidenceStatus {
         private final JournalKey eventsKey;
         private final JournalKey notKeptKey;
         private final JournalKey scopeKey;
+        private final JournalKey missingKey;
 
         Source(String label, JournalKey stateKey, JournalKey causeKey, JournalKey eventsKey, JournalKey notKeptKey,
-                JournalKey scopeKey) {
+                JournalKey scopeKey, JournalKey missingKey) {
             this.label = label;
             this.stateKey = stateKey;
             this.causeKey = causeKey;
             this.eventsKey = eventsKey;
             this.notKeptKey = notKeptKey;
             this.scopeKey = scopeKey;
+            this.missingKey = missingKey;
         }
     }
 
@@ -98,8 +101,14 @@ public final class EvidenceStatus {
         private final long events;
         private final long notKept;
         private final String scope;
+        private final long missing;
 
         private SourceStatus(Source source, State state, String cause, long events, long notKept, String scope) {
+            this(source, state, cause, events, notKept, scope, 0);
+        }
+
+        private SourceStatus(Source source, State state, String cause, long events, long notKept, String scope,
+                long missing) {
             this.source = Objects.requireNonNull(source, "source");
             this.state = Objects.requireNonNull(state, "state");
             // one line each, as a journal field holds it: the value read back equals this one
@@ -107,6 +116,7 @@ public final class EvidenceStatus {
             this.events = events;
             this.notKept = notKept;
             this.scope = scope == null ? null : scope.replace('\n', ' ');
+            this.missing = missing;
         }
 
         /** {@code source} recorded. */
@@ -137,12 +147,31 @@ public final class EvidenceStatus {
             if (events < 0 || notKept < 0) {
                 throw new IllegalArgumentException("event counts must be >= 0, got " + events + " and " + notKept);
             }
-            return new SourceStatus(source, state, cause, events, notKept, scope);
+            return new SourceStatus(source, state, cause, events, notKept, scope, missing);
+        }
+
+        /**
+         * A copy saying that up to {@code missing} (≥ 0) records may be missing from it: the kernel
+         * lost them before they were read, skipped the program that records them, or they could not
+         * be read; the scope says which. A check that counts records can allow for them, e.g.
+         * {@code recorded >= expected - status.missing()}, and must not when it is 0.
+         */
+        public SourceStatus withMissing(long missing) {
+            if (missing < 0) {
+                throw new IllegalArgumentException("missing records must be >= 0, got " + missing);
+            }
+            return new SourceStatus(source, state, cause, events, notKept, scope, missing);
+        }
+
+        /** Records that may be missing (an upper bound; 0: none known to be missing), see {@link #withMissing}. */
+        public long missing() {
+            return missing;
         }
 
         /** A copy saying what the source observed, e.g. {@code "tcp dport 1433" in the JVM's namespace}. */
         public SourceStatus withScope(String scope) {
-            return new SourceStatus(source, state, cause, events, notKept, Objects.requireNonNull(scope, "scope"));
+            return new SourceStatus(source, state, cause, events, notKept, Objects.requireNonNull(scope, "scope"),
+                    missing);
         }
 
         private static String requireCause(String cause) {
@@ -215,6 +244,9 @@ public final class EvidenceStatus {
                                     ? " more counted per reason and flow, not kept one by one"
                                     : " over the limit not kept");
                         }
+                        if (missing > 0) {
+                            s.append(", up to ").append(missing).append(" missing");
+                        }
                     }
                     break;
                 case NOT_REQUESTED:
@@ -243,19 +275,19 @@ public final class EvidenceStatus {
             }
             SourceStatus x = (SourceStatus) o;
             return source == x.source && state == x.state && Objects.equals(cause, x.cause) && events == x.events
-                    && notKept == x.notKept && Objects.equals(scope, x.scope);
+                    && notKept == x.notKept && Objects.equals(scope, x.scope) && missing == x.missing;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(source, state, cause, events, notKept, scope);
+            return Objects.hash(source, state, cause, events, notKept, scope, missing);
         }
 
         @Override
         public String toString() {
             return source + " " + state + (cause == null ? "" : " (" + cause + ")")
                     + (events < 0 ? "" : " events=" + events + " notKept=" + notKept)
-                    + (scope == null ? "" : " scope=" + scope);
+                    + (scope == null ? "" : " scope=" + scope) + (missing == 0 ? "" : " missing=" + missing);
         }
     }
 
@@ -346,6 +378,9 @@ public final class EvidenceStatus {
             if (s.scope != null) {
                 b.field(s.source.scopeKey, s.scope);
             }
+            if (s.missing > 0) {
+                b.field(s.source.missingKey, Long.toString(s.missing));
+            }
         }
         return b.build();
     }
@@ -389,6 +424,9 @@ public final class EvidenceStatus {
             }
             if (entry.has(source.scopeKey)) {
                 s = s.withScope(entry.get(source.scopeKey).orElseThrow());
+            }
+            if (entry.has(source.missingKey)) {
+                s = s.withMissing(number(entry, source.missingKey));
             }
             b.source(s);
         }

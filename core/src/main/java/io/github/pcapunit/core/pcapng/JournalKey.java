@@ -94,6 +94,8 @@ public enum JournalKey {
     PCAPUNIT_KERNEL_TRACE_EVENTS("PCAPUNIT_KERNEL_TRACE_EVENTS"),
     /** Events the kernel trace recorder could not keep (over its limit), when counted. */
     PCAPUNIT_KERNEL_TRACE_NOT_KEPT("PCAPUNIT_KERNEL_TRACE_NOT_KEPT"),
+    /** Events the kernel trace recorder may have missed (an upper bound), when counted. */
+    PCAPUNIT_KERNEL_TRACE_MISSING("PCAPUNIT_KERNEL_TRACE_MISSING"),
     /** What the kernel trace recorder observed, for people. */
     PCAPUNIT_KERNEL_TRACE_SCOPE("PCAPUNIT_KERNEL_TRACE_SCOPE"),
     /** Evidence status of the eBPF drop recorder (bpftrace): {@code RECORDED}, {@code UNAVAILABLE}, ... */
@@ -104,6 +106,8 @@ public enum JournalKey {
     PCAPUNIT_EBPF_DROPS_EVENTS("PCAPUNIT_EBPF_DROPS_EVENTS"),
     /** Drops the eBPF drop recorder counted but did not keep one by one, when counted. */
     PCAPUNIT_EBPF_DROPS_NOT_KEPT("PCAPUNIT_EBPF_DROPS_NOT_KEPT"),
+    /** Drop records the eBPF drop recorder may have missed (an upper bound: lost, skipped or unreadable), when counted. */
+    PCAPUNIT_EBPF_DROPS_MISSING("PCAPUNIT_EBPF_DROPS_MISSING"),
     /** When and what the eBPF drop recorder observed, for people. */
     PCAPUNIT_EBPF_DROPS_SCOPE("PCAPUNIT_EBPF_DROPS_SCOPE"),
     /** Evidence status of firewall explain mode. */
@@ -114,6 +118,8 @@ public enum JournalKey {
     PCAPUNIT_FIREWALL_EXPLAIN_EVENTS("PCAPUNIT_FIREWALL_EXPLAIN_EVENTS"),
     /** Verdicts firewall explain mode could not keep, when counted. */
     PCAPUNIT_FIREWALL_EXPLAIN_NOT_KEPT("PCAPUNIT_FIREWALL_EXPLAIN_NOT_KEPT"),
+    /** Verdicts firewall explain mode may have missed (an upper bound), when counted. */
+    PCAPUNIT_FIREWALL_EXPLAIN_MISSING("PCAPUNIT_FIREWALL_EXPLAIN_MISSING"),
     /** What firewall explain mode traced (match and namespaces), for people. */
     PCAPUNIT_FIREWALL_EXPLAIN_SCOPE("PCAPUNIT_FIREWALL_EXPLAIN_SCOPE");
 

@@ -56,6 +56,25 @@ class EvidenceStatusTest {
     }
 
     @Test
+    void missingRecords_areAnUpperBoundThatRoundTripsAndIsSaid() {
+        SourceStatus ebpf = SourceStatus.recorded(Source.EBPF_DROPS).withScope("from 10:00 to stop; the kernel skipped"
+                + " bpftrace's probes 2 times").withCounts(9, 0).withMissing(2);
+        EvidenceStatus status = EvidenceStatus.builder(KernelEvidence.AUTO).source(ebpf).build();
+
+        assertThat(EvidenceStatus.fromJournalEntry(status.toJournalEntry(T0))).contains(status);
+        assertThat(ebpf.missing()).isEqualTo(2);
+        assertThat(ebpf.describe()).endsWith(": 9 drops, up to 2 missing");
+        // none missing: not written, read back as 0, not said
+        SourceStatus complete = SourceStatus.recorded(Source.EBPF_DROPS).withCounts(9, 0);
+        assertThat(EvidenceStatus.builder(KernelEvidence.AUTO).source(complete).build().toJournalEntry(T0)
+                .has(JournalKey.PCAPUNIT_EBPF_DROPS_MISSING)).isFalse();
+        assertThat(complete.missing()).isZero();
+        assertThat(complete.describe()).doesNotContain("missing");
+        assertThatThrownBy(() -> complete.withMissing(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+    }
+
+    @Test
     void describe_isDerivedFromTheValue() {
         assertThat(EvidenceStatus.builder(KernelEvidence.OFF).build().describe()).isEqualTo("kernel evidence off");
         assertThat(EvidenceStatus.builder(KernelEvidence.AUTO)

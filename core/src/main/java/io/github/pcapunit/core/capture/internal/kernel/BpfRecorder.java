@@ -284,6 +284,7 @@ public final class BpfRecorder {
      * filter in the kernel is widened to them before it returns (when attached; else on attaching).
      */
     BpfSubscription subscribe(BpfSubscription.Filter filter) {
+        long skipsBefore = skippedRuns(); // a few /proc reads: outside the locks
         synchronized (BpfRecorder.class) {
             idleSince = -1;
             // the kernel prints the new namespaces from the command on: the subscription's time
@@ -291,7 +292,8 @@ public final class BpfRecorder {
             // that time is offered to the subscription (it is in the list before the next line).
             synchronized (lock) {
                 watch(filter, +1);
-                BpfSubscription s = new BpfSubscription(this, filter, Instant.now(), lines.lost());
+                BpfSubscription s = new BpfSubscription(this, filter, Instant.now(), lines.lost(), skipsBefore,
+                        lines.skipped());
                 subscriptions.add(s);
                 return s;
             }
@@ -603,6 +605,51 @@ public final class BpfRecorder {
     Instant wall(long mono) {
         synchronized (lock) {
             return lines.wall(mono);
+        }
+    }
+
+    /**
+     * Times the kernel did not run one of bpftrace's programs since it loaded them, the sum of
+     * their {@code recursion_misses} ({@code /proc/<bpftrace>/fdinfo}); -1 when that cannot be
+     * read. The kernel runs no tracepoint or perf-event BPF program while another runs on the same
+     * CPU ({@code trace_call_bpf} counts it as a miss and returns): a drop in a softirq that
+     * interrupted one of the probes on that CPU leaves no record. An upper bound on the drop
+     * records missing for that reason (a skipped heartbeat or socket-owner probe counts too).
+     */
+    long skippedRuns() {
+        java.nio.file.Path fdinfo = java.nio.file.Path.of("/proc", Long.toString(process.pid()), "fdinfo");
+        long sum = 0;
+        boolean any = false;
+        try (java.util.stream.Stream<Path> fds = Files.list(fdinfo)) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                String text;
+                try {
+                    text = Files.readString(fd);
+                } catch (IOException e) {
+                    continue; // closed meanwhile
+                }
+                if (!text.contains("prog_type:")) {
+                    continue;
+                }
+                int at = text.indexOf("recursion_misses:");
+                if (at < 0) {
+                    return -1; // a kernel that does not count them
+                }
+                int end = text.indexOf('\n', at);
+                sum += Long.parseLong(text.substring(at + "recursion_misses:".length(), end < 0 ? text.length() : end)
+                        .strip());
+                any = true;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return any ? sum : -1;
+    }
+
+    /** Lines of bpftrace's output that were neither a record nor its banner (a garbled record among them). */
+    long unreadableLines() {
+        synchronized (lock) {
+            return lines.skipped();
         }
     }
 

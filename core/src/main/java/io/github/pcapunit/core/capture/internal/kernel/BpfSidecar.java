@@ -357,11 +357,17 @@ public final class BpfSidecar implements CaptureSidecar {
                 + recorder.readUntil().map(t -> t + " (its output lagged behind a flood: later drops are missing)")
                         .orElse("stop")
                 + (recorder.lost() > 0 ? "; the kernel lost " + recorder.lost() + " drop records bpftrace read too"
-                        + " slowly" : "");
+                        + " slowly" : "")
+                + (recorder.skippedRuns() > 0 ? "; the kernel skipped bpftrace's probes " + recorder.skippedRuns()
+                        + " times (it runs no BPF program while another runs on the same CPU): up to "
+                        + recorder.skippedRuns() + " drop records are missing" : "")
+                + (recorder.unreadableLines() > 0 ? "; " + recorder.unreadableLines() + " lines of bpftrace's output"
+                        + " could not be read as records: up to as many drop records are missing" : "");
         String narrowed = narrowing();
         return SourceStatus.recorded(Source.EBPF_DROPS)
                 .withScope((scope.isEmpty() ? when : when + ", of " + scope) + narrowed)
-                .withCounts(emitted.size(), recorder.overflow() + recorder.lost());
+                .withCounts(emitted.size(), recorder.overflow())
+                .withMissing(recorder.lost() + Math.max(0, recorder.skippedRuns()) + recorder.unreadableLines());
     }
 
     @Override

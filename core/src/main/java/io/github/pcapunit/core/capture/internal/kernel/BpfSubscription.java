@@ -102,6 +102,12 @@ final class BpfSubscription {
     private final Instant from;
     private final long startNanos = System.nanoTime();
     private final long lostBefore;
+    private final long skipsBefore;
+    private final long unreadableBefore;
+    /** Set at stop: probe runs the kernel skipped while this subscription ran (-1: unknown). */
+    private volatile long skipped = -1;
+    /** Set at stop: lines of bpftrace's output not read as a record while this subscription ran. */
+    private volatile long unreadable;
     private final Object lock = new Object();
     private final List<KernelEvent> events = new ArrayList<>();
     private final Map<List<String>, Integer> keptPerKind = new HashMap<>();
@@ -115,16 +121,24 @@ final class BpfSubscription {
     private volatile Instant readUntil;
     private volatile boolean stopped;
 
-    BpfSubscription(BpfRecorder recorder, Filter filter, Instant from, long lostBefore) {
+    /**
+     * @param lostBefore       the recorder's {@link BpfRecorder#lost()} at the start
+     * @param skipsBefore      its {@link BpfRecorder#skippedRuns()} at the start (-1: unknown)
+     * @param unreadableBefore its {@link BpfRecorder#unreadableLines()} at the start
+     */
+    BpfSubscription(BpfRecorder recorder, Filter filter, Instant from, long lostBefore, long skipsBefore,
+            long unreadableBefore) {
         this.recorder = recorder;
         this.filter = filter;
         this.from = from;
         this.lostBefore = lostBefore;
+        this.skipsBefore = skipsBefore;
+        this.unreadableBefore = unreadableBefore;
     }
 
     /** For tests of the limits: a subscription of no recorder, taking every drop. */
     static BpfSubscription forLimitsTest() {
-        return new BpfSubscription(null, new Filter(List.of(), List.of()), Instant.EPOCH, 0);
+        return new BpfSubscription(null, new Filter(List.of(), List.of()), Instant.EPOCH, 0, 0, 0);
     }
 
     /** The JVM's recorder it belongs to (null in limit tests). */
@@ -213,6 +227,19 @@ final class BpfSubscription {
     }
 
     /**
+     * Runs of bpftrace's probes the kernel skipped while this subscription ran (known at its stop;
+     * -1 when unknown): up to as many drop records are missing ({@link BpfRecorder#skippedRuns()}).
+     */
+    long skippedRuns() {
+        return skipped;
+    }
+
+    /** Lines of bpftrace's output, while this subscription ran, that could not be read as a record (known at stop). */
+    long unreadableLines() {
+        return unreadable;
+    }
+
+    /**
      * Reads bpftrace's output up to this moment (at most {@link BpfRecorder#DRAIN_MILLIS}) and
      * detaches; bpftrace stays for the next capture. Safe to call twice.
      */
@@ -222,6 +249,9 @@ final class BpfSubscription {
         }
         if (recorder != null) {
             readUntil = recorder.drain(System.nanoTime()).orElse(null);
+            long skipsNow = recorder.skippedRuns();
+            skipped = skipsBefore < 0 || skipsNow < 0 ? -1 : skipsNow - skipsBefore;
+            unreadable = recorder.unreadableLines() - unreadableBefore;
         }
         if (endedAt == null) {
             endedAt = recorder == null ? Instant.now() : recorder.endedAt().orElse(Instant.now());
