@@ -1,5 +1,6 @@
 package io.github.pcapunit.testing;
 
+import io.github.pcapunit.core.capture.internal.PidNamespaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -114,7 +115,7 @@ public final class DockerLab implements AutoCloseable {
 
     /** As {@link #run(String, String...)}, with {@code docker run} options, e.g. {@code ["--network", "none"]}. */
     public synchronized Container run(String role, List<String> dockerOptions, String... command) {
-        String name = "pcapunit-" + pid + "-" + labId + "-" + role + PidNamespace.suffix("-");
+        String name = "pcapunit-" + pid + "-" + labId + "-" + role + PidNamespaces.suffix("-");
         List<String> cmd = new ArrayList<>(List.of("docker", "run", "-d", "--name", name));
         cmd.addAll(dockerOptions);
         cmd.add(IMAGE);
@@ -257,15 +258,16 @@ public final class DockerLab implements AutoCloseable {
     }
 
     /**
-     * Removes containers named after processes that no longer run; never one named for another PID
-     * namespace (see {@link PidNamespace}).
+     * Removes containers named after processes that no longer run, as far as
+     * {@link PidNamespaces#isGone} can tell: never one of a live process, whatever PID namespace
+     * its name is for.
      */
     private static void removeStaleContainers() {
         ExecResult r = Commands.exec(List.of("docker", "ps", "-a", "--format", "{{.Names}}"), null,
                 Commands.DEFAULT_TIMEOUT);
         for (String name : r.stdout().lines().toList()) {
             var m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-.*?(?:-pidns(\\d+))?").matcher(name);
-            if (m.matches() && PidNamespace.canJudge(m.group(2)) && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
+            if (m.matches() && m.group(1).length() < 19 && PidNamespaces.isGone(Long.parseLong(m.group(1)), m.group(2))) {
                 Commands.exec(List.of("docker", "rm", "-f", "-v", name), null, Commands.DEFAULT_TIMEOUT);
             }
         }

@@ -1,5 +1,6 @@
 package io.github.pcapunit.testing;
 
+import io.github.pcapunit.core.capture.internal.PidNamespaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,11 @@ public final class Leftovers {
     static final Path SLOT_DIR = Path.of("/run/pcapunit-netlab");
     static final Path TRACEFS_INSTANCES = Path.of("/sys/kernel/tracing/instances");
 
-    // names end in "-pidns<inode>" when made outside the initial PID namespace (see PidNamespace)
-    private static final Pattern NAMESPACE = Pattern.compile("pcapunit-(\\d+)-\\S*?(?:-pidns(\\d+))?");
+    // names end in "-pidns<inode>" when made outside the initial PID namespace (see PidNamespaces)
+    private static final Pattern NAMESPACE = Pattern.compile("pcapunit-(\\d{1,18})-\\S*?(?:-pidns(\\d+))?");
     private static final Pattern ROOT_VETH = Pattern.compile("pcu(\\d+)");
-    private static final Pattern NFT_TABLE = Pattern.compile("table (\\S+) (pcapunit_(\\d+)_\\S*?(?:_pidns(\\d+))?)");
-    private static final Pattern INSTANCE = Pattern.compile("pcapunit-(\\d+)-\\S*?(?:-pidns(\\d+))?");
+    private static final Pattern NFT_TABLE = Pattern.compile("table (\\S+) (pcapunit_(\\d{1,18})_\\S*?(?:_pidns(\\d+))?)");
+    private static final Pattern INSTANCE = Pattern.compile("pcapunit-(\\d{1,18})-\\S*?(?:-pidns(\\d+))?");
 
     private Leftovers() {
     }
@@ -77,8 +78,10 @@ public final class Leftovers {
     /**
      * Removes every item whose creating process is gone (a JVM that was killed, a crashed run):
      * processes left inside such namespaces are killed first. Called by {@link NetLab#create()}.
-     * An item named for another PID namespace is never removed: its pid cannot be checked from here
-     * (see {@link PidNamespace}).
+     * An item is removed only when {@link PidNamespaces#isGone} can tell its creator is gone: never
+     * one of another PID namespace whose processes this JVM cannot see, and never a {@code pcu}
+     * veth without a slot file (whose creator is unknown: its slot file may be in another mount
+     * namespace's /run); such a veth goes with the namespace at its other end.
      *
      * @return the items removed, one readable line each
      */
@@ -92,10 +95,6 @@ public final class Leftovers {
         }
         cleanOrphanSlotFiles();
         return removed;
-    }
-
-    static boolean isAlive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
     private static List<Item> scan() {
@@ -189,7 +188,7 @@ public final class Leftovers {
                 }
                 int slot = Integer.parseInt(name.substring(5));
                 OptionalLong owner = slotOwner(slot);
-                if (owner.isPresent() && PidNamespace.canJudge(slotPidNamespace(slot)) && !isAlive(owner.getAsLong())) {
+                if (owner.isPresent() && PidNamespaces.isGone(owner.getAsLong(), slotPidNamespace(slot))) {
                     // The veth went with its namespace; only the lock file remains.
                     Commands.exec(List.of("ip", "link", "del", "pcu" + name.substring(5)), null, Commands.DEFAULT_TIMEOUT);
                     Files.deleteIfExists(file);
@@ -222,9 +221,9 @@ public final class Leftovers {
             return kind.label + " " + name + where;
         }
 
-        /** Gone, as far as this JVM can tell: never an item of another PID namespace. */
+        /** Its creator is known to be gone ({@link PidNamespaces#isGone}); an item of no known creator never is. */
         boolean isStale() {
-            return PidNamespace.canJudge(pidns) && (pid.isEmpty() || !isAlive(pid.getAsLong()));
+            return pid.isPresent() && PidNamespaces.isGone(pid.getAsLong(), pidns);
         }
 
         void remove() {

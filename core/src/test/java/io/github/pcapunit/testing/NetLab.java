@@ -1,5 +1,6 @@
 package io.github.pcapunit.testing;
 
+import io.github.pcapunit.core.capture.internal.PidNamespaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Assumptions;
  * }</pre>
  *
  * <p>Names carry this JVM's pid ({@code pcapunit-<pid>-<lab>-<role>}, with {@code -pidns<inode>}
- * outside the initial PID namespace: see {@link PidNamespace}); {@link Leftovers} lists and
+ * outside the initial PID namespace: see {@link PidNamespaces}); {@link Leftovers} lists and
  * removes them. Needs root; tests call {@link #assumeAvailable()} first to skip otherwise.
  */
 public final class NetLab implements AutoCloseable {
@@ -270,14 +271,14 @@ public final class NetLab implements AutoCloseable {
     }
 
     String nftTableName() {
-        return "pcapunit_" + pid + "_" + labId + PidNamespace.suffix("_");
+        return "pcapunit_" + pid + "_" + labId + PidNamespaces.suffix("_");
     }
 
     private String namespaceName(String role) {
         if (hosts.containsKey(role)) {
             throw new IllegalArgumentException("this lab already has a host \"" + role + "\"; use another role name");
         }
-        return id() + "-" + role + PidNamespace.suffix("-");
+        return id() + "-" + role + PidNamespaces.suffix("-");
     }
 
     private void checkOpen() {
@@ -372,7 +373,7 @@ public final class NetLab implements AutoCloseable {
             int slot = (start + i) % SLOTS;
             Path file = Leftovers.SLOT_DIR.resolve("slot-" + slot);
             try {
-                Files.writeString(file, pid + PidNamespace.suffix(" "), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
+                Files.writeString(file, pid + PidNamespaces.suffix(" "), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException taken) {
                 continue;

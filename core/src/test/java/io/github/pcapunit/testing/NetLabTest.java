@@ -3,6 +3,8 @@ package io.github.pcapunit.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.pcapunit.core.capture.internal.ChildPidNamespace;
+import io.github.pcapunit.core.capture.internal.PidNamespaces;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -193,7 +195,7 @@ class NetLabTest {
     void namespaceOfDeadProcess_isRemovedByRemoveStale() throws Exception {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        String stale = "pcapunit-" + dead.pid() + "-1-ghost" + PidNamespace.suffix("-");
+        String stale = "pcapunit-" + dead.pid() + "-1-ghost" + PidNamespaces.suffix("-");
         Commands.run("ip", "netns", "add", stale);
 
         List<String> removed = Leftovers.removeStale();
@@ -203,39 +205,74 @@ class NetLabTest {
     }
 
     /**
-     * A pid is checkable only in its own PID namespace: a JVM under {@code unshare -pf} once removed
-     * a concurrent suite's live namespaces because their pids looked dead from inside. Items named
-     * for another PID namespace stay, whatever their pid; this namespace's dead ones go.
+     * A pid is checkable only where its PID namespace's processes are seen: a JVM under
+     * {@code unshare -pf} once removed a concurrent suite's live namespaces because their pids
+     * looked dead from inside. With a real child PID namespace and a live process in it: its items
+     * stay in every sweep, also one named the old way (no pidns, as code before such names wrote
+     * inside a container); an item of a pid that namespace does not have is removed from the
+     * initial namespace, which sees every process, and left alone from inside a child one.
      */
     @Test
-    void itemsOfAnotherPidNamespace_areLeftAloneByRemoveStale() throws Exception {
+    void itemsOfAnotherPidNamespace_areRemovedOnlyWhereTheirCreatorIsSeenGone() throws Exception {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        String own = PidNamespace.OWN.orElse(PidNamespace.INITIAL);
-        String ours = "pcapunit-" + dead.pid() + "-1-mine" + PidNamespace.suffix("-");
-        String theirs = "pcapunit-" + dead.pid() + "-1-theirs-pidns1" + own; // another namespace's inode
-        // in a child PID namespace, a name without one is the initial namespace's: not ours to judge either
-        String initial = "pcapunit-" + dead.pid() + "-1-initial";
-        String theirTable = "pcapunit_" + dead.pid() + "_1_pidns1" + own;
-        List<String> names = PidNamespace.canJudge(null) ? List.of(ours, theirs) : List.of(ours, theirs, initial);
-        try {
-            for (String name : names) {
-                Commands.run("ip", "netns", "add", name);
+        boolean host = PidNamespaces.own().orElse("").equals(PidNamespaces.INITIAL);
+        try (ChildPidNamespace child = ChildPidNamespace.start()) {
+            String ours = "pcapunit-" + dead.pid() + "-1-mine" + PidNamespaces.suffix("-");
+            String live = "pcapunit-" + child.pid() + "-1-live-pidns" + child.inode();
+            String oldStyle = "pcapunit-" + child.pid() + "-1-old"; // alive only in the child namespace
+            String goneThere = "pcapunit-" + (child.pid() + 1) + "-1-gone-pidns" + child.inode();
+            String liveTable = "pcapunit_" + child.pid() + "_1_pidns" + child.inode();
+            List<String> names = List.of(ours, live, oldStyle, goneThere);
+            try {
+                for (String name : names) {
+                    Commands.run("ip", "netns", "add", name);
+                }
+                Commands.run("nft", "add", "table", "inet", liveTable);
+
+                List<String> removed = Leftovers.removeStale();
+
+                assertThat(removed).anyMatch(s -> s.contains(ours + " "));
+                assertThat(removed).as("a live process's items, whatever their names")
+                        .noneMatch(s -> s.contains(live + " ") || s.contains(oldStyle + " ") || s.contains(liveTable));
+                if (host) {
+                    assertThat(removed).as("pid %d is not in namespace %s", child.pid() + 1, child.inode())
+                            .anyMatch(s -> s.contains(goneThere + " "));
+                } else {
+                    assertThat(removed).as("another namespace's, not seen from here").noneMatch(s -> s.contains(goneThere));
+                }
+                assertThat(Leftovers.all()).anyMatch(s -> s.contains(live + " ")).anyMatch(s -> s.contains(liveTable))
+                        .noneMatch(s -> s.contains(ours + " "));
+            } finally {
+                for (String name : names) {
+                    Commands.exec(List.of("ip", "netns", "del", name), null, Commands.DEFAULT_TIMEOUT);
+                }
+                Commands.exec(List.of("nft", "delete", "table", "inet", liveTable), null, Commands.DEFAULT_TIMEOUT);
             }
-            Commands.run("nft", "add", "table", "inet", theirTable);
+        }
+    }
+
+    /**
+     * A {@code pcu} veth without a slot file names no creator (its slot file may be in another
+     * mount namespace's /run, as a container sharing the host's network has it): a sweep leaves it
+     * alone; it goes with the namespace at its other end.
+     */
+    @Test
+    void vethWithoutSlotFile_isLeftAloneByRemoveStale() {
+        String veth = "pcu" + (90_000 + ProcessHandle.current().pid() % 10_000);
+        String peer = "pcapunit-" + ProcessHandle.current().pid() + "-noslot";
+        assertThat(Leftovers.SLOT_DIR.resolve("slot-" + veth.substring(3))).doesNotExist();
+        Commands.run("ip", "netns", "add", peer);
+        try {
+            Commands.run("ip", "link", "add", veth, "type", "veth", "peer", "name", "to-jvm", "netns", peer);
 
             List<String> removed = Leftovers.removeStale();
 
-            assertThat(removed).anyMatch(s -> s.contains(ours + " "));
-            assertThat(removed).noneMatch(s -> s.contains(theirs) || s.contains(initial + " ") || s.contains(theirTable));
-            assertThat(Leftovers.all()).anyMatch(s -> s.contains(theirs))
-                    .anyMatch(s -> s.contains(theirTable))
-                    .noneMatch(s -> s.contains(ours + " "));
+            assertThat(removed).noneMatch(s -> s.contains(veth + " "));
+            assertThat(Commands.exec(List.of("ip", "link", "show", veth), null, Commands.DEFAULT_TIMEOUT).succeeded())
+                    .as("veth %s still there", veth).isTrue();
         } finally {
-            for (String name : names) {
-                Commands.exec(List.of("ip", "netns", "del", name), null, Commands.DEFAULT_TIMEOUT);
-            }
-            Commands.exec(List.of("nft", "delete", "table", "inet", theirTable), null, Commands.DEFAULT_TIMEOUT);
+            Commands.exec(List.of("ip", "netns", "del", peer), null, Commands.DEFAULT_TIMEOUT); // the veth goes with it
         }
     }
 

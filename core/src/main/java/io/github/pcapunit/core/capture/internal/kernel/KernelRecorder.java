@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.capture.internal.kernel;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.capture.internal.PidNamespaces;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Records kernel events in a private tracefs instance
- * ({@code instances/pcapunit-<pid>-<n>}, never the global buffer) while a capture runs. A daemon
+ * ({@code instances/pcapunit-<pid>-<n>}, {@code -pidns<inode>} added outside the initial PID
+ * namespace: see {@link PidNamespaces}; never the global buffer) while a capture runs. A daemon
  * thread "pcapunit-kernel-trace" reads {@code trace_pipe}; {@link #stop()} turns the events off,
  * writes a marker, reads up to it and removes the instance. The instance is also removed on a
  * failed start and by a shutdown hook.
@@ -84,7 +86,8 @@ public final class KernelRecorder implements AutoCloseable {
     private Thread reader;
     private volatile boolean stopped;
 
-    private KernelRecorder(Path instance, DropReasons reasons) {
+    /** A recorder of {@code instance} that reads nothing yet ({@link #start()} starts one; tests feed {@link #accept}). */
+    KernelRecorder(Path instance, DropReasons reasons) {
         this.instance = instance;
         this.reasons = reasons;
         this.parser = new TraceLines(TraceLines.measureOffset());
@@ -115,7 +118,7 @@ public final class KernelRecorder implements AutoCloseable {
         Path root = Tracefs.root().orElseThrow();
         removeStaleInstances(root.resolve("instances"));
         Path instance = root.resolve("instances").resolve("pcapunit-" + ProcessHandle.current().pid() + "-"
-                + SEQ.incrementAndGet() + PID_NAMESPACE.map(ns -> "-pidns" + ns).orElse(""));
+                + SEQ.incrementAndGet() + PidNamespaces.suffix("-"));
         DropReasons reasons;
         try {
             reasons = DropReasons.parse(Files.readString(root.resolve("events/skb/kfree_skb/format")));
@@ -139,40 +142,18 @@ public final class KernelRecorder implements AutoCloseable {
     }
 
     /**
-     * This JVM's PID namespace inode ({@code /proc/self/ns/pid}), written into its instance names:
-     * tracefs is one for the whole machine, but a pid means something only in its own PID
-     * namespace (a JVM in a container does not see the host's processes, nor the host its pids).
-     */
-    private static final Optional<String> PID_NAMESPACE = pidNamespace();
-
-    private static Optional<String> pidNamespace() {
-        try {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid:\\[(\\d+)]")
-                    .matcher(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
-            return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
      * Removes instances {@code pcapunit-<pid>-<n>[-pidns<inode>]} whose JVM is gone (killed with
      * SIGKILL, so its shutdown hook never ran): a forgotten instance keeps tracing and holds a
-     * buffer. An instance of another PID namespace is never touched: its pid cannot be checked from
-     * here (a containerised JVM would otherwise remove the host's live instances, and the reverse).
+     * buffer. Tracefs is one for the whole machine, pids are not: an instance is removed only when
+     * {@link PidNamespaces#isGone} can tell its JVM is gone (a containerised JVM would otherwise
+     * remove the host's live instances, and the reverse).
      */
     static void removeStaleInstances(Path instances) {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("pcapunit-(\\d{1,18})-\\d+(?:-pidns(\\d+))?");
         try (java.util.stream.Stream<Path> dirs = Files.list(instances)) {
             for (Path dir : dirs.toList()) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pcapunit-(\\d+)-\\d+(?:-pidns(\\d+))?")
-                        .matcher(dir.getFileName().toString());
-                if (!m.matches() || m.group(1).length() >= 19) {
-                    continue;
-                }
-                // a name without its PID namespace (written before they were named) is judged as before
-                boolean samePidNamespace = m.group(2) == null || PID_NAMESPACE.map(m.group(2)::equals).orElse(false);
-                if (samePidNamespace
-                        && ProcessHandle.of(Long.parseLong(m.group(1))).map(p -> !p.isAlive()).orElse(true)) {
+                java.util.regex.Matcher m = name.matcher(dir.getFileName().toString());
+                if (m.matches() && PidNamespaces.isGone(Long.parseLong(m.group(1)), m.group(2))) {
                     removeInstanceDir(dir);
                 }
             }
@@ -322,21 +303,7 @@ public final class KernelRecorder implements AutoCloseable {
                 if (line.contains(stopMarker)) {
                     return;
                 }
-                // A drop past the limits is only counted, read without regex or field map: a flood
-                // is tens of thousands of kfree_skb a second, and stop() drains the backlog.
-                TraceLines.Drop drop = parser.brief(line);
-                if (drop != null) {
-                    String reason = drop.reason();
-                    if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
-                        reason = reasons.name(Integer.parseInt(reason));
-                    }
-                    List<String> kind = dropKey(reason, drop.location(), drop.protocol(), true);
-                    if (!mayKeep(kind)) {
-                        summarize(fine() ? kind : dropKey(reason, "", "", false), drop.epochNanos());
-                        continue;
-                    }
-                }
-                parser.parse(line).ifPresent(this::keep);
+                accept(line);
             }
         } catch (IOException e) {
             if (!stopped) {
@@ -351,6 +318,25 @@ public final class KernelRecorder implements AutoCloseable {
         }
     }
 
+    /** Takes one line of {@code trace_pipe}: an event is kept, counted in a summary, or (not an event) skipped. */
+    void accept(String line) {
+        // A drop past the limits is only counted, read without regex or field map: a flood
+        // is tens of thousands of kfree_skb a second, and stop() drains the backlog.
+        TraceLines.Drop drop = parser.brief(line);
+        if (drop != null) {
+            String reason = drop.reason();
+            if (!reason.isEmpty() && Character.isDigit(reason.charAt(0))) {
+                reason = reasons.name(Integer.parseInt(reason));
+            }
+            List<String> kind = dropKey(reason, drop.location(), drop.protocol(), true);
+            if (!mayKeep(kind)) {
+                summarize(fine() ? kind : dropKey(reason, "", "", false), drop.epochNanos());
+                return;
+            }
+        }
+        parser.parse(line).ifPresent(this::keep);
+    }
+
     private void keep(KernelEvent event) {
         if (event.name().equals("sched_process_exec")) {
             // Only a name source: the kernel prints "<...>" for tasks missing from its global comm cache.
@@ -360,7 +346,7 @@ public final class KernelRecorder implements AutoCloseable {
         }
         if (event.pid() > 0) {
             // The printed pid is the thread's id and the comm the thread's name ("pool-3-thread-1")
-            // or "<...>"; name the process (thread group) instead, with its own id and name.
+            // or "<...>"; name the process (thread group) instead, with its own id and name, or none.
             Owner owner = ownerOf(event.pid(), event.comm());
             event = new KernelEvent(event.name(), event.time(), event.cpu(), owner.pid(), owner.comm(), event.fields());
         }
@@ -469,20 +455,26 @@ public final class KernelRecorder implements AutoCloseable {
         return new KernelEvent(key.get(0), time, -1, -1, "", fields);
     }
 
-    /** The process a thread belongs to: its thread group's id and name. */
+    /** The process a thread belongs to: its thread group's id and name ({@link #UNKNOWN}: not known). */
     record Owner(long pid, String comm) {
+        /** No process named: pid -1 and no name, as for softirq context ({@link KernelEvent#hasProcess()} false). */
+        static final Owner UNKNOWN = new Owner(-1, "");
     }
 
     /**
      * The process of thread {@code tid} ({@code Tgid} in {@code /proc/<tid>/status}, its name from
-     * an exec event or {@code /proc/<tgid>/comm}), asked once per thread; a thread already gone
-     * keeps what the trace printed.
+     * an exec event or {@code /proc/<tgid>/comm}), asked once per thread. A task already gone when
+     * its line is read is named only by an exec event of its id (exec leaves the task its
+     * process's only thread, with the process's id); else {@link Owner#UNKNOWN}: the trace printed
+     * a thread's name, and its id may be a thread's too (record-tgid prints {@code -------} for a
+     * thread it has not mapped yet), so neither tells the process.
      */
     Owner ownerOf(long tid, String printed) {
         return ownerByTid.computeIfAbsent(tid, t -> {
             long tgid = tgidOf(t);
             if (tgid <= 0) {
-                return new Owner(t, commByPid.getOrDefault(t, printed));
+                String exec = commByPid.get(t);
+                return exec != null ? new Owner(t, exec) : Owner.UNKNOWN;
             }
             String exec = commByPid.get(tgid);
             if (exec != null) {

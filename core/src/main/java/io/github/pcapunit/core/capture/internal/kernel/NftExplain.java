@@ -1,6 +1,7 @@
 package io.github.pcapunit.core.capture.internal.kernel;
 
 import io.github.pcapunit.core.CaptureException;
+import io.github.pcapunit.core.capture.internal.PidNamespaces;
 import io.github.pcapunit.core.pcapng.JournalKey;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 /**
  * Opt-in "explain" mode: names the exact nftables rule that dropped a packet. Adds a temporary
  * table {@code inet pcapunit_<pid>_explain<n>} (with {@code _pidns<inode>} outside the initial PID
- * namespace) whose chains (prerouting and output, priority -500,
+ * namespace: see {@link PidNamespaces}) whose chains (prerouting and output, priority -500,
  * before any filter) set {@code meta nftrace set 1} on matching packets, and runs
  * {@code nft -a monitor trace} in the same network namespace. The table is always removed: at
  * {@link #stop()}, when start fails, and from a shutdown hook.
@@ -124,7 +125,7 @@ public final class NftExplain implements AutoCloseable {
         }
         removeStaleTables(namespace);
         String table = "pcapunit_" + ProcessHandle.current().pid() + "_explain" + SEQ.incrementAndGet()
-                + PID_NAMESPACE.filter(ns -> !ns.equals(INITIAL_PID_NAMESPACE)).map(ns -> "_pidns" + ns).orElse("");
+                + PidNamespaces.suffix("_");
         String m = match == null || match.isBlank() ? "" : match.strip() + " ";
         String script = "add table inet " + table + "\n"
                 + "add chain inet " + table + " pre { type filter hook prerouting priority -500; }\n"
@@ -164,41 +165,20 @@ public final class NftExplain implements AutoCloseable {
         return !match.isBlank() && match.chars().noneMatch(c -> c == ';' || c == '\n' || c == '{' || c == '}');
     }
 
-    /** The initial PID namespace's inode (PROC_PID_INIT_INO): its tables' names carry no PID namespace. */
-    static final String INITIAL_PID_NAMESPACE = "4026531836";
-
-    /**
-     * This JVM's PID namespace inode ({@code /proc/self/ns/pid}): a pid is checkable only in its own
-     * PID namespace, and two PID namespaces may share a network namespace (a container with
-     * {@code --network host}, {@code unshare -pf}).
-     */
-    private static final java.util.Optional<String> PID_NAMESPACE = pidNamespace();
-
-    private static java.util.Optional<String> pidNamespace() {
-        try {
-            Matcher m = Pattern.compile("pid:\\[(\\d+)]").matcher(
-                    java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid")).toString());
-            return m.matches() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return java.util.Optional.empty();
-        }
-    }
-
     /**
      * Deletes explain tables of JVMs that are gone (SIGKILL: no shutdown hook ran); they would keep
-     * tracing. Only tables of this JVM's PID namespace: a name without {@code _pidns<inode>} is of
-     * the initial one; another namespace's pid cannot be checked from here.
+     * tracing. Only tables whose JVM {@link PidNamespaces#isGone} can tell is gone: two PID
+     * namespaces may share a network namespace (a container with {@code --network host},
+     * {@code unshare -pf}), and a pid is checkable only where that namespace's processes are seen.
      */
     static void removeStaleTables(String namespace) {
         try {
             Process p = new ProcessBuilder(command(namespace, "nft", "list", "tables")).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(10, TimeUnit.SECONDS);
-            Matcher m = Pattern.compile("table inet (pcapunit_(\\d+)_explain\\d+(?:_pidns(\\d+))?)(?!\\S)").matcher(out);
-            String own = PID_NAMESPACE.orElse(INITIAL_PID_NAMESPACE);
+            Matcher m = Pattern.compile("table inet (pcapunit_(\\d{1,18})_explain\\d+(?:_pidns(\\d+))?)(?!\\S)").matcher(out);
             while (m.find()) {
-                String pidns = m.group(3) == null ? INITIAL_PID_NAMESPACE : m.group(3);
-                if (pidns.equals(own) && ProcessHandle.of(Long.parseLong(m.group(2))).map(h -> !h.isAlive()).orElse(true)) {
+                if (PidNamespaces.isGone(Long.parseLong(m.group(2)), m.group(3))) {
                     new ProcessBuilder(command(namespace, "nft", "delete", "table", "inet", m.group(1)))
                             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
                             .waitFor(10, TimeUnit.SECONDS);

@@ -14,9 +14,64 @@ import org.junit.jupiter.api.Test;
 /**
  * A tracefs event names the process, not the thread: the kernel prints the thread's id and name
  * (a connect from an executor thread is "pool-3-thread-1" with the thread's id), and pcapunit said
- * "process pool-3-thread-1 (pid &lt;thread id&gt;)". Real tracefs, a connect from a named thread.
+ * "process pool-3-thread-1 (pid &lt;thread id&gt;)". Real tracefs, a connect from a named thread; and
+ * trace lines fed to the recorder for tasks that are gone before their line is read, which name a
+ * process only when the trace tells which one.
  */
 class KernelEventOwnerTest {
+
+    /** Above any pid_max (at most 2^22): no /proc entry, ever. */
+    private static final long GONE = 99_999_999;
+    private static final String SYN_SENT = " [001] ..... 4711.123456: inet_sock_set_state: family=AF_INET"
+            + " protocol=IPPROTO_TCP sport=0 dport=1433 saddr=10.200.1.10 daddr=10.200.1.20"
+            + " saddrv6=::ffff:10.200.1.10 daddrv6=::ffff:10.200.1.20 oldstate=TCP_CLOSE newstate=TCP_SYN_SENT";
+
+    @Test
+    void aGoneThreadRecordTgidHadNotMapped_namesNoProcess() {
+        assertThat(Path.of("/proc", Long.toString(GONE))).doesNotExist();
+        KernelRecorder recorder = recorder();
+
+        recorder.accept("  pool-3-thread-1-" + GONE + " (-------)" + SYN_SENT);
+
+        assertThat(recorder.events()).singleElement().satisfies(e -> {
+            assertThat(e.pid()).as("thread %d's process is unknown", GONE).isEqualTo(-1);
+            assertThat(e.comm()).as("a thread's name is not its process's").isEmpty();
+            assertThat(e.hasProcess()).isFalse();
+            assertThat(KernelJournal.fields(e, null).get("MESSAGE"))
+                    .isEqualTo("TCP state TCP_CLOSE \u2192 TCP_SYN_SENT, TCP 10.200.1.10:0 \u2192 10.200.1.20:1433")
+                    .doesNotContain("pool-3-thread-1", Long.toString(GONE));
+        });
+    }
+
+    @Test
+    void aGoneTaskThatExecedInTheTrace_isNamedByItsExec() {
+        KernelRecorder recorder = recorder();
+
+        recorder.accept("  sh-" + GONE + " (-------) [000] ..... 4711.100000: sched_process_exec:"
+                + " filename=/usr/bin/nc pid=" + GONE + " old_pid=" + GONE);
+        recorder.accept("  nc-" + GONE + " (-------)" + SYN_SENT);
+
+        assertThat(recorder.events()).singleElement().satisfies(e -> {
+            assertThat(e.pid()).as("an exec'd task's id is its process's").isEqualTo(GONE);
+            assertThat(e.comm()).isEqualTo("nc");
+        });
+    }
+
+    @Test
+    void aLiveThreadRecordTgidHadNotMapped_isNamedByItsProcess() throws Exception {
+        KernelRecorder recorder = recorder();
+
+        recorder.accept("  Test worker-" + threadId() + " (-------)" + SYN_SENT);
+
+        assertThat(recorder.events()).singleElement().satisfies(e -> {
+            assertThat(e.pid()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(e.comm()).isEqualTo(Files.readString(Path.of("/proc/self/comm")).strip());
+        });
+    }
+
+    private static KernelRecorder recorder() {
+        return new KernelRecorder(Path.of("/nonexistent/pcapunit-test-1"), DropReasons.parse(""));
+    }
 
     @Test
     void aConnectFromAnotherThread_isNamedByItsProcess() throws Exception {
