@@ -1,13 +1,19 @@
 package io.github.pcapunit.core.capture.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.github.pcapunit.core.EbpfEvidence;
 import io.github.pcapunit.core.EngineTools;
+import io.github.pcapunit.core.analysis.CapturedTraffic;
+import io.github.pcapunit.core.analysis.Fate;
+import io.github.pcapunit.core.analysis.Verdict;
 import io.github.pcapunit.core.capture.Capture;
 import io.github.pcapunit.core.capture.CapturePoint;
 import io.github.pcapunit.core.capture.CaptureResult;
 import io.github.pcapunit.core.capture.CaptureSpec;
 import io.github.pcapunit.core.capture.KernelEvidence;
+import io.github.pcapunit.core.capture.internal.kernel.KernelRecorder;
 import io.github.pcapunit.testing.Host;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +79,38 @@ class JoinedNamespaceDescriptionTest {
                 assertThat(f[0]).as(r).doesNotContain("/").isNotEqualTo("any");
                 assertThat(f[1]).as(r).isEqualTo(f[0] + " in network namespace " + a.namespace() + " (ip netns)");
             });
+        }
+    }
+
+    /**
+     * What the description is for: the analysis takes a capture's interface descriptions as the
+     * namespaces it ran in, so a firewall drop in the namespace a capture was started in is "on
+     * this host". Before, the bare description counted as the JVM's namespace, and this drop, on
+     * the capturing namespace's own OUTPUT, was "elsewhere".
+     */
+    @Test
+    void firewallDropInTheJoinedNamespace_isOnThisHost() throws Exception {
+        assumeThat(KernelRecorder.unavailableReason()).as("kernel evidence").isEmpty();
+        EbpfEvidence.assumeAvailable();
+        try (InsideNamespace ns = InsideNamespace.create(lab -> {
+            Host a = lab.host("joinfw", "10.200.158.10");
+            lab.link(a, lab.host("joinpeer", "10.200.158.20"));
+            a.run("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=1");
+            a.firewall().dropOutput("tcp dport 1207");
+            return a;
+        })) {
+            Host a = ns.host();
+            CaptureSpec spec = CaptureSpec.builder().interfaces("any").filter("tcp port 1207")
+                    .kernelEvidence(KernelEvidence.REQUIRED).output(dir.resolve("fw.pcapng")).build();
+            CaptureResult result = ns.capture(spec, capture -> {   // stopped from the JVM's namespace
+                EbpfEvidence.awaitAttached(capture);
+                EbpfEvidence.connectFails(a, "10.200.158.20", 1207);
+            });
+            List<Verdict> verdicts = CapturedTraffic.of(result).verdictsTo(1207);
+            assertThat(verdicts).as("verdicts to 1207").hasSize(1);
+            Verdict v = verdicts.get(0);
+            assertThat(v.fate()).as(v.toString()).isEqualTo(Fate.DROPPED_ON_THIS_HOST);
+            assertThat(v.where()).hasValue("this host, namespace " + a.namespace() + " (OUTPUT)");
         }
     }
 
