@@ -228,24 +228,15 @@ final class RecordFilter implements AutoCloseable {
         byte[] transport = transport(proto, number(sport), number(dport), flags);
         int ipLength = v6 ? 40 : 20;
         byte[] p = new byte[ipLength + transport.length];
-        int hops = Math.max(0, Math.min(255, number(ttl) < 0 ? 64 : number(ttl)));
-        if (v6) {
-            p[0] = 0x60;
-            p[4] = (byte) (transport.length >> 8);
-            p[5] = (byte) transport.length;
-            p[6] = (byte) proto;
-            p[7] = (byte) hops;
-            System.arraycopy(s.getAddress(), 0, p, 8, 16);
-            System.arraycopy(d.getAddress(), 0, p, 24, 16);
-        } else {
-            p[0] = 0x45;
-            p[2] = (byte) (p.length >> 8);
-            p[3] = (byte) p.length;
-            p[8] = (byte) hops;
-            p[9] = (byte) proto;
-            System.arraycopy(s.getAddress(), 0, p, 12, 4);
-            System.arraycopy(d.getAddress(), 0, p, 16, 4);
-        }
+        // one header, its fields where IPv6 (RFC 8200) : IPv4 (RFC 791) keeps them; the rest stays
+        // zero. IPv6's payload length leaves its header out, IPv4's total length counts it.
+        p[0] = (byte) (v6 ? 0x60 : 0x45);
+        put16(p, v6 ? 4 : 2, v6 ? transport.length : p.length);
+        p[v6 ? 6 : 9] = (byte) proto;
+        p[v6 ? 7 : 8] = (byte) Math.max(0, Math.min(255, number(ttl) < 0 ? 64 : number(ttl)));
+        byte[] source = s.getAddress();
+        System.arraycopy(source, 0, p, v6 ? 8 : 12, source.length);
+        System.arraycopy(d.getAddress(), 0, p, (v6 ? 8 : 12) + source.length, source.length); // destination follows
         System.arraycopy(transport, 0, p, ipLength, transport.length);
         return p;
     }

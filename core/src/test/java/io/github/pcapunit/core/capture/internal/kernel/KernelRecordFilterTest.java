@@ -62,6 +62,24 @@ class KernelRecordFilterTest {
         assertThat(RecordFilter.packet("db.example", "10.0.0.2", 6, "1", "2", "", "64")).as("a name").isNull();
     }
 
+    /** Every byte of the headers, IPv4 and IPv6 (as written by the two builders the one header replaced). */
+    @Test
+    void synthesizedHeaders_areByteForByteTheSameForBothFamilies() {
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        assertThat(hex.formatHex(RecordFilter.packet("10.0.0.1", "10.0.0.2", 6, "1", "2", "SYN ACK", "63")))
+                .isEqualTo("45000028000000003f0600000a0000010a0000020001000200000000000000005012000000000000");
+        assertThat(hex.formatHex(RecordFilter.packet("10.200.1.10", "10.200.1.20", 17, "50000", "53", "", "300")))
+                .as("a ttl over 255 is 255").isEqualTo("4500001c00000000ff1100000ac8010a0ac80114c350003500080000");
+        assertThat(hex.formatHex(RecordFilter.packet("192.168.1.1", "10.0.0.2", 1, "", "", "type 8 code 0", "")))
+                .as("no ttl: 64").isEqualTo("4500001c0000000040010000c0a801010a0000020800000000000000");
+        assertThat(hex.formatHex(RecordFilter.packet("fd00::1", "fd00::2", 58, "", "", "type 128 code 0", "64")))
+                .isEqualTo("6000000000083a40fd000000000000000000000000000001fd0000000000000000000000000000028000000000000000");
+        assertThat(hex.formatHex(RecordFilter.packet("2001:db8::1", "fd00::2", 6, "65535", "1433", "FIN PSH ACK", "1")))
+                .isEqualTo("600000000014060120010db8000000000000000000000001fd000000000000000000000000000002ffff059900000000000000005019000000000000");
+        assertThat(hex.formatHex(RecordFilter.packet("fd00::1", "fd00::2", 17, "5", "6", "", "")))
+                .isEqualTo("6000000000081140fd000000000000000000000000000001fd0000000000000000000000000000020005000600080000");
+    }
+
     @Test
     void recordsWithoutAddressesOrPorts_areUnknown_andKept() {
         try (RecordFilter f = RecordFilter.forFilter(Optional.of("tcp port 1433"))) {
