@@ -467,9 +467,13 @@ public final class KernelRecorder implements AutoCloseable {
      * its line is read is named only by an exec event of its id (exec leaves the task its
      * process's only thread, with the process's id); else {@link Owner#UNKNOWN}: the trace printed
      * a thread's name, and its id may be a thread's too (record-tgid prints {@code -------} for a
-     * thread it has not mapped yet), so neither tells the process.
+     * thread it has not mapped yet), so neither tells the process. Outside the initial PID
+     * namespace nothing is named: the trace's ids are the initial namespace's, not this /proc's.
      */
     Owner ownerOf(long tid, String printed) {
+        if (!PidNamespaces.own().orElse("").equals(PidNamespaces.INITIAL)) {
+            return Owner.UNKNOWN;
+        }
         return ownerByTid.computeIfAbsent(tid, t -> {
             long tgid = tgidOf(t);
             if (tgid <= 0) {

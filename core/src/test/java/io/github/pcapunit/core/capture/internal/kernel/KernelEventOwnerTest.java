@@ -3,6 +3,7 @@ package io.github.pcapunit.core.capture.internal.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.github.pcapunit.core.capture.internal.PidNamespaces;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class KernelEventOwnerTest {
 
+    /** Tracefs prints the initial PID namespace's ids: only there do they name a process of this /proc. */
+    private static final boolean HOST = PidNamespaces.own().orElse("").equals(PidNamespaces.INITIAL);
     /** Above any pid_max (at most 2^22): no /proc entry, ever. */
     private static final long GONE = 99_999_999;
     private static final String SYN_SENT = " [001] ..... 4711.123456: inet_sock_set_state: family=AF_INET"
@@ -45,6 +48,7 @@ class KernelEventOwnerTest {
 
     @Test
     void aGoneTaskThatExecedInTheTrace_isNamedByItsExec() {
+        assumeThat(HOST).as("in the initial PID namespace").isTrue();
         KernelRecorder recorder = recorder();
 
         recorder.accept("  sh-" + GONE + " (-------) [000] ..... 4711.100000: sched_process_exec:"
@@ -60,12 +64,19 @@ class KernelEventOwnerTest {
     @Test
     void aLiveThreadRecordTgidHadNotMapped_isNamedByItsProcess() throws Exception {
         KernelRecorder recorder = recorder();
+        long tid = threadId();
 
-        recorder.accept("  Test worker-" + threadId() + " (-------)" + SYN_SENT);
+        recorder.accept("  Test worker-" + tid + " (-------)" + SYN_SENT);
 
+        String jvmName = Files.readString(Path.of("/proc/self/comm")).strip();
         assertThat(recorder.events()).singleElement().satisfies(e -> {
-            assertThat(e.pid()).isEqualTo(ProcessHandle.current().pid());
-            assertThat(e.comm()).isEqualTo(Files.readString(Path.of("/proc/self/comm")).strip());
+            if (HOST) {
+                assertThat(e.pid()).isEqualTo(ProcessHandle.current().pid());
+                assertThat(e.comm()).isEqualTo(jvmName);
+            } else {
+                assertThat(e.pid()).as("tid %d of a child PID namespace is not the trace's", tid).isEqualTo(-1);
+                assertThat(e.comm()).isEmpty();
+            }
         });
     }
 
@@ -117,8 +128,9 @@ class KernelEventOwnerTest {
                         && e.field("newstate").equals("TCP_SYN_SENT") && e.field("dport").equals(Integer.toString(port)))
                 .isNotEmpty()
                 .allSatisfy(e -> {
-                    assertThat(e.pid()).as("the process id, not the thread's").isEqualTo(jvm);
-                    assertThat(e.comm()).as("the process's name, not the thread's").isEqualTo(jvmName);
+                    // in a child PID namespace the trace's ids are the host's, none of ours: no process named
+                    assertThat(e.pid()).as("the process id, not the thread's").isEqualTo(HOST ? jvm : -1);
+                    assertThat(e.comm()).as("the process's name, not the thread's").isEqualTo(HOST ? jvmName : "");
                 });
         assertThat(KernelRecorder.tgidOf(ProcessHandle.current().pid())).isEqualTo(jvm);
         assertThat(KernelRecorder.tgidOf(Long.MAX_VALUE)).as("no such thread").isEqualTo(-1);
