@@ -179,7 +179,24 @@ public final class BpfRecorder {
      * @throws CaptureException when bpftrace cannot be started or the kernel's drop reasons cannot
      *                          be read (nothing is left behind)
      */
-    static synchronized BpfRecorder shared(Path binary) {
+    static BpfRecorder shared(Path binary) {
+        BpfRecorder[] failed = new BpfRecorder[1];
+        try {
+            synchronized (BpfRecorder.class) {
+                return sharedLocked(binary, failed);
+            }
+        } finally {
+            awaitEnd(failed[0]);
+        }
+    }
+
+    /**
+     * {@link #shared(Path)} under the class lock: a failed recorder still running is taken out of
+     * {@link #SHARED} and sent SIGKILL here, so no other caller gets it and only this one starts its
+     * replacement; waiting for it to end (up to ~1 s when a child of it holds its output open) is
+     * left to the caller, after the lock ({@code failed[0]}, see {@link #awaitEnd}).
+     */
+    private static BpfRecorder sharedLocked(Path binary, BpfRecorder[] failed) {
         BpfRecorder r = SHARED.get(binary);
         if (r != null && !r.stopping && r.failure == null && r.process.isAlive()) {
             r.idleSince = -1;
@@ -187,9 +204,9 @@ public final class BpfRecorder {
         }
         if (r != null && r.process.isAlive()) {
             // failed (e.g. its output could not be read) but still attached: it would keep its
-            // probes and stop being read until the JVM exits
-            // kill() also closes its control file
-            r.kill();
+            // probes and stop being read until the JVM exits; signal() also closes its control file
+            r.signal();
+            failed[0] = r;
         }
         DropReasons reasons;
         Path format = Tracefs.root().orElseThrow(() -> new CaptureException("tracefs is not mounted"))
@@ -275,8 +292,22 @@ public final class BpfRecorder {
      *
      * @throws CaptureException as {@link #shared(Path)}
      */
-    static synchronized BpfSubscription subscribe(Path binary, BpfSubscription.Filter filter) {
-        return shared(binary).subscribe(filter);
+    static BpfSubscription subscribe(Path binary, BpfSubscription.Filter filter) {
+        BpfRecorder[] failed = new BpfRecorder[1];
+        try {
+            synchronized (BpfRecorder.class) {
+                return sharedLocked(binary, failed).subscribe(filter);
+            }
+        } finally {
+            awaitEnd(failed[0]);
+        }
+    }
+
+    /** Waits for a recorder {@link #sharedLocked} signalled to end, outside the class lock. */
+    private static void awaitEnd(BpfRecorder failed) {
+        if (failed != null) {
+            failed.awaitKilled();
+        }
     }
 
     /**
@@ -666,6 +697,12 @@ public final class BpfRecorder {
      * itself, which added 350-400 ms to stop(); the kernel frees them as fast when it exits).
      */
     private void kill() {
+        signal();
+        awaitKilled();
+    }
+
+    /** The non-blocking part of {@link #kill()}: out of {@link #SHARED}, stopping, SIGKILL sent. */
+    private void signal() {
         synchronized (BpfRecorder.class) {
             SHARED.remove(binary, this);
         }
@@ -675,6 +712,10 @@ public final class BpfRecorder {
         }
         process.destroyForcibly();
         closeControl();
+    }
+
+    /** The blocking part of {@link #kill()}: waits for the process and the reader threads to end. */
+    private void awaitKilled() {
         try {
             process.waitFor(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
