@@ -341,12 +341,7 @@ public final class KernelRecorder implements AutoCloseable {
         if (event.name().equals("sched_process_exec")) {
             // Only a name source: the kernel prints "<...>" for tasks missing from its global comm cache.
             String file = event.fields().getOrDefault("filename", "");
-            long pid = event.pid();
-            commByPid.put(pid, file.substring(file.lastIndexOf('/') + 1));
-            // After exec the same id is another program ("ip netns exec" execs python3 in its pid):
-            // drop the names cached before it, so later events name the program then running.
-            ownerByTid.values().removeIf(o -> o.pid() == pid);
-            ownerByTid.remove(pid);
+            commByPid.put(event.pid(), file.substring(file.lastIndexOf('/') + 1));
             return;
         }
         if (event.pid() > 0) {

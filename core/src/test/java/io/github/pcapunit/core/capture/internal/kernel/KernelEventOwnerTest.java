@@ -47,24 +47,6 @@ class KernelEventOwnerTest {
     }
 
     @Test
-    void aTaskThatExecsAgain_isNamedByTheProgramRunningAtEachEvent() {
-        // "ip netns exec NS python3 ...": ip connects (netlink aside), then execs python3 in its pid.
-        assumeThat(HOST).as("in the initial PID namespace").isTrue();
-        KernelRecorder recorder = recorder();
-        String exec = " (-------) [000] ..... 4711.100000: sched_process_exec: pid=" + GONE + " old_pid=" + GONE;
-
-        recorder.accept("  bash-" + GONE + exec.replace("exec: ", "exec: filename=/usr/bin/ip "));
-        recorder.accept("  ip-" + GONE + " (-------)" + SYN_SENT);
-        recorder.accept("  ip-" + GONE + exec.replace("exec: ", "exec: filename=/usr/bin/python3 "));
-        recorder.accept("  python3-" + GONE + " (-------)" + SYN_SENT);
-
-        assertThat(recorder.events()).extracting(KernelEvent::comm)
-                .as("the name cached for the first connect is stale after the second exec")
-                .containsExactly("ip", "python3");
-        assertThat(recorder.events()).extracting(KernelEvent::pid).containsOnly(GONE);
-    }
-
-    @Test
     void aGoneTaskThatExecedInTheTrace_isNamedByItsExec() {
         assumeThat(HOST).as("in the initial PID namespace").isTrue();
         KernelRecorder recorder = recorder();
